@@ -1,0 +1,52 @@
+import { mkdirSync, readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import * as schema from './schema.ts'
+
+export type Db = BetterSQLite3Database<typeof schema>
+
+export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations')
+
+/** Counts statements the driver executes; tests and the bench use it to show loaders batch. */
+export interface StatementCounter { count: number }
+
+export interface Storage {
+  sqlite: Database.Database
+  db: Db
+  statements: StatementCounter
+  close(): void
+}
+
+export function openDatabase(path: string): Storage {
+  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(resolve(path)), { recursive: true })
+  const statements: StatementCounter = { count: 0 }
+  const sqlite = new Database(path, { verbose: () => { statements.count++ } })
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma('synchronous = NORMAL')
+  const db = drizzle(sqlite, { schema })
+  return { sqlite, db, statements, close: () => sqlite.close() }
+}
+
+export function migrateDatabase(db: Db): void {
+  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+}
+
+/** How many migrations in the folder are not applied yet; `/ready` wants zero. */
+export function pendingMigrations(sqlite: Database.Database): number {
+  const journal = sqlite.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = '__drizzle_migrations'`).get() as { n: number }
+  if (journal.n === 0) return Number.POSITIVE_INFINITY
+  const applied = (sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n
+  return Math.max(0, migrationCount() - applied)
+}
+
+let cachedCount: number | undefined
+function migrationCount(): number {
+  // Read lazily so that importing this module never touches the disk.
+  cachedCount ??= (JSON.parse(readFileSync(resolve(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length
+  return cachedCount
+}

@@ -1,0 +1,58 @@
+import type Database from 'better-sqlite3'
+import { decodeCursor, encodeCursor } from '../http/cursor.ts'
+import { prepared } from './prepared.ts'
+
+export type SqlValue = string | number | null
+
+/** A sort: the columns (all non-null, the last one unique) that order and key the rows. */
+export interface SortSpec {
+  name: string
+  columns: { expr: string, key: string }[]
+  desc: boolean
+}
+
+export interface ListSpec {
+  from: string
+  select: string
+  where: string[]
+  params: SqlValue[]
+  sort: SortSpec
+  cursor?: string | undefined
+  limit: number
+}
+
+export interface Page<T> { rows: T[], nextCursor: string | null }
+
+/**
+ * Runs a keyset-paginated query. Filters arrive as fixed SQL fragments with `?` parameters, so each
+ * combination of filters is one SQL string, prepared once and reused (see prepared()).
+ */
+export function listPage<T extends object>(sqlite: Database.Database, spec: ListSpec): Page<T> {
+  const where = [...spec.where]
+  const params = [...spec.params]
+  const cols = spec.sort.columns
+  if (spec.cursor) {
+    const values = decodeCursor(spec.cursor, spec.sort.name, cols.length)
+    where.push(`(${cols.map((c) => c.expr).join(', ')}) ${spec.sort.desc ? '<' : '>'} (${cols.map(() => '?').join(', ')})`)
+    params.push(...values)
+  }
+  const dir = spec.sort.desc ? 'DESC' : 'ASC'
+  const sql = `SELECT ${spec.select} FROM ${spec.from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`
+    + ` ORDER BY ${cols.map((c) => `${c.expr} ${dir}`).join(', ')} LIMIT ?`
+  const rows = prepared(sqlite, sql).all(...params, spec.limit + 1) as T[]
+  let nextCursor: string | null = null
+  if (rows.length > spec.limit) {
+    rows.length = spec.limit
+    const last = rows[rows.length - 1] as Record<string, unknown>
+    nextCursor = encodeCursor(spec.sort.name, cols.map((c) => last[c.key] as SqlValue))
+  }
+  return { rows, nextCursor }
+}
+
+export function countRows(sqlite: Database.Database, spec: Pick<ListSpec, 'from' | 'where' | 'params'>): number {
+  const sql = `SELECT count(*) AS n FROM ${spec.from}${spec.where.length ? ` WHERE ${spec.where.join(' AND ')}` : ''}`
+  return (prepared(sqlite, sql).get(...spec.params) as { n: number }).n
+}
+
+/** Binds a list of ids as one JSON parameter, so one prepared statement serves any batch size. */
+export const IN_JSON = '(SELECT value FROM json_each(?))'

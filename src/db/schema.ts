@@ -1,0 +1,189 @@
+import { sql } from 'drizzle-orm'
+import { sqliteTable, text, integer, real, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+// Timestamps are ISO 8601 strings in UTC: they sort lexically and read well in exports.
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
+const stamps = {
+  createdAt: text('created_at').notNull().default(now),
+  updatedAt: text('updated_at').notNull().default(now),
+}
+
+export const datasetMeta = sqliteTable('dataset_meta', {
+  id: integer('id').primaryKey(),
+  version: integer('version').notNull(),
+  updatedAt: text('updated_at').notNull(),
+})
+
+export const sources = sqliteTable('sources', {
+  id: text('id').primaryKey(),
+  publisher: text('publisher').notNull(),
+  title: text('title'),
+  url: text('url'),
+  publishedDate: text('published_date').notNull(),
+  kind: text('kind').notNull(),
+  language: text('language').notNull(),
+  note: text('note'),
+  ...stamps,
+}, (t) => [index('sources_updated_idx').on(t.updatedAt, t.id)])
+
+export const actors = sqliteTable('actors', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  aliases: text('aliases', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  kind: text('kind').notNull(),
+  affiliationId: text('affiliation_id').references((): any => actors.id),
+  description: text('description'),
+  ...stamps,
+}, (t) => [
+  index('actors_kind_idx').on(t.kind, t.name),
+  index('actors_affiliation_idx').on(t.affiliationId),
+  index('actors_name_idx').on(t.name, t.id),
+  index('actors_updated_idx').on(t.updatedAt, t.id),
+])
+
+export const places = sqliteTable('places', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  aliases: text('aliases', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  kind: text('kind').notNull(),
+  latitude: real('latitude'),
+  longitude: real('longitude'),
+  countryCode: text('country_code'),
+  parentId: text('parent_id').references((): any => places.id),
+  note: text('note'),
+  ...stamps,
+}, (t) => [
+  index('places_kind_idx').on(t.kind, t.name),
+  index('places_parent_idx').on(t.parentId),
+  index('places_name_idx').on(t.name, t.id),
+  index('places_updated_idx').on(t.updatedAt, t.id),
+])
+
+export const events = sqliteTable('events', {
+  id: text('id').primaryKey(),
+  title: text('title').notNull(),
+  summary: text('summary').notNull(),
+  type: text('type').notNull(),
+  // `start`/`end` keep the date as reported, truncated to its precision ("2018", "2023-09-24T18:00+04:00");
+  // the *_utc columns hold the first instant of that period in UTC and are what filters and sorts use.
+  start: text('start').notNull(),
+  startUtc: text('start_utc').notNull(),
+  end: text('end'),
+  endUtc: text('end_utc'),
+  datePrecision: text('date_precision').notNull(),
+  dateBasis: text('date_basis').notNull(),
+  dateNote: text('date_note'),
+  placeId: text('place_id').references(() => places.id),
+  ...stamps,
+}, (t) => [
+  index('events_start_idx').on(t.startUtc, t.id),
+  index('events_type_start_idx').on(t.type, t.startUtc, t.id),
+  index('events_place_start_idx').on(t.placeId, t.startUtc, t.id),
+  index('events_updated_idx').on(t.updatedAt, t.id),
+])
+
+export const eventActors = sqliteTable('event_actors', {
+  eventId: text('event_id').notNull().references(() => events.id, { onDelete: 'cascade' }),
+  actorId: text('actor_id').notNull().references(() => actors.id),
+  role: text('role').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.eventId, t.actorId, t.role] }),
+  index('event_actors_actor_idx').on(t.actorId, t.eventId),
+])
+
+export const casualtyReports = sqliteTable('casualty_reports', {
+  id: text('id').primaryKey(),
+  eventId: text('event_id').notNull().references(() => events.id),
+  outcome: text('outcome').notNull(),
+  victimGroup: text('victim_group').notNull(),
+  low: integer('low'),
+  high: integer('high'),
+  best: integer('best'),
+  qualifier: text('qualifier').notNull(),
+  reportedPhrase: text('reported_phrase').notNull(),
+  reportedById: text('reported_by_id').references(() => actors.id),
+  victimActorId: text('victim_actor_id').references(() => actors.id),
+  perpetratorActorId: text('perpetrator_actor_id').references(() => actors.id),
+  note: text('note'),
+  ...stamps,
+}, (t) => [
+  index('casualty_event_idx').on(t.eventId, t.id),
+  index('casualty_outcome_idx').on(t.outcome, t.victimGroup, t.id),
+  index('casualty_updated_idx').on(t.updatedAt, t.id),
+])
+
+export const displacementCounts = sqliteTable('displacement_counts', {
+  id: text('id').primaryKey(),
+  eventId: text('event_id').references(() => events.id),
+  metric: text('metric').notNull(),
+  low: integer('low'),
+  high: integer('high'),
+  best: integer('best'),
+  qualifier: text('qualifier').notNull(),
+  reportedPhrase: text('reported_phrase').notNull(),
+  originPlaceId: text('origin_place_id').references(() => places.id),
+  destinationPlaceId: text('destination_place_id').references(() => places.id),
+  asOf: text('as_of').notNull(),
+  asOfUtc: text('as_of_utc').notNull(),
+  asOfPrecision: text('as_of_precision').notNull(),
+  asOfBasis: text('as_of_basis').notNull(),
+  asOfNote: text('as_of_note'),
+  reportedById: text('reported_by_id').references(() => actors.id),
+  relayedById: text('relayed_by_id').references(() => actors.id),
+  note: text('note'),
+  ...stamps,
+}, (t) => [
+  index('displacement_as_of_idx').on(t.asOfUtc, t.id),
+  index('displacement_metric_idx').on(t.metric, t.asOfUtc, t.id),
+  index('displacement_event_idx').on(t.eventId),
+  index('displacement_updated_idx').on(t.updatedAt, t.id),
+])
+
+export const statements = sqliteTable('statements', {
+  id: text('id').primaryKey(),
+  speakerId: text('speaker_id').notNull().references(() => actors.id),
+  saidAt: text('said_at').notNull(),
+  saidAtUtc: text('said_at_utc').notNull(),
+  datePrecision: text('date_precision').notNull(),
+  dateBasis: text('date_basis').notNull(),
+  dateNote: text('date_note'),
+  medium: text('medium').notNull(),
+  quote: text('quote'),
+  summary: text('summary').notNull(),
+  ...stamps,
+}, (t) => [
+  index('statements_said_idx').on(t.saidAtUtc, t.id),
+  index('statements_speaker_idx').on(t.speakerId, t.saidAtUtc, t.id),
+  index('statements_updated_idx').on(t.updatedAt, t.id),
+])
+
+export const statementEvents = sqliteTable('statement_events', {
+  statementId: text('statement_id').notNull().references(() => statements.id, { onDelete: 'cascade' }),
+  eventId: text('event_id').notNull().references(() => events.id),
+}, (t) => [
+  primaryKey({ columns: [t.statementId, t.eventId] }),
+  index('statement_events_event_idx').on(t.eventId, t.statementId),
+])
+
+/** Which record a source backs: `recordType` names the table, `locator` the paragraph. */
+export const citations = sqliteTable('citations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  recordType: text('record_type').notNull(),
+  recordId: text('record_id').notNull(),
+  sourceId: text('source_id').notNull().references(() => sources.id),
+  paragraph: integer('paragraph'),
+  locator: text('locator').notNull(),
+  quote: text('quote'),
+  ...stamps,
+}, (t) => [
+  uniqueIndex('citations_record_uq').on(t.recordType, t.recordId, t.sourceId, t.locator),
+  index('citations_source_idx').on(t.sourceId),
+])
+
+/** Tombstones so that a copy kept in sync can drop what was removed here. */
+export const deletions = sqliteTable('deletions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  recordType: text('record_type').notNull(),
+  recordId: text('record_id').notNull(),
+  deletedAt: text('deleted_at').notNull().default(now),
+}, (t) => [index('deletions_at_idx').on(t.deletedAt, t.id)])

@@ -1,0 +1,151 @@
+import type Database from 'better-sqlite3'
+import { SeedDataset, type SeedDatasetInput } from '../../seed/schema.ts'
+import { sortKeyOf } from '../domain/dates.ts'
+import type { RecordType } from '../domain/vocabulary.ts'
+import { bumpVersion } from './dataset.ts'
+
+type Row = Record<string, string | number | null>
+type Cited = { citations: { source: string, paragraph: number, quote?: string | undefined }[] }
+
+export interface SeedReport { inserted: number, updated: number, unchanged: number, version: number | null }
+
+/**
+ * Loads the seed into the database. Records are compared with what is stored, so a second run
+ * writes nothing and leaves the dataset version alone; a changed seed updates only what changed.
+ */
+export function seedDatabase(sqlite: Database.Database, input: SeedDatasetInput): SeedReport {
+  const data = SeedDataset.parse(input)
+  checkReferences(data)
+  const report: SeedReport = { inserted: 0, updated: 0, unchanged: 0, version: null }
+  const upsert = (table: string, row: Row) => {
+    const result = upsertRow(sqlite, table, row)
+    report[result]++
+  }
+  const links = new LinkSync(sqlite, report)
+
+  sqlite.transaction(() => {
+    for (const s of data.sources) {
+      upsert('sources', { id: s.id, publisher: s.publisher, title: s.title, url: s.url, published_date: s.publishedDate, kind: s.kind, language: s.language, note: s.note ?? null })
+    }
+    // Affiliations and parents point within the same table: insert without them, then link.
+    for (const a of data.actors) {
+      upsert('actors', { id: a.id, name: a.name, aliases: JSON.stringify(a.aliases), kind: a.kind, affiliation_id: null, description: a.description })
+    }
+    for (const a of data.actors) report.updated += setColumn(sqlite, 'actors', a.id, 'affiliation_id', a.affiliation ?? null)
+    for (const p of data.places) {
+      upsert('places', { id: p.id, name: p.name, aliases: JSON.stringify(p.aliases), kind: p.kind, latitude: p.latitude, longitude: p.longitude, country_code: p.countryCode, parent_id: null, note: p.note ?? null })
+    }
+    for (const p of data.places) report.updated += setColumn(sqlite, 'places', p.id, 'parent_id', p.parent ?? null)
+    for (const e of data.events) {
+      upsert('events', {
+        id: e.id, title: e.title, summary: e.summary, type: e.type, start: e.start, start_utc: sortKeyOf(e.start),
+        end: e.end ?? null, end_utc: e.end ? sortKeyOf(e.end) : null, date_precision: e.datePrecision,
+        date_basis: e.dateBasis, date_note: e.dateNote ?? null, place_id: e.place ?? null,
+      })
+      links.sync('event_actors', { event_id: e.id }, ['actor_id', 'role'], e.actors.map((l) => [l.actor, l.role]))
+    }
+    for (const c of data.casualtyReports) {
+      upsert('casualty_reports', {
+        id: c.id, event_id: c.event, outcome: c.outcome, victim_group: c.victimGroup, low: c.low, high: c.high, best: c.best,
+        qualifier: c.qualifier, reported_phrase: c.reportedPhrase, reported_by_id: c.reportedBy ?? null,
+        victim_actor_id: c.victimActor ?? null, perpetrator_actor_id: c.perpetratorActor ?? null, note: c.note ?? null,
+      })
+    }
+    for (const d of data.displacementCounts) {
+      upsert('displacement_counts', {
+        id: d.id, event_id: d.event ?? null, metric: d.metric, low: d.low, high: d.high, best: d.best, qualifier: d.qualifier,
+        reported_phrase: d.reportedPhrase, origin_place_id: d.origin ?? null, destination_place_id: d.destination ?? null,
+        as_of: d.asOf, as_of_utc: sortKeyOf(d.asOf), as_of_precision: d.asOfPrecision, as_of_basis: d.asOfBasis,
+        as_of_note: d.asOfNote ?? null, reported_by_id: d.reportedBy ?? null, relayed_by_id: d.relayedBy ?? null, note: d.note ?? null,
+      })
+    }
+    for (const s of data.statements) {
+      upsert('statements', {
+        id: s.id, speaker_id: s.speaker, said_at: s.saidAt, said_at_utc: sortKeyOf(s.saidAt), date_precision: s.datePrecision,
+        date_basis: s.dateBasis, date_note: s.dateNote ?? null, medium: s.medium, quote: s.quote ?? null, summary: s.summary,
+      })
+      links.sync('statement_events', { statement_id: s.id }, ['event_id'], s.events.map((e) => [e]))
+    }
+    const cited: [RecordType, { id: string } & Cited][] = [
+      ...data.actors.map((r) => ['actor', r] as [RecordType, typeof r]),
+      ...data.places.map((r) => ['place', r] as [RecordType, typeof r]),
+      ...data.events.map((r) => ['event', r] as [RecordType, typeof r]),
+      ...data.casualtyReports.map((r) => ['casualty_report', r] as [RecordType, typeof r]),
+      ...data.displacementCounts.map((r) => ['displacement_count', r] as [RecordType, typeof r]),
+      ...data.statements.map((r) => ['statement', r] as [RecordType, typeof r]),
+    ]
+    for (const [type, record] of cited) links.syncCitations(type, record)
+    if (report.inserted + report.updated > 0) report.version = bumpVersion(sqlite).version
+  })()
+  return report
+}
+
+function upsertRow(sqlite: Database.Database, table: string, row: Row): 'inserted' | 'updated' | 'unchanged' {
+  const cols = Object.keys(row)
+  const existing = sqlite.prepare(`SELECT ${cols.join(', ')} FROM ${table} WHERE id = ?`).get(row.id) as Row | undefined
+  if (!existing) {
+    sqlite.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`).run(row)
+    return 'inserted'
+  }
+  const changed = cols.filter((c) => c !== 'affiliation_id' && c !== 'parent_id' && existing[c] !== row[c])
+  if (changed.length === 0) return 'unchanged'
+  sqlite.prepare(`UPDATE ${table} SET ${changed.map((c) => `${c} = @${c}`).join(', ')}, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = @id`).run(row)
+  return 'updated'
+}
+
+function setColumn(sqlite: Database.Database, table: string, id: string, column: string, value: string | null): number {
+  return sqlite.prepare(`UPDATE ${table} SET ${column} = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND ${column} IS NOT ?`).run(value, id, value).changes
+}
+
+/** Keeps link tables and citations equal to the seed, touching only rows that differ. */
+class LinkSync {
+  constructor(private readonly sqlite: Database.Database, private readonly report: SeedReport) {}
+
+  sync(table: string, owner: Record<string, string>, cols: string[], wanted: (string | number | null)[][]): void {
+    const key = (r: unknown[]) => JSON.stringify(r)
+    const ownerCols = Object.keys(owner), ownerVals = Object.values(owner)
+    const ownerWhere = ownerCols.map((c) => `${c} = ?`).join(' AND ')
+    const have = new Set((this.sqlite.prepare(`SELECT ${cols.join(', ')} FROM ${table} WHERE ${ownerWhere}`).raw().all(...ownerVals) as unknown[][]).map(key))
+    const want = new Set(wanted.map(key))
+    const where = cols.map((c) => `${c} IS ?`).join(' AND ')
+    for (const k of have) {
+      if (want.has(k)) continue
+      this.sqlite.prepare(`DELETE FROM ${table} WHERE ${ownerWhere} AND ${where}`).run(...ownerVals, ...JSON.parse(k))
+      this.report.updated++
+    }
+    for (const k of want) {
+      if (have.has(k)) continue
+      const all = [...ownerCols, ...cols]
+      this.sqlite.prepare(`INSERT INTO ${table} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})`).run(...ownerVals, ...JSON.parse(k))
+      this.report.inserted++
+    }
+  }
+
+  syncCitations(type: RecordType, record: { id: string } & Cited): void {
+    this.sync('citations', { record_type: type, record_id: record.id }, ['source_id', 'paragraph', 'locator', 'quote'],
+      record.citations.map((c) => [c.source, c.paragraph, `para. ${c.paragraph}`, c.quote ?? null]))
+  }
+}
+
+function checkReferences(data: SeedDataset): void {
+  const ids = (xs: { id: string }[]) => new Set(xs.map((x) => x.id))
+  const actors = ids(data.actors), places = ids(data.places), events = ids(data.events), sources = ids(data.sources)
+  const problems: string[] = []
+  const need = (set: Set<string>, id: string | null | undefined, where: string) => {
+    if (id != null && !set.has(id)) problems.push(`${where} refers to unknown id "${id}"`)
+  }
+  for (const a of data.actors) need(actors, a.affiliation, `actor ${a.id}`)
+  for (const p of data.places) need(places, p.parent, `place ${p.id}`)
+  for (const e of data.events) { need(places, e.place, `event ${e.id}`); for (const l of e.actors) need(actors, l.actor, `event ${e.id}`) }
+  for (const c of data.casualtyReports) { need(events, c.event, `casualty ${c.id}`); for (const a of [c.reportedBy, c.victimActor, c.perpetratorActor]) need(actors, a, `casualty ${c.id}`) }
+  for (const d of data.displacementCounts) {
+    need(events, d.event, `displacement ${d.id}`)
+    for (const p of [d.origin, d.destination]) need(places, p, `displacement ${d.id}`)
+    for (const a of [d.reportedBy, d.relayedBy]) need(actors, a, `displacement ${d.id}`)
+  }
+  for (const s of data.statements) { need(actors, s.speaker, `statement ${s.id}`); for (const e of s.events) need(events, e, `statement ${s.id}`) }
+  for (const r of [...data.actors, ...data.places, ...data.events, ...data.casualtyReports, ...data.displacementCounts, ...data.statements]) {
+    for (const c of r.citations) need(sources, c.source, `citation of ${r.id}`)
+  }
+  if (problems.length) throw new Error(`seed has broken references:\n${problems.join('\n')}`)
+}

@@ -1,0 +1,41 @@
+import type { DatePrecision } from './vocabulary.ts'
+
+const DATE_ONLY = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/
+
+/**
+ * The UTC sort key of a reported date. A calendar date without a time of day has no offset to
+ * convert from, so it keys at midnight UTC of that date; a time with an offset keys at its instant.
+ * This keeps "24 September" before "24 September, 18:00 UTC+4" and inside `from=2023-09-24`.
+ */
+export function sortKeyOf(reported: string): string {
+  const m = DATE_ONLY.exec(reported)
+  if (m) {
+    const [, y, mo = '01', d = '01'] = m
+    return `${y}-${mo}-${d}T00:00:00.000Z`
+  }
+  const t = Date.parse(reported)
+  if (Number.isNaN(t)) throw new RangeError(`not a reported date: ${reported}`)
+  return new Date(t).toISOString()
+}
+
+/** The precision a reported string is written at, used to check seed and import data. */
+export function precisionOf(reported: string): DatePrecision {
+  const m = DATE_ONLY.exec(reported)
+  if (m) return m[3] ? 'day' : m[2] ? 'month' : 'year'
+  return /T\d{2}:\d{2}:\d{2}/.test(reported) || /T\d{2}:\d{2}/.test(reported) ? 'minute' : 'hour'
+}
+
+/** Bounds for `from`/`to` filters: a bare date covers its whole day. */
+export function lowerBound(value: string): string {
+  return sortKeyOf(value)
+}
+
+export function upperBoundExclusive(value: string): string {
+  const m = DATE_ONLY.exec(value)
+  if (!m) return new Date(Date.parse(value) + 1).toISOString()
+  const [, y, mo, d] = m
+  const next = d
+    ? Date.UTC(Number(y), Number(mo) - 1, Number(d) + 1)
+    : mo ? Date.UTC(Number(y), Number(mo), 1) : Date.UTC(Number(y) + 1, 0, 1)
+  return new Date(next).toISOString()
+}

@@ -1,0 +1,23 @@
+import { InvalidCursorError } from '../errors.ts'
+
+/**
+ * Keyset cursors: the sort they belong to and the last row's sort values, base64url-encoded.
+ * Opaque to clients; a cursor from another sort or a damaged one is a 400, not an empty page.
+ */
+export function encodeCursor(sort: string, values: (string | number | null)[]): string {
+  return Buffer.from(JSON.stringify([sort, ...values])).toString('base64url')
+}
+
+export function decodeCursor(cursor: string, sort: string, arity: number): (string | number | null)[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    throw new InvalidCursorError('it was not issued by this API')
+  }
+  if (!Array.isArray(parsed) || parsed.length !== arity + 1 || parsed.some((v) => v !== null && typeof v !== 'string' && typeof v !== 'number')) {
+    throw new InvalidCursorError('it was not issued by this API')
+  }
+  if (parsed[0] !== sort) throw new InvalidCursorError(`it belongs to sort "${String(parsed[0])}", not "${sort}"`)
+  return parsed.slice(1)
+}

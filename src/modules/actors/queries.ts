@@ -1,0 +1,44 @@
+import type Database from 'better-sqlite3'
+import { IN_JSON, listPage, type Page, type SqlValue } from '../../db/keyset.ts'
+import { prepared } from '../../db/prepared.ts'
+import { lowerBound } from '../../domain/dates.ts'
+
+export interface ActorRow {
+  id: string, name: string, aliases: string[], kind: string, affiliationId: string | null,
+  description: string | null, createdAt: string, updatedAt: string
+}
+
+export interface ActorFilters { kind?: string | undefined, q?: string | undefined, affiliation?: string | undefined, updatedSince?: string | undefined }
+
+const SELECT = `a.id AS id, a.name AS name, a.aliases AS aliases, a.kind AS kind, a.affiliation_id AS affiliationId,
+  a.description AS description, a.created_at AS createdAt, a.updated_at AS updatedAt`
+
+type RawActor = Omit<ActorRow, 'aliases'> & { aliases: string }
+const parse = (r: RawActor): ActorRow => ({ ...r, aliases: JSON.parse(r.aliases) as string[] })
+
+export function listActors(sqlite: Database.Database, f: ActorFilters, limit: number, cursor?: string): Page<ActorRow> {
+  const where: string[] = [], params: SqlValue[] = []
+  if (f.kind) { where.push('a.kind = ?'); params.push(f.kind) }
+  if (f.affiliation) { where.push('a.affiliation_id = ?'); params.push(f.affiliation) }
+  if (f.q) {
+    // Names and aliases are short; a case-insensitive substring match is what people expect here.
+    where.push(`(a.name LIKE ? ESCAPE '\\' OR a.aliases LIKE ? ESCAPE '\\')`)
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+    params.push(like, like)
+  }
+  if (f.updatedSince) { where.push('a.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
+  const page = listPage<RawActor & Record<string, unknown>>(sqlite, {
+    from: 'actors a', select: SELECT, where, params, limit, cursor,
+    sort: { name: 'name', desc: false, columns: [{ expr: 'a.name', key: 'name' }, { expr: 'a.id', key: 'id' }] },
+  })
+  return { rows: page.rows.map(parse), nextCursor: page.nextCursor }
+}
+
+export function getActor(sqlite: Database.Database, id: string): ActorRow | undefined {
+  const row = prepared(sqlite, `SELECT ${SELECT} FROM actors a WHERE a.id = ?`).get(id) as RawActor | undefined
+  return row && parse(row)
+}
+
+export function actorsByIds(sqlite: Database.Database, ids: readonly string[]): ActorRow[] {
+  return (prepared(sqlite, `SELECT ${SELECT} FROM actors a WHERE a.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as RawActor[]).map(parse)
+}

@@ -1,0 +1,99 @@
+import type Database from 'better-sqlite3'
+import { IN_JSON, listPage, type Page, type SqlValue } from '../../db/keyset.ts'
+import { prepared } from '../../db/prepared.ts'
+import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
+
+export interface CasualtyRow {
+  id: string, eventId: string, eventTitle: string, eventStart: string, outcome: string, victimGroup: string,
+  low: number | null, high: number | null, best: number | null, qualifier: string, reportedPhrase: string,
+  reportedById: string | null, victimActorId: string | null, perpetratorActorId: string | null, note: string | null,
+  eventSortKey: string, createdAt: string, updatedAt: string
+}
+
+export interface CasualtyFilters {
+  event?: string | undefined, outcome?: string | undefined, victimGroup?: string | undefined, actor?: string | undefined,
+  from?: string | undefined, to?: string | undefined, updatedSince?: string | undefined
+}
+
+const SELECT = `c.id AS id, c.event_id AS eventId, e.title AS eventTitle, e.start AS eventStart, c.outcome AS outcome,
+  c.victim_group AS victimGroup, c.low AS low, c.high AS high, c.best AS best, c.qualifier AS qualifier,
+  c.reported_phrase AS reportedPhrase, c.reported_by_id AS reportedById, c.victim_actor_id AS victimActorId,
+  c.perpetrator_actor_id AS perpetratorActorId, c.note AS note, e.start_utc AS eventSortKey, c.created_at AS createdAt, c.updated_at AS updatedAt`
+const FROM = 'casualty_reports c JOIN events e ON e.id = c.event_id'
+
+function where(f: CasualtyFilters): { where: string[], params: SqlValue[] } {
+  const where: string[] = [], params: SqlValue[] = []
+  if (f.event) { where.push('c.event_id = ?'); params.push(f.event) }
+  if (f.outcome) { where.push('c.outcome = ?'); params.push(f.outcome) }
+  if (f.victimGroup) { where.push('c.victim_group = ?'); params.push(f.victimGroup) }
+  if (f.actor) {
+    where.push('(c.reported_by_id = ? OR c.victim_actor_id = ? OR c.perpetrator_actor_id = ? OR c.event_id IN (SELECT event_id FROM event_actors WHERE actor_id = ?))')
+    params.push(f.actor, f.actor, f.actor, f.actor)
+  }
+  if (f.from) { where.push('e.start_utc >= ?'); params.push(lowerBound(f.from)) }
+  if (f.to) { where.push('e.start_utc < ?'); params.push(upperBoundExclusive(f.to)) }
+  if (f.updatedSince) { where.push('c.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
+  return { where, params }
+}
+
+export function listCasualties(sqlite: Database.Database, f: CasualtyFilters, limit: number, cursor?: string): Page<CasualtyRow> {
+  return listPage<CasualtyRow>(sqlite, {
+    from: FROM, select: SELECT, ...where(f), limit, cursor,
+    sort: { name: 'date', desc: false, columns: [{ expr: 'e.start_utc', key: 'eventSortKey' }, { expr: 'c.id', key: 'id' }] },
+  })
+}
+
+export function getCasualty(sqlite: Database.Database, id: string): CasualtyRow | undefined {
+  return prepared(sqlite, `SELECT ${SELECT} FROM ${FROM} WHERE c.id = ?`).get(id) as CasualtyRow | undefined
+}
+
+export function casualtiesOfEvents(sqlite: Database.Database, eventIds: readonly string[]): CasualtyRow[] {
+  return prepared(sqlite, `SELECT ${SELECT} FROM ${FROM} WHERE c.event_id IN ${IN_JSON} ORDER BY c.event_id, c.outcome, c.id`)
+    .all(JSON.stringify(eventIds)) as CasualtyRow[]
+}
+
+export interface CasualtySummaryRow {
+  outcome: string, victimGroup: string, reportCount: number, eventCount: number,
+  low: number | null, lowIfDisjoint: number | null, high: number | null,
+  qualifiers: string[], reportIds: string[], note: string
+}
+
+/**
+ * Totals per outcome and victim group. Reports of one group may count the same people twice (a
+ * peacekeeper killed in an offensive is also one of its dead), so the safe lower bound is the
+ * largest single low; the sum is given apart, as what holds only if the reports are disjoint.
+ * The upper bound is the sum of the highs, which overlap can only lower.
+ * Groups are never added to each other.
+ */
+export function summariseCasualties(sqlite: Database.Database, f: CasualtyFilters): CasualtySummaryRow[] {
+  const w = where(f)
+  const rows = prepared(sqlite, `SELECT ${SELECT} FROM ${FROM}${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''}
+    ORDER BY c.outcome, c.victim_group, c.id`).all(...w.params) as CasualtyRow[]
+  const groups = new Map<string, CasualtyRow[]>()
+  for (const r of rows) {
+    const key = `${r.outcome}\u0000${r.victimGroup}`
+    groups.set(key, [...(groups.get(key) ?? []), r])
+  }
+  return [...groups.values()].map((g) => {
+    const lows = g.map((r) => r.low ?? r.best)
+    const highs = g.map((r) => r.high ?? (r.qualifier === 'exact' ? r.best : null))
+    const qualifiers = [...new Set(g.map((r) => r.qualifier))].sort()
+    const known = lows.filter((v): v is number => v !== null)
+    const notes: string[] = []
+    if (g.length > 1) notes.push('several reports: low is the largest single lower bound; lowIfDisjoint adds them up and holds only if they count different people')
+    if (qualifiers.length > 1) notes.push(`reports are qualified differently (${qualifiers.join(', ')})`)
+    if (highs.some((h) => h === null)) notes.push('no upper bound: at least one report is open-ended')
+    return {
+      outcome: g[0]!.outcome,
+      victimGroup: g[0]!.victimGroup,
+      reportCount: g.length,
+      eventCount: new Set(g.map((r) => r.eventId)).size,
+      low: known.length ? Math.max(...known) : null,
+      lowIfDisjoint: known.length ? known.reduce((a, b) => a + b, 0) : null,
+      high: highs.some((h) => h === null) ? null : (highs as number[]).reduce((a, b) => a + b, 0),
+      qualifiers,
+      reportIds: g.map((r) => r.id),
+      note: notes.join('; ') || 'one report',
+    }
+  })
+}

@@ -1,0 +1,46 @@
+import type Database from 'better-sqlite3'
+import { IN_JSON, listPage, type Page, type SqlValue } from '../../db/keyset.ts'
+import { prepared } from '../../db/prepared.ts'
+import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
+
+export interface DisplacementRow {
+  id: string, eventId: string | null, metric: string, low: number | null, high: number | null, best: number | null,
+  qualifier: string, reportedPhrase: string, originPlaceId: string | null, destinationPlaceId: string | null,
+  asOf: string, asOfSortKey: string, asOfPrecision: string, asOfBasis: string, asOfNote: string | null,
+  reportedById: string | null, relayedById: string | null, note: string | null, createdAt: string, updatedAt: string
+}
+
+export interface DisplacementFilters {
+  event?: string | undefined, metric?: string | undefined, place?: string | undefined, actor?: string | undefined,
+  from?: string | undefined, to?: string | undefined, updatedSince?: string | undefined
+}
+
+const SELECT = `d.id AS id, d.event_id AS eventId, d.metric AS metric, d.low AS low, d.high AS high, d.best AS best,
+  d.qualifier AS qualifier, d.reported_phrase AS reportedPhrase, d.origin_place_id AS originPlaceId,
+  d.destination_place_id AS destinationPlaceId, d.as_of AS asOf, d.as_of_utc AS asOfSortKey, d.as_of_precision AS asOfPrecision,
+  d.as_of_basis AS asOfBasis, d.as_of_note AS asOfNote, d.reported_by_id AS reportedById, d.relayed_by_id AS relayedById,
+  d.note AS note, d.created_at AS createdAt, d.updated_at AS updatedAt`
+
+export function listDisplacement(sqlite: Database.Database, f: DisplacementFilters, limit: number, cursor?: string): Page<DisplacementRow> {
+  const where: string[] = [], params: SqlValue[] = []
+  if (f.event) { where.push('d.event_id = ?'); params.push(f.event) }
+  if (f.metric) { where.push('d.metric = ?'); params.push(f.metric) }
+  if (f.place) { where.push('(d.origin_place_id = ? OR d.destination_place_id = ?)'); params.push(f.place, f.place) }
+  if (f.actor) { where.push('(d.reported_by_id = ? OR d.relayed_by_id = ?)'); params.push(f.actor, f.actor) }
+  if (f.from) { where.push('d.as_of_utc >= ?'); params.push(lowerBound(f.from)) }
+  if (f.to) { where.push('d.as_of_utc < ?'); params.push(upperBoundExclusive(f.to)) }
+  if (f.updatedSince) { where.push('d.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
+  return listPage<DisplacementRow>(sqlite, {
+    from: 'displacement_counts d', select: SELECT, where, params, limit, cursor,
+    sort: { name: 'asOf', desc: false, columns: [{ expr: 'd.as_of_utc', key: 'asOfSortKey' }, { expr: 'd.id', key: 'id' }] },
+  })
+}
+
+export function getDisplacement(sqlite: Database.Database, id: string): DisplacementRow | undefined {
+  return prepared(sqlite, `SELECT ${SELECT} FROM displacement_counts d WHERE d.id = ?`).get(id) as DisplacementRow | undefined
+}
+
+export function displacementOfEvents(sqlite: Database.Database, eventIds: readonly string[]): DisplacementRow[] {
+  return prepared(sqlite, `SELECT ${SELECT} FROM displacement_counts d WHERE d.event_id IN ${IN_JSON} ORDER BY d.as_of_utc, d.id`)
+    .all(JSON.stringify(eventIds)) as DisplacementRow[]
+}

@@ -1,0 +1,109 @@
+import type Database from 'better-sqlite3'
+import { countRows, IN_JSON, listPage, type ListSpec, type Page, type SqlValue, type SortSpec } from '../../db/keyset.ts'
+import { prepared } from '../../db/prepared.ts'
+import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
+import { ftsQuery } from '../search/queries.ts'
+
+export interface EventRow {
+  id: string
+  title: string
+  summary: string
+  type: string
+  start: string
+  end: string | null
+  startSortKey: string
+  datePrecision: string
+  dateBasis: string
+  dateNote: string | null
+  placeId: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface EventFilters {
+  from?: string | undefined
+  to?: string | undefined
+  type?: string[] | undefined
+  actor?: string | undefined
+  role?: string | undefined
+  place?: string | undefined
+  q?: string | undefined
+  updatedSince?: string | undefined
+}
+
+export const EVENT_SORTS = ['date', '-date', 'updated', '-updated'] as const
+export type EventSort = (typeof EVENT_SORTS)[number]
+
+const SELECT = `e.id AS id, e.title AS title, e.summary AS summary, e.type AS type, e.start AS start, e.end AS "end",
+  e.start_utc AS startSortKey, e.date_precision AS datePrecision, e.date_basis AS dateBasis, e.date_note AS dateNote,
+  e.place_id AS placeId, e.created_at AS createdAt, e.updated_at AS updatedAt`
+
+const SORTS: Record<EventSort, SortSpec> = {
+  'date': { name: 'date', desc: false, columns: [{ expr: 'e.start_utc', key: 'startSortKey' }, { expr: 'e.id', key: 'id' }] },
+  '-date': { name: '-date', desc: true, columns: [{ expr: 'e.start_utc', key: 'startSortKey' }, { expr: 'e.id', key: 'id' }] },
+  'updated': { name: 'updated', desc: false, columns: [{ expr: 'e.updated_at', key: 'updatedAt' }, { expr: 'e.id', key: 'id' }] },
+  '-updated': { name: '-updated', desc: true, columns: [{ expr: 'e.updated_at', key: 'updatedAt' }, { expr: 'e.id', key: 'id' }] },
+}
+
+/** Turns filters into fixed SQL fragments; the same filters always give the same SQL text. */
+export function eventWhere(f: EventFilters): Pick<ListSpec, 'where' | 'params'> {
+  const where: string[] = []
+  const params: SqlValue[] = []
+  if (f.from) { where.push('e.start_utc >= ?'); params.push(lowerBound(f.from)) }
+  if (f.to) { where.push('e.start_utc < ?'); params.push(upperBoundExclusive(f.to)) }
+  if (f.type?.length) { where.push(`e.type IN ${IN_JSON}`); params.push(JSON.stringify(f.type)) }
+  if (f.place) { where.push('e.place_id = ?'); params.push(f.place) }
+  if (f.actor) {
+    where.push(`e.id IN (SELECT ea.event_id FROM event_actors ea WHERE ea.actor_id = ?${f.role ? ' AND ea.role = ?' : ''})`)
+    params.push(f.actor)
+    if (f.role) params.push(f.role)
+  }
+  if (f.q) {
+    where.push(`e.id IN (SELECT record_id FROM search_index WHERE search_index MATCH ? AND record_type = 'event')`)
+    params.push(ftsQuery(f.q))
+  }
+  if (f.updatedSince) { where.push('e.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
+  return { where, params }
+}
+
+export function listEvents(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: string): Page<EventRow> {
+  return listPage<EventRow & Record<string, unknown>>(sqlite, { from: 'events e', select: SELECT, ...eventWhere(f), sort: SORTS[sort], limit, cursor })
+}
+
+export function countEvents(sqlite: Database.Database, f: EventFilters): number {
+  return countRows(sqlite, { from: 'events e', ...eventWhere(f) })
+}
+
+export function getEvent(sqlite: Database.Database, id: string): EventRow | undefined {
+  return prepared(sqlite, `SELECT ${SELECT} FROM events e WHERE e.id = ?`).get(id) as EventRow | undefined
+}
+
+export function eventsByIds(sqlite: Database.Database, ids: readonly string[]): EventRow[] {
+  return prepared(sqlite, `SELECT ${SELECT} FROM events e WHERE e.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as EventRow[]
+}
+
+export interface EventActorRow { eventId: string, actorId: string, role: string, name: string, kind: string }
+
+/** Actors with their roles for a batch of events, in one statement. */
+export function actorsOfEvents(sqlite: Database.Database, eventIds: readonly string[]): EventActorRow[] {
+  return prepared(sqlite, `SELECT ea.event_id AS eventId, ea.actor_id AS actorId, ea.role AS role, a.name AS name, a.kind AS kind
+    FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+    WHERE ea.event_id IN ${IN_JSON} ORDER BY ea.event_id, ea.role, a.name`).all(JSON.stringify(eventIds)) as EventActorRow[]
+}
+
+/** Event ids of statements for a batch of statements. */
+export function eventIdsOfStatements(sqlite: Database.Database, statementIds: readonly string[]): { statementId: string, eventId: string }[] {
+  return prepared(sqlite, `SELECT se.statement_id AS statementId, se.event_id AS eventId FROM statement_events se
+    JOIN events e ON e.id = se.event_id
+    WHERE se.statement_id IN ${IN_JSON} ORDER BY e.start_utc, e.id`).all(JSON.stringify(statementIds)) as { statementId: string, eventId: string }[]
+}
+
+export function groupBy<T, K extends keyof T>(rows: readonly T[], key: K): Map<T[K], T[]> {
+  const out = new Map<T[K], T[]>()
+  for (const r of rows) {
+    const list = out.get(r[key])
+    if (list) list.push(r)
+    else out.set(r[key], [r])
+  }
+  return out
+}

@@ -1,0 +1,43 @@
+import type Database from 'better-sqlite3'
+import { IN_JSON, listPage, type Page, type SqlValue } from '../../db/keyset.ts'
+import { prepared } from '../../db/prepared.ts'
+import { lowerBound } from '../../domain/dates.ts'
+
+export interface PlaceRow {
+  id: string, name: string, aliases: string[], kind: string, latitude: number | null, longitude: number | null,
+  countryCode: string | null, parentId: string | null, note: string | null, createdAt: string, updatedAt: string
+}
+
+export interface PlaceFilters { kind?: string | undefined, country?: string | undefined, q?: string | undefined, updatedSince?: string | undefined }
+
+const SELECT = `p.id AS id, p.name AS name, p.aliases AS aliases, p.kind AS kind, p.latitude AS latitude, p.longitude AS longitude,
+  p.country_code AS countryCode, p.parent_id AS parentId, p.note AS note, p.created_at AS createdAt, p.updated_at AS updatedAt`
+
+type RawPlace = Omit<PlaceRow, 'aliases'> & { aliases: string }
+const parse = (r: RawPlace): PlaceRow => ({ ...r, aliases: JSON.parse(r.aliases) as string[] })
+
+export function listPlaces(sqlite: Database.Database, f: PlaceFilters, limit: number, cursor?: string): Page<PlaceRow> {
+  const where: string[] = [], params: SqlValue[] = []
+  if (f.kind) { where.push('p.kind = ?'); params.push(f.kind) }
+  if (f.country) { where.push('p.country_code = ?'); params.push(f.country.toUpperCase()) }
+  if (f.q) {
+    where.push(`(p.name LIKE ? ESCAPE '\\' OR p.aliases LIKE ? ESCAPE '\\')`)
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+    params.push(like, like)
+  }
+  if (f.updatedSince) { where.push('p.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
+  const page = listPage<RawPlace & Record<string, unknown>>(sqlite, {
+    from: 'places p', select: SELECT, where, params, limit, cursor,
+    sort: { name: 'name', desc: false, columns: [{ expr: 'p.name', key: 'name' }, { expr: 'p.id', key: 'id' }] },
+  })
+  return { rows: page.rows.map(parse), nextCursor: page.nextCursor }
+}
+
+export function getPlace(sqlite: Database.Database, id: string): PlaceRow | undefined {
+  const row = prepared(sqlite, `SELECT ${SELECT} FROM places p WHERE p.id = ?`).get(id) as RawPlace | undefined
+  return row && parse(row)
+}
+
+export function placesByIds(sqlite: Database.Database, ids: readonly string[]): PlaceRow[] {
+  return (prepared(sqlite, `SELECT ${SELECT} FROM places p WHERE p.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as RawPlace[]).map(parse)
+}

@@ -1,0 +1,59 @@
+import type Database from 'better-sqlite3'
+import { IN_JSON, listPage, type Page, type SqlValue } from '../../db/keyset.ts'
+import { prepared } from '../../db/prepared.ts'
+import { lowerBound } from '../../domain/dates.ts'
+import type { RecordType } from '../../domain/vocabulary.ts'
+
+export interface SourceRow {
+  id: string, publisher: string, title: string | null, url: string | null, publishedDate: string,
+  kind: string, language: string, note: string | null, createdAt: string, updatedAt: string
+}
+
+export interface CitationRow {
+  recordType: string, recordId: string, paragraph: number | null, locator: string, quote: string | null,
+  source: { id: string, publisher: string, title: string | null, url: string | null, publishedDate: string }
+}
+
+const SELECT = `s.id AS id, s.publisher AS publisher, s.title AS title, s.url AS url, s.published_date AS publishedDate,
+  s.kind AS kind, s.language AS language, s.note AS note, s.created_at AS createdAt, s.updated_at AS updatedAt`
+
+export function listSources(sqlite: Database.Database, f: { updatedSince?: string | undefined }, limit: number, cursor?: string): Page<SourceRow> {
+  const where: string[] = [], params: SqlValue[] = []
+  if (f.updatedSince) { where.push('s.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
+  return listPage<SourceRow>(sqlite, {
+    from: 'sources s', select: SELECT, where, params, limit, cursor,
+    sort: { name: 'id', desc: false, columns: [{ expr: 's.id', key: 'id' }] },
+  })
+}
+
+export function getSource(sqlite: Database.Database, id: string): SourceRow | undefined {
+  return prepared(sqlite, `SELECT ${SELECT} FROM sources s WHERE s.id = ?`).get(id) as SourceRow | undefined
+}
+
+export function sourcesByIds(sqlite: Database.Database, ids: readonly string[]): SourceRow[] {
+  return prepared(sqlite, `SELECT ${SELECT} FROM sources s WHERE s.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as SourceRow[]
+}
+
+/** Citations with their source for a batch of records of one type, in one statement. */
+export function citationsFor(sqlite: Database.Database, type: RecordType, ids: readonly string[]): CitationRow[] {
+  const rows = prepared(sqlite, `SELECT c.record_type AS recordType, c.record_id AS recordId, c.paragraph AS paragraph,
+      c.locator AS locator, c.quote AS quote, s.id AS sourceId, s.publisher AS publisher, s.title AS title, s.url AS url,
+      s.published_date AS publishedDate
+    FROM citations c JOIN sources s ON s.id = c.source_id
+    WHERE c.record_type = ? AND c.record_id IN ${IN_JSON} ORDER BY c.record_id, c.paragraph, c.id`)
+    .all(type, JSON.stringify(ids)) as (Omit<CitationRow, 'source'> & { sourceId: string, publisher: string, title: string | null, url: string | null, publishedDate: string })[]
+  return rows.map(({ sourceId, publisher, title, url, publishedDate, ...c }) => ({
+    ...c, source: { id: sourceId, publisher, title, url, publishedDate },
+  }))
+}
+
+/** Groups citations by record id, in the order of `ids`; records without citations get []. */
+export function citationsByRecord(sqlite: Database.Database, type: RecordType, ids: readonly string[]): CitationRow[][] {
+  const byId = new Map<string, CitationRow[]>()
+  for (const c of citationsFor(sqlite, type, ids)) {
+    const list = byId.get(c.recordId)
+    if (list) list.push(c)
+    else byId.set(c.recordId, [c])
+  }
+  return ids.map((id) => byId.get(id) ?? [])
+}

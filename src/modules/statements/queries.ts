@@ -1,0 +1,50 @@
+import type Database from 'better-sqlite3'
+import { IN_JSON, listPage, type Page, type SqlValue } from '../../db/keyset.ts'
+import { prepared } from '../../db/prepared.ts'
+import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
+import { ftsQuery } from '../search/queries.ts'
+
+export interface StatementRow {
+  id: string, speakerId: string, speakerName: string, saidAt: string, saidAtSortKey: string, datePrecision: string, dateBasis: string,
+  dateNote: string | null, medium: string, quote: string | null, summary: string, createdAt: string, updatedAt: string
+}
+
+export interface StatementFilters {
+  speaker?: string | undefined, event?: string | undefined, medium?: string | undefined, from?: string | undefined,
+  to?: string | undefined, q?: string | undefined, updatedSince?: string | undefined
+}
+
+const SELECT = `s.id AS id, s.speaker_id AS speakerId, a.name AS speakerName, s.said_at AS saidAt, s.said_at_utc AS saidAtSortKey,
+  s.date_precision AS datePrecision, s.date_basis AS dateBasis, s.date_note AS dateNote, s.medium AS medium, s.quote AS quote,
+  s.summary AS summary, s.created_at AS createdAt, s.updated_at AS updatedAt`
+const FROM = 'statements s JOIN actors a ON a.id = s.speaker_id'
+
+export function listStatements(sqlite: Database.Database, f: StatementFilters, limit: number, cursor?: string): Page<StatementRow> {
+  const where: string[] = [], params: SqlValue[] = []
+  if (f.speaker) { where.push('s.speaker_id = ?'); params.push(f.speaker) }
+  if (f.medium) { where.push('s.medium = ?'); params.push(f.medium) }
+  if (f.event) { where.push('s.id IN (SELECT statement_id FROM statement_events WHERE event_id = ?)'); params.push(f.event) }
+  if (f.from) { where.push('s.said_at_utc >= ?'); params.push(lowerBound(f.from)) }
+  if (f.to) { where.push('s.said_at_utc < ?'); params.push(upperBoundExclusive(f.to)) }
+  if (f.q) { where.push(`s.id IN (SELECT record_id FROM search_index WHERE search_index MATCH ? AND record_type = 'statement')`); params.push(ftsQuery(f.q)) }
+  if (f.updatedSince) { where.push('s.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
+  return listPage<StatementRow>(sqlite, {
+    from: FROM, select: SELECT, where, params, limit, cursor,
+    sort: { name: 'date', desc: false, columns: [{ expr: 's.said_at_utc', key: 'saidAtSortKey' }, { expr: 's.id', key: 'id' }] },
+  })
+}
+
+export function getStatement(sqlite: Database.Database, id: string): StatementRow | undefined {
+  return prepared(sqlite, `SELECT ${SELECT} FROM ${FROM} WHERE s.id = ?`).get(id) as StatementRow | undefined
+}
+
+/** Statements about a batch of events, each tagged with the event it was asked for. */
+export function statementsOfEvents(sqlite: Database.Database, eventIds: readonly string[]): (StatementRow & { eventId: string })[] {
+  return prepared(sqlite, `SELECT se.event_id AS eventId, ${SELECT} FROM statement_events se JOIN ${FROM} ON s.id = se.statement_id
+    WHERE se.event_id IN ${IN_JSON} ORDER BY s.said_at_utc, s.id`).all(JSON.stringify(eventIds)) as (StatementRow & { eventId: string })[]
+}
+
+export function statementsBySpeakers(sqlite: Database.Database, speakerIds: readonly string[]): StatementRow[] {
+  return prepared(sqlite, `SELECT ${SELECT} FROM ${FROM} WHERE s.speaker_id IN ${IN_JSON} ORDER BY s.said_at_utc, s.id`)
+    .all(JSON.stringify(speakerIds)) as StatementRow[]
+}

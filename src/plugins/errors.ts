@@ -1,0 +1,65 @@
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail: string
+  code: string
+  instance?: string
+  errors?: { parameter: string, in: string, message: string }[]
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 413: 'Payload Too Large',
+  415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Omit<Problem, 'type' | 'title' | 'instance'>) {
+  const problem: Problem = {
+    type: `about:blank#${p.code}`,
+    title: TITLES[p.status] ?? 'Error',
+    ...p,
+    instance: request.url,
+  }
+  return reply.code(p.status).type('application/problem+json').header('cache-control', 'no-store').send(problem)
+}
+
+/** One renderer for every REST error: problem+json with a stable code, no internals on 5xx. */
+export default fp(async (app) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext ?? 'request'
+      const errors = error.validation.map((v) => {
+        const params = v.params as { issue?: { path?: PropertyKey[], keys?: string[], code?: string } } | undefined
+        const path = params?.issue?.path?.map(String).join('.') ?? ''
+        const keys = params?.issue?.code === 'unrecognized_keys' ? params.issue.keys ?? [] : []
+        const parameter = keys.length ? keys.join(', ') : path || v.instancePath.replace(/^\//, '').replaceAll('/', '.') || where
+        const message = keys.length ? `unknown ${where === 'querystring' ? 'query parameter' : 'field'}` : v.message ?? 'invalid'
+        return { parameter, in: where, message }
+      })
+      const detail = errors.map((e) => `${e.parameter}: ${e.message}`).join('; ')
+      return sendProblem(reply, request, { status: 400, code: 'VALIDATION_FAILED', detail: `invalid ${where}: ${detail}`, errors })
+    }
+    const status = error.statusCode ?? 500
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed')
+      return sendProblem(reply, request, { status, code: status === 503 ? (error.code ?? 'SERVICE_UNAVAILABLE') : 'INTERNAL_ERROR', detail: status === 503 ? error.message : 'The server failed to handle this request; it has been logged.' })
+    }
+    // Fastify's own 4xx (bad JSON, body too large...) carry FST_* codes; keep ours stable.
+    const code = error.code?.startsWith('FST_') ? fastifyCode(status) : error.code ?? fastifyCode(status)
+    return sendProblem(reply, request, { status, code, detail: error.message })
+  })
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, { status: 404, code: 'ROUTE_NOT_FOUND', detail: `no route for ${request.method} ${request.url.split('?')[0]}` }))
+}, { name: 'errors' })
+
+function fastifyCode(status: number): string {
+  if (status === 413) return 'PAYLOAD_TOO_LARGE'
+  if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE'
+  if (status === 404) return 'NOT_FOUND'
+  return 'BAD_REQUEST'
+}
