@@ -52,7 +52,7 @@ CREATE TABLE `citations` (
 	FOREIGN KEY (`source_id`) REFERENCES `sources`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `citations_record_uq` ON `citations` (`record_type`,`record_id`,`source_id`,`locator`);--> statement-breakpoint
+CREATE INDEX `citations_record_idx` ON `citations` (`record_type`,`record_id`,`paragraph`);--> statement-breakpoint
 CREATE INDEX `citations_source_idx` ON `citations` (`source_id`);--> statement-breakpoint
 CREATE TABLE `dataset_meta` (
 	`id` integer PRIMARY KEY NOT NULL,

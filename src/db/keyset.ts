@@ -22,12 +22,19 @@ export interface ListSpec {
 }
 
 export interface Page<T> { rows: T[], nextCursor: string | null }
+export interface KeysetPage<T> extends Page<T> { cursorOf(row: T): string }
+
+/** The cursor that resumes a listing right after `row`; GraphQL edges carry one each. */
+export function cursorOf(sort: SortSpec, row: object): string {
+  const r = row as Record<string, unknown>
+  return encodeCursor(sort.name, sort.columns.map((c) => r[c.key] as SqlValue))
+}
 
 /**
  * Runs a keyset-paginated query. Filters arrive as fixed SQL fragments with `?` parameters, so each
  * combination of filters is one SQL string, prepared once and reused (see prepared()).
  */
-export function listPage<T extends object>(sqlite: Database.Database, spec: ListSpec): Page<T> {
+export function listPage<T extends object>(sqlite: Database.Database, spec: ListSpec): KeysetPage<T> {
   const where = [...spec.where]
   const params = [...spec.params]
   const cols = spec.sort.columns
@@ -43,10 +50,9 @@ export function listPage<T extends object>(sqlite: Database.Database, spec: List
   let nextCursor: string | null = null
   if (rows.length > spec.limit) {
     rows.length = spec.limit
-    const last = rows[rows.length - 1] as Record<string, unknown>
-    nextCursor = encodeCursor(spec.sort.name, cols.map((c) => last[c.key] as SqlValue))
+    nextCursor = cursorOf(spec.sort, rows[rows.length - 1]!)
   }
-  return { rows, nextCursor }
+  return { rows, nextCursor, cursorOf: (row: T) => cursorOf(spec.sort, row) }
 }
 
 export function countRows(sqlite: Database.Database, spec: Pick<ListSpec, 'from' | 'where' | 'params'>): number {

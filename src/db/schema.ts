@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { sqliteTable, text, integer, real, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { sqliteTable, text, integer, real, index, primaryKey } from 'drizzle-orm/sqlite-core'
 
 // Timestamps are ISO 8601 strings in UTC: they sort lexically and read well in exports.
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
@@ -176,7 +176,7 @@ export const citations = sqliteTable('citations', {
   quote: text('quote'),
   ...stamps,
 }, (t) => [
-  uniqueIndex('citations_record_uq').on(t.recordType, t.recordId, t.sourceId, t.locator),
+  index('citations_record_idx').on(t.recordType, t.recordId, t.paragraph),
   index('citations_source_idx').on(t.sourceId),
 ])
 

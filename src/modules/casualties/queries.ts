@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, type Page, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, type KeysetPage, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
+import type { CasualtyOutcome, Qualifier, VictimGroup } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 
 export interface CasualtyRow {
-  id: string, eventId: string, eventTitle: string, eventStart: string, outcome: string, victimGroup: string,
-  low: number | null, high: number | null, best: number | null, qualifier: string, reportedPhrase: string,
+  id: string, eventId: string, eventTitle: string, eventStart: string, outcome: CasualtyOutcome, victimGroup: VictimGroup,
+  low: number | null, high: number | null, best: number | null, qualifier: Qualifier, reportedPhrase: string,
   reportedById: string | null, victimActorId: string | null, perpetratorActorId: string | null, note: string | null,
   eventSortKey: string, createdAt: string, updatedAt: string
 }
@@ -36,7 +37,7 @@ function where(f: CasualtyFilters): { where: string[], params: SqlValue[] } {
   return { where, params }
 }
 
-export function listCasualties(sqlite: Database.Database, f: CasualtyFilters, limit: number, cursor?: string): Page<CasualtyRow> {
+export function listCasualties(sqlite: Database.Database, f: CasualtyFilters, limit: number, cursor?: string): KeysetPage<CasualtyRow> {
   return listPage<CasualtyRow>(sqlite, {
     from: FROM, select: SELECT, ...where(f), limit, cursor,
     sort: { name: 'date', desc: false, columns: [{ expr: 'e.start_utc', key: 'eventSortKey' }, { expr: 'c.id', key: 'id' }] },
@@ -53,7 +54,7 @@ export function casualtiesOfEvents(sqlite: Database.Database, eventIds: readonly
 }
 
 export interface CasualtySummaryRow {
-  outcome: string, victimGroup: string, reportCount: number, eventCount: number,
+  outcome: CasualtyOutcome, victimGroup: VictimGroup, reportCount: number, eventCount: number,
   low: number | null, lowIfDisjoint: number | null, high: number | null,
   qualifiers: string[], reportIds: string[], note: string
 }

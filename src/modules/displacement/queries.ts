@@ -1,12 +1,13 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, type Page, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, type KeysetPage, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
+import type { DateBasis, DatePrecision, DisplacementMetric, Qualifier } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 
 export interface DisplacementRow {
-  id: string, eventId: string | null, metric: string, low: number | null, high: number | null, best: number | null,
-  qualifier: string, reportedPhrase: string, originPlaceId: string | null, destinationPlaceId: string | null,
-  asOf: string, asOfSortKey: string, asOfPrecision: string, asOfBasis: string, asOfNote: string | null,
+  id: string, eventId: string | null, metric: DisplacementMetric, low: number | null, high: number | null, best: number | null,
+  qualifier: Qualifier, reportedPhrase: string, originPlaceId: string | null, destinationPlaceId: string | null,
+  asOf: string, asOfSortKey: string, asOfPrecision: DatePrecision, asOfBasis: DateBasis, asOfNote: string | null,
   reportedById: string | null, relayedById: string | null, note: string | null, createdAt: string, updatedAt: string
 }
 
@@ -21,7 +22,7 @@ const SELECT = `d.id AS id, d.event_id AS eventId, d.metric AS metric, d.low AS 
   d.as_of_basis AS asOfBasis, d.as_of_note AS asOfNote, d.reported_by_id AS reportedById, d.relayed_by_id AS relayedById,
   d.note AS note, d.created_at AS createdAt, d.updated_at AS updatedAt`
 
-export function listDisplacement(sqlite: Database.Database, f: DisplacementFilters, limit: number, cursor?: string): Page<DisplacementRow> {
+export function listDisplacement(sqlite: Database.Database, f: DisplacementFilters, limit: number, cursor?: string): KeysetPage<DisplacementRow> {
   const where: string[] = [], params: SqlValue[] = []
   if (f.event) { where.push('d.event_id = ?'); params.push(f.event) }
   if (f.metric) { where.push('d.metric = ?'); params.push(f.metric) }

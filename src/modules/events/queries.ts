@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
-import { countRows, IN_JSON, listPage, type ListSpec, type Page, type SqlValue, type SortSpec } from '../../db/keyset.ts'
+import { countRows, IN_JSON, listPage, type ListSpec, type KeysetPage, type SqlValue, type SortSpec } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
+import type { ActorKind, ActorRole, DateBasis, DatePrecision, EventType } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { ftsQuery } from '../search/queries.ts'
 
@@ -8,12 +9,12 @@ export interface EventRow {
   id: string
   title: string
   summary: string
-  type: string
+  type: EventType
   start: string
   end: string | null
   startSortKey: string
-  datePrecision: string
-  dateBasis: string
+  datePrecision: DatePrecision
+  dateBasis: DateBasis
   dateNote: string | null
   placeId: string | null
   createdAt: string
@@ -66,7 +67,7 @@ export function eventWhere(f: EventFilters): Pick<ListSpec, 'where' | 'params'> 
   return { where, params }
 }
 
-export function listEvents(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: string): Page<EventRow> {
+export function listEvents(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: string): KeysetPage<EventRow> {
   return listPage<EventRow & Record<string, unknown>>(sqlite, { from: 'events e', select: SELECT, ...eventWhere(f), sort: SORTS[sort], limit, cursor })
 }
 
@@ -82,7 +83,7 @@ export function eventsByIds(sqlite: Database.Database, ids: readonly string[]): 
   return prepared(sqlite, `SELECT ${SELECT} FROM events e WHERE e.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as EventRow[]
 }
 
-export interface EventActorRow { eventId: string, actorId: string, role: string, name: string, kind: string }
+export interface EventActorRow { eventId: string, actorId: string, role: ActorRole, name: string, kind: ActorKind }
 
 /** Actors with their roles for a batch of events, in one statement. */
 export function actorsOfEvents(sqlite: Database.Database, eventIds: readonly string[]): EventActorRow[] {
@@ -106,4 +107,14 @@ export function groupBy<T, K extends keyof T>(rows: readonly T[], key: K): Map<T
     else out.set(r[key], [r])
   }
   return out
+}
+
+/** The first `limit` events of each actor, by date, in one statement (a window over the links). */
+export function eventsOfActors(sqlite: Database.Database, actorIds: readonly string[], role: string | null, limit: number): (EventRow & { actorId: string })[] {
+  return prepared(sqlite, `SELECT * FROM (
+      SELECT ea.actor_id AS actorId, ${SELECT}, row_number() OVER (PARTITION BY ea.actor_id ORDER BY e.start_utc, e.id) AS n
+      FROM (SELECT DISTINCT actor_id, event_id FROM event_actors
+        WHERE actor_id IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR role = ?2)) ea
+      JOIN events e ON e.id = ea.event_id)
+    WHERE n <= ?3 ORDER BY actorId, n`).all(JSON.stringify(actorIds), role, limit) as (EventRow & { actorId: string })[]
 }

@@ -1,12 +1,13 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, type Page, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, type KeysetPage, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
+import type { DateBasis, DatePrecision, StatementMedium } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { ftsQuery } from '../search/queries.ts'
 
 export interface StatementRow {
-  id: string, speakerId: string, speakerName: string, saidAt: string, saidAtSortKey: string, datePrecision: string, dateBasis: string,
-  dateNote: string | null, medium: string, quote: string | null, summary: string, createdAt: string, updatedAt: string
+  id: string, speakerId: string, speakerName: string, saidAt: string, saidAtSortKey: string, datePrecision: DatePrecision, dateBasis: DateBasis,
+  dateNote: string | null, medium: StatementMedium, quote: string | null, summary: string, createdAt: string, updatedAt: string
 }
 
 export interface StatementFilters {
@@ -19,7 +20,7 @@ const SELECT = `s.id AS id, s.speaker_id AS speakerId, a.name AS speakerName, s.
   s.summary AS summary, s.created_at AS createdAt, s.updated_at AS updatedAt`
 const FROM = 'statements s JOIN actors a ON a.id = s.speaker_id'
 
-export function listStatements(sqlite: Database.Database, f: StatementFilters, limit: number, cursor?: string): Page<StatementRow> {
+export function listStatements(sqlite: Database.Database, f: StatementFilters, limit: number, cursor?: string): KeysetPage<StatementRow> {
   const where: string[] = [], params: SqlValue[] = []
   if (f.speaker) { where.push('s.speaker_id = ?'); params.push(f.speaker) }
   if (f.medium) { where.push('s.medium = ?'); params.push(f.medium) }
@@ -40,7 +41,8 @@ export function getStatement(sqlite: Database.Database, id: string): StatementRo
 
 /** Statements about a batch of events, each tagged with the event it was asked for. */
 export function statementsOfEvents(sqlite: Database.Database, eventIds: readonly string[]): (StatementRow & { eventId: string })[] {
-  return prepared(sqlite, `SELECT se.event_id AS eventId, ${SELECT} FROM statement_events se JOIN ${FROM} ON s.id = se.statement_id
+  return prepared(sqlite, `SELECT se.event_id AS eventId, ${SELECT} FROM statement_events se
+    JOIN statements s ON s.id = se.statement_id JOIN actors a ON a.id = s.speaker_id
     WHERE se.event_id IN ${IN_JSON} ORDER BY s.said_at_utc, s.id`).all(JSON.stringify(eventIds)) as (StatementRow & { eventId: string })[]
 }
 

@@ -1,0 +1,55 @@
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import cors from '@fastify/cors'
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { loadConfig, type Config } from './config/config.ts'
+import caching from './plugins/caching.ts'
+import configPlugin from './plugins/config.ts'
+import database from './plugins/database.ts'
+import errors from './plugins/errors.ts'
+import graphql from './plugins/graphql.ts'
+import openapi from './plugins/openapi.ts'
+import actorRoutes from './modules/actors/routes.ts'
+import casualtyRoutes from './modules/casualties/routes.ts'
+import datasetRoutes from './modules/dataset/routes.ts'
+import displacementRoutes from './modules/displacement/routes.ts'
+import eventRoutes from './modules/events/routes.ts'
+import healthRoutes from './modules/health/routes.ts'
+import placeRoutes from './modules/places/routes.ts'
+import searchRoutes from './modules/search/routes.ts'
+import sourceRoutes from './modules/sources/routes.ts'
+import statementRoutes from './modules/statements/routes.ts'
+
+export interface BuildOptions {
+  config?: Partial<Config>
+  fastify?: FastifyServerOptions
+}
+
+/** Builds the application without listening: the server and the tests share this. */
+export async function buildApp(options: BuildOptions = {}) {
+  const config = loadConfig(process.env, options.config)
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    ...options.fastify,
+  }).withTypeProvider<ZodTypeProvider>()
+  await app.register(configPlugin, { config })
+  await app.register(errors)
+  await app.register(cors, { origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] })
+  await app.register(database)
+  await app.register(caching)
+  await app.register(openapi)
+  // zod compiles the REST routes only: Mercurius validates its own routes with JSON schema.
+  await app.register(async (rest) => {
+    rest.setValidatorCompiler(validatorCompiler)
+    rest.setSerializerCompiler(serializerCompiler)
+    await rest.register(healthRoutes)
+    await rest.register(async (v1) => {
+      for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes]) {
+        await v1.register(routes)
+      }
+    }, { prefix: '/v1' })
+  })
+  await app.register(graphql)
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

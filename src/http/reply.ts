@@ -1,0 +1,41 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Page } from '../db/keyset.ts'
+import { toCsv, type CsvColumn } from './csv.ts'
+
+export function wantsCsv(request: FastifyRequest): boolean {
+  const format = (request.query as { format?: string } | undefined)?.format
+  if (format) return format === 'csv'
+  const accept = request.headers.accept ?? ''
+  return accept.includes('text/csv') && !accept.includes('application/json')
+}
+
+/** The URL of the next page: the same request with the cursor moved on. */
+function nextUrl(request: FastifyRequest, cursor: string): string {
+  const url = new URL(request.url, 'http://localhost')
+  url.searchParams.set('cursor', cursor)
+  return `${url.pathname}${url.search}`
+}
+
+export interface ListOptions<T> {
+  page: Page<T>
+  limit: number
+  sort?: string
+  csv: readonly CsvColumn<T>[]
+  filename: string
+}
+
+/** Sends a list page as JSON `{ data, page, meta }` or as CSV, with `Link: rel="next"` either way. */
+export function sendList<T>(request: FastifyRequest, reply: FastifyReply, o: ListOptions<T>) {
+  if (o.page.nextCursor) reply.header('link', `<${nextUrl(request, o.page.nextCursor)}>; rel="next"`)
+  if (wantsCsv(request)) {
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `inline; filename="${o.filename}.csv"`)
+      .send(toCsv(o.page.rows, o.csv))
+  }
+  return {
+    data: o.page.rows,
+    page: { nextCursor: o.page.nextCursor, limit: o.limit },
+    meta: { datasetVersion: request.datasetVersion, count: o.page.rows.length, ...(o.sort ? { sort: o.sort } : {}) },
+  }
+}

@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { NotFoundError } from '../../errors.ts'
+import { citationCell, type CsvColumn } from '../../http/csv.ts'
+import { sendList } from '../../http/reply.ts'
+import { IdParams, itemResponse, listResponse, problemResponses } from '../../http/schemas.ts'
+import { presentCasualties } from './present.ts'
+import { getCasualty, listCasualties, summariseCasualties } from './queries.ts'
+import { CasualtyListQuery, CasualtyReport, CasualtySummaryQuery, CasualtySummaryRow } from './schemas.ts'
+
+type Presented = ReturnType<typeof presentCasualties>[number]
+const CASUALTY_CSV: CsvColumn<Presented>[] = [
+  ['id', (c) => c.id], ['event_id', (c) => c.eventId], ['event_title', (c) => c.eventTitle], ['event_start', (c) => c.eventStart],
+  ['outcome', (c) => c.outcome], ['victim_group', (c) => c.victimGroup], ['low', (c) => c.low], ['high', (c) => c.high],
+  ['best', (c) => c.best], ['qualifier', (c) => c.qualifier], ['reported_phrase', (c) => c.reportedPhrase],
+  ['reported_by', (c) => c.reportedBy?.name], ['victim_actor', (c) => c.victimActor?.name],
+  ['perpetrator_actor', (c) => c.perpetratorActor?.name], ['note', (c) => c.note], ['sources', (c) => citationCell(c.citations)],
+]
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/casualty-reports', {
+    schema: {
+      tags: ['casualties'], summary: 'List casualty reports with bounds, qualifier, wording and sources',
+      querystring: CasualtyListQuery, response: { 200: listResponse(CasualtyReport), ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const { limit, cursor, format: _f, ...filters } = request.query
+    const page = listCasualties(app.storage.sqlite, filters, limit, cursor)
+    const rows = presentCasualties(app.storage.sqlite, page.rows)
+    return sendList(request, reply, { page: { rows, nextCursor: page.nextCursor }, limit, sort: 'date', csv: CASUALTY_CSV, filename: 'casualty-reports' })
+  })
+
+  app.get('/casualty-reports/summary', {
+    schema: {
+      tags: ['casualties'], summary: 'Totals per outcome and victim group, keeping bounds and saying where figures may overlap',
+      querystring: CasualtySummaryQuery,
+      response: { 200: z.object({ data: z.array(CasualtySummaryRow), meta: z.object({ datasetVersion: z.number().int(), note: z.string() }) }), ...problemResponses },
+    },
+  }, async (request) => ({
+    data: summariseCasualties(app.storage.sqlite, request.query),
+    meta: {
+      datasetVersion: request.datasetVersion,
+      note: 'Groups are never added together: "people" may include the civilians, combatants and peacekeepers counted in other rows.',
+    },
+  }))
+
+  app.get('/casualty-reports/:id', {
+    schema: { tags: ['casualties'], summary: 'One casualty report', params: IdParams, response: { 200: itemResponse(CasualtyReport), ...problemResponses } },
+  }, async (request) => {
+    const row = getCasualty(app.storage.sqlite, request.params.id)
+    if (!row) throw new NotFoundError('casualty report', request.params.id)
+    return { data: presentCasualties(app.storage.sqlite, [row])[0]!, meta: { datasetVersion: request.datasetVersion } }
+  })
+}
+
+export default routes

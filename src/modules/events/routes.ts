@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { NotFoundError } from '../../errors.ts'
+import { sendList } from '../../http/reply.ts'
+import { IdParams, itemResponse, listResponse, problemResponses } from '../../http/schemas.ts'
+import { presentEventDetail } from './present.ts'
+import { getEvent, listEvents, type EventRow } from './queries.ts'
+import { EventDetail, EventListQuery, EventSummary } from './schemas.ts'
+import type { CsvColumn } from '../../http/csv.ts'
+
+export const EVENT_CSV: CsvColumn<EventRow>[] = [
+  ['id', (e) => e.id], ['title', (e) => e.title], ['type', (e) => e.type], ['start', (e) => e.start], ['end', (e) => e.end],
+  ['date_precision', (e) => e.datePrecision], ['date_basis', (e) => e.dateBasis], ['date_note', (e) => e.dateNote],
+  ['place_id', (e) => e.placeId], ['summary', (e) => e.summary], ['start_sort_key', (e) => e.startSortKey],
+  ['updated_at', (e) => e.updatedAt],
+]
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/events', {
+    schema: {
+      tags: ['events'],
+      summary: 'List events',
+      description: 'Events of the timeline, filtered and sorted, one keyset page at a time. `?format=csv` or `Accept: text/csv` returns CSV.',
+      querystring: EventListQuery,
+      response: { 200: listResponse(EventSummary), ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const { limit, cursor, sort, format: _format, ...filters } = request.query
+    const page = listEvents(app.storage.sqlite, filters, sort, limit, cursor)
+    return sendList(request, reply, { page, limit, sort, csv: EVENT_CSV, filename: 'events' })
+  })
+
+  app.get('/events/:id', {
+    schema: {
+      tags: ['events'],
+      summary: 'One event with its actors, place, figures, statements and citations',
+      params: IdParams,
+      response: { 200: itemResponse(EventDetail), ...problemResponses },
+    },
+  }, async (request) => {
+    const event = getEvent(app.storage.sqlite, request.params.id)
+    if (!event) throw new NotFoundError('event', request.params.id)
+    return { data: presentEventDetail(app.storage.sqlite, event), meta: { datasetVersion: request.datasetVersion } }
+  })
+}
+
+export default routes

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { pendingMigrations } from '../../db/client.ts'
+import { NotReadyError } from '../../errors.ts'
+import { Problem } from '../../http/schemas.ts'
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/health', {
+    schema: { tags: ['operations'], summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } },
+  }, async () => ({ status: 'ok' as const }))
+
+  app.get('/ready', {
+    schema: {
+      tags: ['operations'], summary: 'The database is open and every migration applied',
+      response: { 200: z.object({ status: z.literal('ready'), migrationsPending: z.number().int() }), 503: Problem },
+    },
+  }, async () => {
+    let pending: number
+    try {
+      app.storage.sqlite.prepare('SELECT 1').get()
+      pending = pendingMigrations(app.storage.sqlite)
+    } catch {
+      throw new NotReadyError('database is not open')
+    }
+    if (pending > 0) throw new NotReadyError(`${pending} migration(s) not applied`)
+    return { status: 'ready' as const, migrationsPending: 0 }
+  })
+}
+
+export default routes

@@ -1,0 +1,40 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { NotFoundError } from '../../errors.ts'
+import { citationCell, type CsvColumn } from '../../http/csv.ts'
+import { sendList } from '../../http/reply.ts'
+import { IdParams, itemResponse, listResponse, problemResponses } from '../../http/schemas.ts'
+import { presentStatements } from './present.ts'
+import { getStatement, listStatements } from './queries.ts'
+import { StatementListQuery, StatementSummary } from './schemas.ts'
+
+type Presented = ReturnType<typeof presentStatements>[number]
+const STATEMENT_CSV: CsvColumn<Presented>[] = [
+  ['id', (s) => s.id], ['speaker_id', (s) => s.speaker.id], ['speaker', (s) => s.speaker.name], ['said_at', (s) => s.saidAt],
+  ['date_precision', (s) => s.datePrecision], ['date_basis', (s) => s.dateBasis], ['date_note', (s) => s.dateNote],
+  ['medium', (s) => s.medium], ['quote', (s) => s.quote], ['summary', (s) => s.summary], ['event_ids', (s) => s.eventIds],
+  ['sources', (s) => citationCell(s.citations)],
+]
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/statements', {
+    schema: {
+      tags: ['statements'], summary: 'List statements: who said what, when, attributed', querystring: StatementListQuery,
+      response: { 200: listResponse(StatementSummary), ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const { limit, cursor, format: _f, ...filters } = request.query
+    const page = listStatements(app.storage.sqlite, filters, limit, cursor)
+    const rows = presentStatements(app.storage.sqlite, page.rows)
+    return sendList(request, reply, { page: { rows, nextCursor: page.nextCursor }, limit, sort: 'date', csv: STATEMENT_CSV, filename: 'statements' })
+  })
+
+  app.get('/statements/:id', {
+    schema: { tags: ['statements'], summary: 'One statement', params: IdParams, response: { 200: itemResponse(StatementSummary), ...problemResponses } },
+  }, async (request) => {
+    const row = getStatement(app.storage.sqlite, request.params.id)
+    if (!row) throw new NotFoundError('statement', request.params.id)
+    return { data: presentStatements(app.storage.sqlite, [row])[0]!, meta: { datasetVersion: request.datasetVersion } }
+  })
+}
+
+export default routes

@@ -1,0 +1,47 @@
+import fp from 'fastify-plugin'
+import mercurius from 'mercurius'
+import type { GraphQLError } from 'graphql'
+import { KNOWN_CODES } from '../errors.ts'
+import { loaders } from '../graphql/loaders.ts'
+import { resolvers } from '../graphql/resolvers.ts'
+import { loadSchema } from '../graphql/schema.ts'
+
+type Coded = Error & { code?: string, statusCode?: number, errors?: GraphQLError[] }
+
+/** Gives every GraphQL error a stable `extensions.code`; internal failures lose their message. */
+function formatError(error: GraphQLError, log: { error: (o: object, m: string) => void }) {
+  const original = error.originalError as Coded | undefined
+  let code: string
+  let message = error.message
+  if (!original) {
+    code = error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED'
+  } else if (original.code && KNOWN_CODES.has(original.code)) {
+    code = original.code
+  } else {
+    log.error({ err: original }, 'graphql resolver failed')
+    code = 'INTERNAL_ERROR'
+    message = 'Internal server error'
+  }
+  return { message, locations: error.locations, path: error.path, extensions: { ...error.extensions, code } }
+}
+
+export default fp(async (app) => {
+  await app.register(mercurius, {
+    schema: loadSchema(),
+    resolvers,
+    loaders,
+    jit: 1,
+    graphiql: app.config.graphiql,
+    queryDepth: app.config.graphqlMaxDepth,
+    errorFormatter: (execution, ctx) => {
+      const log = ctx.reply?.log ?? app.log
+      const flat = (execution.errors ?? []).flatMap((e) => {
+        const inner = (e.originalError as Coded | undefined)?.errors
+        return Array.isArray(inner) ? inner : [e]
+      })
+      const errors = flat.map((e) => formatError(e, log))
+      const onlyRequestErrors = !execution.data && errors.every((e) => e.extensions.code.startsWith('GRAPHQL_'))
+      return { statusCode: onlyRequestErrors ? 400 : 200, response: { data: execution.data ?? null, errors } }
+    },
+  })
+}, { name: 'graphql', dependencies: ['database', 'config'] })
