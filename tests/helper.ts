@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import { buildApp, type App } from '../src/app.ts'
+import type { Config } from '../src/config/config.ts'
+
+const open: App[] = []
+const dirs: string[] = []
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((app) => app.close()))
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+/** The app on a fresh in-memory database, migrated and seeded through the normal start-up path. */
+export async function buildTestApp(config: Partial<Config> = {}): Promise<App> {
+  const app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', ...config } })
+  await app.ready()
+  open.push(app)
+  return app
+}
+
+/** One app for a whole file of read-only tests: built before the first, closed after the last. */
+export function sharedApp(config: Partial<Config> = {}): () => App {
+  let app: App | undefined
+  beforeAll(async () => {
+    app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', ...config } })
+    await app.ready()
+  })
+  afterAll(async () => { await app?.close() })
+  return () => app!
+}
+
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'timeline-test-'))
+  dirs.push(dir)
+  return dir
+}
+
+export async function gql<T = any>(app: App, query: string, variables?: Record<string, unknown>) {
+  const res = await app.inject({ method: 'POST', url: '/graphql', payload: { query, variables } })
+  return { status: res.statusCode, body: res.json() as { data: T, errors?: { message: string, extensions: { code: string } }[] } }
+}
+
+export async function getJson<T = any>(app: App, url: string) {
+  const res = await app.inject({ method: 'GET', url })
+  return { status: res.statusCode, headers: res.headers, body: res.json() as T }
+}
