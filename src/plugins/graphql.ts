@@ -13,7 +13,12 @@ function formatError(error: GraphQLError, log: { error: (o: object, m: string) =
   const original = error.originalError as Coded | undefined
   let code: string
   let message = error.message
-  if (!original) {
+  if (!original && error.path) {
+    // An execution error without a cause is a result that could not be coerced: ours, not the client's.
+    log.error({ err: error }, 'graphql result coercion failed')
+    code = 'INTERNAL_ERROR'
+    message = 'Internal server error'
+  } else if (!original) {
     code = error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED'
   } else if (original.code && KNOWN_CODES.has(original.code)) {
     code = original.code

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs'
+import { buildSchema, lexicographicSortSchema, printSchema } from 'graphql'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import { sharedApp } from './helper.ts'
+
+const app = sharedApp()
+
+describe('committed contracts match the running server', () => {
+  it('openapi.yaml equals /openapi.json (run `npm run openapi` after changing a route)', async () => {
+    const served = (await app().inject({ method: 'GET', url: '/openapi.json' })).json()
+    const committed = parse(readFileSync(new URL('../openapi.yaml', import.meta.url), 'utf8'))
+    expect(served.openapi).toBe('3.1.0')
+    expect(committed).toEqual(served)
+  })
+
+  it('schema.graphql equals the schema Mercurius serves', () => {
+    const committed = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'))
+    const running = app().graphql.schema
+    expect(printSchema(lexicographicSortSchema(running))).toBe(printSchema(lexicographicSortSchema(committed)))
+  })
+
+  it('docs, GraphiQL, health and readiness are served', async () => {
+    for (const url of ['/docs', '/graphiql', '/health', '/ready']) {
+      const res = await app().inject({ method: 'GET', url })
+      expect(res.statusCode, url).toBeLessThan(400)
+    }
+  })
+})

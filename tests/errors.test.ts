@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { gql, sharedApp } from './helper.ts'
+
+const app = sharedApp()
+
+describe('bad input gets a 4xx problem+json naming the problem', () => {
+  it.each([
+    ['/v1/events?colour=red', 400, 'VALIDATION_FAILED', /colour/],
+    ['/v1/events?from=2023-13-45', 400, 'VALIDATION_FAILED', /from/],
+    ['/v1/events?from=yesterday', 400, 'VALIDATION_FAILED', /from/],
+    ['/v1/events?limit=5000', 400, 'VALIDATION_FAILED', /limit/],
+    ['/v1/events?limit=0', 400, 'VALIDATION_FAILED', /limit/],
+    ['/v1/events?limit=ten', 400, 'VALIDATION_FAILED', /limit/],
+    ['/v1/events?type=picnic', 400, 'VALIDATION_FAILED', /type/],
+    ['/v1/events?sort=colour', 400, 'VALIDATION_FAILED', /sort/],
+    ['/v1/events?cursor=not-a-cursor', 400, 'INVALID_CURSOR', /cursor/],
+    ['/v1/events?q=%22%22', 400, 'INVALID_PARAMETER', /q/],
+    ['/v1/events/no-such-event', 404, 'NOT_FOUND', /no-such-event/],
+    ['/v1/actors/nobody', 404, 'NOT_FOUND', /nobody/],
+    ['/v1/actors/nobody/events', 404, 'NOT_FOUND', /nobody/],
+    ['/v1/casualty-reports?outcome=bored', 400, 'VALIDATION_FAILED', /outcome/],
+    ['/v1/places?country=ARM', 400, 'VALIDATION_FAILED', /country/],
+    ['/v1/search', 400, 'VALIDATION_FAILED', /q/],
+    ['/v1/nothing-here', 404, 'ROUTE_NOT_FOUND', /nothing-here/],
+  ])('GET %s -> %i %s', async (url, status, code, names) => {
+    const res = await app().inject({ method: 'GET', url })
+    expect(res.statusCode).toBe(status)
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
+    const body = res.json()
+    expect(body).toMatchObject({ status, code, title: expect.any(String), type: expect.any(String) })
+    expect(body.detail).toMatch(names)
+    expect(JSON.stringify(body)).not.toMatch(/SELECT|sqlite|at .*\.ts:\d+/i)
+  })
+
+  it('a cursor from another sort is refused', async () => {
+    const page = (await app().inject({ method: 'GET', url: '/v1/events?limit=1' })).json()
+    const res = await app().inject({ method: 'GET', url: `/v1/events?limit=1&sort=-date&cursor=${page.page.nextCursor}` })
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toMatchObject({ code: 'INVALID_CURSOR', detail: expect.stringMatching(/sort/) })
+  })
+
+  it('GraphQL errors carry extensions.code', async () => {
+    const cases: [string, string][] = [
+      ['{ events(first: 5000) { totalCount } }', 'INVALID_PARAMETER'],
+      ['{ events(after: "garbage") { totalCount } }', 'INVALID_CURSOR'],
+      ['{ events(filter: { from: "last week" }) { totalCount } }', 'INVALID_PARAMETER'],
+      ['{ events { colour } }', 'GRAPHQL_VALIDATION_FAILED'],
+      ['{ events { ', 'GRAPHQL_PARSE_FAILED'],
+    ]
+    for (const [query, code] of cases) {
+      const { status, body } = await gql(app(), query)
+      expect(status, query).toBeLessThan(500)
+      expect(body.errors?.[0]?.extensions.code, query).toBe(code)
+    }
+  })
+
+  it('an unknown id in GraphQL is null, not an error', async () => {
+    const { body } = await gql(app(), '{ event(id: "nope") { id } }')
+    expect(body).toEqual({ data: { event: null } })
+  })
+})
