@@ -82,6 +82,18 @@ describe('every seeded statement, actor and place', () => {
     }
   })
 
+  it('the events and statements of an actor agree between REST and GraphQL', async () => {
+    for (const id of ['nikol-pashinyan', 'azerbaijan', 'hikmet-hajiyev']) {
+      const rest = (await getJson(app, `/v1/actors/${id}/events?limit=200`)).body.data.map((e: any) => e.id)
+      const restRole = (await getJson(app, `/v1/actors/${id}/events?limit=200&role=initiator`)).body.data.map((e: any) => e.id)
+      const { body } = await gql(app, `query ($id: ID!) { actor(id: $id) { events { id } initiated: events(role: INITIATOR) { id } statements { id } } }`, { id })
+      expect(body.errors).toBeUndefined()
+      expect(body.data.actor.events.map((e: any) => e.id)).toEqual(rest)
+      expect(body.data.actor.initiated.map((e: any) => e.id)).toEqual(restRole)
+      expect(body.data.actor.statements.map((s: any) => s.id).sort()).toEqual(seed.statements.filter((s) => s.speaker === id).map((s) => s.id).sort())
+    }
+  })
+
   it('every place, with coordinates and aliases', async () => {
     for (const p of seed.places) {
       const rest = (await getJson(app, `/v1/places/${p.id}`)).body.data

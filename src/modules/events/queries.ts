@@ -114,7 +114,7 @@ export function eventsOfActors(sqlite: Database.Database, actorIds: readonly str
   return prepared(sqlite, `SELECT * FROM (
       SELECT ea.actor_id AS actorId, ${SELECT}, row_number() OVER (PARTITION BY ea.actor_id ORDER BY e.start_utc, e.id) AS n
       FROM (SELECT DISTINCT actor_id, event_id FROM event_actors
-        WHERE actor_id IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR role = ?2)) ea
+        WHERE actor_id IN (SELECT value FROM json_each(@ids)) AND (@role IS NULL OR role = @role)) ea
       JOIN events e ON e.id = ea.event_id)
-    WHERE n <= ?3 ORDER BY actorId, n`).all(JSON.stringify(actorIds), role, limit) as (EventRow & { actorId: string })[]
+    WHERE n <= @limit ORDER BY actorId, n`).all({ ids: JSON.stringify(actorIds), role, limit }) as (EventRow & { actorId: string })[]
 }
