@@ -23,7 +23,7 @@ export interface Storage {
 export function openDatabase(path: string): Storage {
   if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(resolve(path)), { recursive: true })
   const statements: StatementCounter = { count: 0 }
-  const sqlite = new Database(path, { verbose: (s) => { statements.count++; if (process.env.SQL_TRACE) console.log('SQL', String(s).slice(0, 90).replace(/\s+/g, ' ')) } })
+  const sqlite = new Database(path, { verbose: () => { statements.count++ } })
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
