@@ -62,3 +62,9 @@ export function countRows(sqlite: Database.Database, spec: Pick<ListSpec, 'from'
 
 /** Binds a list of ids as one JSON parameter, so one prepared statement serves any batch size. */
 export const IN_JSON = '(SELECT value FROM json_each(?))'
+
+/** Case-insensitive substring match on a name and its JSON alias list, with LIKE wildcards escaped. */
+export function nameOrAliasLike(alias: string, q: string): { sql: string, params: SqlValue[] } {
+  const like = `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+  return { sql: `(${alias}.name LIKE ? ESCAPE '\\' OR ${alias}.aliases LIKE ? ESCAPE '\\')`, params: [like, like] }
+}

@@ -55,6 +55,12 @@ describe('lists', () => {
     }
   })
 
+  it('finds places and actors by any of their names', async () => {
+    expect((await getJson(app(), '/v1/places?q=Yevlach')).body.data.map((p: any) => p.id)).toEqual(['yevlakh'])
+    expect((await getJson(app(), '/v1/actors?q=hajiyev')).body.data.map((a: any) => a.id)).toEqual(['hikmet-hajiyev'])
+    expect((await getJson(app(), '/v1/actors?q=100%25')).body.data).toEqual([])
+  })
+
   it('full-text search finds events and statements', async () => {
     const events = (await getJson(app(), '/v1/events?q=ceasefire')).body.data.map((e: any) => e.id)
     expect(events).toContain('ceasefire-2023-09-20')

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, type KeysetPage, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, nameOrAliasLike, type KeysetPage, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { ActorKind } from '../../domain/vocabulary.ts'
 import { lowerBound } from '../../domain/dates.ts'
@@ -21,12 +21,7 @@ export function listActors(sqlite: Database.Database, f: ActorFilters, limit: nu
   const where: string[] = [], params: SqlValue[] = []
   if (f.kind) { where.push('a.kind = ?'); params.push(f.kind) }
   if (f.affiliation) { where.push('a.affiliation_id = ?'); params.push(f.affiliation) }
-  if (f.q) {
-    // Names and aliases are short; a case-insensitive substring match is what people expect here.
-    where.push(`(a.name LIKE ? ESCAPE '\\' OR a.aliases LIKE ? ESCAPE '\\')`)
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`
-    params.push(like, like)
-  }
+  if (f.q) { const m = nameOrAliasLike('a', f.q); where.push(m.sql); params.push(...m.params) }
   if (f.updatedSince) { where.push('a.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
   const page = listPage<RawActor & Record<string, unknown>>(sqlite, {
     from: 'actors a', select: SELECT, where, params, limit, cursor,

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, type KeysetPage, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, nameOrAliasLike, type KeysetPage, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { PlaceKind } from '../../domain/vocabulary.ts'
 import { lowerBound } from '../../domain/dates.ts'
@@ -21,11 +21,7 @@ export function listPlaces(sqlite: Database.Database, f: PlaceFilters, limit: nu
   const where: string[] = [], params: SqlValue[] = []
   if (f.kind) { where.push('p.kind = ?'); params.push(f.kind) }
   if (f.country) { where.push('p.country_code = ?'); params.push(f.country.toUpperCase()) }
-  if (f.q) {
-    where.push(`(p.name LIKE ? ESCAPE '\\' OR p.aliases LIKE ? ESCAPE '\\')`)
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`
-    params.push(like, like)
-  }
+  if (f.q) { const m = nameOrAliasLike('p', f.q); where.push(m.sql); params.push(...m.params) }
   if (f.updatedSince) { where.push('p.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
   const page = listPage<RawPlace & Record<string, unknown>>(sqlite, {
     from: 'places p', select: SELECT, where, params, limit, cursor,
