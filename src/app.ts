@@ -13,6 +13,8 @@ import casualtyRoutes from './modules/casualties/routes.ts'
 import datasetRoutes from './modules/dataset/routes.ts'
 import displacementRoutes from './modules/displacement/routes.ts'
 import eventRoutes from './modules/events/routes.ts'
+import exportRoutes from './modules/export/routes.ts'
+import timelineRoutes from './modules/timeline/routes.ts'
 import healthRoutes from './modules/health/routes.ts'
 import placeRoutes from './modules/places/routes.ts'
 import searchRoutes from './modules/search/routes.ts'
@@ -43,7 +45,7 @@ export async function buildApp(options: BuildOptions = {}) {
     rest.setSerializerCompiler(serializerCompiler)
     await rest.register(healthRoutes)
     await rest.register(async (v1) => {
-      for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes]) {
+      for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes, exportRoutes, timelineRoutes]) {
         await v1.register(routes)
       }
     }, { prefix: '/v1' })

@@ -17,7 +17,7 @@ export default fp(async (app) => {
           + 'Every figure carries its bounds, its qualifier, the words it was reported with and its source. '
           + 'Errors are RFC 9457 problem+json with a stable `code`. GraphQL is served at /graphql.',
       },
-      tags: ['events', 'actors', 'places', 'casualties', 'displacement', 'statements', 'sources', 'search', 'dataset', 'operations']
+      tags: ['events', 'actors', 'places', 'casualties', 'displacement', 'statements', 'sources', 'search', 'dataset', 'export', 'operations']
         .map((name) => ({ name })),
     },
     transform: (input) => {

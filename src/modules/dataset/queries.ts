@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3'
 import { readVersion } from '../../db/dataset.ts'
 import { prepared } from '../../db/prepared.ts'
+import { listPage, type SqlValue } from '../../db/keyset.ts'
+import { lowerBound } from '../../domain/dates.ts'
 
 export const LICENCE = 'Facts compiled from the cited news report, each with its paragraph locator. '
   + 'Cite as: Conflict Timeline API dataset, version N, with the original source of each figure.'
@@ -17,4 +19,17 @@ export function datasetInfo(sqlite: Database.Database) {
     [key, (prepared(sqlite, `SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n])) as RecordCounts
   const v = readVersion(sqlite)
   return { version: v.version, updatedAt: v.updatedAt, counts, licence: LICENCE }
+}
+
+export interface DeletionRow { recordType: string, recordId: string, deletedAt: string }
+
+/** Tombstones of deleted records, oldest first, so a copy can replay them in order. */
+export function listDeletions(sqlite: Database.Database, since: string | undefined, limit: number, cursor?: string) {
+  const where: string[] = [], params: SqlValue[] = []
+  if (since) { where.push('d.deleted_at >= ?'); params.push(lowerBound(since)) }
+  return listPage<DeletionRow & { id: number }>(sqlite, {
+    from: 'deletions d', select: 'd.id AS id, d.record_type AS recordType, d.record_id AS recordId, d.deleted_at AS deletedAt',
+    where, params, limit, cursor,
+    sort: { name: 'deleted', desc: false, columns: [{ expr: 'd.deleted_at', key: 'deletedAt' }, { expr: 'd.id', key: 'id' }] },
+  })
 }

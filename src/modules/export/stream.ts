@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto'
+import { setImmediate as yieldToLoop } from 'node:timers/promises'
+import Database from 'better-sqlite3'
+import { stringify } from 'csv-stringify/sync'
+import type { Storage } from '../../db/client.ts'
+import { readVersion } from '../../db/dataset.ts'
+import { neutralise } from '../../http/csv.ts'
+import { LICENCE } from '../dataset/queries.ts'
+import { countQuery, EXPORT_RESOURCES, exportQuery, RECORD_TYPE, type ExportFilters, type ExportResource } from './plan.ts'
+
+export const EXPORT_FORMATS = ['json', 'ndjson', 'csv'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+const CHUNK_BYTES = 64 * 1024
+
+export interface ExportMeta {
+  format: ExportFormat
+  datasetVersion: number
+  datasetUpdatedAt: string
+  filters: ExportFilters
+  resources: ExportResource[]
+  counts: Partial<Record<ExportResource, number>>
+  licence: string
+}
+
+/**
+ * A read snapshot for one export. On a database file it is a connection of its own inside a read
+ * transaction, so the export is one dataset version from start to end and never blocks the
+ * server's connection. An in-memory database has no second connection; the export then reads
+ * through the server's own (and writes wait until it ends).
+ */
+export interface Snapshot { sqlite: Database.Database, release(): void }
+
+export function openSnapshot(storage: Storage, databasePath: string): Snapshot {
+  if (databasePath === ':memory:') return { sqlite: storage.sqlite, release: () => {} }
+  const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true })
+  sqlite.pragma('busy_timeout = 5000')
+  sqlite.exec('BEGIN')
+  let open = true
+  return {
+    sqlite,
+    release: () => {
+      if (!open) return
+      open = false
+      sqlite.exec('COMMIT')
+      sqlite.close()
+    },
+  }
+}
+
+/** Reads the version and the record counts inside the snapshot, before any row is streamed. */
+export function exportMeta(sqlite: Database.Database, format: ExportFormat, filters: ExportFilters, resources: readonly ExportResource[]): ExportMeta {
+  const v = readVersion(sqlite)
+  const counts: Partial<Record<ExportResource, number>> = {}
+  for (const r of resources) {
+    const q = countQuery(exportQuery(r, filters))
+    counts[r] = (sqlite.prepare(q.sql).get(...q.params) as { n: number }).n
+  }
+  return { format, datasetVersion: v.version, datasetUpdatedAt: v.updatedAt, filters, resources: [...resources], counts, licence: LICENCE }
+}
+
+function* rows(sqlite: Database.Database, resource: ExportResource, filters: ExportFilters): Generator<Record<string, unknown>> {
+  const q = exportQuery(resource, filters)
+  // A statement of its own: an iterating statement cannot serve anyone else until it is done.
+  for (const row of sqlite.prepare(q.sql).iterate(...q.params) as IterableIterator<Record<string, unknown>>) {
+    for (const c of q.jsonColumns) row[c] = JSON.parse(row[c] as string)
+    yield row
+  }
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+
+/**
+ * The export as a stream of text chunks. Rows come from `iterate()`; chunks of about 64 KiB are
+ * handed out one at a time (the consumer's pace is the backpressure) and the event loop gets a
+ * turn between chunks, so other requests are served while a large export runs.
+ */
+export async function* exportChunks(sqlite: Database.Database, meta: ExportMeta, progress?: (rows: number) => void): AsyncGenerator<string> {
+  let buffer = ''
+  let count = 0
+  if (meta.format === 'ndjson') {
+    buffer += JSON.stringify({ type: 'meta', ...meta }) + '\n'
+    for (const r of meta.resources) {
+      const type = RECORD_TYPE[r]
+      for (const row of rows(sqlite, r, meta.filters)) {
+        buffer += `{"type":"${type}","data":${JSON.stringify(row)}}\n`
+        count++
+        if (buffer.length >= CHUNK_BYTES) { progress?.(count); yield buffer; buffer = ''; await yieldToLoop() }
+      }
+    }
+  } else if (meta.format === 'json') {
+    buffer += `{"meta":${JSON.stringify(meta)}`
+    for (const r of meta.resources) {
+      buffer += `,\n"${r}":[`
+      let first = true
+      for (const row of rows(sqlite, r, meta.filters)) {
+        buffer += (first ? '\n' : ',\n') + JSON.stringify(row)
+        count++
+        first = false
+        if (buffer.length >= CHUNK_BYTES) { progress?.(count); yield buffer; buffer = ''; await yieldToLoop() }
+      }
+      buffer += ']'
+    }
+    buffer += '}\n'
+  } else {
+    const [resource] = meta.resources
+    let header: string[] | undefined
+    buffer += '\ufeff'
+    let batch: unknown[][] = []
+    const emit = () => { buffer += stringify(batch, { record_delimiter: 'windows', quoted_match: /[",\r\n]/ }); batch = [] }
+    for (const row of rows(sqlite, resource!, meta.filters)) {
+      if (!header) { header = Object.keys(row); batch.push(header.map(snake)) }
+      batch.push(header.map((k) => neutralise(row[k])))
+      count++
+      if (batch.length >= 500) {
+        emit()
+        if (buffer.length >= CHUNK_BYTES) { progress?.(count); yield buffer; buffer = ''; await yieldToLoop() }
+      }
+    }
+    if (!header) batch.push(exportHeader(resource!))
+    emit()
+  }
+  progress?.(count)
+  if (buffer) yield buffer
+}
+
+/** Column names of a resource's CSV, for an empty export that has no row to take them from. */
+function exportHeader(resource: ExportResource): string[] {
+  return exportQuery(resource, {}).sql.slice('SELECT '.length, exportQuery(resource, {}).sql.indexOf(' FROM '))
+    .split(',').map((c) => snake(c.trim().split(/\s+AS\s+/i).pop()!.replaceAll('"', '')))
+}
+
+export function resourcesFor(format: ExportFormat, resource: ExportResource | undefined): ExportResource[] {
+  if (format === 'csv') return [resource ?? 'events']
+  return resource ? [resource] : [...EXPORT_RESOURCES]
+}
+
+/** sha256 and size of an export, computed by running it: the same version gives the same digest. */
+export async function exportDigest(sqlite: Database.Database, meta: ExportMeta): Promise<{ sha256: string, bytes: number }> {
+  const hash = createHash('sha256')
+  let bytes = 0
+  for await (const chunk of exportChunks(sqlite, meta)) {
+    const buf = Buffer.from(chunk, 'utf8')
+    bytes += buf.length
+    hash.update(buf)
+  }
+  return { sha256: hash.digest('hex'), bytes }
+}
