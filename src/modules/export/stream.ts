@@ -31,17 +31,24 @@ export interface ExportMeta {
  */
 export interface Snapshot { sqlite: Database.Database, release(): void }
 
+let openSnapshots = 0
+
+/** How many export snapshots are open now; a test uses it to show that aborted exports release theirs. */
+export const openSnapshotCount = () => openSnapshots
+
 export function openSnapshot(storage: Storage, databasePath: string): Snapshot {
-  if (databasePath === ':memory:') return { sqlite: storage.sqlite, release: () => {} }
+  openSnapshots++
+  let open = true
+  const done = () => { open = false; openSnapshots-- }
+  if (databasePath === ':memory:') return { sqlite: storage.sqlite, release: () => { if (open) done() } }
   const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true })
   sqlite.pragma('busy_timeout = 5000')
   sqlite.exec('BEGIN')
-  let open = true
   return {
     sqlite,
     release: () => {
       if (!open) return
-      open = false
+      done()
       sqlite.exec('COMMIT')
       sqlite.close()
     },
