@@ -93,6 +93,23 @@ describe('exports', () => {
   })
 })
 
+describe('sync feeds', () => {
+  it('the deletions feed lists tombstones in order and filters by time', async () => {
+    const local = await buildTestApp()
+    expect((await getJson(local, '/v1/deletions')).body).toMatchObject({ data: [], page: { nextCursor: null } })
+    local.storage.sqlite.prepare(`INSERT INTO deletions (record_type, record_id, deleted_at) VALUES ('event', 'gone-1', '2024-01-01T00:00:00.000Z'), ('actor', 'gone-2', '2025-01-01T00:00:00.000Z')`).run()
+    expect((await getJson(local, '/v1/deletions')).body.data.map((d: any) => d.recordId)).toEqual(['gone-1', 'gone-2'])
+    expect((await getJson(local, '/v1/deletions?since=2024-06-01')).body.data).toEqual([{ recordType: 'actor', recordId: 'gone-2', deletedAt: '2025-01-01T00:00:00.000Z' }])
+  })
+
+  it('updatedSince on lists returns only records changed since then', async () => {
+    const local = await buildTestApp()
+    local.storage.sqlite.prepare(`UPDATE events SET updated_at = '2030-01-01T00:00:00.000Z' WHERE id = 'ceasefire-2023-09-20'`).run()
+    expect((await getJson(local, '/v1/events?updatedSince=2029-12-31')).body.data.map((e: any) => e.id)).toEqual(['ceasefire-2023-09-20'])
+    expect((await getJson(local, '/v1/actors?updatedSince=2029-12-31')).body.data).toEqual([])
+  })
+})
+
 describe('GeoJSON and TimelineJS', () => {
   it('GeoJSON is a FeatureCollection of located events with popup properties', async () => {
     const res = await get('/v1/events.geojson')

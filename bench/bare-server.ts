@@ -1,0 +1,8 @@
+import Fastify from 'fastify'
+
+// The baseline: Fastify answering a small JSON body with nothing behind it, on the same machine
+// and in the same run as the API, so that the API's figures can be read as ratios to it.
+const app = Fastify({ logger: false })
+app.get('/bare', async () => ({ data: { id: 'bare', title: 'A fixed record' } }))
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' })
+process.send?.('ready')

@@ -1,0 +1,121 @@
+import { fork, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+import { seedData } from '../seed/data.ts'
+import { migrateDatabase, openDatabase } from '../src/db/client.ts'
+import { seedDatabase } from '../src/db/seed.ts'
+import { synthesise } from '../src/db/synth.ts'
+
+const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, duration: { type: 'string', default: '5' } } })
+const EVENTS = Number(values.events)
+const DURATION = Number(values.duration)
+const dir = mkdtempSync(join(tmpdir(), 'timeline-bench-'))
+const dbPath = join(dir, 'bench.db')
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+async function startChild(script: string, env: Record<string, string>): Promise<ChildProcess> {
+  const child = fork(script, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+  const port = env.PORT!
+  for (let i = 0; i < 200; i++) {
+    try { await fetch(`http://127.0.0.1:${port}/`); return child } catch { await new Promise((r) => setTimeout(r, 100)) }
+  }
+  throw new Error(`${script} did not start`)
+}
+
+const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024
+
+async function load(url: string, paths?: () => string, extra: Partial<autocannon.Options> = {}) {
+  const result = await autocannon({
+    url, connections: 10, duration: DURATION,
+    ...(paths ? { requests: [{ setupRequest: (req: any) => ({ ...req, path: paths() }) }] } : {}),
+    ...extra,
+  })
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }
+}
+
+/** Streams one export to the end, returning its size, records and duration. */
+async function runExport(base: string) {
+  const started = performance.now()
+  const res = await fetch(`${base}/v1/export?format=ndjson`)
+  let bytes = 0, lines = 0
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length
+    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) lines++
+  }
+  return { bytes, records: lines - 1, seconds: (performance.now() - started) / 1000 }
+}
+
+console.log(`building a synthetic database: seed + ${EVENTS} events...`)
+{
+  const storage = openDatabase(dbPath)
+  migrateDatabase(storage.db)
+  seedDatabase(storage.sqlite, seedData)
+  synthesise(storage.sqlite, { events: EVENTS })
+  storage.sqlite.pragma('wal_checkpoint(TRUNCATE)')
+  storage.close()
+}
+
+const apiPort = await freePort(), barePort = await freePort()
+const api = await startChild('src/server.ts', { PORT: String(apiPort), DATABASE_PATH: dbPath, LOG_LEVEL: 'warn' })
+const bare = await startChild('bench/bare-server.ts', { PORT: String(barePort) })
+const base = `http://127.0.0.1:${apiPort}`
+const eventId = () => `synth-event-${String(Math.floor(Math.random() * EVENTS)).padStart(7, '0')}`
+
+try {
+  const rows: [string, { rps: number, p50: number, p99: number }, number?][] = []
+  const baseline = await load(`http://127.0.0.1:${barePort}/bare`)
+  rows.push(['bare Fastify route (baseline)', baseline])
+  const single = await load(base, () => `/v1/events/${eventId()}`)
+  rows.push(['single event by id', single, 0.35])
+
+  // Export throughput and memory, with nothing else running.
+  await runExport(base) // warm the page cache and the JIT
+  const rssBefore = rss(api.pid!)
+  let peak = rssBefore
+  const sampler = setInterval(() => { peak = Math.max(peak, rss(api.pid!)) }, 20)
+  const exp = await runExport(base)
+  clearInterval(sampler)
+
+  // Single reads while two exports stream, against the same reads alone just measured.
+  let stop = false
+  const exporter = async () => { let n = 0; while (!stop) { await runExport(base); n++ } return n }
+  const exports = [exporter(), exporter()]
+  const during = await load(base, () => `/v1/events/${eventId()}`)
+  stop = true
+  const exportsDone = (await Promise.all(exports)).reduce((a, b) => a + b, 0)
+
+  console.log('\nResponses (autocannon, 10 connections, %ds each)', DURATION)
+  console.log('| case | req/s | p50 ms | p99 ms | ratio to bare | target |')
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
+  for (const [name, r, target] of rows) {
+    const ratio = r.rps / baseline.rps
+    console.log(`| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${ratio.toFixed(2)} | ${target ? `>= ${target} ${ratio >= target ? 'met' : 'NOT met'}` : ''} |`)
+  }
+  const mb = exp.bytes / 1e6
+  console.log('\nNDJSON export of the whole dataset')
+  console.log(`| bytes | records | seconds | MB/s (target >= 40) | records/s | RSS growth MB (target <= 64) |`)
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |')
+  console.log(`| ${exp.bytes} | ${exp.records} | ${exp.seconds.toFixed(2)} | ${(mb / exp.seconds).toFixed(1)} ${mb / exp.seconds >= 40 ? 'met' : 'NOT met'} | ${(exp.records / exp.seconds).toFixed(0)} | ${((peak - rssBefore) / 1e6).toFixed(1)} ${(peak - rssBefore) / 1e6 <= 64 ? 'met' : 'NOT met'} |`)
+  console.log('\nSingle-event reads while two NDJSON exports stream (%d exports completed meanwhile)', exportsDone)
+  console.log('| case | req/s | p99 ms | ratio to reads alone |')
+  console.log('| --- | ---: | ---: | ---: |')
+  console.log(`| reads alone | ${single.rps.toFixed(0)} | ${single.p99} | 1.00 |`)
+  console.log(`| reads during two exports | ${during.rps.toFixed(0)} | ${during.p99} | ${(during.rps / single.rps).toFixed(2)} (p99 x${(during.p99 / single.p99).toFixed(1)}) |`)
+} finally {
+  api.kill('SIGTERM')
+  bare.kill('SIGTERM')
+  rmSync(dir, { recursive: true, force: true })
+}
