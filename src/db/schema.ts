@@ -6,6 +6,9 @@ const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
 const stamps = {
   createdAt: text('created_at').notNull().default(now),
   updatedAt: text('updated_at').notNull().default(now),
+  // The dataset version of the record's last write: an If-Match naming dataset version N passes
+  // while this is at most N, so the ETag of any read guards the writes that follow it.
+  version: integer('version').notNull().default(1),
 }
 
 export const datasetMeta = sqliteTable('dataset_meta', {
@@ -187,3 +190,36 @@ export const deletions = sqliteTable('deletions', {
   recordId: text('record_id').notNull(),
   deletedAt: text('deleted_at').notNull().default(now),
 }, (t) => [index('deletions_at_idx').on(t.deletedAt, t.id)])
+
+/** One row per write: who, when, what, and the record before and after, for history and restore. */
+export const revisions = sqliteTable('revisions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  recordType: text('record_type').notNull(),
+  recordId: text('record_id').notNull(),
+  operation: text('operation').notNull(),
+  keyId: text('key_id'),
+  keyName: text('key_name').notNull(),
+  at: text('at').notNull().default(now),
+  datasetVersion: integer('dataset_version').notNull(),
+  before: text('before', { mode: 'json' }),
+  after: text('after', { mode: 'json' }),
+}, (t) => [index('revisions_record_idx').on(t.recordType, t.recordId, t.id)])
+
+/** API keys: only a salted hash of the secret is kept; the key is shown once, when created. */
+export const apiKeys = sqliteTable('api_keys', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  role: text('role').notNull(),
+  salt: text('salt').notNull(),
+  hash: text('hash').notNull(),
+  createdAt: text('created_at').notNull().default(now),
+  revokedAt: text('revoked_at'),
+})
+
+/** Where an imported record came from, so a re-import updates it instead of adding a copy. */
+export const externalIds = sqliteTable('external_ids', {
+  system: text('system').notNull(),
+  externalId: text('external_id').notNull(),
+  recordType: text('record_type').notNull(),
+  recordId: text('record_id').notNull(),
+}, (t) => [primaryKey({ columns: [t.system, t.externalId, t.recordType] })])

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import { SeedDataset, type SeedDatasetInput } from '../../seed/schema.ts'
 import { sortKeyOf } from '../domain/dates.ts'
 import type { RecordType } from '../domain/vocabulary.ts'
-import { bumpVersion } from './dataset.ts'
+import { bumpVersion, readVersion } from './dataset.ts'
 
 type Row = Record<string, string | number | null>
 type Cited = { citations: { source: string, paragraph: number, quote?: string | undefined }[] }
@@ -17,8 +17,10 @@ export function seedDatabase(sqlite: Database.Database, input: SeedDatasetInput)
   const data = SeedDataset.parse(input)
   checkReferences(data)
   const report: SeedReport = { inserted: 0, updated: 0, unchanged: 0, version: null }
+  // Rows written by this run carry the dataset version the run will end at (see schema.ts `version`).
+  const stamp = readVersion(sqlite).version + 1
   const upsert = (table: string, row: Row) => {
-    const result = upsertRow(sqlite, table, row)
+    const result = upsertRow(sqlite, table, row, stamp)
     report[result]++
   }
   const links = new LinkSync(sqlite, report)
@@ -80,16 +82,16 @@ export function seedDatabase(sqlite: Database.Database, input: SeedDatasetInput)
   return report
 }
 
-function upsertRow(sqlite: Database.Database, table: string, row: Row): 'inserted' | 'updated' | 'unchanged' {
+function upsertRow(sqlite: Database.Database, table: string, row: Row, stamp: number): 'inserted' | 'updated' | 'unchanged' {
   const cols = Object.keys(row)
   const existing = sqlite.prepare(`SELECT ${cols.join(', ')} FROM ${table} WHERE id = ?`).get(row.id) as Row | undefined
   if (!existing) {
-    sqlite.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`).run(row)
+    sqlite.prepare(`INSERT INTO ${table} (${cols.join(', ')}, version) VALUES (${cols.map((c) => '@' + c).join(', ')}, @version)`).run({ ...row, version: stamp })
     return 'inserted'
   }
   const changed = cols.filter((c) => c !== 'affiliation_id' && c !== 'parent_id' && existing[c] !== row[c])
   if (changed.length === 0) return 'unchanged'
-  sqlite.prepare(`UPDATE ${table} SET ${changed.map((c) => `${c} = @${c}`).join(', ')}, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = @id`).run(row)
+  sqlite.prepare(`UPDATE ${table} SET ${changed.map((c) => `${c} = @${c}`).join(', ')}, version = @version, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = @id`).run({ ...row, version: stamp })
   return 'updated'
 }
 
