@@ -2,7 +2,9 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import cors from '@fastify/cors'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { loadConfig, type Config } from './config/config.ts'
+import auth from './plugins/auth.ts'
 import caching from './plugins/caching.ts'
+import curation from './plugins/curation.ts'
 import configPlugin from './plugins/config.ts'
 import database from './plugins/database.ts'
 import errors from './plugins/errors.ts'
@@ -10,6 +12,7 @@ import graphql from './plugins/graphql.ts'
 import openapi from './plugins/openapi.ts'
 import actorRoutes from './modules/actors/routes.ts'
 import casualtyRoutes from './modules/casualties/routes.ts'
+import curationRoutes from './modules/curation/routes.ts'
 import datasetRoutes from './modules/dataset/routes.ts'
 import displacementRoutes from './modules/displacement/routes.ts'
 import eventRoutes from './modules/events/routes.ts'
@@ -38,6 +41,8 @@ export async function buildApp(options: BuildOptions = {}) {
   await app.register(cors, { origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] })
   await app.register(database)
   await app.register(caching)
+  await app.register(auth)
+  await app.register(curation)
   await app.register(openapi)
   // zod compiles the REST routes only: Mercurius validates its own routes with JSON schema.
   await app.register(async (rest) => {
@@ -45,7 +50,7 @@ export async function buildApp(options: BuildOptions = {}) {
     rest.setSerializerCompiler(serializerCompiler)
     await rest.register(healthRoutes)
     await rest.register(async (v1) => {
-      for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes, exportRoutes, timelineRoutes]) {
+      for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes, exportRoutes, timelineRoutes, curationRoutes]) {
         await v1.register(routes)
       }
     }, { prefix: '/v1' })

@@ -10,9 +10,31 @@ export const InvalidParameterError = createError<'INVALID_PARAMETER', 400, [stri
 export const NotAcceptableError = createError<'NOT_ACCEPTABLE', 406, [string]>('NOT_ACCEPTABLE', '%s', 406)
 export const NotReadyError = createError<'NOT_READY', 503, [string]>('NOT_READY', '%s', 503)
 
+export const InUseError = createError<'IN_USE', 409, [string]>('IN_USE', '%s', 409)
+export const PreconditionFailedError = createError<'PRECONDITION_FAILED', 412, [string]>('PRECONDITION_FAILED', '%s', 412)
+export const PreconditionRequiredError = createError<'PRECONDITION_REQUIRED', 428, [string]>('PRECONDITION_REQUIRED', '%s', 428)
+export const UnauthorizedError = createError<'UNAUTHORIZED', 401, [string]>('UNAUTHORIZED', '%s', 401)
+export const ForbiddenError = createError<'FORBIDDEN', 403, [string]>('FORBIDDEN', '%s', 403)
+
+export interface FieldError { parameter: string, in: string, message: string }
+
+const UnknownReferenceBase = createError<'UNKNOWN_REFERENCE', 422, [string]>('UNKNOWN_REFERENCE', '%s', 422)
+/** A payload that names a record that does not exist; `errors` lists each field. */
+export class UnknownReferenceError extends UnknownReferenceBase {
+  constructor(message: string, readonly errors: FieldError[]) { super(message) }
+}
+
+const WriteValidationBase = createError<'VALIDATION_FAILED', 400, [string]>('VALIDATION_FAILED', 'invalid body: %s', 400)
+/** A write payload that breaks its schema; `errors` lists each field. */
+export class WriteValidationError extends WriteValidationBase {
+  constructor(message: string, readonly errors: FieldError[]) { super(message) }
+}
+
 /** Codes that are ours to show; anything else that reaches a client is an internal error. */
 export const KNOWN_CODES = new Set([
   'NOT_FOUND', 'INVALID_CURSOR', 'INVALID_PARAMETER', 'NOT_ACCEPTABLE', 'NOT_READY',
   'VALIDATION_FAILED', 'ROUTE_NOT_FOUND', 'BAD_REQUEST', 'INTERNAL_ERROR', 'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED',
+  'IN_USE', 'PRECONDITION_FAILED', 'PRECONDITION_REQUIRED', 'UNAUTHORIZED', 'FORBIDDEN', 'UNKNOWN_REFERENCE',
+  'RATE_LIMITED', 'GRAPHQL_LIMIT_EXCEEDED',
 ])

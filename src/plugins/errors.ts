@@ -13,7 +13,8 @@ export interface Problem {
 }
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 413: 'Payload Too Large',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 412: 'Precondition Failed',
+  422: 'Unprocessable Content', 428: 'Precondition Required', 405: 'Method Not Allowed', 406: 'Not Acceptable', 413: 'Payload Too Large',
   415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 }
 
@@ -33,10 +34,10 @@ export default fp(async (app) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request'
       const errors = error.validation.map((v) => {
-        const params = v.params as { issue?: { path?: PropertyKey[], keys?: string[], code?: string } } | undefined
-        const path = params?.issue?.path?.map(String).join('.') ?? ''
-        const keys = params?.issue?.code === 'unrecognized_keys' ? params.issue.keys ?? [] : []
-        const parameter = keys.length ? keys.join(', ') : path || v.instancePath.replace(/^\//, '').replaceAll('/', '.') || where
+        const params = v.params as { keys?: string[] } | undefined
+        const keys = v.keyword === 'unrecognized_keys' ? params?.keys ?? [] : []
+        const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.')
+        const parameter = keys.length ? keys.map((k) => (path ? `${path}.${k}` : k)).join(', ') : path || where
         const message = keys.length ? `unknown ${where === 'querystring' ? 'query parameter' : 'field'}` : v.message ?? 'invalid'
         return { parameter, in: where, message }
       })
@@ -50,7 +51,8 @@ export default fp(async (app) => {
     }
     // Fastify's own 4xx (bad JSON, body too large...) carry FST_* codes; keep ours stable.
     const code = error.code?.startsWith('FST_') ? fastifyCode(status) : error.code ?? fastifyCode(status)
-    return sendProblem(reply, request, { status, code, detail: error.message })
+    const errors = (error as { errors?: Problem['errors'] }).errors
+    return sendProblem(reply, request, { status, code, detail: error.message, ...(Array.isArray(errors) ? { errors } : {}) })
   })
 
   app.setNotFoundHandler((request, reply) =>

@@ -19,6 +19,7 @@ export default fp(async (app) => {
       },
       tags: ['events', 'actors', 'places', 'casualties', 'displacement', 'statements', 'sources', 'search', 'dataset', 'export', 'operations']
         .map((name) => ({ name })),
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API key from `npm run keys -- create`' } } },
     },
     transform: (input) => {
       if (UNDOCUMENTED.test(input.url)) return { schema: { ...input.schema, hide: true }, url: input.url }

@@ -18,7 +18,7 @@ export const RECORD_TYPE: Record<ExportResource, string> = {
 
 export interface ExportQuery { sql: string, params: SqlValue[], jsonColumns: string[] }
 
-const COLUMNS: Record<ExportResource, string> = {
+export const COLUMNS: Record<ExportResource, string> = {
   sources: `id, publisher, title, url, published_date AS publishedDate, kind, language, note, created_at AS createdAt, updated_at AS updatedAt`,
   actors: `id, name, aliases, kind, affiliation_id AS affiliationId, description, created_at AS createdAt, updated_at AS updatedAt`,
   places: `id, name, aliases, kind, latitude, longitude, country_code AS countryCode, parent_id AS parentId, note, created_at AS createdAt, updated_at AS updatedAt`,

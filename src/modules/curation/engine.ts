@@ -1,0 +1,237 @@
+import type Database from 'better-sqlite3'
+import type { z } from 'zod'
+import { bumpVersion, readVersion } from '../../db/dataset.ts'
+import { sortKeyOf } from '../../domain/dates.ts'
+import {
+  InUseError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnknownReferenceError, WriteValidationError,
+} from '../../errors.ts'
+import { COLUMNS } from '../export/plan.ts'
+import { patchOf } from './schemas.ts'
+import type { ResourceSpec } from './resources.ts'
+
+export type Operation = 'create' | 'update' | 'delete' | 'restore'
+export interface Writer { keyId: string | null, keyName: string }
+export interface Change { recordType: string, recordId: string, operation: Operation, datasetVersion: number }
+export type Snapshot = Record<string, unknown>
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`
+
+/** A zod failure as a 400 that names each field. */
+function invalid(error: z.ZodError, prefix = ''): never {
+  const errors = error.issues.map((i) => ({ parameter: prefix + (i.path.map(String).join('.') || '(body)'), in: 'body', message: i.message }))
+  throw new WriteValidationError(errors.map((e) => `${e.parameter}: ${e.message}`).join('; '), errors)
+}
+
+/**
+ * The single place where records change. Every write runs in one transaction that checks the
+ * payload and its references, applies it, stores a revision (who, when, before, after), moves the
+ * dataset version on and reports the change, so REST, GraphQL and the importer behave alike.
+ */
+export class WriteEngine {
+  constructor(private readonly sqlite: Database.Database, private readonly onChange: (c: Change) => void = () => {}) {}
+
+  /** The record as stored, in the shape of its write payload plus its stamps; undefined if absent. */
+  snapshot(spec: ResourceSpec, id: string): Snapshot | undefined {
+    const row = this.sqlite.prepare(`SELECT ${COLUMNS[spec.exportResource]}, version FROM ${spec.table} WHERE id = ?`).get(id) as Snapshot | undefined
+    if (!row) return undefined
+    for (const c of spec.jsonColumns) row[c] = JSON.parse(row[c] as string)
+    if (spec.links) {
+      const l = spec.links
+      const cols = Object.entries(l.columns)
+      const rows = this.sqlite.prepare(`SELECT ${cols.map(([k, c]) => `${c} AS ${k}`).join(', ')} FROM ${l.table} WHERE ${l.owner} = ? ORDER BY ${cols.map(([, c]) => c).join(', ')}`).all(id) as Record<string, string>[]
+      row[l.field] = cols.length === 1 ? rows.map((r) => r[cols[0]![0]]) : rows
+    }
+    if (spec.cited) {
+      row.citations = this.sqlite.prepare(`SELECT source_id AS sourceId, paragraph, locator, quote FROM citations
+        WHERE record_type = ? AND record_id = ? ORDER BY paragraph, id`).all(spec.recordType, id)
+    }
+    return row
+  }
+
+  create(spec: ResourceSpec, body: unknown, who: Writer): Snapshot {
+    const parsed = spec.input.safeParse(body)
+    if (!parsed.success) invalid(parsed.error)
+    return this.sqlite.transaction(() => {
+      const input = parsed.data as Record<string, unknown>
+      const id = (input.id as string | undefined) ?? this.freshId(spec, String(input[spec.nameField]))
+      if (this.exists(spec.table, id)) throw new InUseError(`${spec.label} "${id}" already exists; PATCH it instead`)
+      const version = readVersion(this.sqlite).version + 1
+      this.checkRefs(spec, input)
+      this.insertRow(spec, id, input, version)
+      this.writeLinks(spec, id, input)
+      return this.finish(spec, id, 'create', undefined, who)
+    })()
+  }
+
+  update(spec: ResourceSpec, id: string, body: unknown, ifMatch: string | undefined, who: Writer): Snapshot {
+    const patch = patchOf(spec.input).safeParse(body)
+    if (!patch.success) invalid(patch.error)
+    return this.sqlite.transaction(() => {
+      const before = this.current(spec, id, ifMatch)
+      const merged = { ...pick(before, Object.keys(spec.input.shape)), ...(patch.data as object), id }
+      const checked = spec.input.safeParse(merged)
+      if (!checked.success) invalid(checked.error)
+      const input = checked.data as Record<string, unknown>
+      this.checkRefs(spec, input)
+      const version = readVersion(this.sqlite).version + 1
+      const row = this.rowOf(spec, input)
+      this.sqlite.prepare(`UPDATE ${spec.table} SET ${Object.keys(row).map((c) => `${c} = @${c}`).join(', ')}, version = @version, updated_at = ${NOW} WHERE id = @id`)
+        .run({ ...row, version, id })
+      const touched = patch.data as Record<string, unknown>
+      this.writeLinks(spec, id, Object.fromEntries(Object.entries(input).filter(([k]) => k in touched)))
+      return this.finish(spec, id, 'update', before, who)
+    })()
+  }
+
+  remove(spec: ResourceSpec, id: string, ifMatch: string | undefined, who: Writer): { recordType: string, recordId: string, deletedAt: string, datasetVersion: number } {
+    return this.sqlite.transaction(() => {
+      const before = this.current(spec, id, ifMatch)
+      const users = spec.dependents.flatMap((d) => (this.sqlite.prepare(d.sql).pluck().all({ id }) as string[]).map((u) => `${d.label} ${u}`))
+      if (users.length) throw new InUseError(`${spec.label} "${id}" is still referred to by ${users.slice(0, 5).join(', ')}${users.length > 5 ? ` and ${users.length - 5} more` : ''}`)
+      if (spec.cited) this.sqlite.prepare('DELETE FROM citations WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
+      if (spec.links) this.sqlite.prepare(`DELETE FROM ${spec.links.table} WHERE ${spec.links.owner} = ?`).run(id)
+      this.sqlite.prepare(`DELETE FROM ${spec.table} WHERE id = ?`).run(id)
+      const deletedAt = new Date().toISOString()
+      this.sqlite.prepare('INSERT INTO deletions (record_type, record_id, deleted_at) VALUES (?, ?, ?)').run(spec.recordType, id, deletedAt)
+      const { datasetVersion } = this.record(spec, id, 'delete', before, null, who)
+      return { recordType: spec.recordType, recordId: id, deletedAt, datasetVersion }
+    })()
+  }
+
+  /** Brings a deleted record back as it was just before its deletion. */
+  restore(spec: ResourceSpec, id: string, who: Writer): Snapshot {
+    return this.sqlite.transaction(() => {
+      if (this.exists(spec.table, id)) throw new InUseError(`${spec.label} "${id}" exists; only a deleted record can be restored`)
+      const last = this.sqlite.prepare(`SELECT operation, before FROM revisions WHERE record_type = ? AND record_id = ? ORDER BY id DESC LIMIT 1`)
+        .get(spec.recordType, id) as { operation: string, before: string | null } | undefined
+      if (!last || last.operation !== 'delete' || !last.before) throw new NotFoundError(`deleted ${spec.label}`, id)
+      const input = spec.input.parse(pick(JSON.parse(last.before) as Snapshot, Object.keys(spec.input.shape))) as Record<string, unknown>
+      this.checkRefs(spec, input)
+      this.insertRow(spec, id, input, readVersion(this.sqlite).version + 1)
+      this.writeLinks(spec, id, input)
+      this.sqlite.prepare('DELETE FROM deletions WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
+      return this.finish(spec, id, 'restore', undefined, who)
+    })()
+  }
+
+  revisions(spec: ResourceSpec, id: string) {
+    const rows = this.sqlite.prepare(`SELECT id, operation, key_name AS keyName, at, dataset_version AS datasetVersion, before, after
+      FROM revisions WHERE record_type = ? AND record_id = ? ORDER BY id`).all(spec.recordType, id) as { before: string | null, after: string | null }[]
+    return rows.map((r) => ({ ...r, before: r.before && JSON.parse(r.before), after: r.after && JSON.parse(r.after) }))
+  }
+
+  private current(spec: ResourceSpec, id: string, ifMatch: string | undefined): Snapshot {
+    const before = this.snapshot(spec, id)
+    if (!before) throw new NotFoundError(spec.label, id)
+    if (!ifMatch) throw new PreconditionRequiredError(`If-Match is required to change ${spec.label} "${id}": send the ETag of your last read of it`)
+    const seen = parseIfMatch(ifMatch)
+    if (seen === null) throw new PreconditionFailedError(`If-Match "${ifMatch}" is not an ETag issued by this API`)
+    if ((before.version as number) > seen) {
+      throw new PreconditionFailedError(`${spec.label} "${id}" changed at dataset version ${String(before.version)}, after the version ${seen} you read; read it again`)
+    }
+    return before
+  }
+
+  private finish(spec: ResourceSpec, id: string, op: Operation, before: Snapshot | undefined, who: Writer): Snapshot {
+    const after = this.snapshot(spec, id)!
+    this.record(spec, id, op, before ?? null, after, who)
+    return after
+  }
+
+  private record(spec: ResourceSpec, id: string, operation: Operation, before: Snapshot | null, after: Snapshot | null, who: Writer) {
+    const { version } = bumpVersion(this.sqlite)
+    this.sqlite.prepare(`INSERT INTO revisions (record_type, record_id, operation, key_id, key_name, dataset_version, before, after)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(spec.recordType, id, operation, who.keyId, who.keyName, version,
+      before && JSON.stringify(before), after && JSON.stringify(after))
+    // Reported after commit: a subscriber must never hear of a change that was rolled back.
+    const change = { recordType: spec.recordType, recordId: id, operation, datasetVersion: version }
+    queueMicrotask(() => this.onChange(change))
+    return { datasetVersion: version }
+  }
+
+  private exists(table: string, id: string): boolean {
+    return this.sqlite.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id) !== undefined
+  }
+
+  private checkRefs(spec: ResourceSpec, input: Record<string, unknown>): void {
+    const missing: { parameter: string, in: string, message: string }[] = []
+    const check = (path: string, type: string, table: string, value: unknown) => {
+      if (typeof value === 'string' && !this.exists(table, value)) missing.push({ parameter: path, in: 'body', message: `${type} "${value}" does not exist` })
+    }
+    for (const r of spec.refs) check(r.field, r.type, r.table, input[r.field])
+    if (spec.links && Array.isArray(input[spec.links.field])) {
+      const l = spec.links
+      ;(input[l.field] as unknown[]).forEach((item, i) => {
+        for (const r of l.refs) check(`${l.field}.${i}${typeof item === 'string' ? '' : `.${r.field}`}`, r.type, r.table, typeof item === 'string' ? item : (item as Record<string, unknown>)[r.field])
+      })
+    }
+    if (Array.isArray(input.citations)) {
+      ;(input.citations as { sourceId: string }[]).forEach((c, i) => check(`citations.${i}.sourceId`, 'source', 'sources', c.sourceId))
+    }
+    if (missing.length) throw new UnknownReferenceError(missing.map((m) => `${m.parameter}: ${m.message}`).join('; '), missing)
+  }
+
+  private rowOf(spec: ResourceSpec, input: Record<string, unknown>): Record<string, unknown> {
+    const row: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(input)) {
+      if (k === 'id' || k === 'citations' || k === spec.links?.field) continue
+      row[snake(k)] = spec.jsonColumns.includes(k) ? JSON.stringify(v ?? []) : v ?? null
+    }
+    // Optional fields left out of a create are stored as null; arrays as [].
+    for (const k of Object.keys(spec.input.shape)) {
+      if (k === 'id' || k === 'citations' || k === spec.links?.field || snake(k) in row) continue
+      row[snake(k)] = spec.jsonColumns.includes(k) ? '[]' : null
+    }
+    for (const [field, column] of Object.entries(spec.sortKeys)) row[column] = input[field] ? sortKeyOf(input[field] as string) : null
+    return row
+  }
+
+  private insertRow(spec: ResourceSpec, id: string, input: Record<string, unknown>, version: number): void {
+    const row = { ...this.rowOf(spec, input), id, version }
+    const cols = Object.keys(row)
+    this.sqlite.prepare(`INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row)
+  }
+
+  /** Replaces the links and citations present in `input`; absent ones are left as they are. */
+  private writeLinks(spec: ResourceSpec, id: string, input: Record<string, unknown>): void {
+    const l = spec.links
+    if (l && Array.isArray(input[l.field])) {
+      this.sqlite.prepare(`DELETE FROM ${l.table} WHERE ${l.owner} = ?`).run(id)
+      const cols = Object.entries(l.columns)
+      const insert = this.sqlite.prepare(`INSERT OR IGNORE INTO ${l.table} (${l.owner}, ${cols.map(([, c]) => c).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`)
+      for (const item of input[l.field] as unknown[]) {
+        insert.run(id, ...(typeof item === 'string' ? [item] : cols.map(([k]) => (item as Record<string, unknown>)[k])))
+      }
+    }
+    if (spec.cited && Array.isArray(input.citations)) {
+      this.sqlite.prepare('DELETE FROM citations WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
+      const insert = this.sqlite.prepare('INSERT INTO citations (record_type, record_id, source_id, paragraph, locator, quote) VALUES (?, ?, ?, ?, ?, ?)')
+      for (const c of input.citations as { sourceId: string, paragraph?: number | null, locator?: string, quote?: string | null }[]) {
+        insert.run(spec.recordType, id, c.sourceId, c.paragraph ?? null, c.locator ?? (c.paragraph ? `para. ${c.paragraph}` : 'whole source'), c.quote ?? null)
+      }
+    }
+  }
+
+  /** A slug from the record's name, made unique with a counter. */
+  private freshId(spec: ResourceSpec, name: string): string {
+    const base = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '') || spec.recordType.replaceAll('_', '-')
+    let id = base
+    for (let n = 2; this.exists(spec.table, id) || this.wasDeleted(spec, id); n++) id = `${base}-${n}`
+    return id
+  }
+
+  private wasDeleted(spec: ResourceSpec, id: string): boolean {
+    return this.sqlite.prepare('SELECT 1 FROM deletions WHERE record_type = ? AND record_id = ?').get(spec.recordType, id) !== undefined
+  }
+}
+
+/** The dataset version an ETag names: `"v12-json"`, `W/"v12-csv"` or `"v12"` all give 12. */
+export function parseIfMatch(header: string): number | null {
+  const m = /^(?:W\/)?"v(\d+)(?:-[a-z]+)?"$/.exec(header.split(',')[0]!.trim())
+  return m ? Number(m[1]) : null
+}
+
+function pick(o: Snapshot, keys: string[]): Snapshot {
+  return Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]))
+}

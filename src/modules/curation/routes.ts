@@ -1,0 +1,72 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { IdParams, Problem } from '../../http/schemas.ts'
+import { RESOURCES } from './resources.ts'
+import { patchOf } from './schemas.ts'
+
+const Written = z.object({ data: z.record(z.string(), z.unknown()), meta: z.object({ datasetVersion: z.number().int() }) })
+const Deleted = z.object({ data: z.object({ recordType: z.string(), recordId: z.string(), deletedAt: z.string(), datasetVersion: z.number().int() }) })
+const Revision = z.object({
+  id: z.number().int(), operation: z.enum(['create', 'update', 'delete', 'restore']), keyName: z.string(), at: z.string(),
+  datasetVersion: z.number().int(), before: z.record(z.string(), z.unknown()).nullable(), after: z.record(z.string(), z.unknown()).nullable(),
+}).meta({ id: 'Revision' })
+
+const writeErrors = {
+  400: Problem.describe('the body breaks the schema; errors names each field'),
+  401: Problem.describe('no API key, or not a valid one'),
+  403: Problem.describe('the key\'s role may not do this'),
+  404: Problem.describe('no such record'),
+  409: Problem.describe('the record exists already, or is still referred to'),
+  412: Problem.describe('the record changed after the version named in If-Match'),
+  422: Problem.describe('the body names a record that does not exist'),
+  428: Problem.describe('If-Match is missing'),
+}
+const IfMatch = z.object({ 'if-match': z.string().optional().describe('the ETag of your last read, e.g. "v12-json"') })
+
+/** POST, PATCH, DELETE, restore and revisions for every curated resource, through one write engine. */
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const who = (key: { id: string, name: string }) => ({ keyId: key.id, keyName: key.name })
+  const etag = (version: number) => `"v${version}-json"`
+
+  for (const spec of RESOURCES) {
+    const tags = [spec.path]
+    app.post(`/${spec.path}`, {
+      preValidation: async (request) => { request.apiKey = app.authorize(request, 'editor') },
+      schema: { tags, summary: `Create a ${spec.label} (editor)`, security: [{ bearer: [] }], body: spec.input, response: { 201: Written, ...writeErrors } },
+    }, async (request, reply) => {
+      const record = app.writes.create(spec, request.body, who(request.apiKey!))
+      const version = record.version as number
+      return reply.code(201).header('location', `/v1/${spec.path}/${String(record.id)}`).header('etag', etag(version))
+        .send({ data: record, meta: { datasetVersion: version } })
+    })
+
+    app.patch(`/${spec.path}/:id`, {
+      preValidation: async (request) => { request.apiKey = app.authorize(request, 'editor') },
+      schema: { tags, summary: `Change fields of a ${spec.label} (editor; If-Match required)`, security: [{ bearer: [] }], params: IdParams, headers: IfMatch, body: patchOf(spec.input), response: { 200: Written, ...writeErrors } },
+    }, async (request, reply) => {
+      const record = app.writes.update(spec, request.params.id, request.body, request.headers['if-match'], who(request.apiKey!))
+      const version = record.version as number
+      return reply.header('etag', etag(version)).send({ data: record, meta: { datasetVersion: version } })
+    })
+
+    app.delete(`/${spec.path}/:id`, {
+      preValidation: async (request) => { request.apiKey = app.authorize(request, 'admin') },
+      schema: { tags, summary: `Delete a ${spec.label} (admin; If-Match required; restorable)`, security: [{ bearer: [] }], params: IdParams, headers: IfMatch, response: { 200: Deleted, ...writeErrors } },
+    }, async (request) => ({ data: app.writes.remove(spec, request.params.id, request.headers['if-match'], who(request.apiKey!)) }))
+
+    app.post(`/${spec.path}/:id/restore`, {
+      preValidation: async (request) => { request.apiKey = app.authorize(request, 'admin') },
+      schema: { tags, summary: `Restore a deleted ${spec.label} as it was before deletion (admin)`, security: [{ bearer: [] }], params: IdParams, response: { 200: Written, ...writeErrors } },
+    }, async (request, reply) => {
+      const record = app.writes.restore(spec, request.params.id, who(request.apiKey!))
+      const version = record.version as number
+      return reply.header('etag', etag(version)).send({ data: record, meta: { datasetVersion: version } })
+    })
+
+    app.get(`/${spec.path}/:id/revisions`, {
+      schema: { tags, summary: `Every write to a ${spec.label}: who, when, operation, before and after`, params: IdParams, response: { 200: z.object({ data: z.array(Revision) }), 404: Problem } },
+    }, async (request) => ({ data: app.writes.revisions(spec, request.params.id) as z.infer<typeof Revision>[] }))
+  }
+}
+
+export default routes

@@ -1,0 +1,149 @@
+import { z } from 'zod'
+import {
+  ACTOR_KINDS, ACTOR_ROLES, CASUALTY_OUTCOMES, DATE_BASES, DATE_PRECISIONS, DISPLACEMENT_METRICS, EVENT_TYPES,
+  PLACE_KINDS, QUALIFIERS, SOURCE_KINDS, STATEMENT_MEDIA, VICTIM_GROUPS,
+} from '../../domain/vocabulary.ts'
+
+// Write payloads: strict (an unknown field is an error), camelCase like the read representations.
+// Create schemas hold the rules that span fields; a PATCH is merged into the stored record and
+// the result is checked against the create schema, so a patch can never leave a record invalid.
+
+const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'ids are lower-case slugs (a-z, 0-9, hyphens)').max(120)
+const ref = z.string().min(1).max(200)
+const text = (max: number) => z.string().trim().min(1).max(max)
+const reportedDate = z.string().regex(
+  /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z))?)?)?$/,
+  'dates are YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM with a UTC offset',
+).refine((v) => !Number.isNaN(Date.parse(v.length === 4 ? `${v}-01-01` : v.length === 7 ? `${v}-01` : v)), 'not a real calendar date')
+const count = z.number().int().nonnegative().nullable()
+
+export const CitationInput = z.strictObject({
+  sourceId: ref,
+  paragraph: z.number().int().positive().nullable().optional(),
+  locator: text(200).optional().describe('defaults to "para. N"'),
+  quote: text(4000).nullable().optional(),
+})
+
+const citations = z.array(CitationInput).max(50).optional()
+
+/** A date that is not stated in the source must say how it was derived. */
+function datedRecord<T extends z.ZodRawShape>(shape: T, basisKey: string, noteKey: string) {
+  return z.strictObject(shape).superRefine((v, ctx) => {
+    const r = v as Record<string, unknown>
+    if (r[basisKey] !== 'stated' && !r[noteKey]) {
+      ctx.addIssue({ code: 'custom', path: [noteKey], message: `required when ${basisKey} is not "stated": say how the date was derived` })
+    }
+  })
+}
+
+function figureRules<T extends { low?: number | null, high?: number | null, best?: number | null, qualifier: string }>(v: T, ctx: z.RefinementCtx) {
+  if (v.low != null && v.high != null && v.low > v.high) ctx.addIssue({ code: 'custom', path: ['low'], message: 'must not exceed high' })
+  if (v.low == null && v.high == null && v.best == null) ctx.addIssue({ code: 'custom', path: ['best'], message: 'a figure needs at least one of low, high or best' })
+}
+
+export const SourceInput = z.strictObject({
+  id: id.optional(),
+  publisher: text(200),
+  title: text(500).nullable().optional(),
+  url: z.url().max(2000).nullable().optional(),
+  publishedDate: z.iso.date(),
+  kind: z.enum(SOURCE_KINDS),
+  language: z.string().min(2).max(35),
+  note: text(2000).nullable().optional(),
+})
+
+export const ActorInput = z.strictObject({
+  id: id.optional(),
+  name: text(200),
+  aliases: z.array(text(200)).max(50).optional(),
+  kind: z.enum(ACTOR_KINDS),
+  affiliationId: ref.nullable().optional(),
+  description: text(2000).nullable().optional(),
+  citations,
+})
+
+export const PlaceInput = z.strictObject({
+  id: id.optional(),
+  name: text(200),
+  aliases: z.array(text(200)).max(50).optional(),
+  kind: z.enum(PLACE_KINDS),
+  latitude: z.number().min(-90).max(90).nullable().optional(),
+  longitude: z.number().min(-180).max(180).nullable().optional(),
+  countryCode: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, upper case').nullable().optional(),
+  parentId: ref.nullable().optional(),
+  note: text(2000).nullable().optional(),
+  citations,
+})
+
+export const EventInput = datedRecord({
+  id: id.optional(),
+  title: text(300),
+  summary: text(5000),
+  type: z.enum(EVENT_TYPES),
+  start: reportedDate,
+  end: reportedDate.nullable().optional(),
+  datePrecision: z.enum(DATE_PRECISIONS),
+  dateBasis: z.enum(DATE_BASES),
+  dateNote: text(2000).nullable().optional(),
+  placeId: ref.nullable().optional(),
+  actors: z.array(z.strictObject({ actorId: ref, role: z.enum(ACTOR_ROLES) })).max(100).optional(),
+  citations,
+}, 'dateBasis', 'dateNote')
+
+export const CasualtyInput = z.strictObject({
+  id: id.optional(),
+  eventId: ref,
+  outcome: z.enum(CASUALTY_OUTCOMES),
+  victimGroup: z.enum(VICTIM_GROUPS),
+  low: count.optional(),
+  high: count.optional(),
+  best: count.optional(),
+  qualifier: z.enum(QUALIFIERS),
+  reportedPhrase: text(1000),
+  reportedById: ref.nullable().optional(),
+  victimActorId: ref.nullable().optional(),
+  perpetratorActorId: ref.nullable().optional(),
+  note: text(2000).nullable().optional(),
+  citations,
+}).superRefine(figureRules)
+
+export const DisplacementInput = datedRecord({
+  id: id.optional(),
+  eventId: ref.nullable().optional(),
+  metric: z.enum(DISPLACEMENT_METRICS),
+  low: count.optional(),
+  high: count.optional(),
+  best: count.optional(),
+  qualifier: z.enum(QUALIFIERS),
+  reportedPhrase: text(1000),
+  originPlaceId: ref.nullable().optional(),
+  destinationPlaceId: ref.nullable().optional(),
+  asOf: reportedDate,
+  asOfPrecision: z.enum(DATE_PRECISIONS),
+  asOfBasis: z.enum(DATE_BASES),
+  asOfNote: text(2000).nullable().optional(),
+  reportedById: ref.nullable().optional(),
+  relayedById: ref.nullable().optional(),
+  note: text(2000).nullable().optional(),
+  citations,
+}, 'asOfBasis', 'asOfNote').superRefine((v, ctx) => figureRules(v as never, ctx))
+
+export const StatementInput = datedRecord({
+  id: id.optional(),
+  speakerId: ref,
+  saidAt: reportedDate,
+  datePrecision: z.enum(DATE_PRECISIONS),
+  dateBasis: z.enum(DATE_BASES),
+  dateNote: text(2000).nullable().optional(),
+  medium: z.enum(STATEMENT_MEDIA),
+  quote: text(5000).nullable().optional(),
+  summary: text(5000),
+  eventIds: z.array(ref).max(100).optional(),
+  citations,
+}, 'dateBasis', 'dateNote')
+
+/** A PATCH: any field of the create payload but the id, still strict. */
+export function patchOf(schema: z.ZodObject) {
+  const { id: _id, ...rest } = schema.shape
+  return z.strictObject(rest).partial().refine((v) => Object.keys(v).length > 0, 'a patch must change at least one field')
+}
