@@ -39,3 +39,13 @@ export function upperBoundExclusive(value: string): string {
     : mo ? Date.UTC(Number(y), Number(mo), 1) : Date.UTC(Number(y) + 1, 0, 1)
   return new Date(next).toISOString()
 }
+
+/** True when the date part of an ISO string names a real calendar day (no 30 February). */
+export function isRealDate(value: string): boolean {
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(value)
+  if (!m) return false
+  const [, y, mo = '01', d = '01'] = m
+  const t = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)))
+  const sameDay = t.getUTCFullYear() === Number(y) && t.getUTCMonth() === Number(mo) - 1 && t.getUTCDate() === Number(d)
+  return sameDay && (value.length <= 10 || !Number.isNaN(Date.parse(value)))
+}

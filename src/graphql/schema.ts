@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildSchema, GraphQLEnumType, type GraphQLSchema } from 'graphql'
+import { buildSchema, GraphQLEnumType, GraphQLScalarType, valueFromASTUntyped, type GraphQLSchema } from 'graphql'
 import { MapperKind, mapSchema } from '@graphql-tools/utils'
 
 export const SCHEMA_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../schema.graphql')
@@ -19,5 +19,11 @@ export function loadSchema(): GraphQLSchema {
       const values = Object.fromEntries(Object.entries(config.values).map(([name, v]) => [name, { ...v, value: name.toLowerCase() }]))
       return new GraphQLEnumType({ ...config, values })
     },
+    [MapperKind.SCALAR_TYPE]: (type) => type.name !== 'JSON' ? type : new GraphQLScalarType({
+      ...type.toConfig(),
+      serialize: (v) => v,
+      parseValue: (v) => v,
+      parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
+    }),
   })
 }

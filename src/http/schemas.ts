@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isRealDate } from '../domain/dates.ts'
 import { DATE_BASES, DATE_PRECISIONS, QUALIFIERS } from '../domain/vocabulary.ts'
 
 export const LIMIT_DEFAULT = 50
@@ -9,7 +10,7 @@ const DATE_OR_DATETIME = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?
 /** A `from`/`to`/`updatedSince` value: a year, month, date, or a date-time with its offset. */
 export const DateFilter = z.string()
   .regex(DATE_OR_DATETIME, 'expected YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 date-time with offset')
-  .refine((v) => !Number.isNaN(Date.parse(v.length === 4 ? `${v}-01-01` : v)), 'not a real calendar date')
+  .refine(isRealDate, 'not a real calendar date')
 
 export const ListQueryBase = {
   limit: z.coerce.number().int().min(1).max(LIMIT_MAX).default(LIMIT_DEFAULT)

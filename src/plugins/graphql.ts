@@ -3,6 +3,7 @@ import mercurius from 'mercurius'
 import type { GraphQLError } from 'graphql'
 import { KNOWN_CODES } from '../errors.ts'
 import { loaders } from '../graphql/loaders.ts'
+import { mutationResolvers, revisionLoaders } from '../graphql/mutations.ts'
 import { resolvers } from '../graphql/resolvers.ts'
 import { loadSchema } from '../graphql/schema.ts'
 
@@ -22,6 +23,7 @@ function formatError(error: GraphQLError, log: { error: (o: object, m: string) =
     code = error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED'
   } else if (original.code && KNOWN_CODES.has(original.code)) {
     code = original.code
+    if (Array.isArray(original.errors)) return { message, locations: error.locations, path: error.path, extensions: { ...error.extensions, code, errors: original.errors } }
   } else {
     log.error({ err: original }, 'graphql resolver failed')
     code = 'INTERNAL_ERROR'
@@ -30,23 +32,31 @@ function formatError(error: GraphQLError, log: { error: (o: object, m: string) =
   return { message, locations: error.locations, path: error.path, extensions: { ...error.extensions, code } }
 }
 
+function mergeLoaders(...sets: Record<string, Record<string, unknown>>[]) {
+  const out: Record<string, Record<string, unknown>> = {}
+  for (const set of sets) for (const [type, fields] of Object.entries(set)) out[type] = { ...out[type], ...fields }
+  return out as never
+}
+
 export default fp(async (app) => {
   await app.register(mercurius, {
     schema: loadSchema(),
-    resolvers,
-    loaders,
+    resolvers: { ...resolvers, ...mutationResolvers },
+    loaders: mergeLoaders(loaders, revisionLoaders()),
+    subscription: true,
     jit: 1,
     graphiql: app.config.graphiql,
     queryDepth: app.config.graphqlMaxDepth,
     errorFormatter: (execution, ctx) => {
       const log = ctx.reply?.log ?? app.log
       const flat = (execution.errors ?? []).flatMap((e) => {
-        const inner = (e.originalError as Coded | undefined)?.errors
-        return Array.isArray(inner) ? inner : [e]
+        // Mercurius wraps parse and validation failures in one error holding the GraphQL errors.
+        const original = e.originalError as Coded | undefined
+        return original?.code === 'MER_ERR_GQL_VALIDATION' && Array.isArray(original.errors) ? original.errors : [e]
       })
       const errors = flat.map((e) => formatError(e, log))
       const onlyRequestErrors = !execution.data && errors.every((e) => e.extensions.code.startsWith('GRAPHQL_'))
       return { statusCode: onlyRequestErrors ? 400 : 200, response: { data: execution.data ?? null, errors } }
     },
   })
-}, { name: 'graphql', dependencies: ['database', 'config'] })
+}, { name: 'graphql', dependencies: ['database', 'config', 'curation', 'auth'] })

@@ -18,8 +18,13 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`
 
 /** A zod failure as a 400 that names each field. */
-function invalid(error: z.ZodError, prefix = ''): never {
-  const errors = error.issues.map((i) => ({ parameter: prefix + (i.path.map(String).join('.') || '(body)'), in: 'body', message: i.message }))
+function invalid(error: z.ZodError): never {
+  const real = error.issues.filter((i) => i.code !== 'custom' || i.path.length > 0 || error.issues.length === 1)
+  const errors = real.flatMap((i) => {
+    const at = i.path.map(String).join('.')
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ parameter: at ? `${at}.${k}` : k, in: 'body', message: 'unknown field' }))
+    return [{ parameter: at || '(body)', in: 'body', message: i.message }]
+  })
   throw new WriteValidationError(errors.map((e) => `${e.parameter}: ${e.message}`).join('; '), errors)
 }
 
@@ -226,10 +231,10 @@ export class WriteEngine {
   }
 }
 
-/** The dataset version an ETag names: `"v12-json"`, `W/"v12-csv"` or `"v12"` all give 12. */
+/** The dataset version an ETag names: `"v12-json"`, `W/"v12-csv"`, `"v12"` or (in GraphQL) `v12` give 12. */
 export function parseIfMatch(header: string): number | null {
-  const m = /^(?:W\/)?"v(\d+)(?:-[a-z]+)?"$/.exec(header.split(',')[0]!.trim())
-  return m ? Number(m[1]) : null
+  const m = /^(?:W\/)?("?)v(\d+)(?:-[a-z]+)?\1$/.exec(header.split(',')[0]!.trim())
+  return m ? Number(m[2]) : null
 }
 
 function pick(o: Snapshot, keys: string[]): Snapshot {

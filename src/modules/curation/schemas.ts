@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isRealDate } from '../../domain/dates.ts'
 import {
   ACTOR_KINDS, ACTOR_ROLES, CASUALTY_OUTCOMES, DATE_BASES, DATE_PRECISIONS, DISPLACEMENT_METRICS, EVENT_TYPES,
   PLACE_KINDS, QUALIFIERS, SOURCE_KINDS, STATEMENT_MEDIA, VICTIM_GROUPS,
@@ -14,7 +15,7 @@ const text = (max: number) => z.string().trim().min(1).max(max)
 const reportedDate = z.string().regex(
   /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z))?)?)?$/,
   'dates are YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM with a UTC offset',
-).refine((v) => !Number.isNaN(Date.parse(v.length === 4 ? `${v}-01-01` : v.length === 7 ? `${v}-01` : v)), 'not a real calendar date')
+).refine(isRealDate, 'not a real calendar date')
 const count = z.number().int().nonnegative().nullable()
 
 export const CitationInput = z.strictObject({

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest'
+import type { App } from '../../src/app.ts'
+import { createKey } from '../../src/modules/keys/queries.ts'
+import { buildTestApp, getJson, gql } from '../helper.ts'
+
+async function setup() {
+  const app = await buildTestApp()
+  const editor = createKey(app.storage.sqlite, 'editor key', 'editor').key
+  const admin = createKey(app.storage.sqlite, 'admin key', 'admin').key
+  return { app, editor: { authorization: `Bearer ${editor}` }, admin: { authorization: `Bearer ${admin}` } }
+}
+
+const etagOf = async (app: App, url: string) => (await app.inject({ method: 'GET', url })).headers.etag as string
+
+describe('the auth matrix covers every write route and mutation', () => {
+  it('every POST, PATCH and DELETE in the OpenAPI document refuses a missing, bad or revoked key, and a role too low', async () => {
+    const { app, editor, admin } = await setup()
+    const revoked = createKey(app.storage.sqlite, 'old', 'admin')
+    app.storage.sqlite.prepare(`UPDATE api_keys SET revoked_at = '2020-01-01' WHERE id = ?`).run(revoked.record.id)
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
+    const writes = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, ops]) =>
+      Object.entries(ops).filter(([m]) => ['post', 'patch', 'delete', 'put'].includes(m)).map(([m, op]) => ({ method: m.toUpperCase(), path, op })))
+    expect(writes.length).toBeGreaterThanOrEqual(28)
+    for (const { method, path, op } of writes) {
+      const url = path.replace('{id}', 'ceasefire-2023-09-20')
+      const payload = method === 'DELETE' ? undefined : {}
+      for (const headers of [{}, { authorization: 'Bearer nonsense' }, { authorization: `Bearer ${revoked.key}` }, { authorization: 'Basic abc' }]) {
+        const res = await app.inject({ method: method as 'POST', url, headers, payload })
+        expect(res.statusCode, `${method} ${path} ${JSON.stringify(headers)}`).toBe(401)
+        expect(res.json().code).toBe('UNAUTHORIZED')
+      }
+      const adminOnly = method === 'DELETE' || path.endsWith('/restore')
+      const asEditor = await app.inject({ method: method as 'POST', url, headers: editor, payload })
+      if (adminOnly) expect(asEditor.statusCode, `${method} ${path}`).toBe(403)
+      else expect([400, 404, 409, 422, 428], `${method} ${path}`).toContain(asEditor.statusCode)
+      const asAdmin = await app.inject({ method: method as 'POST', url, headers: admin, payload })
+      expect([400, 404, 409, 422, 428], `${method} ${path}`).toContain(asAdmin.statusCode)
+      expect(op.security, `${method} ${path} documents its key`).toEqual([{ bearer: [] }])
+    }
+  })
+
+  it('every mutation in the schema refuses a missing key, and delete/restore refuse an editor', async () => {
+    const { app, editor } = await setup()
+    const mutations = Object.keys(app.graphql.schema.getMutationType()!.getFields())
+    expect(mutations.length).toBe(28)
+    for (const m of mutations) {
+      const field = app.graphql.schema.getMutationType()!.getFields()[m]!
+      const args = field.args.map((a) => `${a.name}: ${a.name === 'input' || a.name === 'patch' ? '{}' : '"x"'}`).join(', ')
+      const selection = m.startsWith('delete') ? '{ recordId }' : '{ id }'
+      const anonymous = await app.inject({ method: 'POST', url: '/graphql', payload: { query: `mutation { ${m}(${args}) ${selection} }` } })
+      expect(anonymous.json().errors[0].extensions.code, m).toBe('UNAUTHORIZED')
+      const asEditor = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: { query: `mutation { ${m}(${args}) ${selection} }` } })
+      const code = asEditor.json().errors[0].extensions.code
+      if (m.startsWith('delete') || m.startsWith('restore')) expect(code, m).toBe('FORBIDDEN')
+      else expect(code, m).not.toMatch(/UNAUTHORIZED|FORBIDDEN|INTERNAL/)
+    }
+  })
+})
+
+describe('writes', () => {
+  it('create, patch, delete and restore an event, with revisions, tombstones and a moving ETag', async () => {
+    const { app, editor, admin } = await setup()
+    const etag0 = await etagOf(app, '/v1/events')
+    const created = await app.inject({ method: 'POST', url: '/v1/events', headers: editor, payload: {
+      title: 'Convoy reaches Goris', summary: 'A test convoy.', type: 'displacement', start: '2023-09-25', datePrecision: 'day',
+      dateBasis: 'inferred', dateNote: 'test', placeId: 'southern-armenia', actors: [{ actorId: 'armenians-of-nagorno-karabakh', role: 'affected' }],
+      citations: [{ sourceId: 'ft-2023-09-24', paragraph: 10 }],
+    } })
+    expect(created.statusCode).toBe(201)
+    expect(created.headers.location).toBe('/v1/events/convoy-reaches-goris')
+    expect(await etagOf(app, '/v1/events')).not.toBe(etag0)
+    const detail = (await getJson(app, '/v1/events/convoy-reaches-goris')).body.data
+    expect(detail.actors).toEqual([expect.objectContaining({ id: 'armenians-of-nagorno-karabakh', role: 'affected' })])
+    expect(detail.citations[0]).toMatchObject({ paragraph: 10, locator: 'para. 10' })
+
+    const patched = await app.inject({ method: 'PATCH', url: '/v1/events/convoy-reaches-goris', headers: { ...editor, 'if-match': created.headers.etag as string }, payload: { title: 'Convoy reaches southern Armenia' } })
+    expect(patched.statusCode).toBe(200)
+    expect(patched.json().data).toMatchObject({ title: 'Convoy reaches southern Armenia', actors: [{ actorId: 'armenians-of-nagorno-karabakh', role: 'affected' }] })
+
+    const deleted = await app.inject({ method: 'DELETE', url: '/v1/events/convoy-reaches-goris', headers: { ...admin, 'if-match': patched.headers.etag as string } })
+    expect(deleted.statusCode).toBe(200)
+    expect((await app.inject({ method: 'GET', url: '/v1/events/convoy-reaches-goris' })).statusCode).toBe(404)
+    expect((await getJson(app, '/v1/deletions')).body.data).toEqual([expect.objectContaining({ recordType: 'event', recordId: 'convoy-reaches-goris' })])
+
+    const restored = await app.inject({ method: 'POST', url: '/v1/events/convoy-reaches-goris/restore', headers: admin })
+    expect(restored.statusCode).toBe(200)
+    expect((await getJson(app, '/v1/events/convoy-reaches-goris')).body.data).toMatchObject({ title: 'Convoy reaches southern Armenia', actors: [expect.objectContaining({ id: 'armenians-of-nagorno-karabakh' })] })
+    expect((await getJson(app, '/v1/deletions')).body.data).toEqual([])
+
+    const revisions = (await getJson(app, '/v1/events/convoy-reaches-goris/revisions')).body.data
+    expect(revisions.map((r: any) => `${r.operation}:${r.keyName}`)).toEqual(['create:editor key', 'update:editor key', 'delete:admin key', 'restore:admin key'])
+    expect(revisions[1].before.title).toBe('Convoy reaches Goris')
+    expect(revisions[1].after.title).toBe('Convoy reaches southern Armenia')
+    const { body } = await gql(app, '{ event(id: "convoy-reaches-goris") { revisions { operation keyName datasetVersion } } }')
+    expect(body.data.event.revisions.map((r: any) => r.operation)).toEqual(['CREATE', 'UPDATE', 'DELETE', 'RESTORE'])
+  })
+
+  it('refuses stale and missing preconditions, unknown references and records in use', async () => {
+    const { app, editor, admin } = await setup()
+    const etag = await etagOf(app, '/v1/actors/kremlin')
+    const url = '/v1/actors/kremlin'
+    expect((await app.inject({ method: 'PATCH', url, headers: editor, payload: { description: 'x' } })).statusCode).toBe(428)
+    expect((await app.inject({ method: 'PATCH', url, headers: { ...editor, 'if-match': 'whatever' }, payload: { description: 'x' } })).statusCode).toBe(412)
+    const first = await app.inject({ method: 'PATCH', url, headers: { ...editor, 'if-match': etag }, payload: { description: 'The Russian presidency.' } })
+    expect(first.statusCode).toBe(200)
+    const stale = await app.inject({ method: 'PATCH', url, headers: { ...editor, 'if-match': etag }, payload: { description: 'lost update' } })
+    expect(stale.statusCode).toBe(412)
+    expect(stale.json().code).toBe('PRECONDITION_FAILED')
+    const ref = await app.inject({ method: 'PATCH', url, headers: { ...editor, 'if-match': first.headers.etag as string }, payload: { affiliationId: 'atlantis' } })
+    expect(ref.statusCode).toBe(422)
+    expect(ref.json().errors).toEqual([{ parameter: 'affiliationId', in: 'body', message: 'actor "atlantis" does not exist' }])
+    const inUse = await app.inject({ method: 'DELETE', url: '/v1/places/yevlakh', headers: { ...admin, 'if-match': first.headers.etag as string } })
+    expect(inUse.statusCode).toBe(409)
+    expect(inUse.json().detail).toMatch(/yevlakh.*still referred to by event/)
+    const badDate = await app.inject({ method: 'POST', url: '/v1/statements', headers: editor, payload: { speakerId: 'kremlin', saidAt: '2023-02-30', datePrecision: 'day', dateBasis: 'stated', medium: 'speech', summary: 'x' } })
+    expect(badDate.statusCode).toBe(400)
+    expect(badDate.json().errors[0].parameter).toBe('saidAt')
+    const noNote = await app.inject({ method: 'POST', url: '/v1/statements', headers: editor, payload: { speakerId: 'kremlin', saidAt: '2023-09-22', datePrecision: 'day', dateBasis: 'inferred', medium: 'speech', summary: 'x' } })
+    expect(noNote.json().errors[0]).toMatchObject({ parameter: 'dateNote' })
+    expect(app.storage.sqlite.prepare('PRAGMA foreign_key_check').all()).toEqual([])
+  })
+
+  it('two writers racing on one record never lose an update', async () => {
+    const { app, editor } = await setup()
+    const url = '/v1/actors/civilnet'
+    // Every client reads, appends its alias and writes with If-Match, retrying on 412.
+    const client = async (alias: string) => {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const read = await app.inject({ method: 'GET', url })
+        const aliases = read.json().data.aliases as string[]
+        const res = await app.inject({ method: 'PATCH', url, headers: { ...editor, 'if-match': read.headers.etag as string }, payload: { aliases: [...aliases, alias] } })
+        if (res.statusCode === 200) return attempt
+        expect(res.statusCode).toBe(412)
+      }
+      throw new Error('gave up')
+    }
+    const names = Array.from({ length: 8 }, (_, i) => `alias-${i}`)
+    await Promise.all(names.map(client))
+    const final = (await getJson(app, url)).body.data.aliases
+    expect([...final].sort()).toEqual(expect.arrayContaining(names))
+    expect(final.filter((a: string) => a.startsWith('alias-'))).toHaveLength(names.length)
+    const sameEtag = await etagOf(app, url)
+    const racers = await Promise.all([0, 1, 2, 3].map((i) => app.inject({ method: 'PATCH', url, headers: { ...editor, 'if-match': sameEtag }, payload: { description: `racer ${i}` } })))
+    expect(racers.map((r) => r.statusCode).sort()).toEqual([200, 412, 412, 412])
+  })
+
+  it('GraphQL mutations write through the same engine', async () => {
+    const { app, editor, admin } = await setup()
+    const created = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: {
+      query: 'mutation ($input: JSON!) { createActor(input: $input) { id name kind revisions { operation } } }',
+      variables: { input: { name: 'Example Monitor', kind: 'international_organisation' } },
+    } })
+    expect(created.json().data.createActor).toEqual({ id: 'example-monitor', name: 'Example Monitor', kind: 'INTERNATIONAL_ORGANISATION', revisions: [{ operation: 'CREATE' }] })
+    const version = (await getJson(app, '/v1/dataset')).body.data.version
+    const bad = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: { query: `mutation { updateActor(id: "example-monitor", patch: { colour: "red" }, ifMatch: "v${version}") { id } }` } })
+    expect(bad.json().errors[0]).toMatchObject({ extensions: { code: 'VALIDATION_FAILED' }, message: expect.stringContaining('colour') })
+    const noMatch = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: { query: 'mutation { updateActor(id: "example-monitor", patch: { name: "X" }) { id } }' } })
+    expect(noMatch.json().errors[0].extensions.code).toBe('PRECONDITION_REQUIRED')
+    const del = await app.inject({ method: 'POST', url: '/graphql', headers: admin, payload: { query: `mutation { deleteActor(id: "example-monitor", ifMatch: "v${version}") { recordId datasetVersion } }` } })
+    expect(del.json().errors, del.body).toBeUndefined()
+    expect(del.json().data.deleteActor.recordId).toBe("example-monitor")
+  })
+})
