@@ -10,6 +10,7 @@ import database from './plugins/database.ts'
 import errors from './plugins/errors.ts'
 import graphql from './plugins/graphql.ts'
 import openapi from './plugins/openapi.ts'
+import protection from './plugins/protection.ts'
 import actorRoutes from './modules/actors/routes.ts'
 import casualtyRoutes from './modules/casualties/routes.ts'
 import curationRoutes from './modules/curation/routes.ts'
@@ -34,10 +35,14 @@ export async function buildApp(options: BuildOptions = {}) {
   const config = loadConfig(process.env, options.config)
   const app = Fastify({
     logger: { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
     ...options.fastify,
   }).withTypeProvider<ZodTypeProvider>()
   await app.register(configPlugin, { config })
   await app.register(errors)
+  await app.register(protection)
   await app.register(cors, { origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] })
   await app.register(database)
   await app.register(caching)

@@ -13,9 +13,13 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-/** The app on a fresh in-memory database, migrated and seeded through the normal start-up path. */
+/**
+ * The app on a fresh in-memory database, migrated and seeded through the normal start-up path.
+ * Rate limiting and the event-loop guard are off unless a test turns them on: tests load data
+ * synchronously and send bursts that would trip both.
+ */
 export async function buildTestApp(config: Partial<Config> = {}): Promise<App> {
-  const app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', ...config } })
+  const app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, ...config } })
   await app.ready()
   open.push(app)
   return app
@@ -25,7 +29,7 @@ export async function buildTestApp(config: Partial<Config> = {}): Promise<App> {
 export function sharedApp(config: Partial<Config> = {}): () => App {
   let app: App | undefined
   beforeAll(async () => {
-    app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', ...config } })
+    app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, ...config } })
     await app.ready()
   })
   afterAll(async () => { await app?.close() })

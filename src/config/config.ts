@@ -10,6 +10,15 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CORS_ORIGINS: commaList.default(['*']),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).max(50).default(8),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(50000),
+  GRAPHQL_MAX_NODES: z.coerce.number().int().min(1).default(20000),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(600),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(2000),
   GRAPHIQL: bool.default(true),
   SEED_ON_START: bool.default(true),
 })
@@ -21,6 +30,18 @@ export type Config = Readonly<{
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL']
   corsOrigins: readonly string[]
   graphqlMaxDepth: number
+  graphqlMaxAliases: number
+  graphqlMaxCost: number
+  graphqlMaxNodes: number
+  /** Requests per client per window; 0 turns rate limiting off. */
+  rateLimitMax: number
+  rateLimitWindowMs: number
+  bodyLimitBytes: number
+  requestTimeoutMs: number
+  /** Event-loop delay past which the server answers 503; 0 turns the check off. */
+  maxEventLoopDelayMs: number
+  /** Entries of the response cache; 0 turns it off. */
+  cacheMaxEntries: number
   graphiql: boolean
   seedOnStart: boolean
 }>
@@ -42,6 +63,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     corsOrigins: Object.freeze(e.CORS_ORIGINS),
     graphqlMaxDepth: e.GRAPHQL_MAX_DEPTH,
+    graphqlMaxAliases: e.GRAPHQL_MAX_ALIASES,
+    graphqlMaxCost: e.GRAPHQL_MAX_COST,
+    graphqlMaxNodes: e.GRAPHQL_MAX_NODES,
+    rateLimitMax: e.RATE_LIMIT_MAX,
+    rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    cacheMaxEntries: e.CACHE_MAX_ENTRIES,
     graphiql: e.GRAPHIQL,
     seedOnStart: e.SEED_ON_START,
     ...overrides,

@@ -1,23 +1,42 @@
 import fp from 'fastify-plugin'
+import { LRUCache } from 'lru-cache'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { readVersion } from '../db/dataset.ts'
 import { wantsCsv } from '../http/reply.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
     datasetVersion: number
+    cacheKey: string | null
   }
 }
 
+interface Cached { body: string, headers: Record<string, string> }
+
+const KEPT_HEADERS = ['content-type', 'link', 'content-disposition']
+const UNCACHED = /^\/v1\/export(\/|\?|$)/
+const READ_ONLY_QUERY = /\b(mutation|subscription)\b/
+
 /**
- * Every representation is a function of the URL, its format and the dataset version, so the
- * version is the ETag: a matching If-None-Match is answered with 304 before any query runs.
+ * Every representation is a function of the URL, its format and the dataset version. The version
+ * is therefore the ETag (a matching If-None-Match is a 304 before any query runs) and the key of a
+ * response cache: a repeated read is served from memory until the next write moves the version.
  */
 export default fp(async (app) => {
+  const cache = app.config.cacheMaxEntries > 0
+    ? new LRUCache<string, Cached>({ max: app.config.cacheMaxEntries, maxSize: 64 * 1024 * 1024, sizeCalculation: (v) => v.body.length || 1 })
+    : null
+  const send = (reply: FastifyReply, hit: Cached) => {
+    for (const [k, v] of Object.entries(hit.headers)) reply.header(k, v)
+    return reply.header('x-cache', 'hit').send(hit.body)
+  }
+
   app.decorateRequest('datasetVersion', 0)
+  app.decorateRequest('cacheKey', null)
+
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return
-    const path = request.url
-    if (!path.startsWith('/v1/')) return
+    if (!request.url.startsWith('/v1/')) return
     const version = readVersion(app.storage.sqlite).version
     request.datasetVersion = version
     const etag = `"v${version}-${wantsCsv(request) ? 'csv' : 'json'}"`
@@ -26,9 +45,31 @@ export default fp(async (app) => {
     if (match && (match === '*' || match.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))) {
       return reply.code(304).send()
     }
+    if (!cache || UNCACHED.test(request.url)) return
+    request.cacheKey = `${etag}|${request.url}`
+    const hit = cache.get(request.cacheKey)
+    if (hit) return send(reply, hit)
   })
-  app.addHook('onSend', async (_request, reply, payload) => {
+
+  // GraphQL reads are keyed by their body, known only once it is parsed.
+  app.addHook('preHandler', async (request: FastifyRequest, reply) => {
+    if (!cache || request.method !== 'POST' || request.url !== '/graphql') return
+    const body = request.body as { query?: unknown } | undefined
+    if (typeof body?.query !== 'string' || READ_ONLY_QUERY.test(body.query)) return
+    request.cacheKey = `v${readVersion(app.storage.sqlite).version}|graphql|${JSON.stringify(body)}`
+    const hit = cache.get(request.cacheKey)
+    if (hit) return send(reply, hit)
+  })
+
+  app.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode >= 400) reply.removeHeader('etag')
+    if (cache && request.cacheKey && reply.statusCode === 200 && typeof payload === 'string' && reply.getHeader('x-cache') !== 'hit') {
+      if (!(request.url === '/graphql' && payload.includes('"errors"'))) {
+        const headers: Record<string, string> = {}
+        for (const h of KEPT_HEADERS) { const v = reply.getHeader(h); if (v !== undefined) headers[h] = String(v) }
+        cache.set(request.cacheKey, { body: payload, headers })
+      }
+    }
     return payload
   })
-}, { name: 'caching', dependencies: ['database'] })
+}, { name: 'caching', dependencies: ['database', 'config'] })

@@ -46,7 +46,7 @@ export default fp(async (app) => {
     }
     const status = error.statusCode ?? 500
     if (status >= 500) {
-      request.log.error({ err: error }, 'request failed')
+      if (status !== 503) request.log.error({ err: error }, 'request failed')
       return sendProblem(reply, request, { status, code: status === 503 ? (error.code ?? 'SERVICE_UNAVAILABLE') : 'INTERNAL_ERROR', detail: status === 503 ? error.message : 'The server failed to handle this request; it has been logged.' })
     }
     // Fastify's own 4xx (bad JSON, body too large...) carry FST_* codes; keep ours stable.

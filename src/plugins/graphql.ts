@@ -6,6 +6,7 @@ import { loaders } from '../graphql/loaders.ts'
 import { mutationResolvers, revisionLoaders } from '../graphql/mutations.ts'
 import { resolvers } from '../graphql/resolvers.ts'
 import { loadSchema } from '../graphql/schema.ts'
+import { LIMIT_CODE, limitRules, RecordLimitError, requestedRecords } from '../graphql/limits.ts'
 
 type Coded = Error & { code?: string, statusCode?: number, errors?: GraphQLError[] }
 
@@ -20,7 +21,8 @@ function formatError(error: GraphQLError, log: { error: (o: object, m: string) =
     code = 'INTERNAL_ERROR'
     message = 'Internal server error'
   } else if (!original) {
-    code = error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED'
+    code = error.extensions?.code === LIMIT_CODE ? LIMIT_CODE
+      : error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED'
   } else if (original.code && KNOWN_CODES.has(original.code)) {
     code = original.code
     if (Array.isArray(original.errors)) return { message, locations: error.locations, path: error.path, extensions: { ...error.extensions, code, errors: original.errors } }
@@ -46,7 +48,8 @@ export default fp(async (app) => {
     subscription: true,
     jit: 1,
     graphiql: app.config.graphiql,
-    queryDepth: app.config.graphqlMaxDepth,
+    validationRules: limitRules(app.config),
+    allowBatchedQueries: false,
     errorFormatter: (execution, ctx) => {
       const log = ctx.reply?.log ?? app.log
       const flat = (execution.errors ?? []).flatMap((e) => {
@@ -58,5 +61,11 @@ export default fp(async (app) => {
       const onlyRequestErrors = !execution.data && errors.every((e) => e.extensions.code.startsWith('GRAPHQL_'))
       return { statusCode: onlyRequestErrors ? 400 : 200, response: { data: execution.data ?? null, errors } }
     },
+  })
+  app.graphql.addHook('preExecution', async (_schema, document, _context, variables) => {
+    const records = requestedRecords(document, variables ?? {})
+    if (records > app.config.graphqlMaxNodes) {
+      throw new RecordLimitError(`the query could return ${records} records, more than the limit of ${app.config.graphqlMaxNodes}: ask for smaller pages`)
+    }
   })
 }, { name: 'graphql', dependencies: ['database', 'config', 'curation', 'auth'] })

@@ -3,6 +3,7 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
+import { bumpVersion } from '../../src/db/dataset.ts'
 import { synthesise } from '../../src/db/synth.ts'
 import { EXPORT_RESOURCES, RECORD_TYPE } from '../../src/modules/export/plan.ts'
 import { openSnapshotCount } from '../../src/modules/export/stream.ts'
@@ -87,6 +88,7 @@ describe('exports', () => {
   it('neutralises cells a spreadsheet would run as formulas', async () => {
     const local = await buildTestApp()
     local.storage.sqlite.prepare(`UPDATE events SET title = '=HYPERLINK("http://x.example","click")' WHERE id = 'ceasefire-2023-09-20'`).run()
+    bumpVersion(local.storage.sqlite)
     const res = await local.inject({ method: 'GET', url: '/v1/export?format=csv&resource=events' })
     const rows = parse(res.body, { columns: true, bom: true }) as Record<string, string>[]
     expect(rows.find((r) => r.id === 'ceasefire-2023-09-20')!.title).toBe(`'=HYPERLINK("http://x.example","click")`)
@@ -98,6 +100,7 @@ describe('sync feeds', () => {
     const local = await buildTestApp()
     expect((await getJson(local, '/v1/deletions')).body).toMatchObject({ data: [], page: { nextCursor: null } })
     local.storage.sqlite.prepare(`INSERT INTO deletions (record_type, record_id, deleted_at) VALUES ('event', 'gone-1', '2024-01-01T00:00:00.000Z'), ('actor', 'gone-2', '2025-01-01T00:00:00.000Z')`).run()
+    bumpVersion(local.storage.sqlite)
     expect((await getJson(local, '/v1/deletions')).body.data.map((d: any) => d.recordId)).toEqual(['gone-1', 'gone-2'])
     expect((await getJson(local, '/v1/deletions?since=2024-06-01')).body.data).toEqual([{ recordType: 'actor', recordId: 'gone-2', deletedAt: '2025-01-01T00:00:00.000Z' }])
   })
@@ -105,6 +108,7 @@ describe('sync feeds', () => {
   it('updatedSince on lists returns only records changed since then', async () => {
     const local = await buildTestApp()
     local.storage.sqlite.prepare(`UPDATE events SET updated_at = '2030-01-01T00:00:00.000Z' WHERE id = 'ceasefire-2023-09-20'`).run()
+    bumpVersion(local.storage.sqlite)
     expect((await getJson(local, '/v1/events?updatedSince=2029-12-31')).body.data.map((e: any) => e.id)).toEqual(['ceasefire-2023-09-20'])
     expect((await getJson(local, '/v1/actors?updatedSince=2029-12-31')).body.data).toEqual([])
   })

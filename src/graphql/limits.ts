@@ -1,0 +1,77 @@
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit'
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases'
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth'
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives'
+import {
+  GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule, type ValueNode,
+} from 'graphql'
+import type { Config } from '../config/config.ts'
+
+export const LIMIT_CODE = 'GRAPHQL_LIMIT_EXCEEDED'
+const DEFAULT_PAGE = 50
+
+/**
+ * graphql-armor throws a "Syntax Error: ..." by default; reporting through the validation context
+ * instead gives a clean message with our code, so clients can tell a limit from a mistake.
+ */
+const reportLimit = {
+  propagateOnRejection: false,
+  onReject: [(ctx: ValidationContext | null, e: GraphQLError) => ctx?.reportError(
+    new GraphQLError(e.message.replace(/^Syntax Error: /, ''), { nodes: e.nodes, extensions: { code: LIMIT_CODE } }))],
+  exposeLimits: true,
+}
+
+function intValue(node: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
+  if (!node) return undefined
+  if (node.kind === Kind.INT) return Number(node.value)
+  if (node.kind === Kind.VARIABLE) {
+    const v = variables[node.name.value]
+    return typeof v === 'number' ? v : undefined
+  }
+  return undefined
+}
+
+/**
+ * The number of records a query can ask for: every `first` multiplies what is below it, so
+ * events(first: 200) { actors { actor { events(first: 200) } } } asks for 40,000 events. Depth and
+ * cost rules alone let such a query through. Counted before execution, once variables are known.
+ */
+export function requestedRecords(document: DocumentNode, variables: Record<string, unknown>): number {
+  const fragments = new Map<string, FragmentDefinitionNode>()
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d)
+  const walk = (set: SelectionSetNode | undefined, factor: number, seen: Set<string>): number => {
+    if (!set) return 0
+    let total = 0
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) {
+        const first = sel.arguments?.find((a) => a.name.value === 'first')
+        const pageSize = first ? intValue(first.value, variables) ?? DEFAULT_PAGE : undefined
+        const here = pageSize === undefined ? factor : factor * pageSize
+        total += (pageSize === undefined ? 0 : here) + walk(sel.selectionSet, here, seen)
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        total += walk(sel.selectionSet, factor, seen)
+      } else if (!seen.has(sel.name.value)) {
+        total += walk(fragments.get(sel.name.value)?.selectionSet, factor, new Set([...seen, sel.name.value]))
+      }
+    }
+    return total
+  }
+  let most = 0
+  for (const d of document.definitions) if (d.kind === Kind.OPERATION_DEFINITION) most = Math.max(most, walk(d.selectionSet, 1, new Set()))
+  return most
+}
+
+export class RecordLimitError extends Error {
+  readonly code = LIMIT_CODE
+  readonly statusCode = 400
+}
+
+/** Validation rules from the configured limits; fixed per server, so Mercurius can cache validated queries. */
+export function limitRules(config: Config): ValidationRule[] {
+  return [
+    maxDepthRule({ n: config.graphqlMaxDepth, ...reportLimit }),
+    maxAliasesRule({ n: config.graphqlMaxAliases, ...reportLimit }),
+    maxDirectivesRule({ n: 20, ...reportLimit }),
+    costLimitRule({ maxCost: config.graphqlMaxCost, ...reportLimit }),
+  ]
+}

@@ -1,0 +1,53 @@
+import fp from 'fastify-plugin'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import underPressure from '@fastify/under-pressure'
+import { sendProblem } from './errors.ts'
+
+const UNLIMITED = new Set(['/health', '/ready'])
+
+/**
+ * What a public API needs to stay up: security headers with a CSP that still lets the docs and
+ * GraphiQL (whose assets come from unpkg) load, a per-client rate limit, and a 503 with
+ * Retry-After while the event loop is saturated.
+ */
+export default fp(async (app) => {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", 'https://unpkg.com'],
+        styleSrc: ["'self'", "'unsafe-inline'", 'https://unpkg.com'],
+        imgSrc: ["'self'", 'data:', 'https://validator.swagger.io'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        fontSrc: ["'self'", 'data:', 'https://unpkg.com'],
+      },
+    },
+    // The API is meant to be read from other origins (CORS decides who); keep resources shareable.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  })
+
+  if (app.config.rateLimitMax > 0) {
+    await app.register(rateLimit, {
+      max: app.config.rateLimitMax,
+      timeWindow: app.config.rateLimitWindowMs,
+      allowList: (request) => UNLIMITED.has(request.url),
+      errorResponseBuilder: (_request, context) => Object.assign(
+        new Error(`rate limit of ${context.max} requests per ${Math.round(app.config.rateLimitWindowMs / 1000)} s exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`),
+        { statusCode: 429, code: 'RATE_LIMITED' },
+      ),
+    })
+  }
+
+  if (app.config.maxEventLoopDelayMs > 0) {
+    await app.register(underPressure, {
+      maxEventLoopDelay: app.config.maxEventLoopDelayMs,
+      retryAfter: 10,
+      pressureHandler: (request, reply, type, value) => {
+        reply.header('retry-after', '10')
+        void sendProblem(reply, request, { status: 503, code: 'OVERLOADED', detail: `the server is overloaded (${type}: ${String(value)}); retry in 10 s` })
+      },
+    })
+  }
+}, { name: 'protection', dependencies: ['config', 'errors'] })
