@@ -23,6 +23,9 @@ function formatError(error: GraphQLError, log: { error: (o: object, m: string) =
   } else if (!original) {
     code = error.extensions?.code === LIMIT_CODE ? LIMIT_CODE
       : error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED'
+  } else if (original.code?.startsWith('FST_') && original.statusCode && original.statusCode < 500) {
+    // Fastify's own refusals of the HTTP request (body too large, bad content type, bad JSON).
+    code = ({ 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' } as Record<number, string>)[original.statusCode] ?? 'BAD_REQUEST'
   } else if (original.code && KNOWN_CODES.has(original.code)) {
     code = original.code
     if (Array.isArray(original.errors)) return { message, locations: error.locations, path: error.path, extensions: { ...error.extensions, code, errors: original.errors } }
@@ -58,8 +61,12 @@ export default fp(async (app) => {
         return original?.code === 'MER_ERR_GQL_VALIDATION' && Array.isArray(original.errors) ? original.errors : [e]
       })
       const errors = flat.map((e) => formatError(e, log))
-      const onlyRequestErrors = !execution.data && errors.every((e) => e.extensions.code.startsWith('GRAPHQL_'))
-      return { statusCode: onlyRequestErrors ? 400 : 200, response: { data: execution.data ?? null, errors } }
+      // With no data, the request itself was refused: say so in the HTTP status too.
+      const httpStatus = (flat[0]?.originalError as Coded | undefined)?.statusCode
+      const statusCode = execution.data ? 200
+        : httpStatus && httpStatus >= 400 && httpStatus < 500 && flat.length === 1 ? httpStatus
+          : errors.every((e) => e.extensions.code.startsWith('GRAPHQL_')) ? 400 : 200
+      return { statusCode, response: { data: execution.data ?? null, errors } }
     },
   })
   app.graphql.addHook('preExecution', async (_schema, document, _context, variables) => {

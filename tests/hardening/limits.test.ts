@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest'
+import { buildTestApp, gql, sharedApp } from '../helper.ts'
+
+const app = sharedApp()
+
+describe('GraphQL limits', () => {
+  it.each([
+    ['too deep', '{ events { nodes { actors { actor { events { actors { actor { events { actors { actor { name } } } } } } } } } } }', /depth/i],
+    ['too many aliases', `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: event(id: "x") { id }`).join(' ')} }`, /alias/i],
+    ['too costly', '{ events(first: 200) { nodes { actors { actor { events(first: 200) { title casualtyReports { low high } } } } } } }', /cost|records/i],
+  ])('%s is rejected before it runs, with GRAPHQL_LIMIT_EXCEEDED', async (_name, query, message) => {
+    const before = app().storage.statements.count
+    const { status, body } = await gql(app(), query)
+    expect(status).toBe(400)
+    expect(body.errors?.[0]?.extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED')
+    expect(body.errors?.[0]?.message).toMatch(message)
+    // Rejected during validation: the only statement is the cache's version lookup.
+    expect(app().storage.statements.count - before).toBeLessThanOrEqual(1)
+  })
+
+  it('the record budget counts page sizes given as variables', async () => {
+    const query = 'query ($n: Int) { events(first: $n) { nodes { actors { actor { events(first: $n) { id } } } } } }'
+    const small = await gql(app(), query, { n: 5 })
+    expect(small.body.errors).toBeUndefined()
+    const big = await gql(app(), query, { n: 200 })
+    expect(big.body.errors?.[0]?.extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED')
+  })
+
+  it('batched queries are refused', async () => {
+    const res = await app().inject({ method: 'POST', url: '/graphql', payload: [{ query: '{ dataset { version } }' }, { query: '{ dataset { version } }' }] })
+    expect(res.statusCode).toBeGreaterThanOrEqual(400)
+    expect(res.statusCode).toBeLessThan(500)
+  })
+})
+
+describe('HTTP protections', () => {
+  it('sends security headers with a CSP that allows the docs and GraphiQL assets', async () => {
+    for (const url of ['/docs/', '/graphiql', '/v1/events']) {
+      const res = await app().inject({ method: 'GET', url })
+      expect(res.statusCode, url).toBeLessThan(400)
+      const csp = String(res.headers['content-security-policy'])
+      expect(csp).toContain("default-src 'self'")
+      expect(csp).toContain('https://unpkg.com')
+      expect(res.headers['x-content-type-options']).toBe('nosniff')
+    }
+  })
+
+  it('limits each client to the configured rate, with Retry-After', async () => {
+    const limited = await buildTestApp({ rateLimitMax: 3, rateLimitWindowMs: 60_000 })
+    const statuses = []
+    for (let i = 0; i < 5; i++) statuses.push((await limited.inject({ method: 'GET', url: '/v1/events?limit=1' })).statusCode)
+    expect(statuses).toEqual([200, 200, 200, 429, 429])
+    const res = await limited.inject({ method: 'GET', url: '/v1/events?limit=1' })
+    expect(res.headers['retry-after']).toBeDefined()
+    expect(res.headers['content-type']).toMatch(/problem\+json/)
+    expect(res.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' })
+    // Probes stay answerable for the load balancer.
+    expect((await limited.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200)
+    // Another client has its own budget.
+    expect((await limited.inject({ method: 'GET', url: '/v1/events?limit=1', remoteAddress: '10.0.0.9' })).statusCode).toBe(200)
+  })
+
+  it('refuses a body over the limit with 413 problem+json', async () => {
+    const small = await buildTestApp({ bodyLimitBytes: 2048 })
+    const res = await small.inject({ method: 'POST', url: '/graphql', payload: { query: `{ dataset { version } } ${'#'.repeat(5000)}` } })
+    expect(res.statusCode).toBe(413)
+    expect(res.json().errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE')
+    const rest = await small.inject({ method: 'POST', url: '/v1/actors', payload: { name: 'x'.repeat(5000) } })
+    expect(rest.statusCode).toBe(413)
+    expect(rest.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
+  })
+
+  it('a 5xx says nothing of its cause, in REST and GraphQL', async () => {
+    const broken = await buildTestApp()
+    broken.storage.sqlite.exec('DROP TABLE statement_events')
+    const rest = await broken.inject({ method: 'GET', url: '/v1/statements' })
+    expect(rest.statusCode).toBe(500)
+    expect(rest.json()).toMatchObject({ code: 'INTERNAL_ERROR', detail: expect.not.stringMatching(/statement_events|SQLITE|no such table|at /) })
+    const g = await gql(broken, '{ statements { nodes { id events { id } } } }')
+    expect(JSON.stringify(g.body)).not.toMatch(/statement_events|SQLITE|no such table/)
+    expect(g.body.errors?.[0]?.extensions.code).toBe('INTERNAL_ERROR')
+    const ready = await broken.inject({ method: 'GET', url: '/ready' })
+    expect(ready.statusCode).toBe(200)
+  })
+})
