@@ -34,7 +34,8 @@ export function cursorOf(sort: SortSpec, row: object): string {
  * Runs a keyset-paginated query. Filters arrive as fixed SQL fragments with `?` parameters, so each
  * combination of filters is one SQL string, prepared once and reused (see prepared()).
  */
-export function listPage<T extends object>(sqlite: Database.Database, spec: ListSpec): KeysetPage<T> {
+/** The SQL and parameters of one page; listPage runs it, and a test reads its query plan. */
+export function listSql(spec: ListSpec): { sql: string, params: SqlValue[] } {
   const where = [...spec.where]
   const params = [...spec.params]
   const cols = spec.sort.columns
@@ -46,7 +47,12 @@ export function listPage<T extends object>(sqlite: Database.Database, spec: List
   const dir = spec.sort.desc ? 'DESC' : 'ASC'
   const sql = `SELECT ${spec.select} FROM ${spec.from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`
     + ` ORDER BY ${cols.map((c) => `${c.expr} ${dir}`).join(', ')} LIMIT ?`
-  const rows = prepared(sqlite, sql).all(...params, spec.limit + 1) as T[]
+  return { sql, params: [...params, spec.limit + 1] }
+}
+
+export function listPage<T extends object>(sqlite: Database.Database, spec: ListSpec): KeysetPage<T> {
+  const { sql, params } = listSql(spec)
+  const rows = prepared(sqlite, sql).all(...params) as T[]
   let nextCursor: string | null = null
   if (rows.length > spec.limit) {
     rows.length = spec.limit
