@@ -64,7 +64,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     })
 
     app.get(`/${spec.path}/:id/revisions`, {
-      schema: { tags, summary: `Every write to a ${spec.label}: who, when, operation, before and after`, params: IdParams, response: { 200: z.object({ data: z.array(Revision) }), 404: Problem } },
+      schema: { tags, summary: `Every write to a ${spec.label}: who, when, operation, before and after`, params: IdParams, response: { 200: z.object({ data: z.array(Revision) }), 400: Problem, 404: Problem } },
     }, async (request) => ({ data: app.writes.revisions(spec, request.params.id) as z.infer<typeof Revision>[] }))
   }
 }
