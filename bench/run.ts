@@ -68,18 +68,49 @@ console.log(`building a synthetic database: seed + ${EVENTS} events...`)
   storage.close()
 }
 
-const apiPort = await freePort(), barePort = await freePort()
-const api = await startChild('src/server.ts', { PORT: String(apiPort), DATABASE_PATH: dbPath, LOG_LEVEL: 'warn' })
+const apiPort = await freePort(), uncachedPort = await freePort(), barePort = await freePort()
+const serverEnv = { DATABASE_PATH: dbPath, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', SEED_ON_START: 'false' }
+const api = await startChild('src/server.ts', { ...serverEnv, PORT: String(apiPort) })
+// The same server with its response cache off, for the cases that must not be served from memory.
+const uncached = await startChild('src/server.ts', { ...serverEnv, PORT: String(uncachedPort), CACHE_MAX_ENTRIES: '0' })
 const bare = await startChild('bench/bare-server.ts', { PORT: String(barePort) })
 const base = `http://127.0.0.1:${apiPort}`
+const noCache = `http://127.0.0.1:${uncachedPort}`
 const eventId = () => `synth-event-${String(Math.floor(Math.random() * EVENTS)).padStart(7, '0')}`
+const day = () => new Date(Date.UTC(2020, 0, 1) + Math.floor(Math.random() * 1400) * 86400000).toISOString().slice(0, 10)
+const plusDays = (d: string, n: number) => new Date(Date.parse(d) + n * 86400000).toISOString().slice(0, 10)
+const actorId = () => `synth-actor-${String(Math.floor(Math.random() * Math.max(20, Math.round(EVENTS / 50)))).padStart(6, '0')}`
+const NESTED = 'query ($from: String) { events(first: 50, filter: { from: $from }) { nodes { id title start place { name latitude longitude } actors { role actor { name } } casualtyReports { low high best qualifier reportedPhrase } } } }'
+
+/** SQL statements one nested GraphQL request runs, counted in this process on the same database. */
+async function statementsPerRequest(first: number) {
+  const { buildApp } = await import('../src/app.ts')
+  const app = await buildApp({ config: { databasePath: dbPath, logLevel: 'warn', cacheMaxEntries: 0, seedOnStart: false, maxEventLoopDelayMs: 0 } })
+  await app.ready()
+  const query = NESTED.replace('first: 50', `first: ${first}`)
+  await app.inject({ method: 'POST', url: '/graphql', payload: { query, variables: { from: '2021-01-01' } } })
+  const before = app.storage.statements.count
+  await app.inject({ method: 'POST', url: '/graphql', payload: { query, variables: { from: '2021-01-01' } } })
+  const n = app.storage.statements.count - before
+  await app.close()
+  return n
+}
 
 try {
   const rows: [string, { rps: number, p50: number, p99: number }, number?][] = []
   const baseline = await load(`http://127.0.0.1:${barePort}/bare`)
   rows.push(['bare Fastify route (baseline)', baseline])
   const single = await load(base, () => `/v1/events/${eventId()}`)
-  rows.push(['single event by id', single, 0.35])
+  rows.push(['single event by id (random ids)', single, 0.35])
+  rows.push(['list of 50 by date, different pages (uncached)', await load(noCache, () => `/v1/events?limit=50&sort=date&from=${day()}`), 0.06])
+  rows.push(['list of 50, date range and actor (uncached)', await load(noCache, () => { const d = day(); return `/v1/events?limit=50&from=${d}&to=${plusDays(d, 180)}&actor=${actorId()}` }), 0.06])
+  const gqlBody = () => JSON.stringify({ query: NESTED, variables: { from: day() } })
+  rows.push(['GraphQL: 50 events with actors, place, casualties (uncached)', await load(noCache, undefined, {
+    requests: [{ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, setupRequest: (req: any) => ({ ...req, body: gqlBody() }) }],
+  }), 0.03])
+  rows.push(['the same REST list repeated (cache hit)', await load(`${base}/v1/events?limit=50&sort=-date&type=attack`), 0.6])
+  const sql10 = await statementsPerRequest(10)
+  const sql100 = await statementsPerRequest(100)
 
   // Export throughput and memory, with nothing else running.
   await runExport(base) // warm the page cache and the JIT
@@ -105,6 +136,7 @@ try {
     console.log(`| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${ratio.toFixed(2)} | ${target ? `>= ${target} ${ratio >= target ? 'met' : 'NOT met'}` : ''} |`)
   }
   const mb = exp.bytes / 1e6
+  console.log(`\nSQL statements per nested GraphQL request: ${sql10} at page size 10, ${sql100} at page size 100 (${sql10 === sql100 ? 'equal' : 'NOT equal'})`)
   console.log('\nNDJSON export of the whole dataset')
   console.log(`| bytes | records | seconds | MB/s (target >= 40) | records/s | RSS growth MB (target <= 64) |`)
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: |')
@@ -116,6 +148,7 @@ try {
   console.log(`| reads during two exports | ${during.rps.toFixed(0)} | ${during.p99} | ${(during.rps / single.rps).toFixed(2)} (p99 x${(during.p99 / single.p99).toFixed(1)}) |`)
 } finally {
   api.kill('SIGTERM')
+  uncached.kill('SIGTERM')
   bare.kill('SIGTERM')
   rmSync(dir, { recursive: true, force: true })
 }

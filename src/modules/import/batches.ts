@@ -1,0 +1,64 @@
+import type Database from 'better-sqlite3'
+import { rowReason, type Rejection, type RowOutcome, type Tally } from './report.ts'
+
+/** One input row, ready to be written. */
+export interface WorkItem {
+  /** 1-based line (CSV, NDJSON) or record number (JSON document) of the row in its file. */
+  row: number
+  externalId: string | null
+  /** Maps and writes the row. It runs inside the row's savepoint, so throwing undoes only this row. */
+  apply(): RowOutcome
+  /** Told what became of the row once its batch has committed. */
+  settled?(result: RowOutcome | Rejection): void
+}
+
+/**
+ * Writes rows in batches: one transaction per batch, one savepoint per row inside it. A bad row
+ * rolls back to its savepoint and the rest of the batch still commits; a process killed
+ * mid-batch loses that batch whole and nothing of it is half-written. Batches also keep the
+ * WAL from growing with the whole file, as one transaction for everything would.
+ */
+export class BatchRunner {
+  private pending: WorkItem[] = []
+  private readonly inSavepoint: (item: WorkItem) => RowOutcome
+  private readonly inBatch: (items: WorkItem[]) => (RowOutcome | Rejection)[]
+
+  constructor(
+    sqlite: Database.Database,
+    private readonly tally: Tally,
+    private readonly size: number,
+    private readonly committed: () => void = () => {},
+  ) {
+    // better-sqlite3 runs a transaction function called inside another as a savepoint.
+    this.inSavepoint = sqlite.transaction((item: WorkItem) => item.apply())
+    this.inBatch = sqlite.transaction((items: WorkItem[]) => items.map((item) => {
+      try {
+        return this.inSavepoint(item)
+      } catch (err) {
+        const reason = rowReason(err)
+        // Not about this row (disk full, a bug): give up the batch rather than blame the row.
+        if (reason === undefined) throw err
+        return { row: item.row, externalId: item.externalId, reason }
+      }
+    }))
+  }
+
+  add(item: WorkItem): void {
+    this.pending.push(item)
+    if (this.pending.length >= this.size) this.flush()
+  }
+
+  flush(): void {
+    const items = this.pending
+    this.pending = []
+    if (items.length === 0) return
+    const results = this.inBatch(items)
+    // Counted only now: a batch that failed to commit must not show up in the report.
+    results.forEach((r, i) => {
+      if (typeof r === 'string') this.tally.count(r)
+      else this.tally.reject(r)
+      items[i]!.settled?.(r)
+    })
+    this.committed()
+  }
+}

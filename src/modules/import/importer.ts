@@ -1,0 +1,95 @@
+import { accessSync, constants, statSync } from 'node:fs'
+import { basename } from 'node:path'
+import type Database from 'better-sqlite3'
+import { ACLED } from './acled.ts'
+import { BatchRunner } from './batches.ts'
+import { applyPlan, readCsv, type CsvFormat } from './csv.ts'
+import { readExport } from './json-input.ts'
+import { applyRows, planRows } from './json.ts'
+import { IMPORT_FORMATS, ImportFileError, RowError, Tally, type ImportFormat, type ImportProgress, type ImportReport } from './report.ts'
+import { RecordStore } from './store.ts'
+import { UCDP } from './ucdp.ts'
+
+export const DEFAULT_BATCH = 500
+
+export interface ImportOptions {
+  format: ImportFormat
+  path: string
+  /** Rows per transaction. */
+  batch?: number
+  /** Called after each committed batch. */
+  onProgress?: (progress: ImportProgress) => void
+  /** The name revisions are recorded under; by default import:<format>:<file name>. */
+  keyName?: string
+}
+
+/**
+ * Imports one file into the database and reports what became of every row. Rows that cannot be
+ * imported are listed with the reason; a problem with the file as a whole (unreadable, wrong
+ * header, not an export) is an ImportFileError, carrying the report of what was committed before.
+ */
+export async function importFile(sqlite: Database.Database, options: ImportOptions): Promise<ImportReport> {
+  const { format, path } = options
+  const batch = options.batch ?? DEFAULT_BATCH
+  if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new ImportFileError(`unknown format "${String(format)}": use ${IMPORT_FORMATS.join(', ')}`)
+  if (!Number.isInteger(batch) || batch < 1) throw new ImportFileError(`batch must be a whole number of at least 1, not ${batch}`)
+  checkReadable(path)
+
+  const tally = new Tally(path, format)
+  const store = new RecordStore(sqlite, format, { keyId: null, keyName: options.keyName ?? `import:${format}:${basename(path)}` })
+  if (format === 'json') {
+    const { rows, bad } = planRows(readExport(path))
+    for (const r of bad) tally.reject(r)
+    const total = rows.length + bad.length
+    applyRows(sqlite, store, rows, tally, batch, () => options.onProgress?.({ rows: tally.report.rows, fraction: total ? tally.report.rows / total : 1, report: tally.report }))
+  } else {
+    await importCsv(sqlite, store, format === 'acled' ? ACLED : UCDP, path, batch, tally, options.onProgress)
+  }
+  return tally.finish()
+}
+
+async function importCsv(sqlite: Database.Database, store: RecordStore, format: CsvFormat, path: string, batch: number, tally: Tally,
+  onProgress: ImportOptions['onProgress']): Promise<void> {
+  let fraction = 0
+  const runner = new BatchRunner(sqlite, tally, batch, () => onProgress?.({ rows: tally.report.rows, fraction, report: tally.report }))
+  // The first line each external id was seen on: a second row with the same id would silently
+  // overwrite the first, so it is rejected instead, whatever became of the first.
+  const seen = new Map<string, number>()
+  try {
+    for await (const row of readCsv(path, format.columns, (f) => { fraction = f })) {
+      const externalId = row.cells[format.idColumn]?.trim() || null
+      const first = externalId === null ? undefined : seen.get(externalId)
+      if (externalId !== null && first === undefined) seen.set(externalId, row.line)
+      runner.add({
+        row: row.line,
+        externalId,
+        apply: () => {
+          if (row.problem) throw new RowError(row.problem)
+          if (first !== undefined) throw new RowError(`${format.idColumn} "${externalId}" already appeared on line ${first}`)
+          // plan() rejects an empty id before anything is written.
+          const plan = format.plan(row.cells)
+          return applyPlan(store, externalId!, plan)
+        },
+      })
+    }
+    runner.flush()
+  } catch (err) {
+    if (!(err instanceof ImportFileError)) throw err
+    // The rows read before the file went bad are whole rows: commit them and say so.
+    runner.flush()
+    throw new ImportFileError(err.message, tally.finish())
+  }
+}
+
+/** Throws an ImportFileError naming the problem when `path` is not a readable file. */
+export function checkReadable(path: string): void {
+  let isFile: boolean
+  try {
+    isFile = statSync(path).isFile()
+    accessSync(path, constants.R_OK)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    throw new ImportFileError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`)
+  }
+  if (!isFile) throw new ImportFileError(`${path}: not a file`)
+}

@@ -1,0 +1,157 @@
+import type Database from 'better-sqlite3'
+import { readVersion } from '../../db/dataset.ts'
+import { WriteValidationError } from '../../errors.ts'
+import { WriteEngine, type Snapshot, type Writer } from '../curation/engine.ts'
+import type { ResourceSpec } from '../curation/resources.ts'
+
+export type Payload = Record<string, unknown>
+export type WriteResult = 'created' | 'updated' | 'unchanged'
+
+/** A record many rows share (an actor, a place, a source), found again by its external id. */
+export interface Shared {
+  spec: ResourceSpec
+  externalId: string
+  /** The id to use when the record has to be created; a counter is added if it is taken. */
+  baseId: string
+  payload: Payload
+  /**
+   * Whether an existing record with the base id and the same name is taken to be this one. Sensible
+   * for actors and places (one name, one thing); not for sources, where a publisher's name says
+   * nothing about which of its articles a stored record is.
+   */
+  adopt: boolean
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+const norm = (v: unknown) => (v === undefined ? null : v)
+
+/**
+ * All the importer's writes go through the write engine, so imported records get revisions and
+ * move the dataset version like any other write. What this adds is the bookkeeping of an import:
+ * the external_ids table, and comparing with the stored record so that nothing that already
+ * matches is written again.
+ */
+export class RecordStore {
+  readonly engine: WriteEngine
+  private readonly statements = new Map<string, Database.Statement>()
+
+  constructor(private readonly sqlite: Database.Database, readonly system: string, private readonly who: Writer) {
+    this.engine = new WriteEngine(sqlite)
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql)
+    if (!s) this.statements.set(sql, s = this.sqlite.prepare(sql))
+    return s
+  }
+
+  exists(spec: ResourceSpec, id: string): boolean {
+    return this.stmt(`SELECT 1 FROM ${spec.table} WHERE id = ?`).get(id) !== undefined
+  }
+
+  /** The record an external id was imported as, if it is still there. */
+  mapped(spec: ResourceSpec, externalId: string): string | undefined {
+    const id = this.stmt('SELECT record_id FROM external_ids WHERE system = ? AND external_id = ? AND record_type = ?')
+      .pluck().get(this.system, externalId, spec.recordType) as string | undefined
+    return id !== undefined && this.exists(spec, id) ? id : undefined
+  }
+
+  remember(spec: ResourceSpec, externalId: string, recordId: string): void {
+    this.stmt(`INSERT INTO external_ids (system, external_id, record_type, record_id) VALUES (?, ?, ?, ?)
+      ON CONFLICT (system, external_id, record_type) DO UPDATE SET record_id = excluded.record_id WHERE record_id <> excluded.record_id`)
+      .run(this.system, externalId, spec.recordType, recordId)
+  }
+
+  /** Any If-Match the engine accepts: every stored record is at or below the current version. */
+  private ifMatch(): string {
+    return `"v${readVersion(this.sqlite).version}"`
+  }
+
+  /**
+   * Creates the record, or updates it when a stored field differs. The payload is parsed with the
+   * write schema first so that it is compared in the form it would be stored in (trimmed text,
+   * for one); comparing raw input would see a difference on every run and never be unchanged.
+   */
+  upsert(spec: ResourceSpec, id: string, payload: Payload): WriteResult {
+    const parsed = spec.input.safeParse({ ...payload, id })
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((i) => ({ parameter: i.path.map(String).join('.') || '(body)', in: 'body', message: i.message }))
+      throw new WriteValidationError(`${spec.label} "${id}": ${errors.map((e) => `${e.parameter}: ${e.message}`).join('; ')}`, errors)
+    }
+    const input = parsed.data as Payload
+    const stored = this.engine.snapshot(spec, id)
+    if (!stored) {
+      this.engine.create(spec, input, this.who)
+      return 'created'
+    }
+    if (!differs(spec, stored, input)) return 'unchanged'
+    const { id: _id, ...patch } = input
+    this.engine.update(spec, id, patch, this.ifMatch(), this.who)
+    return 'updated'
+  }
+
+  /** Sets one field of a stored record; false when it already had that value. */
+  setField(spec: ResourceSpec, id: string, field: string, value: unknown): boolean {
+    const stored = this.engine.snapshot(spec, id)
+    if (!stored || !differs(spec, stored, { [field]: value })) return false
+    this.engine.update(spec, id, { [field]: value }, this.ifMatch(), this.who)
+    return true
+  }
+
+  remove(spec: ResourceSpec, id: string): void {
+    this.engine.remove(spec, id, this.ifMatch(), this.who)
+  }
+
+  /**
+   * The id of a shared record, creating it the first time. Shared records are never updated from
+   * the rows that name them: a curator may have edited an actor or a place since, and a row says
+   * no more about it than its name.
+   */
+  ensure(s: Shared): { id: string, created: boolean } {
+    const known = this.mapped(s.spec, s.externalId)
+    if (known) return { id: known, created: false }
+    const nameColumn = snake(s.spec.nameField)
+    let id = s.baseId
+    for (let n = 2; ; n++) {
+      const name = this.stmt(`SELECT ${nameColumn} FROM ${s.spec.table} WHERE id = ?`).pluck().get(id) as string | undefined
+      if (name === undefined) break
+      if (s.adopt && sameName(name, s.payload[s.spec.nameField])) {
+        this.remember(s.spec, s.externalId, id)
+        return { id, created: false }
+      }
+      id = `${s.baseId.slice(0, 110)}-${n}`
+    }
+    this.engine.create(s.spec, { ...s.payload, id }, this.who)
+    this.remember(s.spec, s.externalId, id)
+    return { id, created: true }
+  }
+}
+
+function sameName(a: unknown, b: unknown): boolean {
+  return typeof a === 'string' && typeof b === 'string' && a.trim().toLowerCase() === b.trim().toLowerCase()
+}
+
+/** True when writing `input` would change the stored record; only fields the input names count. */
+export function differs(spec: ResourceSpec, stored: Snapshot, input: Payload): boolean {
+  for (const [key, value] of Object.entries(input)) {
+    if (key === 'id') continue
+    let a: unknown = stored[key], b: unknown = value
+    if (key === 'citations') { a = citationKey(a); b = citationKey(b) }
+    else if (spec.links && key === spec.links.field) { a = linkKey(a); b = linkKey(b) }
+    else { a = JSON.stringify(norm(a)); b = JSON.stringify(norm(b)) }
+    if (a !== b) return true
+  }
+  return false
+}
+
+/** Citations as the engine stores them (its default locator included), in a fixed order. */
+function citationKey(list: unknown): string {
+  const rows = ((list ?? []) as { sourceId: string, paragraph?: number | null, locator?: string, quote?: string | null }[])
+    .map((c) => JSON.stringify([c.sourceId, c.paragraph ?? null, c.locator ?? (c.paragraph ? `para. ${c.paragraph}` : 'whole source'), c.quote ?? null]))
+  return rows.sort().join('\n')
+}
+
+/** Link lists (event actors, statement events) as a set: the engine ignores duplicates and order. */
+function linkKey(list: unknown): string {
+  return [...new Set(((list ?? []) as unknown[]).map((x) => JSON.stringify(x && typeof x === 'object' ? Object.entries(x as object).sort(([a], [b]) => a.localeCompare(b)) : x)))].sort().join('\n')
+}

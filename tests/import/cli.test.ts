@@ -1,0 +1,95 @@
+import { execFile, spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { promisify } from 'node:util'
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { migrateDatabase, openDatabase } from '../../src/db/client.ts'
+import { tempDir } from '../helper.ts'
+import { checkIntegrity, sample, writeLargeAcled } from './support.ts'
+
+const run = promisify(execFile)
+
+function migratedFile(): string {
+  const path = join(tempDir(), 'import.db')
+  const storage = openDatabase(path)
+  migrateDatabase(storage.db)
+  storage.close()
+  return path
+}
+
+const cli = (args: string[], db: string) => run('npx', ['tsx', 'src/cli/import.ts', ...args], { env: { ...process.env, DATABASE_PATH: db } })
+
+describe('npm run import', () => {
+  it('imports a file and prints the report as JSON on stdout', async () => {
+    const db = join(tempDir(), 'fresh.db')
+    const { stdout } = await cli(['--format', 'ucdp', sample('ucdp.csv'), '--batch', '2'], db)
+    expect(JSON.parse(stdout)).toMatchObject({ format: 'ucdp', rows: 6, imported: 6, updated: 0, unchanged: 0, rejected: [] })
+    const again = await cli(['--format', 'ucdp', sample('ucdp.csv')], db)
+    expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, unchanged: 6 })
+  })
+
+  it('exits 0 with rejected rows listed', async () => {
+    const { stdout } = await cli(['--format', 'acled', sample('acled-bad.csv')], migratedFile())
+    expect(JSON.parse(stdout)).toMatchObject({ rows: 9, imported: 2, rejected: expect.arrayContaining([expect.objectContaining({ externalId: 'SMPB004' })]) })
+  })
+
+  it.each([
+    [['--format', 'xml', 'x.csv'], /--format "xml" is not one of acled, ucdp, json/],
+    [[sample('acled.csv')], /--format is required/],
+    [['--format', 'acled'], /FILE is required/],
+    [['--format', 'acled', sample('acled.csv'), '--batch', 'ten'], /--batch "ten"/],
+    [['--format', 'acled', '/nonexistent/acled.csv'], /\/nonexistent\/acled\.csv: no such file/],
+    [['--format', 'acled', sample('ucdp.csv')], /missing columns event_id_cnty/],
+  ])('exits 2 with a message naming the problem: %s', async (args, message) => {
+    const err = await cli(args, migratedFile()).catch((e) => e)
+    expect(err.code).toBe(2)
+    expect(err.stderr).toMatch(message)
+  })
+
+  it('killed mid-import, leaves only whole batches behind', async () => {
+    const dir = tempDir()
+    const csv = join(dir, 'large.csv')
+    writeLargeAcled(csv, 20_000)
+    const db = migratedFile()
+    // Its own process group, so that the kill reaches the importer and not only npx in front of it.
+    const child = spawn('npx', ['tsx', 'src/cli/import.ts', '--format', 'acled', csv, '--batch', '500'],
+      { env: { ...process.env, DATABASE_PATH: db }, stdio: 'ignore', detached: true })
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    const reader = new Database(db)
+    reader.pragma('busy_timeout = 5000')
+    const imported = () => reader.prepare(`SELECT count(*) FROM events WHERE id LIKE 'acled-%'`).pluck().get() as number
+    try {
+      const deadline = Date.now() + 60_000
+      while (imported() === 0) {
+        if (Date.now() > deadline) throw new Error('the import wrote nothing within a minute')
+        if (child.exitCode !== null) throw new Error(`the import ended (exit ${child.exitCode}) before it could be killed`)
+        await sleep(50)
+      }
+      process.kill(-child.pid!, 'SIGKILL')
+      await exited
+      // The group is gone only when its last process is: wait for that before looking at the file.
+      for (let alive = true; alive; await sleep(20)) {
+        try { process.kill(-child.pid!, 0) } catch { alive = false }
+      }
+    } finally {
+      reader.close()
+    }
+
+    const storage = openDatabase(db)
+    try {
+      expect(checkIntegrity(storage.sqlite)).toEqual({ integrity: 'ok', foreignKeys: [] })
+      const events = storage.sqlite.prepare(`SELECT count(*) FROM events WHERE id LIKE 'acled-%'`).pluck().get() as number
+      const figures = storage.sqlite.prepare(`SELECT count(*) FROM casualty_reports WHERE id LIKE 'acled-%'`).pluck().get() as number
+      const mapped = storage.sqlite.prepare(`SELECT count(*) FROM external_ids WHERE system = 'acled' AND record_type = 'event'`).pluck().get() as number
+      // Every generated row makes one event and one figure, so whole batches are multiples of 500 of each.
+      expect(events).toBeGreaterThan(0)
+      expect(events).toBeLessThan(20_000)
+      expect(events % 500).toBe(0)
+      expect(figures).toBe(events)
+      expect(mapped).toBe(events)
+    } finally {
+      storage.close()
+    }
+  }, 120_000)
+})

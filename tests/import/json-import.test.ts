@@ -1,0 +1,135 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { importFile } from '../../src/modules/import/importer.ts'
+import { ImportFileError } from '../../src/modules/import/report.ts'
+import { buildTestApp, getJson, tempDir } from '../helper.ts'
+import { checkIntegrity, counts, grew, sample, version } from './support.ts'
+
+describe('import of this API\'s own exports', () => {
+  for (const file of ['timeline.ndjson', 'timeline.json']) {
+    it(`${file}: records upserted in dependency order, links folded into their records`, async () => {
+      const app = await buildTestApp()
+      const sqlite = app.storage.sqlite
+      const before = counts(sqlite)
+      const report = await importFile(sqlite, { format: 'json', path: sample(file) })
+      // 2 sources, 4 actors, 2 places, 2 events, 1 figure, 1 displacement count, 1 statement.
+      expect(report).toMatchObject({ rows: 13, imported: 13, updated: 0, unchanged: 0, rejected: [] })
+      expect(grew(before, counts(sqlite))).toMatchObject({
+        sources: 2, actors: 4, places: 2, events: 2, eventActors: 3, casualtyReports: 1, displacementCounts: 1, statements: 1, statementEvents: 1, citations: 7,
+      })
+      // Both point at records listed after them in the file.
+      expect((await getJson(app, '/v1/actors/sample-first-brigade')).body.data.affiliationId).toBe('sample-army')
+      expect(sqlite.prepare(`SELECT parent_id FROM places WHERE id = 'sample-district'`).pluck().get()).toBe('sample-province')
+
+      const ceasefire = (await getJson(app, '/v1/events/sample-ceasefire-2024-04')).body.data
+      expect(ceasefire).toMatchObject({ start: '2024-04-01T12:00+04:00', datePrecision: 'minute', place: { id: 'sample-district' } })
+      expect(ceasefire.actors.map((a: any) => a.id).sort()).toEqual(['sample-army', 'sample-republic'])
+      expect(ceasefire.statements.map((s: any) => s.id)).toEqual(['sample-spokesperson-ceasefire'])
+      expect(ceasefire.citations).toHaveLength(2)
+      const shelling = (await getJson(app, '/v1/events/sample-shelling-2024-03')).body.data
+      expect(shelling.casualtyReports).toEqual([expect.objectContaining({ low: 3, qualifier: 'at_least', citations: [expect.objectContaining({ quote: 'at least three civilians were killed' })] })])
+
+      const v = version(sqlite)
+      const again = await importFile(sqlite, { format: 'json', path: sample(file) })
+      expect(again).toMatchObject({ rows: 13, imported: 0, updated: 0, unchanged: 13 })
+      expect(version(sqlite)).toBe(v)
+    })
+  }
+
+  it('the NDJSON and JSON samples hold the same records', async () => {
+    const app = await buildTestApp({ seedOnStart: false })
+    await importFile(app.storage.sqlite, { format: 'json', path: sample('timeline.ndjson') })
+    expect(await importFile(app.storage.sqlite, { format: 'json', path: sample('timeline.json') })).toMatchObject({ unchanged: 13, updated: 0, imported: 0 })
+  })
+
+  it('a changed record is the only one updated, and a changed citation counts as a change', async () => {
+    const app = await buildTestApp()
+    const sqlite = app.storage.sqlite
+    await importFile(sqlite, { format: 'json', path: sample('timeline.ndjson') })
+    const changed = join(tempDir(), 'timeline.ndjson')
+    writeFileSync(changed, readFileSync(sample('timeline.ndjson'), 'utf8').replace('"locator":"para. 5"', '"locator":"para. 6"'))
+    expect(await importFile(sqlite, { format: 'json', path: changed })).toMatchObject({ imported: 0, updated: 1, unchanged: 12 })
+    expect((await getJson(app, '/v1/displacement-counts/sample-displaced-2024-04')).body.data.citations[0].locator).toBe('para. 6')
+  })
+
+  it('actors that belong to each other are written first and linked after', async () => {
+    const app = await buildTestApp({ seedOnStart: false })
+    const sqlite = app.storage.sqlite
+    const file = join(tempDir(), 'cycle.ndjson')
+    const actor = (id: string, affiliationId: string) => JSON.stringify({ type: 'actor', data: { id, name: id, aliases: [], kind: 'armed_group', affiliationId, description: null } })
+    writeFileSync(file, [actor('sample-alpha', 'sample-beta'), actor('sample-beta', 'sample-alpha')].join('\n'))
+    expect(await importFile(sqlite, { format: 'json', path: file })).toMatchObject({ rows: 2, imported: 2, rejected: [] })
+    expect(sqlite.prepare('SELECT id, affiliation_id AS a FROM actors ORDER BY id').all()).toEqual([{ id: 'sample-alpha', a: 'sample-beta' }, { id: 'sample-beta', a: 'sample-alpha' }])
+    const v = version(sqlite)
+    expect(await importFile(sqlite, { format: 'json', path: file })).toMatchObject({ rows: 2, unchanged: 2 })
+    expect(version(sqlite)).toBe(v)
+  })
+
+  it('reports every bad line and record and keeps the rest', async () => {
+    const app = await buildTestApp()
+    const sqlite = app.storage.sqlite
+    const report = await importFile(sqlite, { format: 'json', path: sample('timeline-bad.ndjson') })
+    expect(report.rows).toBe(9)
+    expect(report.rows).toBe(report.imported + report.updated + report.unchanged + report.rejected.length)
+    expect(report.imported).toBe(3)
+    expect(report.rejected.map((r) => [r.row, r.externalId])).toEqual([
+      [3, null], [4, null], [6, 'actor:sample-ghost-unit'], [7, 'event:sample-bad-date'], [9, 'casualty_report:sample-orphan-figure'], [10, null]])
+    const reasons = report.rejected.map((r) => r.reason)
+    expect(reasons[0]).toMatch(/line 3 is not valid JSON/)
+    expect(reasons[1]).toMatch(/"weapon" is not a record type/)
+    expect(reasons[2]).toMatch(/affiliationId: actor "sample-nonexistent-command" does not exist/)
+    expect(reasons[3]).toMatch(/start: not a real calendar date/)
+    expect(reasons[4]).toMatch(/eventId: event "sample-missing-event" does not exist/)
+    expect(reasons[5]).toMatch(/citation of event sample-not-in-file: its record is not in the file/)
+    // The citation line of the good event came after it in the file and still reached it.
+    expect((await getJson(app, '/v1/events/sample-good-event')).body.data.citations).toHaveLength(1)
+    expect(checkIntegrity(sqlite)).toEqual({ integrity: 'ok', foreignKeys: [] })
+  })
+
+  it('refuses files that are not exports, and incremental exports', async () => {
+    const app = await buildTestApp()
+    const dir = tempDir()
+    const cases: [string, string, RegExp][] = [
+      ['empty.json', '  \n', /the file is empty/],
+      ['list.json', '[1, 2]', /should start with "\{"/],
+      ['broken.json', '{"meta": {', /not valid JSON/],
+      ['other.json', '{"people": []}', /"people" is not a resource/],
+      ['since.ndjson', '{"type":"meta","filters":{"updatedSince":"2024-01-01"}}\n', /updatedSince/],
+    ]
+    for (const [name, text, message] of cases) {
+      writeFileSync(join(dir, name), text)
+      const err = await importFile(app.storage.sqlite, { format: 'json', path: join(dir, name) }).catch((e) => e)
+      expect(err, name).toBeInstanceOf(ImportFileError)
+      expect(err.message, name).toMatch(message)
+    }
+  })
+})
+
+describe('round trip through an export', () => {
+  for (const format of ['ndjson', 'json']) {
+    it(`${format}: the seeded dataset exported and imported into an empty database has the same records`, async () => {
+      const source = await buildTestApp()
+      const file = join(tempDir(), `export.${format}`)
+      writeFileSync(file, (await source.inject({ method: 'GET', url: `/v1/export?format=${format}` })).body)
+      const target = await buildTestApp({ seedOnStart: false })
+      expect((await getJson(target, '/v1/dataset')).body.data.counts.events).toBe(0)
+
+      const report = await importFile(target.storage.sqlite, { format: 'json', path: file })
+      expect(report.rejected).toEqual([])
+      expect(report.imported).toBe(report.rows)
+      const [from, to] = [(await getJson(source, '/v1/dataset')).body.data.counts, (await getJson(target, '/v1/dataset')).body.data.counts]
+      expect(to).toEqual(from)
+
+      // Record by record, but for the stamps each database gives its own writes.
+      const strip = (doc: any) => Object.fromEntries(Object.entries(doc).filter(([k]) => k !== 'meta').map(([k, rows]) => [k,
+        (rows as any[]).map(({ createdAt: _c, updatedAt: _u, ...r }) => (k === 'citations' ? { ...r, id: undefined } : r))]))
+      const exported = async (app: typeof source) => strip(JSON.parse((await app.inject({ method: 'GET', url: '/v1/export?format=json' })).body))
+      expect(await exported(target)).toEqual(await exported(source))
+
+      const v = version(target.storage.sqlite)
+      expect(await importFile(target.storage.sqlite, { format: 'json', path: file })).toMatchObject({ imported: 0, updated: 0, unchanged: report.rows })
+      expect(version(target.storage.sqlite)).toBe(v)
+    })
+  }
+})
