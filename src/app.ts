@@ -1,6 +1,7 @@
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import cors from '@fastify/cors'
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { serializerCompiler } from './http/serializer.ts'
 import { loadConfig, type Config } from './config/config.ts'
 import auth from './plugins/auth.ts'
 import caching from './plugins/caching.ts'

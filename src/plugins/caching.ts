@@ -41,19 +41,13 @@ export default fp(async (app) => {
     request.datasetVersion = version
     const etag = `"v${version}-${wantsCsv(request) ? 'csv' : 'json'}"`
     reply.header('etag', etag).header('cache-control', 'public, max-age=60').header('vary', 'Accept')
-    if (cache && !UNCACHED.test(request.url)) request.cacheKey = `${etag}|${request.url}`
-  })
-
-  // Answered from here rather than onRequest so that the rate limit, which hooks each route's
-  // own onRequest, still counts 304s and cache hits.
-  app.addHook('preValidation', async (request, reply) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return
-    const etag = reply.getHeader('etag') as string | undefined
     const match = request.headers['if-none-match']
-    if (etag && match && (match === '*' || match.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))) {
+    if (match && (match === '*' || match.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))) {
       return reply.code(304).send()
     }
-    const hit = request.cacheKey ? cache?.get(request.cacheKey) : undefined
+    if (!cache || UNCACHED.test(request.url)) return
+    request.cacheKey = `${etag}|${request.url}`
+    const hit = cache.get(request.cacheKey)
     if (hit) return send(reply, hit)
   })
 

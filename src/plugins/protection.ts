@@ -29,7 +29,10 @@ export default fp(async (app) => {
   })
 
   if (app.config.rateLimitMax > 0) {
-    await app.register(rateLimit, {
+    // Applied as an application-wide onRequest hook rather than per route, so that it runs before
+    // anything else answers: 304s and response-cache hits are counted too.
+    await app.register(rateLimit, { global: false })
+    app.addHook('onRequest', app.rateLimit({
       max: app.config.rateLimitMax,
       timeWindow: app.config.rateLimitWindowMs,
       allowList: (request) => UNLIMITED.has(request.url),
@@ -37,7 +40,7 @@ export default fp(async (app) => {
         new Error(`rate limit of ${context.max} requests per ${Math.round(app.config.rateLimitWindowMs / 1000)} s exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`),
         { statusCode: 429, code: 'RATE_LIMITED' },
       ),
-    })
+    }))
   }
 
   if (app.config.maxEventLoopDelayMs > 0) {
