@@ -21,6 +21,7 @@ import eventRoutes from './modules/events/routes.ts'
 import exportRoutes from './modules/export/routes.ts'
 import timelineRoutes from './modules/timeline/routes.ts'
 import healthRoutes from './modules/health/routes.ts'
+import pageRoutes from './modules/pages/routes.ts'
 import placeRoutes from './modules/places/routes.ts'
 import searchRoutes from './modules/search/routes.ts'
 import sourceRoutes from './modules/sources/routes.ts'
@@ -62,6 +63,7 @@ export async function buildApp(options: BuildOptions = {}) {
     }, { prefix: '/v1' })
   })
   await app.register(graphql)
+  await app.register(pageRoutes)
   return app
 }
 

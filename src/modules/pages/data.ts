@@ -1,0 +1,69 @@
+import type Database from 'better-sqlite3'
+import { groupedByKey } from '../../graphql/args.ts'
+import { listActors } from '../actors/queries.ts'
+import { casualtiesOfEvents } from '../casualties/queries.ts'
+import { presentCasualties } from '../casualties/present.ts'
+import { displacementOfEvents, listDisplacement } from '../displacement/queries.ts'
+import { presentDisplacement } from '../displacement/present.ts'
+import { actorsOfEvents, listEvents, type EventActorRow, type EventFilters, type EventRow } from '../events/queries.ts'
+import { placesByIds, type PlaceRow } from '../places/queries.ts'
+import { citationsFor, type CitationRow } from '../sources/queries.ts'
+import { statementsOfEvents } from '../statements/queries.ts'
+import { presentStatements } from '../statements/present.ts'
+
+export const PAGE_MAX_EVENTS = 500
+
+export type Casualty = ReturnType<typeof presentCasualties>[number]
+export type Displacement = ReturnType<typeof presentDisplacement>[number]
+export type Statement = ReturnType<typeof presentStatements>[number]
+
+export interface PageEvent {
+  event: EventRow
+  place: PlaceRow | null
+  actors: EventActorRow[]
+  casualties: Casualty[]
+  displacement: Displacement[]
+  statements: Statement[]
+  citations: CitationRow[]
+}
+
+/**
+ * Everything the human pages show, read through the same query functions as the API: the page
+ * and the JSON it links to cannot disagree.
+ */
+export function pageEvents(sqlite: Database.Database, filters: EventFilters): { events: PageEvent[], truncated: boolean } {
+  const page = listEvents(sqlite, filters, 'date', PAGE_MAX_EVENTS)
+  return { events: withDetails(sqlite, page.rows), truncated: page.nextCursor !== null }
+}
+
+export function withDetails(sqlite: Database.Database, rows: EventRow[]): PageEvent[] {
+  const ids = rows.map((e) => e.id)
+  if (ids.length === 0) return []
+  const places = new Map(placesByIds(sqlite, [...new Set(rows.flatMap((e) => (e.placeId ? [e.placeId] : [])))]).map((p) => [p.id, p]))
+  const actors = groupedByKey(ids, actorsOfEvents(sqlite, ids), (a) => a.eventId)
+  const casualties = groupedByKey(ids, presentCasualties(sqlite, casualtiesOfEvents(sqlite, ids)), (c) => c.eventId)
+  const statementRows = statementsOfEvents(sqlite, ids)
+  const presented = presentStatements(sqlite, statementRows)
+  const statements = groupedByKey(ids, statementRows.map((s, i) => ({ eventId: s.eventId, statement: presented[i]! })), (s) => s.eventId)
+  const displacement = groupedByKey(ids, presentDisplacement(sqlite, displacementOfEvents(sqlite, ids)), (d) => d.eventId!)
+  const citations = groupedByKey(ids, citationsFor(sqlite, 'event', ids), (c) => c.recordId)
+  return rows.map((event, i) => ({
+    event,
+    place: event.placeId ? places.get(event.placeId) ?? null : null,
+    actors: actors[i]!,
+    casualties: casualties[i]!,
+    displacement: displacement[i]!,
+    statements: statements[i]!.map((s) => s.statement),
+    citations: citations[i]!,
+  }))
+}
+
+/** Actors offered in the filter form: those that take part in at least one event. */
+export function filterActors(sqlite: Database.Database) {
+  return listActors(sqlite, {}, 200).rows
+}
+
+/** Every displacement count, for the chart of counts over time. */
+export function displacementSeries(sqlite: Database.Database) {
+  return presentDisplacement(sqlite, listDisplacement(sqlite, {}, 200).rows)
+}

@@ -1,0 +1,42 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { z } from 'zod'
+import { DateFilter } from '../../http/schemas.ts'
+import { EVENT_TYPES } from '../../domain/vocabulary.ts'
+import { getEvent } from '../events/queries.ts'
+import { displacementSeries, filterActors, pageEvents, withDetails } from './data.ts'
+import { renderEvent, renderTimeline } from './render.ts'
+
+// Form fields arrive empty when left blank; blank means "no filter", not an error.
+const blank = (v: unknown) => (v === '' ? undefined : v)
+const PageQuery = z.object({
+  from: z.preprocess(blank, DateFilter.optional()),
+  to: z.preprocess(blank, DateFilter.optional()),
+  type: z.preprocess(blank, z.string().optional()).transform((v) => v?.split(',').filter(Boolean))
+    .pipe(z.array(z.enum(EVENT_TYPES)).optional()),
+  actor: z.preprocess(blank, z.string().max(200).optional()),
+})
+
+/** Server-rendered pages for people: the timeline at / and one page per event. */
+const routes: FastifyPluginAsync = async (app) => {
+  app.get('/', { schema: { hide: true } }, async (request, reply) => {
+    const sqlite = app.storage.sqlite
+    const parsed = PageQuery.safeParse(request.query)
+    const filters = parsed.success ? parsed.data : {}
+    const error = parsed.success ? undefined
+      : `Some filters were not understood and were ignored: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`
+    const { events, truncated } = pageEvents(sqlite, filters)
+    const page = renderTimeline({ events, truncated, filters, actors: filterActors(sqlite), series: displacementSeries(sqlite), ...(error ? { error } : {}) })
+    return reply.code(parsed.success ? 200 : 400).type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').send(page)
+  })
+
+  app.get<{ Params: { id: string } }>('/events/:id', { schema: { hide: true } }, async (request, reply) => {
+    const event = getEvent(app.storage.sqlite, request.params.id)
+    if (!event) {
+      return reply.code(404).type('text/html; charset=utf-8')
+        .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No such event</title></head><body><main><h1>No such event</h1><p><a href="/">Back to the timeline</a></p></main></body></html>`)
+    }
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').send(renderEvent(withDetails(app.storage.sqlite, [event])[0]!))
+  })
+}
+
+export default routes
