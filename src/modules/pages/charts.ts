@@ -8,7 +8,8 @@ export interface Bar { label: string, value: number, text: string, openEnded: bo
  * Open-ended figures ("at least", "more than") end in an arrow: the bar is a lower bound.
  */
 export function barChart(id: string, title: string, description: string, bars: Bar[]): Html {
-  const rowH = 44, labelH = 16, width = 640, top = 8
+  // A narrow viewBox keeps the labels legible when a phone scales the chart down.
+  const rowH = 40, labelH = 15, width = 420, top = 8
   const height = top + bars.length * rowH + 8
   const max = Math.max(1, ...bars.map((b) => b.value))
   const scale = (v: number) => Math.max(2, (v / max) * (width - 20))
@@ -23,7 +24,7 @@ export function barChart(id: string, title: string, description: string, bars: B
       <text x="0" y="${y + 12}" class="bar-label">${b.label}</text>
       <rect x="0" y="${y + labelH + 2}" width="${w.toFixed(1)}" height="16" rx="2" class="bar-fill${b.openEnded ? ' open' : ''}"></rect>
       ${b.openEnded ? html`<path d="M ${(w + 2).toFixed(1)} ${y + labelH + 2} l 10 8 l -10 8 z" class="bar-arrow"></path>` : ''}
-      ${w > width - 170
+      ${w > width - 110
         ? html`<text x="${(w - 6).toFixed(1)}" y="${y + labelH + 15}" text-anchor="end" class="bar-value inside">${b.text}</text>`
         : html`<text x="${(w + (b.openEnded ? 16 : 6)).toFixed(1)}" y="${y + labelH + 15}" class="bar-value">${b.text}</text>`}
     </g>`

@@ -32,8 +32,8 @@ ul.figures { padding-left: 1.1rem; } .figure { font-weight: bold; }
 blockquote { margin: .5rem 0; padding: .3rem .8rem; border-left: 3px solid var(--accent); background: #f3efe9; }
 blockquote footer { font-family: system-ui, sans-serif; font-size: .85rem; color: var(--muted); padding: 0; }
 .cite { font-family: system-ui, sans-serif; font-size: .8rem; color: var(--muted); }
-.chart { margin: 1rem 0; } .chart svg { max-width: 100%; height: auto; font-family: system-ui, sans-serif; }
-.bar-label { font-size: 13px; fill: var(--ink); } .bar-value { font-size: 13px; fill: var(--ink); font-weight: bold; } .bar-value.inside { fill: #fff; }
+.chart { margin: 1rem 0; } .chart svg { width: 100%; max-width: 42rem; height: auto; font-family: system-ui, sans-serif; }
+.bar-label { font-size: 12px; fill: var(--ink); } .bar-value { font-size: 12px; fill: var(--ink); font-weight: bold; } .bar-value.inside { fill: #fff; }
 .bar-fill { fill: var(--accent); } .bar-fill.open { fill: #c0605f; } .bar-arrow { fill: #c0605f; }
 figcaption { font-family: system-ui, sans-serif; font-size: .85rem; color: var(--muted); }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dt { font-weight: bold; }
