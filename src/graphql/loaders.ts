@@ -1,122 +1,137 @@
-import type { MercuriusContext, MercuriusLoaders } from 'mercurius'
-import { actorsByIds } from '../modules/actors/queries.ts'
-import { casualtiesOfEvents } from '../modules/casualties/queries.ts'
-import { displacementOfEvents } from '../modules/displacement/queries.ts'
-import { actorsOfEvents, eventIdsOfStatements, eventsByIds } from '../modules/events/queries.ts'
-import { placesByIds } from '../modules/places/queries.ts'
-import { citationsFor, sourcesByIds } from '../modules/sources/queries.ts'
-import { statementsBySpeakers, statementsOfEvents } from '../modules/statements/queries.ts'
-import { eventsOfActors } from '../modules/events/queries.ts'
+import type Database from 'better-sqlite3'
+import DataLoader from 'dataloader'
+import type { IResolvers, MercuriusContext } from 'mercurius'
 import type { RecordType } from '../domain/vocabulary.ts'
-import { byKey, groupedByKey, sqliteOf } from './args.ts'
+import { actorsByIds, type ActorRow } from '../modules/actors/queries.ts'
+import { casualtiesOfEvents } from '../modules/casualties/queries.ts'
+import { RESOURCES } from '../modules/curation/resources.ts'
+import { displacementOfEvents } from '../modules/displacement/queries.ts'
+import { actorsOfEvents, eventIdsOfStatements, eventsByIds, eventsOfActors, type EventRow } from '../modules/events/queries.ts'
+import { placesByIds, type PlaceRow } from '../modules/places/queries.ts'
+import { citationsFor, sourcesByIds, type CitationRow, type SourceRow } from '../modules/sources/queries.ts'
+import { statementsBySpeakers, statementsOfEvents } from '../modules/statements/queries.ts'
+import { groupedByKey } from './args.ts'
 
-type Q<T, P = unknown> = { obj: T, params: P }[]
-type WithId = { id: string }
-
-/** A loader for a to-one relation held as an id column on the parent row. */
-function toOne<P extends object>(column: keyof P & string, load: (ctx: MercuriusContext, ids: string[]) => WithId[]) {
-  return async (queries: Q<P>, ctx: MercuriusContext) => {
-    const keys = queries.map((q) => (q.obj as Record<string, unknown>)[column] as string | null)
-    const wanted = [...new Set(keys.filter((k): k is string => k !== null))]
-    const rows = wanted.length ? load(ctx, wanted) : []
-    const found = byKey(wanted, rows, (r) => r.id)
-    const map = new Map(wanted.map((k, i) => [k, found[i]]))
-    return keys.map((k) => (k === null ? null : map.get(k) ?? null))
-  }
+/** A loader of records by id: one statement per batch, results in the order of the keys. */
+function byId<T extends { id: string }>(load: (ids: string[]) => T[]) {
+  return new DataLoader<string, T | null>(async (ids) => {
+    const map = new Map(load([...ids]).map((r) => [r.id, r]))
+    return ids.map((id) => map.get(id) ?? null)
+  })
 }
 
-function citations(type: RecordType) {
-  return async (queries: Q<WithId>, ctx: MercuriusContext) => {
-    const ids = queries.map((q) => q.obj.id)
-    return groupedByKey(ids, citationsFor(sqliteOf(ctx), type, ids), (c) => c.recordId)
-  }
+/** A loader of the rows that belong to each owner id. */
+function byOwner<T>(load: (ids: string[]) => T[], ownerOf: (row: T) => string) {
+  return new DataLoader<string, T[]>(async (ids) => groupedByKey([...ids], load([...ids]), ownerOf))
 }
 
-const actorById = (ctx: MercuriusContext, ids: string[]) => actorsByIds(sqliteOf(ctx), ids)
-const placeById = (ctx: MercuriusContext, ids: string[]) => placesByIds(sqliteOf(ctx), ids)
-const eventById = (ctx: MercuriusContext, ids: string[]) => eventsByIds(sqliteOf(ctx), ids)
-
-/** Every relation in schema.graphql, batched per request: one statement per relation and page. */
-export const loaders: MercuriusLoaders = {
-  Event: {
-    place: toOne('placeId', placeById),
-    actors: async (queries: Q<WithId>, ctx) => {
-      const ids = queries.map((q) => q.obj.id)
-      return groupedByKey(ids, actorsOfEvents(sqliteOf(ctx), ids), (r) => r.eventId)
-    },
-    casualtyReports: async (queries: Q<WithId>, ctx) => {
-      const ids = queries.map((q) => q.obj.id)
-      return groupedByKey(ids, casualtiesOfEvents(sqliteOf(ctx), ids), (r) => r.eventId)
-    },
-    displacementCounts: async (queries: Q<WithId>, ctx) => {
-      const ids = queries.map((q) => q.obj.id)
-      return groupedByKey(ids, displacementOfEvents(sqliteOf(ctx), ids), (r) => r.eventId!)
-    },
-    statements: async (queries: Q<WithId>, ctx) => {
-      const ids = queries.map((q) => q.obj.id)
-      return groupedByKey(ids, statementsOfEvents(sqliteOf(ctx), ids), (r) => r.eventId)
-    },
-    citations: citations('event'),
-  },
-  EventActor: { actor: toOne('actorId', actorById) },
-  Actor: {
-    affiliation: toOne('affiliationId', actorById),
-    events: async (queries: Q<WithId, { role?: string | null, first?: number | null }>, ctx) => {
-      // One statement per distinct (role, first) pair: a page of actors asks with the same arguments.
-      const out: unknown[][] = new Array(queries.length)
-      const groups = new Map<string, number[]>()
-      queries.forEach((q, i) => {
-        const key = JSON.stringify([q.params.role ?? null, q.params.first ?? 50])
-        groups.set(key, [...(groups.get(key) ?? []), i])
-      })
-      for (const [key, idx] of groups) {
-        const [role, first] = JSON.parse(key) as [string | null, number]
-        const ids = idx.map((i) => queries[i]!.obj.id)
-        const rows = groupedByKey(ids, eventsOfActors(sqliteOf(ctx), ids, role, Math.min(Math.max(first, 1), 200)), (r) => r.actorId)
-        idx.forEach((i, j) => { out[i] = rows[j]! })
+/**
+ * The per-request loaders behind every relation in schema.graphql. Keys are plain ids, so batching
+ * costs a map lookup per field rather than a serialisation of the parent object, and a page costs
+ * one statement per relation whatever its size.
+ */
+export function createLoaders(sqlite: Database.Database) {
+  const citations = Object.fromEntries(RESOURCES.filter((r) => r.cited).map((r) => [r.recordType,
+    byOwner<CitationRow>((ids) => citationsFor(sqlite, r.recordType as RecordType, ids), (c) => c.recordId)]))
+  return {
+    actor: byId<ActorRow>((ids) => actorsByIds(sqlite, ids)),
+    place: byId<PlaceRow>((ids) => placesByIds(sqlite, ids)),
+    event: byId<EventRow>((ids) => eventsByIds(sqlite, ids)),
+    source: byId<SourceRow>((ids) => sourcesByIds(sqlite, ids)),
+    eventActors: byOwner((ids) => actorsOfEvents(sqlite, ids), (r) => r.eventId),
+    eventCasualties: byOwner((ids) => casualtiesOfEvents(sqlite, ids), (r) => r.eventId),
+    eventDisplacement: byOwner((ids) => displacementOfEvents(sqlite, ids), (r) => r.eventId!),
+    eventStatements: byOwner((ids) => statementsOfEvents(sqlite, ids), (r) => r.eventId),
+    statementEvents: byOwner((ids) => eventIdsOfStatements(sqlite, ids), (r) => r.statementId),
+    speakerStatements: byOwner((ids) => statementsBySpeakers(sqlite, ids), (r) => r.speakerId),
+    // Keyed by "actorId|role|first": a page of actors asks with the same arguments, one statement.
+    actorEvents: new DataLoader<string, EventRow[]>(async (keys) => {
+      const groups = new Map<string, string[]>()
+      for (const k of keys) {
+        const [id, rest] = [k.slice(0, k.indexOf('|')), k.slice(k.indexOf('|') + 1)]
+        groups.set(rest, [...(groups.get(rest) ?? []), id])
       }
-      return out
-    },
-    statements: async (queries: Q<WithId>, ctx) => {
-      const ids = queries.map((q) => q.obj.id)
-      return groupedByKey(ids, statementsBySpeakers(sqliteOf(ctx), ids), (r) => r.speakerId)
-    },
-    citations: citations('actor'),
+      const found = new Map<string, EventRow[]>()
+      for (const [rest, ids] of groups) {
+        const [role, first] = rest.split('|')
+        const rows = groupedByKey(ids, eventsOfActors(sqlite, ids, role || null, Number(first)), (r) => r.actorId)
+        ids.forEach((id, i) => found.set(`${id}|${rest}`, rows[i]!))
+      }
+      return keys.map((k) => found.get(k) ?? [])
+    }),
+    citations,
+    revisions: Object.fromEntries(RESOURCES.map((r) => [r.recordType, byOwner((ids) => revisionsOf(sqlite, r.recordType, ids), (x) => x.recordId)])),
+  }
+}
+
+export type Loaders = ReturnType<typeof createLoaders>
+
+declare module 'mercurius' {
+  interface MercuriusContext { loaders: Loaders }
+}
+
+function revisionsOf(sqlite: Database.Database, type: string, ids: string[]) {
+  const rows = sqlite.prepare(`SELECT record_id AS recordId, id, operation, key_name AS keyName, at, dataset_version AS datasetVersion, before, after
+    FROM revisions WHERE record_type = ? AND record_id IN (SELECT value FROM json_each(?)) ORDER BY id`)
+    .all(type, JSON.stringify(ids)) as { recordId: string, before: string | null, after: string | null }[]
+  return rows.map((r) => ({ ...r, before: r.before && JSON.parse(r.before), after: r.after && JSON.parse(r.after) }))
+}
+
+type Ctx = MercuriusContext
+const one = (load: (ctx: Ctx) => DataLoader<string, unknown>, key: string) =>
+  (parent: Record<string, unknown>, _: unknown, ctx: Ctx) => (parent[key] ? load(ctx).load(parent[key] as string) : null)
+const many = (load: (ctx: Ctx) => DataLoader<string, unknown[]>) =>
+  (parent: { id: string }, _: unknown, ctx: Ctx) => load(ctx).load(parent.id)
+const cited = (type: string) => many((ctx) => ctx.loaders.citations[type]!)
+const history = (type: string) => many((ctx) => ctx.loaders.revisions[type]!)
+
+/** Field resolvers for every relation, each through a loader. */
+export const relationResolvers: IResolvers = {
+  Event: {
+    place: one((c) => c.loaders.place, 'placeId'),
+    actors: many((c) => c.loaders.eventActors),
+    casualtyReports: many((c) => c.loaders.eventCasualties),
+    displacementCounts: many((c) => c.loaders.eventDisplacement),
+    statements: many((c) => c.loaders.eventStatements),
+    citations: cited('event'),
+    revisions: history('event'),
   },
-  Place: {
-    parent: toOne('parentId', placeById),
-    citations: citations('place'),
+  EventActor: { actor: one((c) => c.loaders.actor, 'actorId') },
+  Actor: {
+    affiliation: one((c) => c.loaders.actor, 'affiliationId'),
+    events: (a: { id: string }, args: { role?: string | null, first?: number | null }, ctx: Ctx) =>
+      ctx.loaders.actorEvents.load(`${a.id}|${args.role ?? ''}|${Math.min(Math.max(args.first ?? 50, 1), 200)}`),
+    statements: many((c) => c.loaders.speakerStatements),
+    citations: cited('actor'),
+    revisions: history('actor'),
   },
+  Place: { parent: one((c) => c.loaders.place, 'parentId'), citations: cited('place'), revisions: history('place') },
+  Source: { revisions: history('source') },
   CasualtyReport: {
-    event: toOne('eventId', eventById),
-    reportedBy: toOne('reportedById', actorById),
-    victimActor: toOne('victimActorId', actorById),
-    perpetratorActor: toOne('perpetratorActorId', actorById),
-    citations: citations('casualty_report'),
+    event: one((c) => c.loaders.event, 'eventId'),
+    reportedBy: one((c) => c.loaders.actor, 'reportedById'),
+    victimActor: one((c) => c.loaders.actor, 'victimActorId'),
+    perpetratorActor: one((c) => c.loaders.actor, 'perpetratorActorId'),
+    citations: cited('casualty_report'),
+    revisions: history('casualty_report'),
   },
   DisplacementCount: {
-    event: toOne('eventId', eventById),
-    origin: toOne('originPlaceId', placeById),
-    destination: toOne('destinationPlaceId', placeById),
-    reportedBy: toOne('reportedById', actorById),
-    relayedBy: toOne('relayedById', actorById),
-    citations: citations('displacement_count'),
+    event: one((c) => c.loaders.event, 'eventId'),
+    origin: one((c) => c.loaders.place, 'originPlaceId'),
+    destination: one((c) => c.loaders.place, 'destinationPlaceId'),
+    reportedBy: one((c) => c.loaders.actor, 'reportedById'),
+    relayedBy: one((c) => c.loaders.actor, 'relayedById'),
+    citations: cited('displacement_count'),
+    revisions: history('displacement_count'),
   },
   Statement: {
-    speaker: toOne('speakerId', actorById),
-    events: async (queries: Q<WithId>, ctx) => {
-      const ids = queries.map((q) => q.obj.id)
-      const links = eventIdsOfStatements(sqliteOf(ctx), ids)
-      const events = new Map(eventsByIds(sqliteOf(ctx), [...new Set(links.map((l) => l.eventId))]).map((e) => [e.id, e]))
-      return groupedByKey(ids, links, (l) => l.statementId).map((ls) => ls.map((l) => events.get(l.eventId)!))
+    speaker: one((c) => c.loaders.actor, 'speakerId'),
+    events: async (s: { id: string }, _: unknown, ctx: Ctx) => {
+      const links = await ctx.loaders.statementEvents.load(s.id)
+      return (await ctx.loaders.event.loadMany(links.map((l) => l.eventId))).filter((e) => e && !(e instanceof Error))
     },
-    citations: citations('statement'),
+    citations: cited('statement'),
+    revisions: history('statement'),
   },
-  Citation: {
-    source: async (queries: Q<{ source: { id: string } }>, ctx) => {
-      const ids = [...new Set(queries.map((q) => q.obj.source.id))]
-      const map = new Map(sourcesByIds(sqliteOf(ctx), ids).map((s) => [s.id, s]))
-      return queries.map((q) => map.get(q.obj.source.id) ?? null)
-    },
-  },
+  Citation: { source: (c: { source: { id: string } }, _: unknown, ctx: Ctx) => ctx.loaders.source.load(c.source.id) },
 }

@@ -37,23 +37,3 @@ export const mutationResolvers: IResolvers = {
     },
   },
 }
-
-/** Revisions of a batch of records of one type, for the `revisions` field of every record type. */
-export function revisionLoaders() {
-  return Object.fromEntries(RESOURCES.map((spec) => [TYPE_NAMES[spec.recordType]!, {
-    revisions: async (queries: { obj: { id: string } }[], ctx: MercuriusContext) => {
-      const ids = queries.map((q) => q.obj.id)
-      const rows = ctx.app.storage.sqlite.prepare(`SELECT record_id AS recordId, id, operation, key_name AS keyName, at,
-          dataset_version AS datasetVersion, before, after
-        FROM revisions WHERE record_type = ? AND record_id IN (SELECT value FROM json_each(?)) ORDER BY id`)
-        .all(spec.recordType, JSON.stringify(ids)) as { recordId: string, before: string | null, after: string | null }[]
-      const byId = new Map<string, unknown[]>()
-      for (const r of rows) {
-        const list = byId.get(r.recordId) ?? []
-        list.push({ ...r, before: r.before && JSON.parse(r.before), after: r.after && JSON.parse(r.after) })
-        byId.set(r.recordId, list)
-      }
-      return ids.map((id) => byId.get(id) ?? [])
-    },
-  }]))
-}

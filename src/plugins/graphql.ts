@@ -2,8 +2,8 @@ import fp from 'fastify-plugin'
 import mercurius from 'mercurius'
 import type { GraphQLError } from 'graphql'
 import { KNOWN_CODES } from '../errors.ts'
-import { loaders } from '../graphql/loaders.ts'
-import { mutationResolvers, revisionLoaders } from '../graphql/mutations.ts'
+import { createLoaders, relationResolvers } from '../graphql/loaders.ts'
+import { mutationResolvers } from '../graphql/mutations.ts'
 import { resolvers } from '../graphql/resolvers.ts'
 import { loadSchema } from '../graphql/schema.ts'
 import { LIMIT_CODE, limitRules, RecordLimitError, requestedRecords } from '../graphql/limits.ts'
@@ -37,17 +37,12 @@ function formatError(error: GraphQLError, log: { error: (o: object, m: string) =
   return { message, locations: error.locations, path: error.path, extensions: { ...error.extensions, code } }
 }
 
-function mergeLoaders(...sets: Record<string, Record<string, unknown>>[]) {
-  const out: Record<string, Record<string, unknown>> = {}
-  for (const set of sets) for (const [type, fields] of Object.entries(set)) out[type] = { ...out[type], ...fields }
-  return out as never
-}
-
 export default fp(async (app) => {
   await app.register(mercurius, {
     schema: loadSchema(),
-    resolvers: { ...resolvers, ...mutationResolvers },
-    loaders: mergeLoaders(loaders, revisionLoaders()),
+    resolvers: { ...resolvers, ...mutationResolvers, ...relationResolvers },
+    // Fresh loaders per request: batching and memoisation never leak between requests.
+    context: () => ({ loaders: createLoaders(app.storage.sqlite) }),
     subscription: true,
     jit: 1,
     graphiql: app.config.graphiql,
