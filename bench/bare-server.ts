@@ -4,5 +4,8 @@ import Fastify from 'fastify'
 // and in the same run as the API, so that the API's figures can be read as ratios to it.
 const app = Fastify({ logger: false })
 app.get('/bare', async () => ({ data: { id: 'bare', title: 'A fixed record' } }))
+// The same route with a body as large as a page of the API, to show what sending the bytes costs.
+const large = JSON.stringify({ data: 'x'.repeat(Math.max(0, Number(process.env.LARGE_BYTES ?? 0) - 12)) })
+app.get('/bare-large', async (_req, reply) => reply.type('application/json').send(large))
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' })
 process.send?.('ready')
