@@ -19,9 +19,16 @@ export function seedDatabase(sqlite: Database.Database, input: SeedDatasetInput)
   const report: SeedReport = { inserted: 0, updated: 0, unchanged: 0, version: null }
   // Rows written by this run carry the dataset version the run will end at (see schema.ts `version`).
   const stamp = readVersion(sqlite).version + 1
+  const fresh = new Set<string>()
   const upsert = (table: string, row: Row) => {
     const result = upsertRow(sqlite, table, row, stamp)
+    if (result === 'inserted') fresh.add(`${table}:${String(row.id)}`)
     report[result]++
+  }
+  // Linking a record inserted by this same run is part of its insert, not an update.
+  const relink = (table: string, id: string, column: string, value: string | null) => {
+    const changed = setColumn(sqlite, table, id, column, value)
+    if (!fresh.has(`${table}:${id}`)) report.updated += changed
   }
   const links = new LinkSync(sqlite, report)
 
@@ -33,11 +40,11 @@ export function seedDatabase(sqlite: Database.Database, input: SeedDatasetInput)
     for (const a of data.actors) {
       upsert('actors', { id: a.id, name: a.name, aliases: JSON.stringify(a.aliases), kind: a.kind, affiliation_id: null, description: a.description })
     }
-    for (const a of data.actors) report.updated += setColumn(sqlite, 'actors', a.id, 'affiliation_id', a.affiliation ?? null)
+    for (const a of data.actors) relink('actors', a.id, 'affiliation_id', a.affiliation ?? null)
     for (const p of data.places) {
       upsert('places', { id: p.id, name: p.name, aliases: JSON.stringify(p.aliases), kind: p.kind, latitude: p.latitude, longitude: p.longitude, country_code: p.countryCode, parent_id: null, note: p.note ?? null })
     }
-    for (const p of data.places) report.updated += setColumn(sqlite, 'places', p.id, 'parent_id', p.parent ?? null)
+    for (const p of data.places) relink('places', p.id, 'parent_id', p.parent ?? null)
     for (const e of data.events) {
       upsert('events', {
         id: e.id, title: e.title, summary: e.summary, type: e.type, start: e.start, start_utc: sortKeyOf(e.start),
