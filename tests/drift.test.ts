@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { buildSchema, lexicographicSortSchema, printSchema } from 'graphql'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { RESOURCES } from '../src/modules/curation/resources.ts'
 import { sharedApp } from './helper.ts'
 
 const app = sharedApp()
@@ -18,6 +19,17 @@ describe('committed contracts match the running server', () => {
     const committed = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'))
     const running = app().graphql.schema
     expect(printSchema(lexicographicSortSchema(running))).toBe(printSchema(lexicographicSortSchema(committed)))
+  })
+
+  it('GraphQL write inputs have exactly the fields of the zod write schemas', () => {
+    const names: Record<string, string> = { source: 'Source', actor: 'Actor', place: 'Place', event: 'Event', casualty_report: 'CasualtyReport', displacement_count: 'DisplacementCount', statement: 'Statement' }
+    const schema = app().graphql.schema
+    for (const spec of RESOURCES) {
+      const fields = (type: string) => Object.keys((schema.getType(type) as unknown as { getFields(): object }).getFields()).sort()
+      const zodKeys = Object.keys(spec.input.shape).sort()
+      expect(fields(`${names[spec.recordType]}Input`), spec.path).toEqual(zodKeys)
+      expect(fields(`${names[spec.recordType]}Patch`), spec.path).toEqual(zodKeys.filter((k) => k !== 'id'))
+    }
   })
 
   it('docs, GraphiQL, health and readiness are served', async () => {
