@@ -43,6 +43,15 @@ export default fp(async (app) => {
     }))
   }
 
+  // On close, Node stops accepting and drops the connections idle at that moment; one still
+  // answering (a long export) would then stay open on keep-alive long after its response ends
+  // and hold the shutdown. Drop each such connection as soon as its response is done.
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  app.addHook('onResponse', async () => {
+    if (closing) setImmediate(() => app.server.closeIdleConnections())
+  })
+
   if (app.config.maxEventLoopDelayMs > 0) {
     await app.register(underPressure, {
       maxEventLoopDelay: app.config.maxEventLoopDelayMs,

@@ -83,3 +83,31 @@ describe('HTTP protections', () => {
     expect(ready.statusCode).toBe(200)
   })
 })
+
+describe('event-loop guard', () => {
+  it('answers 503 with Retry-After while the event loop is saturated, and recovers', async () => {
+    const guarded = await buildTestApp({ maxEventLoopDelayMs: 50 })
+    expect((await guarded.inject({ method: 'GET', url: '/v1/events?limit=1' })).statusCode).toBe(200)
+    // Saturate the loop for longer than a sampling period of under-pressure (1 s).
+    let saw503 = false
+    for (let round = 0; round < 3 && !saw503; round++) {
+      const until = Date.now() + 1200
+      while (Date.now() < until) { /* busy: nothing else runs */ }
+      await new Promise((r) => setTimeout(r, 20))
+      const res = await guarded.inject({ method: 'GET', url: '/v1/events?limit=1' })
+      if (res.statusCode === 503) {
+        saw503 = true
+        expect(res.headers['retry-after']).toBe('10')
+        expect(res.json()).toMatchObject({ status: 503, code: 'OVERLOADED' })
+      }
+    }
+    expect(saw503).toBe(true)
+    // Once the loop is free again the next sample clears the state.
+    let recovered = false
+    for (let i = 0; i < 40 && !recovered; i++) {
+      await new Promise((r) => setTimeout(r, 100))
+      recovered = (await guarded.inject({ method: 'GET', url: '/v1/events?limit=1' })).statusCode === 200
+    }
+    expect(recovered).toBe(true)
+  }, 20_000)
+})
