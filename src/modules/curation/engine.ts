@@ -57,7 +57,7 @@ export class WriteEngine {
   create(spec: ResourceSpec, body: unknown, who: Writer): Snapshot {
     const parsed = spec.input.safeParse(body)
     if (!parsed.success) invalid(parsed.error)
-    return this.sqlite.transaction(() => {
+    return this.write(() => {
       const input = parsed.data as Record<string, unknown>
       const id = (input.id as string | undefined) ?? this.freshId(spec, String(input[spec.nameField]))
       if (this.exists(spec.table, id)) throw new InUseError(`${spec.label} "${id}" already exists; PATCH it instead`)
@@ -65,14 +65,16 @@ export class WriteEngine {
       this.checkRefs(spec, input)
       this.insertRow(spec, id, input, version)
       this.writeLinks(spec, id, input)
+      // A record made again under a deleted id is live: its tombstone must not delete it in copies.
+      this.sqlite.prepare('DELETE FROM deletions WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
       return this.finish(spec, id, 'create', undefined, who)
-    })()
+    })
   }
 
   update(spec: ResourceSpec, id: string, body: unknown, ifMatch: string | undefined, who: Writer): Snapshot {
     const patch = patchOf(spec.input).safeParse(body)
     if (!patch.success) invalid(patch.error)
-    return this.sqlite.transaction(() => {
+    return this.write(() => {
       const before = this.current(spec, id, ifMatch)
       const merged = { ...pick(before, Object.keys(spec.input.shape)), ...(patch.data as object), id }
       const checked = spec.input.safeParse(merged)
@@ -86,27 +88,27 @@ export class WriteEngine {
       const touched = patch.data as Record<string, unknown>
       this.writeLinks(spec, id, Object.fromEntries(Object.entries(input).filter(([k]) => k in touched)))
       return this.finish(spec, id, 'update', before, who)
-    })()
+    })
   }
 
   remove(spec: ResourceSpec, id: string, ifMatch: string | undefined, who: Writer): { recordType: string, recordId: string, deletedAt: string, datasetVersion: number } {
-    return this.sqlite.transaction(() => {
+    return this.write(() => {
       const before = this.current(spec, id, ifMatch)
       const users = spec.dependents.flatMap((d) => (this.sqlite.prepare(d.sql).pluck().all({ id }) as string[]).map((u) => `${d.label} ${u}`))
       if (users.length) throw new InUseError(`${spec.label} "${id}" is still referred to by ${users.slice(0, 5).join(', ')}${users.length > 5 ? ` and ${users.length - 5} more` : ''}`)
-      if (spec.cited) this.sqlite.prepare('DELETE FROM citations WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
+      if (spec.cited) this.dropCitations(spec, id)
       if (spec.links) this.sqlite.prepare(`DELETE FROM ${spec.links.table} WHERE ${spec.links.owner} = ?`).run(id)
       this.sqlite.prepare(`DELETE FROM ${spec.table} WHERE id = ?`).run(id)
       const deletedAt = new Date().toISOString()
       this.sqlite.prepare('INSERT INTO deletions (record_type, record_id, deleted_at) VALUES (?, ?, ?)').run(spec.recordType, id, deletedAt)
       const { datasetVersion } = this.record(spec, id, 'delete', before, null, who)
       return { recordType: spec.recordType, recordId: id, deletedAt, datasetVersion }
-    })()
+    })
   }
 
   /** Brings a deleted record back as it was just before its deletion. */
   restore(spec: ResourceSpec, id: string, who: Writer): Snapshot {
-    return this.sqlite.transaction(() => {
+    return this.write(() => {
       if (this.exists(spec.table, id)) throw new InUseError(`${spec.label} "${id}" exists; only a deleted record can be restored`)
       const last = this.sqlite.prepare(`SELECT operation, before FROM revisions WHERE record_type = ? AND record_id = ? ORDER BY id DESC LIMIT 1`)
         .get(spec.recordType, id) as { operation: string, before: string | null } | undefined
@@ -117,7 +119,16 @@ export class WriteEngine {
       this.writeLinks(spec, id, input)
       this.sqlite.prepare('DELETE FROM deletions WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
       return this.finish(spec, id, 'restore', undefined, who)
-    })()
+    })
+  }
+
+  /**
+   * Runs a write as an IMMEDIATE transaction: the write lock is taken before the first read, so
+   * a writer in another process (an import) makes this one wait its busy timeout, not fail.
+   * Inside a transaction already open (an import batch) it runs as a savepoint.
+   */
+  private write<T>(fn: () => T): T {
+    return this.sqlite.transaction(fn).immediate()
   }
 
   revisions(spec: ResourceSpec, id: string) {
@@ -130,10 +141,11 @@ export class WriteEngine {
     const before = this.snapshot(spec, id)
     if (!before) throw new NotFoundError(spec.label, id)
     if (!ifMatch) throw new PreconditionRequiredError(`If-Match is required to change ${spec.label} "${id}": send the ETag of your last read of it`)
-    const seen = parseIfMatch(ifMatch)
-    if (seen === null) throw new PreconditionFailedError(`If-Match "${ifMatch}" is not an ETag issued by this API`)
-    if ((before.version as number) > seen) {
-      throw new PreconditionFailedError(`${spec.label} "${id}" changed at dataset version ${String(before.version)}, after the version ${seen} you read; read it again`)
+    const current = readVersion(this.sqlite).version
+    const seen = parseIfMatch(ifMatch).filter((v) => v <= current)
+    if (seen.length === 0) throw new PreconditionFailedError(`If-Match "${ifMatch}" names no ETag issued by this API (strong ETags "vN-json", N at most ${current})`)
+    if ((before.version as number) > Math.max(...seen)) {
+      throw new PreconditionFailedError(`${spec.label} "${id}" changed at dataset version ${String(before.version)}, after the version ${Math.max(...seen)} you read; read it again`)
     }
     return before
   }
@@ -174,6 +186,16 @@ export class WriteEngine {
     if (Array.isArray(input.citations)) {
       ;(input.citations as { sourceId: string }[]).forEach((c, i) => check(`citations.${i}.sourceId`, 'source', 'sources', c.sourceId))
     }
+    // An actor may not belong to itself through its affiliations, nor a place lie within itself.
+    for (const r of spec.refs) {
+      if (r.table !== spec.table || typeof input[r.field] !== 'string' || typeof input.id !== 'string') continue
+      const column = r.field === 'affiliationId' ? 'affiliation_id' : 'parent_id'
+      const seen = new Set<string>([input.id])
+      for (let at: string | null = input[r.field] as string; at; at = (this.sqlite.prepare(`SELECT ${column} AS up FROM ${spec.table} WHERE id = ?`).get(at) as { up: string | null } | undefined)?.up ?? null) {
+        if (seen.has(at)) { missing.push({ parameter: r.field, in: 'body', message: `"${String(input[r.field])}" would make ${spec.label} "${input.id}" part of itself` }); break }
+        seen.add(at)
+      }
+    }
     if (missing.length) throw new UnknownReferenceError(missing.map((m) => `${m.parameter}: ${m.message}`).join('; '), missing)
   }
 
@@ -210,12 +232,22 @@ export class WriteEngine {
       }
     }
     if (spec.cited && Array.isArray(input.citations)) {
-      this.sqlite.prepare('DELETE FROM citations WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
+      this.dropCitations(spec, id)
       const insert = this.sqlite.prepare('INSERT INTO citations (record_type, record_id, source_id, paragraph, locator, quote) VALUES (?, ?, ?, ?, ?, ?)')
       for (const c of input.citations as { sourceId: string, paragraph?: number | null, locator?: string, quote?: string | null }[]) {
         insert.run(spec.recordType, id, c.sourceId, c.paragraph ?? null, c.locator ?? (c.paragraph ? `para. ${c.paragraph}` : 'whole source'), c.quote ?? null)
       }
     }
+  }
+
+  /** Citations have ids of their own in exports, so a copy in sync must hear of the ones that go. */
+  private dropCitations(spec: ResourceSpec, id: string): void {
+    const gone = this.sqlite.prepare('SELECT id FROM citations WHERE record_type = ? AND record_id = ?').pluck().all(spec.recordType, id) as number[]
+    if (gone.length === 0) return
+    this.sqlite.prepare('DELETE FROM citations WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
+    const tomb = this.sqlite.prepare(`INSERT INTO deletions (record_type, record_id, deleted_at) VALUES ('citation', ?, ?)`)
+    const at = new Date().toISOString()
+    for (const c of gone) tomb.run(String(c), at)
   }
 
   /** A slug from the record's name, made unique with a counter. */
@@ -231,10 +263,15 @@ export class WriteEngine {
   }
 }
 
-/** The dataset version an ETag names: `"v12-json"`, `W/"v12-csv"`, `"v12"` or (in GraphQL) `v12` give 12. */
-export function parseIfMatch(header: string): number | null {
-  const m = /^(?:W\/)?("?)v(\d+)(?:-[a-z]+)?\1$/.exec(header.split(',')[0]!.trim())
-  return m ? Number(m[2]) : null
+/**
+ * The dataset versions an If-Match header names: `"v12-json"`, `"v12"`, or (in GraphQL, where the
+ * value is not quoted) `v12`; a list gives several. Weak tags are ignored: If-Match compares strongly.
+ */
+export function parseIfMatch(header: string): number[] {
+  return header.split(',').flatMap((tag) => {
+    const m = /^("?)v(\d+)(?:-[a-z]+)?\1$/.exec(tag.trim())
+    return m ? [Number(m[2])] : []
+  })
 }
 
 function pick(o: Snapshot, keys: string[]): Snapshot {

@@ -46,7 +46,7 @@ export const SourceInput = z.strictObject({
   id: id.optional(),
   publisher: text(200),
   title: text(500).nullable().optional(),
-  url: z.url().max(2000).nullable().optional(),
+  url: z.url({ protocol: /^https?$/, error: 'an http or https URL' }).max(2000).nullable().optional(),
   publishedDate: z.iso.date(),
   kind: z.enum(SOURCE_KINDS),
   language: z.string().min(2).max(35),

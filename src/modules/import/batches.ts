@@ -21,7 +21,7 @@ export interface WorkItem {
 export class BatchRunner {
   private pending: WorkItem[] = []
   private readonly inSavepoint: (item: WorkItem) => RowOutcome
-  private readonly inBatch: (items: WorkItem[]) => (RowOutcome | Rejection)[]
+  private readonly inBatch: Database.Transaction<(items: WorkItem[]) => (RowOutcome | Rejection)[]>
 
   constructor(
     sqlite: Database.Database,
@@ -52,7 +52,8 @@ export class BatchRunner {
     const items = this.pending
     this.pending = []
     if (items.length === 0) return
-    const results = this.inBatch(items)
+    // IMMEDIATE: take the write lock at once, so a concurrent writer waits (busy_timeout) instead of failing.
+    const results = this.inBatch.immediate(items)
     // Counted only now: a batch that failed to commit must not show up in the report.
     results.forEach((r, i) => {
       if (typeof r === 'string') this.tally.count(r)

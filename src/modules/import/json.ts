@@ -151,7 +151,8 @@ export function applyRows(sqlite: Database.Database, store: RecordStore, rows: J
         return store.setField(r.spec, r.id, d.field, d.target) ? 'updated' : 'unchanged'
       },
       settled: (result) => {
-        if (typeof result !== 'string') tally.amend(d.outcome!, result)
+        // The record itself is stored; only its link was refused, and the report says so.
+        if (typeof result !== 'string') tally.amend(d.outcome!, { ...result, reason: result.reason.includes('without this link') ? result.reason : `${result.reason}; the record was kept without this link` })
         else if (result === 'updated' && d.outcome === 'unchanged') tally.amend('unchanged', 'updated')
       },
     })

@@ -70,7 +70,7 @@ function layout(title: string, canonical: string, body: Html): Html {
 
 function citations(cs: CitationRow[]): Html {
   if (cs.length === 0) return html``
-  return html`<p class="cite">Source: ${cs.map((c, i) => html`${i ? '; ' : ''}${c.source.url ? html`<a href="${c.source.url}">${c.source.publisher}</a>` : c.source.publisher}, ${c.source.publishedDate}, ${c.locator}`)}</p>`
+  return html`<p class="cite">Source: ${cs.map((c, i) => html`${i ? '; ' : ''}${c.source.url && /^https?:\/\//i.test(c.source.url) ? html`<a href="${c.source.url}">${c.source.publisher}</a>` : c.source.publisher}, ${c.source.publishedDate}, ${c.locator}`)}</p>`
 }
 
 function casualty(c: Casualty): Html {
