@@ -70,7 +70,7 @@ async function writeExport(meta: ExportMeta, path: string, label: string) {
   const tap = new Transform({
     transform(chunk: Buffer, _enc, cb) { hash.update(chunk); bytes += chunk.length; cb(null, chunk) },
   })
-  await pipeline(Readable.from(exportChunks(snapshot.sqlite, meta, bar.update)), tap, createWriteStream(path))
+  await pipeline(Readable.from(exportChunks(snapshot, meta, bar.update)), tap, createWriteStream(path))
   bar.done()
   return { path, bytes, sha256: hash.digest('hex') }
 }

@@ -37,7 +37,8 @@ export function upperBoundExclusive(value: string): string {
   const next = d
     ? Date.UTC(Number(y), Number(mo) - 1, Number(d) + 1)
     : mo ? Date.UTC(Number(y), Number(mo), 1) : Date.UTC(Number(y) + 1, 0, 1)
-  return new Date(next).toISOString()
+  // Past year 9999 the ISO form grows a sign and would sort first; every key is below this one.
+  return next >= Date.UTC(10000, 0, 1) ? '9999-12-31T23:59:59.999Z~' : new Date(next).toISOString()
 }
 
 /** True when the date part of an ISO string names a real calendar day (no 30 February). */

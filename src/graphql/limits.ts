@@ -57,7 +57,18 @@ export function requestedRecords(document: DocumentNode, variables: Record<strin
     return total
   }
   let most = 0
-  for (const d of document.definitions) if (d.kind === Kind.OPERATION_DEFINITION) most = Math.max(most, walk(d.selectionSet, 1, new Set()))
+  for (const d of document.definitions) {
+    if (d.kind !== Kind.OPERATION_DEFINITION) continue
+    // A variable left out takes its declared default, which is what execution will use.
+    const defaults: Record<string, unknown> = {}
+    for (const v of d.variableDefinitions ?? []) {
+      if (v.defaultValue?.kind === Kind.INT) defaults[v.variable.name.value] = Number(v.defaultValue.value)
+    }
+    const given = variables
+    variables = { ...defaults, ...Object.fromEntries(Object.entries(given).filter(([, x]) => x !== null && x !== undefined)) }
+    most = Math.max(most, walk(d.selectionSet, 1, new Set()))
+    variables = given
+  }
   return most
 }
 

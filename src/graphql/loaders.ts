@@ -10,7 +10,7 @@ import { actorsOfEvents, eventIdsOfStatements, eventsByIds, eventsOfActors, type
 import { placesByIds, type PlaceRow } from '../modules/places/queries.ts'
 import { citationsFor, sourcesByIds, type CitationRow, type SourceRow } from '../modules/sources/queries.ts'
 import { statementsBySpeakers, statementsOfEvents } from '../modules/statements/queries.ts'
-import { groupedByKey } from './args.ts'
+import { groupedByKey, pageSize } from './args.ts'
 
 /** A loader of records by id: one statement per batch, results in the order of the keys. */
 function byId<T extends { id: string }>(load: (ids: string[]) => T[]) {
@@ -100,7 +100,7 @@ export const relationResolvers: IResolvers = {
   Actor: {
     affiliation: one((c) => c.loaders.actor, 'affiliationId'),
     events: (a: { id: string }, args: { role?: string | null, first?: number | null }, ctx: Ctx) =>
-      ctx.loaders.actorEvents.load(`${a.id}|${args.role ?? ''}|${Math.min(Math.max(args.first ?? 50, 1), 200)}`),
+      ctx.loaders.actorEvents.load(`${a.id}|${args.role ?? ''}|${pageSize(args.first)}`),
     statements: many((c) => c.loaders.speakerStatements),
     citations: cited('actor'),
     revisions: history('actor'),

@@ -36,13 +36,16 @@ export default fp(async (app) => {
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return
-    if (!request.url.startsWith('/v1/')) return
+    // Unknown routes fall through to the 404 handler; they have no representation to cache.
+    if (!request.url.startsWith('/v1/') || !request.routeOptions.url) return
     const version = readVersion(app.storage.sqlite).version
     request.datasetVersion = version
     const etag = `"v${version}-${wantsCsv(request) ? 'csv' : 'json'}"`
-    reply.header('etag', etag).header('cache-control', 'public, max-age=60').header('vary', 'Accept')
+    // Appended, not set: CORS has already said the response varies by Origin.
+    const vary = reply.getHeader('vary')
+    reply.header('etag', etag).header('cache-control', 'public, max-age=60').header('vary', vary ? `${String(vary)}, Accept` : 'Accept')
     const match = request.headers['if-none-match']
-    if (match && (match === '*' || match.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))) {
+    if (match && match.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
       return reply.code(304).send()
     }
     if (!cache || UNCACHED.test(request.url)) return

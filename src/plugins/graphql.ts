@@ -23,6 +23,10 @@ function formatError(error: GraphQLError, log: { error: (o: object, m: string) =
   } else if (!original) {
     code = error.extensions?.code === LIMIT_CODE ? LIMIT_CODE
       : error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED'
+  } else if (!error.path && !original.code) {
+    // Raised before execution (a variable of the wrong type or an unknown enum value): the
+    // request is at fault, and graphql-js words these messages for the client.
+    code = 'GRAPHQL_VALIDATION_FAILED'
   } else if (original.code?.startsWith('FST_') && original.statusCode && original.statusCode < 500) {
     // Fastify's own refusals of the HTTP request (body too large, bad content type, bad JSON).
     code = ({ 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' } as Record<number, string>)[original.statusCode] ?? 'BAD_REQUEST'

@@ -64,3 +64,55 @@ describe('write edge cases', () => {
     await new Promise((r) => holder.once('exit', r))
   }, 20_000)
 })
+
+describe('read edge cases', () => {
+  it('the casualty summary takes only the bounds the wording gives', async () => {
+    const { app, editor } = await setup()
+    for (const [qualifier, fig] of [['about', { best: 120 }], ['up_to', { high: 50 }]] as const) {
+      const res = await app.inject({ method: 'POST', url: '/v1/casualty-reports', headers: editor, payload: {
+        eventId: 'azerbaijani-offensive-2023-09', outcome: 'missing', victimGroup: 'civilians', qualifier, reportedPhrase: `${qualifier} test`, ...fig } })
+      expect(res.statusCode).toBe(201)
+    }
+    const row = (await getJson(app, '/v1/casualty-reports/summary?outcome=missing')).body.data[0]
+    expect(row).toMatchObject({ low: null, lowIfDisjoint: null, high: null, reportCount: 2 })
+    expect(row.note).toMatch(/no lower bound/)
+  })
+
+  it('keeps Vary: Origin from CORS and answers 304 only for a real route', async () => {
+    const app = await buildTestApp({ corsOrigins: ['https://a.example'] })
+    const res = await app.inject({ method: 'GET', url: '/v1/events?limit=1', headers: { origin: 'https://a.example' } })
+    expect(String(res.headers.vary)).toMatch(/Origin/)
+    expect(String(res.headers.vary)).toMatch(/Accept/)
+    const etag = res.headers.etag as string
+    expect((await app.inject({ method: 'GET', url: '/v1/nothing', headers: { 'if-none-match': etag } })).statusCode).toBe(404)
+    expect((await app.inject({ method: 'GET', url: '/v1/events?limit=1', headers: { 'if-none-match': '*' } })).statusCode).toBe(200)
+  })
+
+  it('a date filter at the end of the calendar still matches', async () => {
+    const { app } = await setup()
+    expect((await getJson(app, '/v1/events?to=9999&limit=200')).body.data.length).toBeGreaterThan(10)
+  })
+
+  it('GraphQL counts a defaulted page-size variable against the record budget, and bad variables are a 400', async () => {
+    const { app } = await setup()
+    const query = 'query ($n: Int = 200) { events(first: $n) { nodes { actors { actor { events(first: $n) { id } } } } } }'
+    const over = await app.inject({ method: 'POST', url: '/graphql', payload: { query } })
+    expect(over.json().errors[0].extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED')
+    const bad = await app.inject({ method: 'POST', url: '/graphql', payload: { query: 'query ($n: Int) { events(first: $n) { totalCount } }', variables: { n: 'five' } } })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    const first0 = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ actor(id: "azerbaijan") { events(first: 0) { id } } }' } })
+    expect(first0.json().errors[0].extensions.code).toBe('INVALID_PARAMETER')
+  })
+
+  it('on an in-memory database a write during an export still succeeds', async () => {
+    const { app, editor } = await setup()
+    const etag = (await app.inject({ method: 'GET', url: '/v1/actors/kremlin' })).headers.etag as string
+    const [exported, written] = await Promise.all([
+      app.inject({ method: 'GET', url: '/v1/export?format=ndjson' }),
+      app.inject({ method: 'PATCH', url: '/v1/actors/kremlin', headers: { ...editor, 'if-match': etag }, payload: { description: 'during export' } }),
+    ])
+    expect(exported.statusCode).toBe(200)
+    expect(written.statusCode).toBe(200)
+  })
+})

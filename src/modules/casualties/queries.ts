@@ -76,14 +76,16 @@ export function summariseCasualties(sqlite: Database.Database, f: CasualtyFilter
     groups.set(key, [...(groups.get(key) ?? []), r])
   }
   return [...groups.values()].map((g) => {
-    const lows = g.map((r) => r.low ?? r.best)
+    // Only bounds the wording gives: "about 120" has neither, "up to 50" only a high.
+    const lows = g.map((r) => r.low ?? (r.qualifier === 'exact' ? r.best : null))
     const highs = g.map((r) => r.high ?? (r.qualifier === 'exact' ? r.best : null))
     const qualifiers = [...new Set(g.map((r) => r.qualifier))].sort()
     const known = lows.filter((v): v is number => v !== null)
     const notes: string[] = []
     if (g.length > 1) notes.push('several reports: low is the largest single lower bound; lowIfDisjoint adds them up and holds only if they count different people')
     if (qualifiers.length > 1) notes.push(`reports are qualified differently (${qualifiers.join(', ')})`)
-    if (highs.some((h) => h === null)) notes.push('no upper bound: at least one report is open-ended')
+    if (highs.some((h) => h === null)) notes.push('no upper bound: at least one report gives none')
+    if (lows.some((l) => l === null)) notes.push('at least one report gives no lower bound, so low counts only the others')
     return {
       outcome: g[0]!.outcome,
       victimGroup: g[0]!.victimGroup,

@@ -47,7 +47,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       snapshot.release()
       throw err
     }
-    const body = Readable.from(exportChunks(snapshot.sqlite, meta), { objectMode: false })
+    const body = Readable.from(exportChunks(snapshot, meta), { objectMode: false })
     // Released on the last chunk and on a client that goes away mid-export alike.
     body.once('close', () => snapshot.release())
     const ext = format === 'csv' ? `${meta.resources[0]}.csv` : format
@@ -71,7 +71,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const snapshot = openSnapshot(app.storage, app.config.databasePath)
     try {
       const meta = exportMeta(snapshot.sqlite, format, filters, resourcesFor(format, resource))
-      const digest = await exportDigest(snapshot.sqlite, meta)
+      const digest = await exportDigest(snapshot, meta)
       return { data: { ...meta, filters: { ...meta.filters }, counts: meta.counts as Record<string, number>, ...digest } }
     } finally {
       snapshot.release()

@@ -26,10 +26,10 @@ export interface ExportMeta {
 /**
  * A read snapshot for one export. On a database file it is a connection of its own inside a read
  * transaction, so the export is one dataset version from start to end and never blocks the
- * server's connection. An in-memory database has no second connection; the export then reads
- * through the server's own (and writes wait until it ends).
+ * server's connection. An in-memory database has no second connection: the export then reads
+ * through the server's own, a resource at a time, since an open iterator would refuse writes.
  */
-export interface Snapshot { sqlite: Database.Database, release(): void }
+export interface Snapshot { sqlite: Database.Database, release(): void, shared: boolean }
 
 let openSnapshots = 0
 
@@ -40,12 +40,13 @@ export function openSnapshot(storage: Storage, databasePath: string): Snapshot {
   openSnapshots++
   let open = true
   const done = () => { open = false; openSnapshots-- }
-  if (databasePath === ':memory:') return { sqlite: storage.sqlite, release: () => { if (open) done() } }
+  if (databasePath === ':memory:') return { sqlite: storage.sqlite, shared: true, release: () => { if (open) done() } }
   const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true })
   sqlite.pragma('busy_timeout = 5000')
   sqlite.exec('BEGIN')
   return {
     sqlite,
+    shared: false,
     release: () => {
       if (!open) return
       done()
@@ -66,10 +67,11 @@ export function exportMeta(sqlite: Database.Database, format: ExportFormat, filt
   return { format, datasetVersion: v.version, datasetUpdatedAt: v.updatedAt, filters, resources: [...resources], counts, licence: LICENCE }
 }
 
-function* rows(sqlite: Database.Database, resource: ExportResource, filters: ExportFilters): Generator<Record<string, unknown>> {
+function* rows(sqlite: Database.Database, resource: ExportResource, filters: ExportFilters, shared: boolean): Generator<Record<string, unknown>> {
   const q = exportQuery(resource, filters)
   // A statement of its own: an iterating statement cannot serve anyone else until it is done.
-  for (const row of sqlite.prepare(q.sql).iterate(...q.params) as IterableIterator<Record<string, unknown>>) {
+  const stmt = sqlite.prepare(q.sql)
+  for (const row of (shared ? stmt.all(...q.params) : stmt.iterate(...q.params)) as Iterable<Record<string, unknown>>) {
     for (const c of q.jsonColumns) row[c] = JSON.parse(row[c] as string)
     yield row
   }
@@ -82,14 +84,15 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
  * handed out one at a time (the consumer's pace is the backpressure) and the event loop gets a
  * turn between chunks, so other requests are served while a large export runs.
  */
-export async function* exportChunks(sqlite: Database.Database, meta: ExportMeta, progress?: (rows: number) => void): AsyncGenerator<string> {
+export async function* exportChunks(snapshot: Snapshot, meta: ExportMeta, progress?: (rows: number) => void): AsyncGenerator<string> {
+  const { sqlite, shared } = snapshot
   let buffer = ''
   let count = 0
   if (meta.format === 'ndjson') {
     buffer += JSON.stringify({ type: 'meta', ...meta }) + '\n'
     for (const r of meta.resources) {
       const type = RECORD_TYPE[r]
-      for (const row of rows(sqlite, r, meta.filters)) {
+      for (const row of rows(sqlite, r, meta.filters, shared)) {
         buffer += `{"type":"${type}","data":${JSON.stringify(row)}}\n`
         count++
         if (buffer.length >= CHUNK_BYTES) { progress?.(count); yield buffer; buffer = ''; await yieldToLoop() }
@@ -100,7 +103,7 @@ export async function* exportChunks(sqlite: Database.Database, meta: ExportMeta,
     for (const r of meta.resources) {
       buffer += `,\n"${r}":[`
       let first = true
-      for (const row of rows(sqlite, r, meta.filters)) {
+      for (const row of rows(sqlite, r, meta.filters, shared)) {
         buffer += (first ? '\n' : ',\n') + JSON.stringify(row)
         count++
         first = false
@@ -115,7 +118,7 @@ export async function* exportChunks(sqlite: Database.Database, meta: ExportMeta,
     buffer += '\ufeff'
     let batch: unknown[][] = []
     const emit = () => { buffer += stringify(batch, { record_delimiter: 'windows', quoted_match: /[",\r\n]/ }); batch = [] }
-    for (const row of rows(sqlite, resource!, meta.filters)) {
+    for (const row of rows(sqlite, resource!, meta.filters, shared)) {
       if (!header) { header = Object.keys(row); batch.push(header.map(snake)) }
       batch.push(header.map((k) => neutralise(row[k])))
       count++
@@ -143,10 +146,10 @@ export function resourcesFor(format: ExportFormat, resource: ExportResource | un
 }
 
 /** sha256 and size of an export, computed by running it: the same version gives the same digest. */
-export async function exportDigest(sqlite: Database.Database, meta: ExportMeta): Promise<{ sha256: string, bytes: number }> {
+export async function exportDigest(snapshot: Snapshot, meta: ExportMeta): Promise<{ sha256: string, bytes: number }> {
   const hash = createHash('sha256')
   let bytes = 0
-  for await (const chunk of exportChunks(sqlite, meta)) {
+  for await (const chunk of exportChunks(snapshot, meta)) {
     const buf = Buffer.from(chunk, 'utf8')
     bytes += buf.length
     hash.update(buf)
