@@ -13,12 +13,18 @@ const ConfigSchema = z.object({
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
   GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(50000),
   GRAPHQL_MAX_NODES: z.coerce.number().int().min(1).default(20000),
+  GRAPHQL_MAX_QUERY_BYTES: z.coerce.number().int().min(256).default(16_384),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(16).default(2000),
+  GRAPHQL_MAX_DEFINITIONS: z.coerce.number().int().min(1).default(20),
+  GRAPHQL_MAX_VARIABLES_BYTES: z.coerce.number().int().min(256).default(65_536),
+  GRAPHQL_QUERY_CACHE_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(600),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(2000),
+  CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
   GRAPHIQL: bool.default(true),
   SEED_ON_START: bool.default(true),
 })
@@ -33,6 +39,14 @@ export type Config = Readonly<{
   graphqlMaxAliases: number
   graphqlMaxCost: number
   graphqlMaxNodes: number
+  /** Checked on the text before Mercurius parses, validates or caches it. */
+  graphqlMaxQueryBytes: number
+  graphqlMaxTokens: number
+  /** Operations and fragments in one document. */
+  graphqlMaxDefinitions: number
+  graphqlMaxVariablesBytes: number
+  /** Budget of Mercurius's cache of parsed and compiled documents; 0 turns it off. */
+  graphqlQueryCacheBytes: number
   /** Requests per client per window; 0 turns rate limiting off. */
   rateLimitMax: number
   rateLimitWindowMs: number
@@ -42,6 +56,8 @@ export type Config = Readonly<{
   maxEventLoopDelayMs: number
   /** Entries of the response cache; 0 turns it off. */
   cacheMaxEntries: number
+  /** Bytes the response cache may hold, keys and headers included. */
+  cacheMaxBytes: number
   graphiql: boolean
   seedOnStart: boolean
 }>
@@ -66,12 +82,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphqlMaxAliases: e.GRAPHQL_MAX_ALIASES,
     graphqlMaxCost: e.GRAPHQL_MAX_COST,
     graphqlMaxNodes: e.GRAPHQL_MAX_NODES,
+    graphqlMaxQueryBytes: e.GRAPHQL_MAX_QUERY_BYTES,
+    graphqlMaxTokens: e.GRAPHQL_MAX_TOKENS,
+    graphqlMaxDefinitions: e.GRAPHQL_MAX_DEFINITIONS,
+    graphqlMaxVariablesBytes: e.GRAPHQL_MAX_VARIABLES_BYTES,
+    graphqlQueryCacheBytes: e.GRAPHQL_QUERY_CACHE_BYTES,
     rateLimitMax: e.RATE_LIMIT_MAX,
     rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     cacheMaxEntries: e.CACHE_MAX_ENTRIES,
+    cacheMaxBytes: e.CACHE_MAX_BYTES,
     graphiql: e.GRAPHIQL,
     seedOnStart: e.SEED_ON_START,
     ...overrides,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -13,6 +14,14 @@ declare module 'fastify' {
 
 interface Cached { body: string, headers: Record<string, string> }
 
+/** Upper bound of what an entry holds: V8 keeps a string in at most two bytes a character. */
+const ENTRY_OVERHEAD = 256
+const sizeOf = (value: Cached, key: string) => {
+  let n = ENTRY_OVERHEAD + 2 * (key.length + value.body.length)
+  for (const [k, v] of Object.entries(value.headers)) n += 2 * (k.length + v.length)
+  return n
+}
+
 const KEPT_HEADERS = ['content-type', 'link', 'content-disposition']
 const UNCACHED = /^\/v1\/export(\/|\?|$)/
 const READ_ONLY_QUERY = /\b(mutation|subscription)\b/
@@ -24,7 +33,7 @@ const READ_ONLY_QUERY = /\b(mutation|subscription)\b/
  */
 export default fp(async (app) => {
   const cache = app.config.cacheMaxEntries > 0
-    ? new LRUCache<string, Cached>({ max: app.config.cacheMaxEntries, maxSize: 64 * 1024 * 1024, sizeCalculation: (v) => v.body.length || 1 })
+    ? new LRUCache<string, Cached>({ max: app.config.cacheMaxEntries, maxSize: app.config.cacheMaxBytes, maxEntrySize: app.config.cacheMaxBytes / 8, sizeCalculation: sizeOf })
     : null
   const send = (reply: FastifyReply, hit: Cached) => {
     for (const [k, v] of Object.entries(hit.headers)) reply.header(k, v)
@@ -59,7 +68,8 @@ export default fp(async (app) => {
     if (!cache || request.method !== 'POST' || request.url !== '/graphql') return
     const body = request.body as { query?: unknown } | undefined
     if (typeof body?.query !== 'string' || READ_ONLY_QUERY.test(body.query)) return
-    request.cacheKey = `v${readVersion(app.storage.sqlite).version}|graphql|${JSON.stringify(body)}`
+    // A digest, not the body: a key's size must not be the client's choice.
+    request.cacheKey = `v${readVersion(app.storage.sqlite).version}|graphql|${createHash('sha256').update(JSON.stringify(body)).digest('base64url')}`
     const hit = cache.get(request.cacheKey)
     if (hit) return send(reply, hit)
   })

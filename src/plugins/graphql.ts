@@ -1,12 +1,20 @@
 import fp from 'fastify-plugin'
 import mercurius from 'mercurius'
-import type { GraphQLError } from 'graphql'
+import { specifiedRules, validate, type GraphQLError } from 'graphql'
 import { KNOWN_CODES } from '../errors.ts'
 import { createLoaders, relationResolvers } from '../graphql/loaders.ts'
 import { mutationResolvers } from '../graphql/mutations.ts'
 import { resolvers } from '../graphql/resolvers.ts'
 import { loadSchema } from '../graphql/schema.ts'
 import { LIMIT_CODE, limitRules, RecordLimitError, requestedRecords } from '../graphql/limits.ts'
+import { checkDocument, checkParams, GraphQLValidationError, type DocumentLimits } from '../graphql/guard.ts'
+
+/**
+ * What a cached document costs at most, per token: parsed, validated and compiled documents of
+ * 560-600 tokens (the most that pass validation when flat) measured 470-530 bytes a token, with
+ * locations kept for error messages.
+ */
+const CACHED_DOCUMENT_BYTES_PER_TOKEN = 640
 
 type Coded = Error & { code?: string, statusCode?: number, errors?: GraphQLError[] }
 
@@ -20,6 +28,10 @@ function formatError(error: GraphQLError, log: { error: (o: object, m: string) =
     log.error({ err: error }, 'graphql result coercion failed')
     code = 'INTERNAL_ERROR'
     message = 'Internal server error'
+  } else if (!original && error.message === 'Validation aborted.') {
+    // graphql-js stops validating once overlapping fields cost more than its own budget.
+    code = LIMIT_CODE
+    message = 'the query repeats or overlaps fields too much to be validated'
   } else if (!original) {
     code = error.extensions?.code === LIMIT_CODE ? LIMIT_CODE
       : error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED'
@@ -27,6 +39,9 @@ function formatError(error: GraphQLError, log: { error: (o: object, m: string) =
     // Raised before execution (a variable of the wrong type or an unknown enum value): the
     // request is at fault, and graphql-js words these messages for the client.
     code = 'GRAPHQL_VALIDATION_FAILED'
+  } else if (original.code === 'MER_ERR_METHOD_NOT_ALLOWED') {
+    code = 'METHOD_NOT_ALLOWED'
+    message = 'only queries may be sent with GET; send mutations with POST'
   } else if (original.code?.startsWith('FST_') && original.statusCode && original.statusCode < 500) {
     // Fastify's own refusals of the HTTP request (body too large, bad content type, bad JSON).
     code = ({ 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' } as Record<number, string>)[original.statusCode] ?? 'BAD_REQUEST'
@@ -42,6 +57,21 @@ function formatError(error: GraphQLError, log: { error: (o: object, m: string) =
 }
 
 export default fp(async (app) => {
+  const limits: DocumentLimits = {
+    maxQueryBytes: app.config.graphqlMaxQueryBytes,
+    maxTokens: app.config.graphqlMaxTokens,
+    maxDefinitions: app.config.graphqlMaxDefinitions,
+    maxVariablesBytes: app.config.graphqlMaxVariablesBytes,
+  }
+  // Before the response cache and Mercurius read the parameters (a WebSocket upgrade carries none).
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.url !== '/graphql' || request.headers.upgrade) return
+    if (request.method === 'POST') checkParams((request.body ?? {}) as object, limits, false)
+    else if (request.method === 'GET') checkParams(request.query as object, limits, true)
+  })
+  const rules = limitRules(app.config)
+  const cacheEntries = Math.floor(app.config.graphqlQueryCacheBytes / (app.config.graphqlMaxTokens * CACHED_DOCUMENT_BYTES_PER_TOKEN))
+
   await app.register(mercurius, {
     schema: loadSchema(),
     resolvers: { ...resolvers, ...mutationResolvers, ...relationResolvers },
@@ -50,14 +80,16 @@ export default fp(async (app) => {
     subscription: true,
     jit: 1,
     graphiql: app.config.graphiql,
-    validationRules: limitRules(app.config),
+    // Bounded in bytes through its entries: each holds a document within the token limit.
+    cache: cacheEntries > 0 ? cacheEntries : false,
     allowBatchedQueries: false,
     errorFormatter: (execution, ctx) => {
       const log = ctx.reply?.log ?? app.log
       const flat = (execution.errors ?? []).flatMap((e) => {
         // Mercurius wraps parse and validation failures in one error holding the GraphQL errors.
         const original = e.originalError as Coded | undefined
-        return original?.code === 'MER_ERR_GQL_VALIDATION' && Array.isArray(original.errors) ? original.errors : [e]
+        const wrapped = original?.code === 'MER_ERR_GQL_VALIDATION' || original instanceof GraphQLValidationError
+        return wrapped && Array.isArray(original.errors) ? original.errors : [e]
       })
       const errors = flat.map((e) => formatError(e, log))
       // With no data, the request itself was refused: say so in the HTTP status too.
@@ -67,6 +99,14 @@ export default fp(async (app) => {
           : errors.every((e) => e.extensions.code.startsWith('GRAPHQL_')) ? 400 : 200
       return { statusCode, response: { data: execution.data ?? null, errors } }
     },
+  })
+  // Also the text behind a persisted-query hash, which the HTTP hook above never sees.
+  app.graphql.addHook('preParsing', async (_schema, source) => { checkDocument(source, limits) })
+  // Validated here rather than by Mercurius, which keeps failed documents in a cache of their own:
+  // a refused document must cost nothing once refused. Mercurius then caches only valid ones.
+  app.graphql.addHook('preValidation', async (schema, document) => {
+    const errors = validate(schema, document, [...specifiedRules, ...rules])
+    if (errors.length) throw new GraphQLValidationError(errors)
   })
   app.graphql.addHook('preExecution', async (_schema, document, _context, variables) => {
     const records = requestedRecords(document, variables ?? {})

@@ -1,0 +1,136 @@
+import { GraphQLError, Lexer, Source, TokenKind } from 'graphql'
+import { LIMIT_CODE } from './limits.ts'
+
+/** Limits applied to a GraphQL request before Mercurius parses, validates or caches anything. */
+export interface DocumentLimits {
+  maxQueryBytes: number
+  maxTokens: number
+  maxDefinitions: number
+  maxVariablesBytes: number
+}
+
+/** Brackets of any kind nested deeper than this are refused: the parser and validators recurse. */
+export const MAX_NESTING = 64
+/** Values nested deeper than this in `variables` are refused: input coercion recurses. */
+export const MAX_VARIABLE_DEPTH = 16
+
+export class GraphQLLimitError extends Error {
+  readonly code = LIMIT_CODE
+  readonly statusCode = 400
+}
+
+export class GraphQLRequestError extends Error {
+  readonly code = 'BAD_REQUEST'
+  readonly statusCode = 400
+}
+
+/** Validation failures, carried whole so each reaches the client with its own location. */
+export class GraphQLValidationError extends Error {
+  readonly code = 'GRAPHQL_VALIDATION_FAILED'
+  readonly statusCode = 400
+  constructor(readonly errors: readonly GraphQLError[]) { super('the query is not valid against the schema') }
+}
+
+class GraphQLParseError extends Error {
+  readonly code = 'GRAPHQL_PARSE_FAILED'
+  readonly statusCode = 400
+}
+
+const OPENING = new Set<string>([TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L])
+const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R])
+const OPERATION_KEYWORDS = new Set(['query', 'mutation', 'subscription', 'fragment'])
+
+/**
+ * One pass of the lexer over the document, stopping at the first limit crossed: the cost is
+ * bounded by the limits, not by what the client sent. Counts tokens, bracket nesting and top-level
+ * definitions (each executable definition has exactly one selection set opened at depth 0).
+ * Also refuses text that only a JSON parser would accept: Mercurius reads a document that fails to
+ * parse as a JSON-encoded AST, which would skip every check made on the text.
+ */
+export function checkDocument(query: string, limits: DocumentLimits): void {
+  if (query.length > limits.maxQueryBytes || Buffer.byteLength(query) > limits.maxQueryBytes) {
+    throw new GraphQLLimitError(`the query is longer than ${limits.maxQueryBytes} bytes`)
+  }
+  const lexer = new Lexer(new Source(query))
+  let tokens = 0
+  let depth = 0
+  let definitions = 0
+  try {
+    for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+      if (++tokens > limits.maxTokens) throw new GraphQLLimitError(`the query has more than ${limits.maxTokens} tokens`)
+      if (tokens === 1 && token.kind !== TokenKind.BRACE_L && !(token.kind === TokenKind.NAME && OPERATION_KEYWORDS.has(token.value))) {
+        throw new GraphQLParseError(`Syntax Error: a document starts with "{", query, mutation, subscription or fragment, not ${token.kind} at 1:${token.column}`)
+      }
+      // Depth 1 at the second token means the first opened a selection set.
+      if (tokens === 2 && depth === 1 && token.kind !== TokenKind.NAME && token.kind !== TokenKind.SPREAD) {
+        throw new GraphQLParseError(`Syntax Error: expected a field name, found ${token.kind} at ${token.line}:${token.column}`)
+      }
+      if (OPENING.has(token.kind)) {
+        if (depth === 0 && token.kind === TokenKind.BRACE_L && ++definitions > limits.maxDefinitions) {
+          throw new GraphQLLimitError(`the document has more than ${limits.maxDefinitions} operations and fragments`)
+        }
+        if (++depth > MAX_NESTING) throw new GraphQLLimitError(`the query nests brackets more than ${MAX_NESTING} deep`)
+      } else if (CLOSING.has(token.kind)) {
+        depth--
+      }
+    }
+  } catch (err) {
+    if (err instanceof GraphQLError) throw new GraphQLParseError(err.message)
+    throw err
+  }
+  if (tokens === 0) throw new GraphQLParseError('Syntax Error: the document is empty')
+}
+
+/**
+ * Walks `variables` without recursion, refusing values nested too deep or too large before graphql
+ * coerces them (its coercion recurses, and a deep enough value overflows the stack).
+ */
+export function checkVariables(variables: unknown, limits: DocumentLimits): void {
+  if (variables === undefined || variables === null) return
+  if (typeof variables !== 'object' || Array.isArray(variables)) throw new GraphQLRequestError('variables must be a JSON object')
+  const stack: [unknown, number][] = [[variables, 1]]
+  let bytes = 0
+  while (stack.length) {
+    const [value, depth] = stack.pop()!
+    if (depth > MAX_VARIABLE_DEPTH) throw new GraphQLLimitError(`variables nest more than ${MAX_VARIABLE_DEPTH} levels deep`)
+    if (typeof value === 'string') bytes += value.length + 2
+    else if (value === null || typeof value !== 'object') bytes += 8
+    else {
+      for (const [k, v] of Object.entries(value)) {
+        bytes += k.length + 4
+        stack.push([v, depth + 1])
+      }
+    }
+    if (bytes > limits.maxVariablesBytes) throw new GraphQLLimitError(`variables are larger than ${limits.maxVariablesBytes} bytes`)
+  }
+}
+
+interface GraphQLParams { query?: unknown, variables?: unknown, operationName?: unknown, extensions?: unknown }
+
+/**
+ * The shape of a request's parameters, checked before anything else reads them: a query that is
+ * not a string (or is missing without a persisted-query hash) is the client's mistake, named as such.
+ */
+export function checkParams(params: GraphQLParams, limits: DocumentLimits, fromQueryString: boolean): void {
+  const extensions = fromQueryString && typeof params.extensions === 'string' ? safeJson(params.extensions) : params.extensions
+  const persisted = typeof extensions === 'object' && extensions !== null && 'persistedQuery' in extensions
+  if (params.query === undefined || params.query === null) {
+    if (!persisted) throw new GraphQLRequestError('query is required: a string holding a GraphQL document')
+  } else if (typeof params.query !== 'string') {
+    throw new GraphQLRequestError('query must be a string holding a GraphQL document')
+  }
+  if (params.operationName !== undefined && params.operationName !== null && typeof params.operationName !== 'string') {
+    throw new GraphQLRequestError('operationName must be a string')
+  }
+  const variables = fromQueryString && typeof params.variables === 'string' ? safeJson(params.variables) : params.variables
+  checkVariables(variables, limits)
+}
+
+const INVALID = Symbol('invalid JSON')
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return INVALID
+  }
+}
