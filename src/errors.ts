@@ -9,6 +9,11 @@ export const InvalidCursorError = createError<'INVALID_CURSOR', 400, [string]>('
 export const InvalidParameterError = createError<'INVALID_PARAMETER', 400, [string]>('INVALID_PARAMETER', '%s', 400)
 export const NotAcceptableError = createError<'NOT_ACCEPTABLE', 406, [string]>('NOT_ACCEPTABLE', '%s', 406)
 export const NotReadyError = createError<'NOT_READY', 503, [string]>('NOT_READY', '%s', 503)
+const DatabaseBusyBase = createError<'DATABASE_BUSY', 503, [string]>('DATABASE_BUSY', '%s', 503)
+/** Another process (an import) held the write lock past the wait allowed; `retryAfter` in seconds. */
+export class DatabaseBusyError extends DatabaseBusyBase {
+  readonly retryAfter = 5
+}
 
 export const InUseError = createError<'IN_USE', 409, [string]>('IN_USE', '%s', 409)
 export const PreconditionFailedError = createError<'PRECONDITION_FAILED', 412, [string]>('PRECONDITION_FAILED', '%s', 412)
@@ -36,5 +41,5 @@ export const KNOWN_CODES = new Set([
   'VALIDATION_FAILED', 'ROUTE_NOT_FOUND', 'BAD_REQUEST', 'INTERNAL_ERROR', 'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED',
   'IN_USE', 'PRECONDITION_FAILED', 'PRECONDITION_REQUIRED', 'UNAUTHORIZED', 'FORBIDDEN', 'UNKNOWN_REFERENCE',
-  'RATE_LIMITED', 'GRAPHQL_LIMIT_EXCEEDED', 'OVERLOADED', 'METHOD_NOT_ALLOWED',
+  'RATE_LIMITED', 'GRAPHQL_LIMIT_EXCEEDED', 'OVERLOADED', 'METHOD_NOT_ALLOWED', 'DATABASE_BUSY',
 ])

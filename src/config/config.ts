@@ -24,6 +24,7 @@ const ConfigSchema = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(2000),
+  WRITE_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
   GRAPHIQL: bool.default(true),
   SEED_ON_START: bool.default(true),
@@ -56,6 +57,8 @@ export type Config = Readonly<{
   maxEventLoopDelayMs: number
   /** Entries of the response cache; 0 turns it off. */
   cacheMaxEntries: number
+  /** How long a write waits, without blocking reads, while another process holds the write lock. */
+  writeLockWaitMs: number
   /** Bytes the response cache may hold, keys and headers included. */
   cacheMaxBytes: number
   graphiql: boolean
@@ -94,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     cacheMaxEntries: e.CACHE_MAX_ENTRIES,
     cacheMaxBytes: e.CACHE_MAX_BYTES,
+    writeLockWaitMs: e.WRITE_LOCK_WAIT_MS,
     graphiql: e.GRAPHIQL,
     seedOnStart: e.SEED_ON_START,
     ...overrides,

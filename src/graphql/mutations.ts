@@ -15,16 +15,20 @@ function writer(ctx: MercuriusContext, role: Role) {
 
 function mutationsOf(spec: ResourceSpec) {
   const name = TYPE_NAMES[spec.recordType]!
-  const engine = (ctx: MercuriusContext) => ctx.app.writes
+  // Authorised once; the write itself may be tried again while another process holds the lock.
+  const write = <T>(ctx: MercuriusContext, role: Role, op: (who: ReturnType<typeof writer>) => T) => {
+    const who = writer(ctx, role)
+    return ctx.app.writes.attempt(() => op(who))
+  }
   return {
     [`create${name}`]: (_: unknown, a: { input: unknown }, ctx: MercuriusContext) =>
-      engine(ctx).create(spec, a.input, writer(ctx, 'editor')),
+      write(ctx, 'editor', (who) => ctx.app.writes.create(spec, a.input, who)),
     [`update${name}`]: (_: unknown, a: { id: string, patch: unknown, ifMatch?: string | null }, ctx: MercuriusContext) =>
-      engine(ctx).update(spec, a.id, a.patch, a.ifMatch ?? undefined, writer(ctx, 'editor')),
+      write(ctx, 'editor', (who) => ctx.app.writes.update(spec, a.id, a.patch, a.ifMatch ?? undefined, who)),
     [`delete${name}`]: (_: unknown, a: { id: string, ifMatch?: string | null }, ctx: MercuriusContext) =>
-      engine(ctx).remove(spec, a.id, a.ifMatch ?? undefined, writer(ctx, 'admin')),
+      write(ctx, 'admin', (who) => ctx.app.writes.remove(spec, a.id, a.ifMatch ?? undefined, who)),
     [`restore${name}`]: (_: unknown, a: { id: string }, ctx: MercuriusContext) =>
-      engine(ctx).restore(spec, a.id, writer(ctx, 'admin')),
+      write(ctx, 'admin', (who) => ctx.app.writes.restore(spec, a.id, who)),
   }
 }
 

@@ -24,5 +24,5 @@ export default fp(async (app) => {
       app.log.error({ err }, 'could not notify subscribers of a change')
     }
   }
-  app.decorate('writes', new WriteEngine(app.storage.sqlite, publish))
-}, { name: 'curation', dependencies: ['database'] })
+  app.decorate('writes', new WriteEngine(app.storage.sqlite, publish, app.config.writeLockWaitMs))
+}, { name: 'curation', dependencies: ['database', 'config'] })

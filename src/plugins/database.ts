@@ -24,6 +24,9 @@ export default fp(async (app) => {
     storage.close()
     throw err
   }
+  // From here on the serving connection never waits for the lock in SQLite's busy loop, which
+  // would stop the event loop: writes retry asynchronously (WriteEngine.attempt) instead.
+  storage.sqlite.pragma('busy_timeout = 0')
   app.decorate('storage', storage)
   app.addHook('onClose', async () => storage.close())
 }, { name: 'database', dependencies: ['config'] })

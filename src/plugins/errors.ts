@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { DatabaseBusyError } from '../errors.ts'
 
 export interface Problem {
   type: string
@@ -44,7 +45,9 @@ export default fp(async (app) => {
       const detail = errors.map((e) => `${e.parameter}: ${e.message}`).join('; ')
       return sendProblem(reply, request, { status: 400, code: 'VALIDATION_FAILED', detail: `invalid ${where}: ${detail}`, errors })
     }
+    if (error.code === 'SQLITE_BUSY') error = new DatabaseBusyError('the database is busy with another writer; retry shortly')
     const status = error.statusCode ?? 500
+    if (status === 503) reply.header('retry-after', String((error as { retryAfter?: number }).retryAfter ?? 10))
     if (status >= 500) {
       if (status !== 503) request.log.error({ err: error }, 'request failed')
       return sendProblem(reply, request, { status, code: status === 503 ? (error.code ?? 'SERVICE_UNAVAILABLE') : 'INTERNAL_ERROR', detail: status === 503 ? error.message : 'The server failed to handle this request; it has been logged.' })

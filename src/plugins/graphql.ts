@@ -45,6 +45,9 @@ function formatError(error: GraphQLError, log: { error: (o: object, m: string) =
   } else if (original.code?.startsWith('FST_') && original.statusCode && original.statusCode < 500) {
     // Fastify's own refusals of the HTTP request (body too large, bad content type, bad JSON).
     code = ({ 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' } as Record<number, string>)[original.statusCode] ?? 'BAD_REQUEST'
+  } else if (original.code === 'SQLITE_BUSY') {
+    code = 'DATABASE_BUSY'
+    message = 'the database is busy with another writer; retry shortly'
   } else if (original.code && KNOWN_CODES.has(original.code)) {
     code = original.code
     if (Array.isArray(original.errors)) return { message, locations: error.locations, path: error.path, extensions: { ...error.extensions, code, errors: original.errors } }
@@ -92,6 +95,7 @@ export default fp(async (app) => {
         return wrapped && Array.isArray(original.errors) ? original.errors : [e]
       })
       const errors = flat.map((e) => formatError(e, log))
+      if (errors.some((e) => e.extensions.code === 'DATABASE_BUSY')) ctx.reply?.header('retry-after', '5')
       // With no data, the request itself was refused: say so in the HTTP status too.
       const httpStatus = (flat[0]?.originalError as Coded | undefined)?.statusCode
       const statusCode = execution.data ? 200

@@ -56,12 +56,14 @@ describe('write edge cases', () => {
       process.stdout.write('locked\\n');
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 700);
       db.exec('COMMIT'); db.close();`], { stdio: ['ignore', 'pipe', 'inherit'] })
+    // Listened for at once: the holder may exit before the write below returns.
+    const exited = new Promise((r) => holder.once('exit', r))
     await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()))
     const started = Date.now()
     const res = await app.inject({ method: 'PATCH', url: '/v1/actors/kremlin', headers: { ...editor, 'if-match': etag }, payload: { description: 'written after the lock' } })
     expect(res.statusCode).toBe(200)
     expect(Date.now() - started).toBeGreaterThan(200)
-    await new Promise((r) => holder.once('exit', r))
+    await exited
   }, 20_000)
 })
 

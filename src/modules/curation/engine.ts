@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3'
 import type { z } from 'zod'
 import { bumpVersion, readVersion } from '../../db/dataset.ts'
 import { sortKeyOf } from '../../domain/dates.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
 import {
-  InUseError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnknownReferenceError, WriteValidationError,
+  DatabaseBusyError, InUseError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnknownReferenceError, WriteValidationError,
 } from '../../errors.ts'
 import { COLUMNS } from '../export/plan.ts'
 import { patchOf } from './schemas.ts'
@@ -34,7 +35,31 @@ function invalid(error: z.ZodError): never {
  * dataset version on and reports the change, so REST, GraphQL and the importer behave alike.
  */
 export class WriteEngine {
-  constructor(private readonly sqlite: Database.Database, private readonly onChange: (c: Change) => void = () => {}) {}
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly onChange: (c: Change) => void = () => {},
+    /** How long `attempt` keeps retrying while another process holds the write lock. */
+    private readonly lockWaitMs = 5000,
+  ) {}
+
+  /**
+   * Runs a write for a server whose connection does not wait for the lock (busy_timeout 0):
+   * while another process (an import) holds it, the transaction cannot begin and nothing has been
+   * done, so the write is tried again after a pause, with the event loop free for other requests,
+   * until the wait allowed runs out. A synchronous busy wait would stop every client instead.
+   */
+  async attempt<T>(write: () => T): Promise<T> {
+    const deadline = Date.now() + this.lockWaitMs
+    for (let pause = 2; ; pause = Math.min(pause * 2, 64)) {
+      try {
+        return write()
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err
+        if (Date.now() + pause > deadline) throw new DatabaseBusyError(`another writer held the database for more than ${this.lockWaitMs} ms; retry shortly`)
+        await sleep(pause / 2 + Math.random() * pause)
+      }
+    }
+  }
 
   /** The record as stored, in the shape of its write payload plus its stamps; undefined if absent. */
   snapshot(spec: ResourceSpec, id: string): Snapshot | undefined {

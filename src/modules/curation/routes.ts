@@ -34,7 +34,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       preValidation: async (request) => { request.apiKey = app.authorize(request, 'editor') },
       schema: { tags, summary: `Create a ${spec.label} (editor)`, security: [{ bearer: [] }], body: spec.input, response: { 201: Written, ...writeErrors } },
     }, async (request, reply) => {
-      const record = app.writes.create(spec, request.body, who(request.apiKey!))
+      const record = await app.writes.attempt(() => app.writes.create(spec, request.body, who(request.apiKey!)))
       const version = record.version as number
       return reply.code(201).header('location', `/v1/${spec.path}/${String(record.id)}`).header('etag', etag(version))
         .send({ data: record, meta: { datasetVersion: version } })
@@ -44,7 +44,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       preValidation: async (request) => { request.apiKey = app.authorize(request, 'editor') },
       schema: { tags, summary: `Change fields of a ${spec.label} (editor; If-Match required)`, security: [{ bearer: [] }], params: IdParams, headers: IfMatch, body: patchOf(spec.input), response: { 200: Written, ...writeErrors } },
     }, async (request, reply) => {
-      const record = app.writes.update(spec, request.params.id, request.body, request.headers['if-match'], who(request.apiKey!))
+      const record = await app.writes.attempt(() => app.writes.update(spec, request.params.id, request.body, request.headers['if-match'], who(request.apiKey!)))
       const version = record.version as number
       return reply.header('etag', etag(version)).send({ data: record, meta: { datasetVersion: version } })
     })
@@ -52,13 +52,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     app.delete(`/${spec.path}/:id`, {
       preValidation: async (request) => { request.apiKey = app.authorize(request, 'admin') },
       schema: { tags, summary: `Delete a ${spec.label} (admin; If-Match required; restorable)`, security: [{ bearer: [] }], params: IdParams, headers: IfMatch, response: { 200: Deleted, ...writeErrors } },
-    }, async (request) => ({ data: app.writes.remove(spec, request.params.id, request.headers['if-match'], who(request.apiKey!)) }))
+    }, async (request) => ({ data: await app.writes.attempt(() => app.writes.remove(spec, request.params.id, request.headers['if-match'], who(request.apiKey!))) }))
 
     app.post(`/${spec.path}/:id/restore`, {
       preValidation: async (request) => { request.apiKey = app.authorize(request, 'admin') },
       schema: { tags, summary: `Restore a deleted ${spec.label} as it was before deletion (admin)`, security: [{ bearer: [] }], params: IdParams, response: { 200: Written, ...writeErrors } },
     }, async (request, reply) => {
-      const record = app.writes.restore(spec, request.params.id, who(request.apiKey!))
+      const record = await app.writes.attempt(() => app.writes.restore(spec, request.params.id, who(request.apiKey!)))
       const version = record.version as number
       return reply.header('etag', etag(version)).send({ data: record, meta: { datasetVersion: version } })
     })
