@@ -86,6 +86,9 @@ export default fp(async (app) => {
     // Bounded in bytes through its entries: each holds a document within the token limit.
     cache: cacheEntries > 0 ? cacheEntries : false,
     allowBatchedQueries: false,
+    // A body can hold no more than a query and variables within their limits (plus the JSON around
+    // them), so anything larger is refused while it streams in, before it is read into memory.
+    additionalRouteOptions: { bodyLimit: Math.min(app.config.bodyLimitBytes, limits.maxQueryBytes * 2 + limits.maxVariablesBytes + 4096) },
     errorFormatter: (execution, ctx) => {
       const log = ctx.reply?.log ?? app.log
       const flat = (execution.errors ?? []).flatMap((e) => {

@@ -1,0 +1,87 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { createServer } from 'node:net'
+import { cpus } from 'node:os'
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** `taskset` is there and there are two cores to keep apart; otherwise nothing is pinned. */
+const canPin = (() => {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' })
+    return cpus().length >= 2
+  } catch {
+    return false
+  }
+})()
+
+/** Moves this process (the load generator) to core 1, away from the server on core 0. */
+export function pinSelf(): void {
+  if (canPin) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' })
+}
+
+/** Runs a TypeScript entry point under Node, on the given core when pinning is possible. */
+export function spawnTs(script: string, args: string[], env: Record<string, string>, core?: number): ChildProcess {
+  const node = [process.execPath, '--import', 'tsx', script, ...args]
+  const [cmd, ...rest] = canPin && core !== undefined ? ['taskset', '-c', String(core), ...node] : node
+  return spawn(cmd!, rest, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+}
+
+/** Starts a server entry point and waits until it answers on its port. */
+export async function startServer(script: string, env: Record<string, string>, core?: number): Promise<ChildProcess> {
+  const child = spawnTs(script, [], env, core)
+  child.stdout!.resume()
+  for (let i = 0; i < 300; i++) {
+    try { await fetch(`http://127.0.0.1:${env.PORT}/health`); return child } catch { await new Promise((r) => setTimeout(r, 100)) }
+  }
+  child.kill('SIGKILL')
+  throw new Error(`${script} did not start`)
+}
+
+/** Resident memory of a process, in bytes, read from /proc. */
+export const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024
+
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return Number.NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+
+export interface Sent { status: number, ms: number, headers: Record<string, string | string[] | undefined> }
+
+/**
+ * One HTTP request on a fresh connection from a chosen local address: the rate limit keys clients
+ * by address, so an attacker and a normal reader on one machine are told apart as on a network.
+ */
+export function send(port: number, opts: { method?: string, path: string, body?: string, headers?: Record<string, string>, from?: string }): Promise<Sent> {
+  const started = performance.now()
+  return new Promise((resolve) => {
+    const req = request({
+      host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, localAddress: opts.from, agent: false,
+      headers: { ...(opts.body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(opts.body) } : {}), ...opts.headers },
+    }, (res) => {
+      res.resume()
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, headers: res.headers }))
+    })
+    req.on('error', () => resolve({ status: 0, ms: performance.now() - started, headers: {} }))
+    req.end(opts.body)
+  })
+}
+
+/** Calls `fn` every `intervalMs` (open loop: a slow answer does not slow the next request) until `until`. */
+export async function paced(intervalMs: number, until: number, fn: (i: number) => Promise<void>): Promise<void> {
+  const pending: Promise<void>[] = []
+  for (let i = 0; performance.now() < until; i++) {
+    pending.push(fn(i))
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
+  await Promise.all(pending)
+}
