@@ -7,10 +7,12 @@ import { getJson as get, gql as query, sharedApp } from './helper.ts'
 // precision and citation in it is checked against both transports.
 const seed = SeedDataset.parse(seedData)
 const up = (v: string | null | undefined) => (v == null ? null : v.toUpperCase())
-const cites = (cs: { source: string, paragraph: number, quote?: string | undefined }[]) =>
-  cs.map((c) => ({ source: c.source, paragraph: c.paragraph, quote: c.quote ?? null })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
-const served = (cs: { source: { id: string }, paragraph: number | null, quote: string | null }[]) =>
-  cs.map((c) => ({ source: c.source.id, paragraph: c.paragraph, quote: c.quote })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+type SeedCite = { source: string, paragraph?: number | undefined, locator?: string | undefined, quote?: string | undefined }
+const cites = (cs: SeedCite[]) =>
+  cs.map((c) => ({ source: c.source, paragraph: c.paragraph ?? null, locator: c.locator ?? `para. ${c.paragraph}`, quote: c.quote ?? null }))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+const served = (cs: { source: { id: string }, paragraph: number | null, locator: string, quote: string | null }[]) =>
+  cs.map((c) => ({ source: c.source.id, paragraph: c.paragraph, locator: c.locator, quote: c.quote })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
 
 const app = sharedApp()
 const getJson = (_: unknown, url: string) => get(app(), url)
@@ -25,7 +27,7 @@ describe('every seeded event', () => {
     expect(served(rest.citations)).toEqual(cites(e.citations))
 
     const { body } = await gql(app, `query ($id: ID!) { event(id: $id) { id title type start end datePrecision dateBasis dateNote
-      place { id } actors { role actor { id } } citations { paragraph quote source { id } } } }`, { id: e.id })
+      place { id } actors { role actor { id } } citations { paragraph locator quote source { id } } } }`, { id: e.id })
     const g = body.data.event
     expect(g).toMatchObject({ id: e.id, title: e.title, type: up(e.type), start: e.start, end: e.end ?? null,
       datePrecision: up(e.datePrecision), dateBasis: up(e.dateBasis), dateNote: e.dateNote ?? null })
@@ -41,7 +43,7 @@ describe('every seeded figure', () => {
     expect(rest).toMatchObject({ eventId: c.event, outcome: c.outcome, victimGroup: c.victimGroup, low: c.low, high: c.high, best: c.best,
       qualifier: c.qualifier, reportedPhrase: c.reportedPhrase, reportedBy: c.reportedBy ? { id: c.reportedBy } : null })
     expect(served(rest.citations)).toEqual(cites(c.citations))
-    const { body } = await gql(app, `query ($e: ID!) { casualtyReports(filter: { event: $e }) { nodes { id low high best qualifier reportedPhrase outcome victimGroup citations { paragraph quote source { id } } } } }`, { e: c.event })
+    const { body } = await gql(app, `query ($e: ID!) { casualtyReports(filter: { event: $e }) { nodes { id low high best qualifier reportedPhrase outcome victimGroup citations { paragraph locator quote source { id } } } } }`, { e: c.event })
     const g = body.data.casualtyReports.nodes.find((n: any) => n.id === c.id)
     expect(g).toMatchObject({ low: c.low, high: c.high, best: c.best, qualifier: up(c.qualifier), reportedPhrase: c.reportedPhrase, outcome: up(c.outcome) })
     expect(served(g.citations)).toEqual(cites(c.citations))
@@ -53,7 +55,7 @@ describe('every seeded figure', () => {
       asOf: d.asOf, asOfPrecision: d.asOfPrecision, asOfBasis: d.asOfBasis, reportedBy: d.reportedBy ? { id: d.reportedBy } : null,
       relayedBy: d.relayedBy ? { id: d.relayedBy } : null, destination: d.destination ? { id: d.destination } : null })
     expect(served(rest.citations)).toEqual(cites(d.citations))
-    const { body } = await gql(app, `{ displacementCounts(first: 200) { nodes { id asOf best qualifier metric relayedBy { id } reportedBy { id } citations { paragraph quote source { id } } } } }`)
+    const { body } = await gql(app, `{ displacementCounts(first: 200) { nodes { id asOf best qualifier metric relayedBy { id } reportedBy { id } citations { paragraph locator quote source { id } } } } }`)
     const g = body.data.displacementCounts.nodes.find((n: any) => n.id === d.id)
     expect(g).toMatchObject({ asOf: d.asOf, best: d.best, qualifier: up(d.qualifier), metric: up(d.metric) })
     expect(g.relayedBy?.id ?? null).toBe(d.relayedBy ?? null)
