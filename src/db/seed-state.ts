@@ -21,7 +21,8 @@ export function writeSeedDigest(sqlite: Database.Database, digest: string): void
 /**
  * The seed records that someone changed since: a revision is only ever written by the API or an
  * import (the seed writes none), and a tombstone means the record was deleted on purpose.
- * Answers `type:id` keys; the lookups go through the revisions index, one per seed record.
+ * Answers `type:id` keys. Revisions are looked up through their index, one seed record at a time;
+ * the tombstones, which have no such index, are read once into a temporary one by the IN.
  */
 export function editedRecords(sqlite: Database.Database, data: SeedDataset): Set<string> {
   const keys: [string, string][] = [
@@ -35,7 +36,7 @@ export function editedRecords(sqlite: Database.Database, data: SeedDataset): Set
   ]
   const rows = sqlite.prepare(`SELECT k.value ->> 0 AS type, k.value ->> 1 AS id FROM json_each(?) k
     WHERE EXISTS (SELECT 1 FROM revisions r WHERE r.record_type = k.value ->> 0 AND r.record_id = k.value ->> 1)
-       OR EXISTS (SELECT 1 FROM deletions d WHERE d.record_type = k.value ->> 0 AND d.record_id = k.value ->> 1)`)
+       OR (k.value ->> 0, k.value ->> 1) IN (SELECT record_type, record_id FROM deletions)`)
     .all(JSON.stringify(keys)) as { type: string, id: string }[]
   return new Set(rows.map((r) => `${r.type}:${r.id}`))
 }

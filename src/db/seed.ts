@@ -129,8 +129,11 @@ export function seedOnStart(sqlite: Database.Database, input: SeedDatasetInput):
   if (readVersion(sqlite).version === 0) return { action: 'seeded', report: seedDatabase(sqlite, input) }
   const data = SeedDataset.parse(input)
   const stored = storedSeedDigest(sqlite)
-  const seededBefore = stored !== null
-    || (data.sources[0] !== undefined && sqlite.prepare('SELECT 1 FROM sources WHERE id = ?').get(data.sources[0].id) !== undefined)
+  // Before digests were kept, a seeded database is one holding the seed's first source as the seed
+  // wrote it: with no revisions, which an import of an exported copy would have left.
+  const seededBefore = stored !== null || (data.sources[0] !== undefined && sqlite.prepare(
+    `SELECT 1 FROM sources s WHERE s.id = ? AND NOT EXISTS (SELECT 1 FROM revisions r WHERE r.record_type = 'source' AND r.record_id = s.id)`,
+  ).get(data.sources[0].id) !== undefined)
   if (!seededBefore || stored === seedDigest(data)) return { action: 'none' }
   try {
     return { action: 'upgraded', report: seedDatabase(sqlite, input, { keepEdited: true }) }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { seedData } from '../../seed/data.ts'
 import { migrateDatabase, openDatabase } from '../../src/db/client.ts'
 import { readVersion } from '../../src/db/dataset.ts'
-import { seedDatabase } from '../../src/db/seed.ts'
+import { seedDatabase, seedOnStart } from '../../src/db/seed.ts'
 import { seedDigest, storedSeedDigest } from '../../src/db/seed-state.ts'
 import { createKey } from '../../src/modules/keys/queries.ts'
 import { SeedDataset } from '../../seed/schema.ts'
@@ -116,5 +116,23 @@ describe('seed', () => {
     expect((await getJson(second, '/v1/events')).body.data).toEqual([])
     expect(storedSeedDigest(second.storage.sqlite)).toBeNull()
     await second.close()
+  })
+
+  it('a changed seed pointing at a record an editor deleted is not applied, and nothing is written', async () => {
+    const dbPath = join(tempDir(), 'timeline.db')
+    const app = await buildTestApp({ databasePath: dbPath })
+    const admin = { authorization: `Bearer ${createKey(app.storage.sqlite, 'desk', 'admin').key}` }
+    const etag = (await app.inject({ method: 'GET', url: '/v1/actors/united-states' })).headers.etag as string
+    expect((await app.inject({ method: 'DELETE', url: '/v1/actors/united-states', headers: { ...admin, 'if-match': etag } })).statusCode).toBe(200)
+    await app.close()
+
+    const newer = { ...seedData, events: seedData.events.map((e) =>
+      e.id === 'moscow-restrained-response' ? { ...e, actors: [...e.actors!, { actor: 'united-states', role: 'observer' as const }] } : e) }
+    const storage = openDatabase(dbPath)
+    const before = { version: readVersion(storage.sqlite).version, digest: storedSeedDigest(storage.sqlite) }
+    const result = seedOnStart(storage.sqlite, newer)
+    expect(result.action).toBe('upgrade-failed')
+    expect({ version: readVersion(storage.sqlite).version, digest: storedSeedDigest(storage.sqlite) }).toEqual(before)
+    storage.close()
   })
 })
