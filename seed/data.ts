@@ -2,7 +2,9 @@
 // data in the project's own words. Every record cites the report by paragraph (each non-empty line of
 // the stored text is one paragraph, starting at 1). Quotes appear only where the reported words of a
 // named person, or the exact wording of a figure, are themselves the fact; they keep the stored text's
-// machine-translated wording as it appears.
+// machine-translated wording as it appears. Dates the report does not give are either taken from a
+// public page cited alongside it (basis external, the note naming the page) or kept at the precision
+// the report supports, with a note saying the rest is not sourced.
 import type { SeedDatasetInput } from './schema.ts'
 
 const FT = 'ft-2023-09-24'
