@@ -102,8 +102,9 @@ export const seedData: SeedDatasetInput = {
       kind: 'official_statement',
       language: 'en',
       note:
-        'Press release giving the text of the trilateral statement of November 2020, dated 10.11.2020 on the page. ' +
-        'Read in a stored public copy; locators name the numbered points of the statement.',
+        'Press release on primeminister.am, the Armenian prime minister\'s website (the publisher is named after ' +
+        'it), giving the text of the trilateral statement, dated 10.11.2020 on the page. Read in a stored public ' +
+        'copy; locators name the numbered points of the statement.',
     },
   ],
 
@@ -624,7 +625,7 @@ export const seedData: SeedDatasetInput = {
       dateNote:
         'The report gives no date for the talks. The day is from The Guardian (article of 21 September 2023, ' +
         'headline not recorded, paras. 1 and 2), which reports on the day of publication that negotiators had ' +
-        'begun talks and that the separatist delegation was driven to Yevlakh.',
+        'begun talks, and that video showed the separatist delegation driving to Yevlakh.',
       place: 'yevlakh',
       actors: [
         { actor: 'nagorno-karabakh-separatist-forces', role: 'party' },
