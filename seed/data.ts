@@ -2,15 +2,38 @@
 // data in the project's own words. Every record cites the report by paragraph (each non-empty line of
 // the stored text is one paragraph, starting at 1). Quotes appear only where the reported words of a
 // named person, or the exact wording of a figure, are themselves the fact; they keep the stored text's
-// machine-translated wording as it appears.
+// machine-translated wording as it appears. Dates the report does not give are either taken from a
+// public page cited alongside it (basis external, the note naming the page) or kept at the precision
+// the report supports, with a note saying the rest is not sourced.
 import type { SeedDatasetInput } from './schema.ts'
 
 const FT = 'ft-2023-09-24'
+
+// External references for dates the report does not give. Each was read in a stored public copy of
+// the page; only what that copy shows is recorded (a headline it lacks is left null).
+const BBC = 'bbc-2023-09-20'
+const GUARDIAN = 'guardian-2023-09-21'
+const JPOST = 'jpost-reuters-2023-09-21'
+const KYIV_INDEPENDENT = 'kyiv-independent-2023-09-20'
+const TRILATERAL = 'armenia-pm-office-2020-11-10'
 
 /** A citation of the FT report by paragraph, optionally with the exact reported wording. */
 function cite(paragraph: number, quote?: string): { source: string; paragraph: number; quote?: string } {
   return quote === undefined ? { source: FT, paragraph } : { source: FT, paragraph, quote }
 }
+
+/** A citation of an external reference, located in words because only a stored copy was read. */
+function ref(source: string, locator: string): { source: string; locator: string } {
+  return { source, locator }
+}
+
+const STORED_COPY = 'Read in a stored public copy of the page; paragraphs are counted in the article text.'
+
+// Pashinyan's address is undated in the report; a day would be a guess, so only the month is given.
+const ADDRESS_NOTE =
+  'The report, published on Sunday 24 September 2023, does not date the address. It answers the departures ' +
+  'that followed the offensive of the week before and took place by the day of the report, so it is dated to ' +
+  'September 2023. The day is not sourced in this dataset: giving it as 24 September would be an assumption.'
 
 const COORDS_NOTE = 'Coordinates are approximate public reference coordinates (external), not taken from the report.'
 
@@ -27,6 +50,61 @@ export const seedData: SeedDatasetInput = {
       note:
         'The stored text is a rough machine translation into English of the Financial Times report; its title and URL ' +
         'are not in the stored text. Paragraphs are numbered by the non-empty lines of the stored text.',
+    },
+    {
+      id: BBC,
+      publisher: 'BBC News',
+      title: 'Nagorno-Karabakh forces agree Azerbaijan demand to disarm',
+      url: 'https://www.bbc.com/news/world-europe-66863702',
+      publishedDate: '2023-09-20',
+      kind: 'news_report',
+      language: 'en',
+      note: `${STORED_COPY} Cited for the days of the offensive and the ceasefire only.`,
+    },
+    {
+      id: GUARDIAN,
+      publisher: 'The Guardian',
+      title: null,
+      url: 'https://www.theguardian.com/world/2023/sep/21/talks-begin-between-azerbaijan-and-breakaway-armenian-republic-nagorno-karabakh',
+      publishedDate: '2023-09-21',
+      kind: 'news_report',
+      language: 'en',
+      note: `${STORED_COPY} The stored copy starts at the article text, so its headline is not recorded here. Cited for the day of the Yevlakh talks.`,
+    },
+    {
+      id: JPOST,
+      publisher: 'The Jerusalem Post',
+      title: "Azerbaijan's Aliyev apologizes to Putin for death of Russian servicemen - Kremlin",
+      url: 'https://www.jpost.com/breaking-news/article-759961',
+      publishedDate: '2023-09-21',
+      kind: 'news_report',
+      language: 'en',
+      note: `${STORED_COPY} A Reuters report ("By REUTERS"), published on 21 September 2023 according to the page. Cited for the days of the apology and of the peacekeepers' deaths.`,
+    },
+    {
+      id: KYIV_INDEPENDENT,
+      publisher: 'The Kyiv Independent',
+      title: null,
+      url: 'https://kyivindependent.com/nagorno-karabakh-authorities-surrender-in-apparent-russia-brokered-deal/',
+      publishedDate: '2023-09-20',
+      kind: 'news_report',
+      language: 'en',
+      note: `${STORED_COPY} The stored copy starts at the article text, so its headline is not recorded here. Cited for the year from which the region was under separatist control.`,
+    },
+    {
+      id: TRILATERAL,
+      publisher: 'Office of the Prime Minister of the Republic of Armenia',
+      title:
+        'Statement by the Prime Minister of the Republic of Armenia, the President of the Republic of Azerbaijan and ' +
+        'the President of the Russian Federation',
+      url: 'https://www.primeminister.am/en/press-release/item/2020/11/10/Announcement/%20%20%20%20%20%20%20%20%20statement',
+      publishedDate: '2020-11-10',
+      kind: 'official_statement',
+      language: 'en',
+      note:
+        'Press release on primeminister.am, the Armenian prime minister\'s website (the publisher is named after ' +
+        'it), giving the text of the trilateral statement, dated 10.11.2020 on the page. Read in a stored public ' +
+        'copy; locators name the numbered points of the statement.',
     },
   ],
 
@@ -347,15 +425,16 @@ export const seedData: SeedDatasetInput = {
       datePrecision: 'year',
       dateBasis: 'external',
       dateNote:
-        'The report says only "since the collapse of the Soviet Union"; the year of the collapse is taken from ' +
-        'external reference. No end date is given: the report describes the situation in the present perfect.',
+        'The report says only "since the collapse of the Soviet Union". The year is from The Kyiv Independent ' +
+        '(article of 20 September 2023, headline not recorded, para. 5), which dates the separatists\' de facto ' +
+        'control of the region from 1991. No end date is given: the report describes the situation in the present perfect.',
       place: 'nagorno-karabakh',
       actors: [
         { actor: 'armenia', role: 'party' },
         { actor: 'nagorno-karabakh-separatist-authorities', role: 'party' },
         { actor: 'azerbaijan', role: 'party' },
       ],
-      citations: [cite(5)],
+      citations: [cite(5), ref(KYIV_INDEPENDENT, 'para. 5 of the article text')],
     },
     {
       id: 'velvet-revolution-2018',
@@ -406,14 +485,17 @@ export const seedData: SeedDatasetInput = {
       datePrecision: 'month',
       dateBasis: 'external',
       dateNote:
-        'The report states only the year ("a 2020 agreement"); the month comes from external reference, which ' +
-        'identifies it as the trilateral ceasefire statement signed in November of that year.',
+        'The report states only the year ("a 2020 agreement"). The month is from the trilateral statement of the ' +
+        'leaders of Armenia, Azerbaijan and Russia as published by the Office of the Prime Minister of the Republic ' +
+        'of Armenia, "Statement by the Prime Minister of the Republic of Armenia, the President of the Republic of ' +
+        'Azerbaijan and the President of the Russian Federation" (10 November 2020, point 1: a complete ceasefire ' +
+        'from 00:00 Moscow time on 10 November 2020). Only the month is recorded.',
       place: null,
       actors: [
         { actor: 'vladimir-putin', role: 'mediator' },
         { actor: 'russia', role: 'mediator' },
       ],
-      citations: [cite(11)],
+      citations: [cite(11), ref(TRILATERAL, 'heading, date and point 1 of the statement')],
     },
     {
       id: 'russian-peacekeeping-deployment-2020',
@@ -427,14 +509,16 @@ export const seedData: SeedDatasetInput = {
       datePrecision: 'month',
       dateBasis: 'external',
       dateNote:
-        'The report ties the deployment to the 2020 agreement without dating it; the month is that of the ' +
-        'agreement, from external reference.',
+        'The report ties the deployment to the 2020 agreement without dating it. The month is that of the ' +
+        'agreement, whose text provides for the deployment: Office of the Prime Minister of the Republic of Armenia, ' +
+        '"Statement by the Prime Minister of the Republic of Armenia, the President of the Republic of Azerbaijan ' +
+        'and the President of the Russian Federation" (10 November 2020, points 3 and 4).',
       place: 'nagorno-karabakh',
       actors: [
         { actor: 'russia', role: 'initiator' },
         { actor: 'russian-peacekeepers', role: 'party' },
       ],
-      citations: [cite(11, 'stationing more than 2,000 peacekeepers in the region')],
+      citations: [cite(11, 'stationing more than 2,000 peacekeepers in the region'), ref(TRILATERAL, 'points 3 and 4 of the statement')],
     },
     {
       id: 'azerbaijani-offensive-2023-09',
@@ -448,8 +532,10 @@ export const seedData: SeedDatasetInput = {
       datePrecision: 'day',
       dateBasis: 'external',
       dateNote:
-        'The report says only "last week" and describes a 24-hour attack; the start and end days come from ' +
-        'external reference on the offensive.',
+        'The report says only "last week" and describes a 24-hour attack. The days are from BBC News, ' +
+        '"Nagorno-Karabakh forces agree Azerbaijan demand to disarm" (20 September 2023, paras. 1 and 4): on the ' +
+        'day of publication, a Wednesday, it reports that the separatist forces accepted a ceasefire twenty-four ' +
+        'hours after the offensive was launched, and that Azerbaijan demanded a full surrender on Tuesday, 19 September.',
       place: 'nagorno-karabakh',
       actors: [
         { actor: 'azerbaijan', role: 'initiator' },
@@ -458,7 +544,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'nagorno-karabakh-separatist-authorities', role: 'target' },
         { actor: 'armenians-of-nagorno-karabakh', role: 'affected' },
       ],
-      citations: [cite(3), cite(5), cite(6)],
+      citations: [cite(3), cite(5), cite(6), ref(BBC, 'paras. 1 and 4 of the article text')],
     },
     {
       id: 'russian-peacekeepers-killed-2023-09',
@@ -472,14 +558,16 @@ export const seedData: SeedDatasetInput = {
       datePrecision: 'day',
       dateBasis: 'external',
       dateNote:
-        'The report places the deaths during last week\'s attack without a date; the day comes from external ' +
-        'reporting of the incident.',
+        'The report places the deaths during last week\'s attack without a date. The day is from The Jerusalem ' +
+        'Post, "Azerbaijan\'s Aliyev apologizes to Putin for death of Russian servicemen - Kremlin" (a Reuters ' +
+        'report of 21 September 2023, para. 1): Aliyev apologised on Thursday, 21 September, for the deaths of ' +
+        'the peacekeepers "the previous day".',
       place: 'nagorno-karabakh',
       actors: [
         { actor: 'azerbaijani-armed-forces', role: 'initiator' },
         { actor: 'russian-peacekeepers', role: 'affected' },
       ],
-      citations: [cite(13)],
+      citations: [cite(13), ref(JPOST, 'para. 1 of the article text')],
     },
     {
       id: 'russian-peacekeepers-do-not-intervene',
@@ -491,13 +579,15 @@ export const seedData: SeedDatasetInput = {
       datePrecision: 'day',
       dateBasis: 'external',
       dateNote:
-        'The report says "last week\'s attack"; the days are those of the offensive, from external reference.',
+        'The report says "last week\'s attack". The days are those of the offensive, from BBC News, ' +
+        '"Nagorno-Karabakh forces agree Azerbaijan demand to disarm" (20 September 2023, paras. 1 and 4); that ' +
+        'article is cited for the days only, and the peacekeepers\' conduct is from the report.',
       place: 'nagorno-karabakh',
       actors: [
         { actor: 'russian-peacekeepers', role: 'observer' },
         { actor: 'russia', role: 'observer' },
       ],
-      citations: [cite(13)],
+      citations: [cite(13), ref(BBC, 'paras. 1 and 4 of the article text')],
     },
     {
       id: 'ceasefire-2023-09-20',
@@ -511,14 +601,15 @@ export const seedData: SeedDatasetInput = {
       datePrecision: 'day',
       dateBasis: 'external',
       dateNote:
-        'The report says only that the separatists "quickly" agreed after the attack; the day comes from external ' +
-        'reference on the ceasefire.',
+        'The report says only that the separatists "quickly" agreed after the attack. The day is from BBC News, ' +
+        '"Nagorno-Karabakh forces agree Azerbaijan demand to disarm" (20 September 2023, para. 1), which reports ' +
+        'on the day of publication that the forces had agreed Russian terms for a ceasefire.',
       place: 'nagorno-karabakh',
       actors: [
         { actor: 'nagorno-karabakh-separatist-forces', role: 'party' },
         { actor: 'azerbaijan', role: 'party' },
       ],
-      citations: [cite(6)],
+      citations: [cite(6), ref(BBC, 'para. 1 of the article text')],
     },
     {
       id: 'yevlakh-talks-2023-09-21',
@@ -532,13 +623,15 @@ export const seedData: SeedDatasetInput = {
       datePrecision: 'day',
       dateBasis: 'external',
       dateNote:
-        'The report gives no date for the talks; the day of the meeting in Yevlakh comes from external reference.',
+        'The report gives no date for the talks. The day is from The Guardian (article of 21 September 2023, ' +
+        'headline not recorded, paras. 1 and 2), which reports on the day of publication that negotiators had ' +
+        'begun talks, and that video showed the separatist delegation driving to Yevlakh.',
       place: 'yevlakh',
       actors: [
         { actor: 'nagorno-karabakh-separatist-forces', role: 'party' },
         { actor: 'government-of-azerbaijan', role: 'party' },
       ],
-      citations: [cite(6)],
+      citations: [cite(6), ref(GUARDIAN, 'paras. 1 and 2 of the article text')],
     },
     {
       id: 'aliyev-apology-to-putin',
@@ -551,13 +644,16 @@ export const seedData: SeedDatasetInput = {
       end: null,
       datePrecision: 'day',
       dateBasis: 'external',
-      dateNote: 'The report does not date the apology; the day comes from external reference on the two leaders\' contact.',
+      dateNote:
+        'The report does not date the apology. The day is from The Jerusalem Post, "Azerbaijan\'s Aliyev apologizes ' +
+        'to Putin for death of Russian servicemen - Kremlin" (a Reuters report of 21 September 2023, para. 1), ' +
+        'which says Aliyev apologised in a phone call on Thursday, the day of publication.',
       place: null,
       actors: [
         { actor: 'ilham-aliyev', role: 'initiator' },
         { actor: 'vladimir-putin', role: 'party' },
       ],
-      citations: [cite(13)],
+      citations: [cite(13), ref(JPOST, 'para. 1 of the article text')],
     },
     {
       id: 'moscow-restrained-response',
@@ -646,13 +742,11 @@ export const seedData: SeedDatasetInput = {
         'Armenian Prime Minister Nikol Pashinyan addressed the nation on the departures from Nagorno-Karabakh, ' +
         'the intentions he attributed to Azerbaijan and the reliability of Armenia\'s security allies.',
       type: 'statement',
-      start: '2023-09-24',
+      start: '2023-09',
       end: null,
-      datePrecision: 'day',
+      datePrecision: 'month',
       dateBasis: 'inferred',
-      dateNote:
-        'The report, published on Sunday 24 September 2023, does not date the address; it is taken to be the day ' +
-        'of the report.',
+      dateNote: ADDRESS_NOTE,
       place: null,
       actors: [{ actor: 'nikol-pashinyan', role: 'speaker' }],
       citations: [cite(9), cite(15)],
@@ -727,7 +821,9 @@ export const seedData: SeedDatasetInput = {
       asOf: '2023-09-24',
       asOfPrecision: 'day',
       asOfBasis: 'inferred',
-      asOfNote: 'The report gives no date for the figure; it is taken as current on the publication day, 24 September 2023.',
+      asOfNote:
+        'The report gives the figure in the present tense and without a date; it is dated to the day the report ' +
+        'gives it as current, its publication day, 24 September 2023. When the count was made is not known.',
       reportedBy: null,
       relayedBy: null,
       note:
@@ -812,12 +908,14 @@ export const seedData: SeedDatasetInput = {
     {
       id: 'nagorno-karabakh-leader-peacekeeper-escort',
       speaker: 'nagorno-karabakh-leader',
-      saidAt: '2023-09-24',
-      datePrecision: 'day',
+      saidAt: '2023-09',
+      datePrecision: 'month',
       dateBasis: 'inferred',
       dateNote:
         'The report, published on Sunday 24 September 2023, gives the statement alongside that day\'s departures ' +
-        'without dating it; it is taken to be the day of the report.',
+        'but does not date it. It was made after the offensive of the week before and by the day of the report, so ' +
+        'it is dated to September 2023. The day is not sourced in this dataset: giving it as 24 September would ' +
+        'be an assumption.',
       medium: 'reported_remarks',
       quote: null,
       summary:
@@ -829,12 +927,10 @@ export const seedData: SeedDatasetInput = {
     {
       id: 'pashinyan-fleeing-to-save-lives-and-identity',
       speaker: 'nikol-pashinyan',
-      saidAt: '2023-09-24',
-      datePrecision: 'day',
+      saidAt: '2023-09',
+      datePrecision: 'month',
       dateBasis: 'inferred',
-      dateNote:
-        'Said in an address to the nation reported on Sunday 24 September 2023; the report does not date the ' +
-        'address, which is taken to be the day of the report.',
+      dateNote: `Said in Pashinyan's address to the nation. ${ADDRESS_NOTE}`,
       medium: 'address_to_the_nation',
       quote: 'fleeing their homeland as a way to save their lives and their identity',
       summary:
@@ -846,12 +942,10 @@ export const seedData: SeedDatasetInput = {
     {
       id: 'pashinyan-ethnic-cleansing-claim',
       speaker: 'nikol-pashinyan',
-      saidAt: '2023-09-24',
-      datePrecision: 'day',
+      saidAt: '2023-09',
+      datePrecision: 'month',
       dateBasis: 'inferred',
-      dateNote:
-        'Said in an address to the nation reported on Sunday 24 September 2023; the report does not date the ' +
-        'address, which is taken to be the day of the report.',
+      dateNote: `Said in Pashinyan's address to the nation. ${ADDRESS_NOTE}`,
       medium: 'address_to_the_nation',
       quote: null,
       summary:
@@ -867,12 +961,10 @@ export const seedData: SeedDatasetInput = {
     {
       id: 'pashinyan-security-allies',
       speaker: 'nikol-pashinyan',
-      saidAt: '2023-09-24',
-      datePrecision: 'day',
+      saidAt: '2023-09',
+      datePrecision: 'month',
       dateBasis: 'inferred',
-      dateNote:
-        'Said in the same speech, an address to the nation reported on Sunday 24 September 2023; the report does ' +
-        'not date it, and it is taken to be the day of the report.',
+      dateNote: `Said in the same speech, Pashinyan's address to the nation. ${ADDRESS_NOTE}`,
       medium: 'address_to_the_nation',
       quote:
         'The security groups and allies on which we have long relied have set a goal that shows our vulnerability ' +

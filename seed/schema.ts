@@ -6,12 +6,17 @@ import {
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'ids are lower-case slugs')
 
-/** A paragraph of a source that backs a record; `quote` only where the words themselves are the fact. */
+/**
+ * The place in a source that backs a record: a numbered paragraph of a stored text, or, for a
+ * source only read in part (a web page), a locator in words. `quote` only where the words
+ * themselves are the fact.
+ */
 export const SeedCitation = z.strictObject({
   source: slug,
-  paragraph: z.number().int().positive(),
+  paragraph: z.number().int().positive().optional(),
+  locator: z.string().min(1).optional(),
   quote: z.string().min(1).optional(),
-})
+}).refine((c) => c.paragraph !== undefined || c.locator !== undefined, 'a citation needs a paragraph or a locator')
 
 const citations = z.array(SeedCitation).min(1)
 const precision = z.enum(DATE_PRECISIONS)

@@ -7,10 +7,12 @@ import { getJson as get, gql as query, sharedApp } from './helper.ts'
 // precision and citation in it is checked against both transports.
 const seed = SeedDataset.parse(seedData)
 const up = (v: string | null | undefined) => (v == null ? null : v.toUpperCase())
-const cites = (cs: { source: string, paragraph: number, quote?: string | undefined }[]) =>
-  cs.map((c) => ({ source: c.source, paragraph: c.paragraph, quote: c.quote ?? null })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
-const served = (cs: { source: { id: string }, paragraph: number | null, quote: string | null }[]) =>
-  cs.map((c) => ({ source: c.source.id, paragraph: c.paragraph, quote: c.quote })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+type SeedCite = { source: string, paragraph?: number | undefined, locator?: string | undefined, quote?: string | undefined }
+const cites = (cs: SeedCite[]) =>
+  cs.map((c) => ({ source: c.source, paragraph: c.paragraph ?? null, locator: c.locator ?? `para. ${c.paragraph}`, quote: c.quote ?? null }))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+const served = (cs: { source: { id: string }, paragraph: number | null, locator: string, quote: string | null }[]) =>
+  cs.map((c) => ({ source: c.source.id, paragraph: c.paragraph, locator: c.locator, quote: c.quote })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
 
 const app = sharedApp()
 const getJson = (_: unknown, url: string) => get(app(), url)
@@ -25,7 +27,7 @@ describe('every seeded event', () => {
     expect(served(rest.citations)).toEqual(cites(e.citations))
 
     const { body } = await gql(app, `query ($id: ID!) { event(id: $id) { id title type start end datePrecision dateBasis dateNote
-      place { id } actors { role actor { id } } citations { paragraph quote source { id } } } }`, { id: e.id })
+      place { id } actors { role actor { id } } citations { paragraph locator quote source { id } } } }`, { id: e.id })
     const g = body.data.event
     expect(g).toMatchObject({ id: e.id, title: e.title, type: up(e.type), start: e.start, end: e.end ?? null,
       datePrecision: up(e.datePrecision), dateBasis: up(e.dateBasis), dateNote: e.dateNote ?? null })
@@ -41,7 +43,7 @@ describe('every seeded figure', () => {
     expect(rest).toMatchObject({ eventId: c.event, outcome: c.outcome, victimGroup: c.victimGroup, low: c.low, high: c.high, best: c.best,
       qualifier: c.qualifier, reportedPhrase: c.reportedPhrase, reportedBy: c.reportedBy ? { id: c.reportedBy } : null })
     expect(served(rest.citations)).toEqual(cites(c.citations))
-    const { body } = await gql(app, `query ($e: ID!) { casualtyReports(filter: { event: $e }) { nodes { id low high best qualifier reportedPhrase outcome victimGroup citations { paragraph quote source { id } } } } }`, { e: c.event })
+    const { body } = await gql(app, `query ($e: ID!) { casualtyReports(filter: { event: $e }) { nodes { id low high best qualifier reportedPhrase outcome victimGroup citations { paragraph locator quote source { id } } } } }`, { e: c.event })
     const g = body.data.casualtyReports.nodes.find((n: any) => n.id === c.id)
     expect(g).toMatchObject({ low: c.low, high: c.high, best: c.best, qualifier: up(c.qualifier), reportedPhrase: c.reportedPhrase, outcome: up(c.outcome) })
     expect(served(g.citations)).toEqual(cites(c.citations))
@@ -53,7 +55,7 @@ describe('every seeded figure', () => {
       asOf: d.asOf, asOfPrecision: d.asOfPrecision, asOfBasis: d.asOfBasis, reportedBy: d.reportedBy ? { id: d.reportedBy } : null,
       relayedBy: d.relayedBy ? { id: d.relayedBy } : null, destination: d.destination ? { id: d.destination } : null })
     expect(served(rest.citations)).toEqual(cites(d.citations))
-    const { body } = await gql(app, `{ displacementCounts(first: 200) { nodes { id asOf best qualifier metric relayedBy { id } reportedBy { id } citations { paragraph quote source { id } } } } }`)
+    const { body } = await gql(app, `{ displacementCounts(first: 200) { nodes { id asOf best qualifier metric relayedBy { id } reportedBy { id } citations { paragraph locator quote source { id } } } } }`)
     const g = body.data.displacementCounts.nodes.find((n: any) => n.id === d.id)
     expect(g).toMatchObject({ asOf: d.asOf, best: d.best, qualifier: up(d.qualifier), metric: up(d.metric) })
     expect(g.relayedBy?.id ?? null).toBe(d.relayedBy ?? null)
@@ -141,5 +143,84 @@ describe('the article facts the product is about', () => {
     expect(peacekeepers).toMatchObject({ low: 5, high: 5 })
     const { body } = await gql(app, '{ casualtySummary { outcome victimGroup low high reportCount } }')
     expect(body.data.casualtySummary).toHaveLength(rest.data.length)
+  })
+})
+
+describe('what the timeline says about dates can be checked', () => {
+  const sources = new Map(seed.sources.map((s) => [s.id, s]))
+  const longDate = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+  const dated = [
+    ...seed.events.map((e) => ({ kind: 'event', id: e.id, basis: e.dateBasis, note: e.dateNote ?? null, citations: e.citations })),
+    ...seed.statements.map((s) => ({ kind: 'statement', id: s.id, basis: s.dateBasis, note: s.dateNote ?? null, citations: s.citations })),
+    ...seed.displacementCounts.map((d) => ({ kind: 'displacement count', id: d.id, basis: d.asOfBasis, note: d.asOfNote ?? null, citations: d.citations })),
+  ]
+  const external = dated.filter((d) => d.basis === 'external')
+
+  it('the external references are public pages with a url, publisher and date', () => {
+    expect(external.length).toBeGreaterThanOrEqual(9)
+    const cited = new Set(external.flatMap((d) => d.citations.map((c) => c.source)))
+    for (const id of cited) {
+      const s = sources.get(id)
+      expect(s, id).toBeDefined()
+      if (id === 'ft-2023-09-24') continue
+      expect(s!.url, id).toMatch(/^https:\/\//)
+      expect(s!.note, id).toMatch(/stored public copy/)
+    }
+  })
+
+  it.each(external.map((d) => [`${d.kind} ${d.id}`, d]))('%s: the note names the external reference the record cites', (_name, d) => {
+    expect(d.note).not.toBeNull()
+    const named = d.citations.filter((c) => c.source !== 'ft-2023-09-24').map((c) => ({ c, s: sources.get(c.source)! }))
+      .filter(({ s }) => d.note!.includes(s.publisher) && d.note!.includes(longDate(s.publishedDate))
+        && (s.title === null ? d.note!.includes('headline not recorded') : d.note!.includes(s.title)))
+    if (named.length === 0) {
+      expect(d.note, 'an unnamed external date must say it is not sourced').toMatch(/not sourced in this dataset/)
+    } else {
+      expect(named[0]!.c.locator ?? named[0]!.c.paragraph, 'the citation locates the passage').toBeTruthy()
+    }
+    expect(d.note).not.toMatch(/from external reference/)
+  })
+
+  it('the six dates of the September 2023 events name their sources, served with a link and a locator', async () => {
+    const six = ['azerbaijani-offensive-2023-09', 'ceasefire-2023-09-20', 'yevlakh-talks-2023-09-21', 'russian-peacekeepers-killed-2023-09',
+      'aliyev-apology-to-putin', 'russian-peacekeepers-do-not-intervene']
+    for (const id of six) {
+      const e = (await getJson(app, `/v1/events/${id}`)).body.data
+      expect(e.dateBasis, id).toBe('external')
+      const refs = e.citations.filter((c: any) => c.source.id !== 'ft-2023-09-24')
+      expect(refs.length, id).toBeGreaterThan(0)
+      for (const c of refs) {
+        expect(c.source.url, id).toMatch(/^https:\/\//)
+        expect(e.dateNote, id).toContain(c.source.publisher)
+        expect(c.locator, id).toMatch(/para/)
+      }
+      const page = await app().inject({ method: 'GET', url: `/events/${id}` })
+      expect(page.body, id).toContain(refs[0].source.url)
+    }
+  })
+
+  it('no date is silently set to the day of the report', () => {
+    for (const d of dated) expect(d.note ?? '', d.id).not.toMatch(/taken to be the day of the report/)
+    const address = seed.events.find((e) => e.id === 'pashinyan-address-to-the-nation')!
+    expect(address).toMatchObject({ start: '2023-09', datePrecision: 'month' })
+    expect(address.dateNote).toMatch(/not sourced in this dataset/)
+  })
+
+  it('events known only to a month or year never sort before the events that caused them', async () => {
+    const order = (await getJson(app, '/v1/events?limit=200&sort=date')).body.data.map((e: any) => e.id)
+    const { body } = await gql(app, '{ events(first: 200, orderBy: DATE_ASC) { nodes { id } } }')
+    expect(body.data.events.nodes.map((e: any) => e.id)).toEqual(order)
+    const causes: [string, string][] = [
+      ['azerbaijani-offensive-2023-09', 'moscow-restrained-response'],
+      ['azerbaijani-offensive-2023-09', 'azerbaijan-takes-control-of-enclave'],
+      ['russian-peacekeepers-killed-2023-09', 'moscow-restrained-response'],
+      ['russian-peacekeepers-killed-2023-09', 'aliyev-apology-to-putin'],
+      ['ceasefire-2023-09-20', 'yevlakh-talks-2023-09-21'],
+      ['exodus-from-nagorno-karabakh-begins', 'pashinyan-address-to-the-nation'],
+      ['agreement-2020', 'russian-peacekeeping-deployment-2020'],
+      ['velvet-revolution-2018', 'yerevan-moscow-relations-deteriorate'],
+    ]
+    for (const [cause, effect] of causes) expect(order.indexOf(cause), `${cause} before ${effect}`).toBeLessThan(order.indexOf(effect))
+    expect(order.indexOf('yerevan-moscow-relations-deteriorate')).toBeLessThan(order.indexOf('agreement-2020'))
   })
 })

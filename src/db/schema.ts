@@ -17,6 +17,16 @@ export const datasetMeta = sqliteTable('dataset_meta', {
   updatedAt: text('updated_at').notNull(),
 })
 
+/**
+ * The digest of the bundled seed last applied to this database, so a start-up can tell that the
+ * seed has changed since and bring the records nobody has edited up to date (see src/db/seed.ts).
+ */
+export const seedState = sqliteTable('seed_state', {
+  id: integer('id').primaryKey(),
+  digest: text('digest').notNull(),
+  appliedAt: text('applied_at').notNull(),
+})
+
 export const sources = sqliteTable('sources', {
   id: text('id').primaryKey(),
   publisher: text('publisher').notNull(),

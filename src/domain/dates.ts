@@ -2,16 +2,34 @@ import type { DatePrecision } from './vocabulary.ts'
 
 const DATE_ONLY = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/
 
+/** Date.UTC reads years 0-99 as 1900-1999; setUTCFullYear takes them as written. */
+function utc(year: number, month: number, day: number): number {
+  return new Date(0).setUTCFullYear(year, month, day)
+}
+
+/** Where a period ends: the first instant after it, as milliseconds since the epoch. */
+function periodEnd(y: string, mo: string | undefined, d: string | undefined): number {
+  return d ? utc(Number(y), Number(mo) - 1, Number(d) + 1) : mo ? utc(Number(y), Number(mo), 1) : utc(Number(y) + 1, 0, 1)
+}
+
 /**
- * The UTC sort key of a reported date. A calendar date without a time of day has no offset to
- * convert from, so it keys at midnight UTC of that date; a time with an offset keys at its instant.
- * This keeps "24 September" before "24 September, 18:00 UTC+4" and inside `from=2023-09-24`.
+ * The UTC sort key of a reported date.
+ *
+ * - A time with an offset keys at its instant.
+ * - A day without a time keys at midnight UTC of that day, so "24 September" comes before
+ *   "24 September, 18:00 UTC+4" and stays inside `from=2023-09-24`.
+ * - A month or a year keys at the last millisecond of that period. Something known only as
+ *   "September 2023" may have happened on any day of it; keyed at the start it would sort weeks
+ *   before the dated events it followed (a reaction "after the attack of 19 September" would come
+ *   first). Keyed at the end it sorts after everything dated inside the period, never before a
+ *   cause dated there. Ties (two dates of the same period) fall back to the record id.
  */
 export function sortKeyOf(reported: string): string {
   const m = DATE_ONLY.exec(reported)
   if (m) {
-    const [, y, mo = '01', d = '01'] = m
-    return `${y}-${mo}-${d}T00:00:00.000Z`
+    const [, y, mo, d] = m
+    if (d) return `${y}-${mo}-${d}T00:00:00.000Z`
+    return new Date(periodEnd(y!, mo, undefined) - 1).toISOString()
   }
   const t = Date.parse(reported)
   if (Number.isNaN(t)) throw new RangeError(`not a reported date: ${reported}`)
@@ -25,20 +43,24 @@ export function precisionOf(reported: string): DatePrecision {
   return /T\d{2}:\d{2}:\d{2}/.test(reported) || /T\d{2}:\d{2}/.test(reported) ? 'minute' : 'hour'
 }
 
-/** Bounds for `from`/`to` filters: a bare date covers its whole day. */
+/**
+ * Bounds for `from`/`to` filters, compared with sort keys: a bare date, month or year covers the
+ * whole period from its first instant. A record dated only to a month or a year therefore falls
+ * in a window when the window reaches the last day of that period (see docs/dates.md).
+ */
 export function lowerBound(value: string): string {
-  return sortKeyOf(value)
+  const m = DATE_ONLY.exec(value)
+  if (!m) return sortKeyOf(value)
+  const [, y, mo = '01', d = '01'] = m
+  return `${y}-${mo}-${d}T00:00:00.000Z`
 }
 
 export function upperBoundExclusive(value: string): string {
   const m = DATE_ONLY.exec(value)
   if (!m) return new Date(Date.parse(value) + 1).toISOString()
-  const [, y, mo, d] = m
-  const next = d
-    ? Date.UTC(Number(y), Number(mo) - 1, Number(d) + 1)
-    : mo ? Date.UTC(Number(y), Number(mo), 1) : Date.UTC(Number(y) + 1, 0, 1)
+  const next = periodEnd(m[1]!, m[2], m[3])
   // Past year 9999 the ISO form grows a sign and would sort first; every key is below this one.
-  return next >= Date.UTC(10000, 0, 1) ? '9999-12-31T23:59:59.999Z~' : new Date(next).toISOString()
+  return next >= utc(10000, 0, 1) ? '9999-12-31T23:59:59.999Z~' : new Date(next).toISOString()
 }
 
 /** True when the date part of an ISO string names a real calendar day (no 30 February). */

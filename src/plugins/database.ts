@@ -1,7 +1,6 @@
 import fp from 'fastify-plugin'
 import { migrateDatabase, openDatabase, type Storage } from '../db/client.ts'
-import { seedDatabase } from '../db/seed.ts'
-import { readVersion } from '../db/dataset.ts'
+import { seedOnStart } from '../db/seed.ts'
 import { seedData } from '../../seed/data.ts'
 
 declare module 'fastify' {
@@ -10,15 +9,20 @@ declare module 'fastify' {
   }
 }
 
-/** Opens the database, applies migrations and, on a database with no data yet, loads the seed. */
+/** Opens the database, applies migrations and loads the seed, or its changes (see seedOnStart). */
 export default fp(async (app) => {
   const storage = openDatabase(app.config.databasePath)
   try {
     migrateDatabase(storage.db)
-    // Only an empty dataset is seeded at start, so later edits to seeded records are never undone.
-    if (app.config.seedOnStart && readVersion(storage.sqlite).version === 0) {
-      const report = seedDatabase(storage.sqlite, seedData)
-      if (report.inserted + report.updated > 0) app.log.info({ seed: report }, 'seed applied')
+    // An empty dataset gets the seed; one seeded from an older seed gets its changes, except on the
+    // records edited since, so an editor's work is never undone by a restart.
+    if (app.config.seedOnStart) {
+      const result = seedOnStart(storage.sqlite, seedData)
+      if (result.action === 'upgrade-failed') {
+        app.log.warn({ err: result.error }, 'the changed seed could not be applied; run npm run db:seed to apply it over local edits')
+      } else if (result.action !== 'none' && result.report.inserted + result.report.updated > 0) {
+        app.log.info({ seed: result.report }, result.action === 'seeded' ? 'seed applied' : 'seed changes applied')
+      }
     }
   } catch (err) {
     storage.close()

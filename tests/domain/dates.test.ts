@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { lowerBound, sortKeyOf, upperBoundExclusive } from '../../src/domain/dates.ts'
+
+const inWindow = (reported: string, from: string, to: string) => {
+  const key = sortKeyOf(reported)
+  return key >= lowerBound(from) && key < upperBoundExclusive(to)
+}
+
+describe('sort keys of reported dates', () => {
+  it('a time keys at its instant, a day at midnight UTC', () => {
+    expect(sortKeyOf('2023-09-24T18:00+04:00')).toBe('2023-09-24T14:00:00.000Z')
+    expect(sortKeyOf('2023-09-24')).toBe('2023-09-24T00:00:00.000Z')
+    expect(sortKeyOf('2023-09-24') < sortKeyOf('2023-09-24T18:00+04:00')).toBe(true)
+  })
+
+  it('a month or a year keys at the last millisecond of the period, leap years included', () => {
+    expect(sortKeyOf('2023-09')).toBe('2023-09-30T23:59:59.999Z')
+    expect(sortKeyOf('2024-02')).toBe('2024-02-29T23:59:59.999Z')
+    expect(sortKeyOf('2023-02')).toBe('2023-02-28T23:59:59.999Z')
+    expect(sortKeyOf('2023-12')).toBe('2023-12-31T23:59:59.999Z')
+    expect(sortKeyOf('1991')).toBe('1991-12-31T23:59:59.999Z')
+    expect(sortKeyOf('9999')).toBe('9999-12-31T23:59:59.999Z')
+    expect(sortKeyOf('0042')).toBe('0042-12-31T23:59:59.999Z')
+  })
+
+  it('a month sorts after every day and time inside it and before the next month', () => {
+    for (let d = 1; d <= 30; d++) {
+      const day = `2023-09-${String(d).padStart(2, '0')}`
+      expect(sortKeyOf(day) < sortKeyOf('2023-09'), day).toBe(true)
+      expect(sortKeyOf(`${day}T23:59+00:00`) < sortKeyOf('2023-09'), day).toBe(true)
+    }
+    expect(sortKeyOf('2023-09') < sortKeyOf('2023-10-01')).toBe(true)
+    expect(sortKeyOf('2023-09') < sortKeyOf('2023-10')).toBe(true)
+  })
+
+  it('a year sorts after the days inside it and before the next year', () => {
+    expect(sortKeyOf('2023-12-31') < sortKeyOf('2023')).toBe(true)
+    expect(sortKeyOf('2023-06') < sortKeyOf('2023')).toBe(true)
+    expect(sortKeyOf('2023') < sortKeyOf('2024-01-01')).toBe(true)
+  })
+})
+
+describe('from/to windows', () => {
+  it('a bare date, month or year bound covers its whole period from the first instant', () => {
+    expect(lowerBound('2023-09')).toBe('2023-09-01T00:00:00.000Z')
+    expect(lowerBound('2023')).toBe('2023-01-01T00:00:00.000Z')
+    expect(upperBoundExclusive('2023-09')).toBe('2023-10-01T00:00:00.000Z')
+    expect(upperBoundExclusive('2023-02-28')).toBe('2023-03-01T00:00:00.000Z')
+    expect(upperBoundExclusive('0099-12-31')).toBe('0100-01-01T00:00:00.000Z')
+  })
+
+  it('a month-dated record falls in a window that reaches the end of its month, not in one that stops earlier', () => {
+    expect(inWindow('2023-09', '2023-09', '2023-09')).toBe(true)
+    expect(inWindow('2023-09', '2023-09-01', '2023-09-30')).toBe(true)
+    expect(inWindow('2023-09', '2023-09-25', '2023-10-31')).toBe(true)
+    expect(inWindow('2023-09', '2023-09-19', '2023-09-24')).toBe(false)
+    expect(inWindow('2023', '2023-01-01', '2023-12-31')).toBe(true)
+    expect(inWindow('2023-09-24', '2023-09-24', '2023-09-24')).toBe(true)
+  })
+})
