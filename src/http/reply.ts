@@ -10,7 +10,7 @@ export function wantsCsv(request: FastifyRequest): boolean {
 }
 
 /** The URL of the next page: the same request with the cursor moved on. */
-function nextUrl(request: FastifyRequest, cursor: string): string {
+export function nextUrl(request: FastifyRequest, cursor: string): string {
   const url = new URL(request.url, 'http://localhost')
   url.searchParams.set('cursor', cursor)
   return `${url.pathname}${url.search}`

@@ -133,6 +133,27 @@ describe('GeoJSON and TimelineJS', () => {
     expect(offensive.properties.figures.join(' ')).toContain('At least 200 people were killed (Financial Times, 2023-09-24, para. 5)')
   })
 
+  it('both views come one page at a time, with the next page linked, and cover every event once', async () => {
+    const all = (await getJson(app(), '/v1/events?limit=200')).body.data.map((e: any) => e.id)
+    const seen: string[] = []
+    let url: string | null = '/v1/timeline.json?limit=5'
+    while (url) {
+      const res = await get(url)
+      expect(res.statusCode).toBe(200)
+      const body = res.json()
+      expect(body.events.length).toBeLessThanOrEqual(5)
+      seen.push(...body.events.map((e: any) => e.unique_id))
+      url = /<([^>]+)>; rel="next"/.exec(String(res.headers.link ?? ''))?.[1] ?? null
+    }
+    expect(seen).toEqual(all)
+    const first = await get('/v1/events.geojson?limit=3')
+    const fc = first.json()
+    expect(fc.truncated).toBe(true)
+    expect(fc.links).toEqual([{ rel: 'next', type: 'application/geo+json', href: expect.stringMatching(/^\/v1\/events\.geojson\?limit=3&cursor=/) }])
+    expect(first.headers.link).toContain(fc.links[0].href)
+    expect((await get('/v1/events.geojson?limit=501')).statusCode).toBe(400)
+  })
+
   it('TimelineJS follows the format: dates no finer than their precision, headlines, groups, eras', async () => {
     const tl = (await get('/v1/timeline.json')).json()
     expect(tl.title.text.headline).toEqual(expect.any(String))

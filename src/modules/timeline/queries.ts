@@ -6,7 +6,12 @@ import { placesByIds, type PlaceRow } from '../places/queries.ts'
 import { citationsFor, type CitationRow } from '../sources/queries.ts'
 import { groupedByKey } from '../../graphql/args.ts'
 
-export const VIEW_MAX_EVENTS = 5000
+/**
+ * Events per view, by default and at most: each costs several batched lookups, and a view is built
+ * in memory before it is sent, so a page is kept small enough to stay well under 100 ms of work.
+ */
+export const VIEW_PAGE_EVENTS = 200
+export const VIEW_MAX_EVENTS = 500
 
 export interface EventView {
   event: EventRow
@@ -19,10 +24,10 @@ const cite = (cs: CitationRow[]) => [...new Set(cs.map((c) => `${c.source.publis
 
 /**
  * The matching events in date order with their place and their figures worded as reported, each
- * with its sources: what a map popup or a timeline slide shows. Capped at VIEW_MAX_EVENTS.
+ * with its sources: what a map popup or a timeline slide shows. One keyset page at a time.
  */
-export function eventViews(sqlite: Database.Database, filters: EventFilters): { views: EventView[], truncated: boolean } {
-  const page = listEvents(sqlite, filters, 'date', VIEW_MAX_EVENTS)
+export function eventViews(sqlite: Database.Database, filters: EventFilters, limit = VIEW_PAGE_EVENTS, cursor?: string): { views: EventView[], nextCursor: string | null } {
+  const page = listEvents(sqlite, filters, 'date', limit, cursor)
   const events = page.rows
   const ids = events.map((e) => e.id)
   const places = new Map(placesByIds(sqlite, [...new Set(events.map((e) => e.placeId).filter((p): p is string => p !== null))]).map((p) => [p.id, p]))
@@ -43,5 +48,5 @@ export function eventViews(sqlite: Database.Database, filters: EventFilters): { 
     ],
     sources: cite(eventCites.get(event.id) ?? []),
   }))
-  return { views, truncated: page.nextCursor !== null }
+  return { views, nextCursor: page.nextCursor }
 }

@@ -1,36 +1,62 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { DateFilter, problemResponses } from '../../http/schemas.ts'
+import { nextUrl } from '../../http/reply.ts'
+import { DateFilter, ListQueryBase, problemResponses } from '../../http/schemas.ts'
 import { EventFilterFields } from '../events/schemas.ts'
 import { toGeoJson, toTimelineJs } from './formats.ts'
-import { eventViews, VIEW_MAX_EVENTS } from './queries.ts'
+import { eventViews, VIEW_MAX_EVENTS, VIEW_PAGE_EVENTS } from './queries.ts'
 
-const ViewQuery = z.strictObject({ ...EventFilterFields, updatedSince: DateFilter.optional() })
+const ViewQuery = z.strictObject({
+  ...EventFilterFields,
+  updatedSince: DateFilter.optional(),
+  limit: z.coerce.number().int().min(1).max(VIEW_MAX_EVENTS).default(VIEW_PAGE_EVENTS).describe(`events per page, at most ${VIEW_MAX_EVENTS}`),
+  cursor: ListQueryBase.cursor,
+})
+const paging = `Same filters as /v1/events, one page of events in date order at a time (\`limit\`, default ${VIEW_PAGE_EVENTS}, at most ${VIEW_MAX_EVENTS}); \`Link: rel="next"\` names the next page.`
+
+/** The next page's URL, also sent as a Link header; null on the last page. */
+function linkNext(request: FastifyRequest, reply: FastifyReply, cursor: string | null): string | null {
+  if (!cursor) return null
+  const href = nextUrl(request, cursor)
+  reply.header('link', `<${href}>; rel="next"`)
+  return href
+}
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/events.geojson', {
     schema: {
       tags: ['events', 'export'],
       summary: 'Events with a located place as a GeoJSON FeatureCollection, with what a map popup needs',
-      description: `Same filters as /v1/events; at most ${VIEW_MAX_EVENTS} events (\`truncated\` says when there were more).`,
+      description: `${paging} \`truncated\` says whether more follow, and \`links\` holds the next page as OGC API Features does.`,
       querystring: ViewQuery,
-      response: { 200: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.any()), truncated: z.boolean() }), ...problemResponses },
+      response: { 200: z.object({
+        type: z.literal('FeatureCollection'), features: z.array(z.any()), truncated: z.boolean(),
+        links: z.array(z.object({ href: z.string(), rel: z.literal('next'), type: z.literal('application/geo+json') })),
+      }), ...problemResponses },
     },
   }, async (request, reply) => {
-    const { views, truncated } = eventViews(app.storage.sqlite, request.query)
+    const { limit, cursor, ...filters } = request.query
+    const { views, nextCursor } = eventViews(app.storage.sqlite, filters, limit, cursor)
+    const next = linkNext(request, reply, nextCursor)
     reply.type('application/geo+json')
-    return toGeoJson(views, truncated)
+    return { ...toGeoJson(views, next !== null), links: next ? [{ href: next, rel: 'next' as const, type: 'application/geo+json' as const }] : [] }
   })
 
   app.get('/timeline.json', {
     schema: {
       tags: ['events', 'export'],
       summary: 'Events in the TimelineJS (Knight Lab) JSON format: paste the URL into TimelineJS',
-      description: `Same filters as /v1/events; at most ${VIEW_MAX_EVENTS} events.`,
+      description: paging,
       querystring: ViewQuery,
       response: { 200: z.object({ title: z.any(), events: z.array(z.any()), eras: z.array(z.any()) }), ...problemResponses },
     },
-  }, async (request) => toTimelineJs(eventViews(app.storage.sqlite, request.query).views))
+  }, async (request, reply) => {
+    const { limit, cursor, ...filters } = request.query
+    const { views, nextCursor } = eventViews(app.storage.sqlite, filters, limit, cursor)
+    linkNext(request, reply, nextCursor)
+    return toTimelineJs(views)
+  })
 }
 
 export default routes
