@@ -21,7 +21,11 @@ const writeErrors = {
   422: Problem.describe('the body names a record that does not exist'),
   428: Problem.describe('If-Match is missing'),
 }
-const IfMatch = z.object({ 'if-match': z.string().optional().describe('the ETag of your last read, e.g. "v12-json"') })
+// Optional for validation so that its absence is a 428 naming the header; the document marks it required.
+const IfMatch = z.object({ 'if-match': z.string().optional().describe('the ETag of your last read, e.g. "v12-json"; several may be listed') })
+const TAG: Record<string, string> = { 'casualty-reports': 'casualties', 'displacement-counts': 'displacement' }
+const pascal = (label: string) => label.replace(/(^|\s)(\w)/g, (_m, _s, c: string) => c.toUpperCase())
+const article = (label: string) => (/^[aeiou]/.test(label) ? 'an' : 'a')
 
 /** POST, PATCH, DELETE, restore and revisions for every curated resource, through one write engine. */
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -29,10 +33,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   const etag = (version: number) => `"v${version}-json"`
 
   for (const spec of RESOURCES) {
-    const tags = [spec.path]
+    const tags = [TAG[spec.path] ?? spec.path]
+    const name = pascal(spec.label)
+    const a = `${article(spec.label)} ${spec.label}`
     app.post(`/${spec.path}`, {
       preValidation: async (request) => { request.apiKey = app.authorize(request, 'editor') },
-      schema: { tags, summary: `Create a ${spec.label} (editor)`, security: [{ bearer: [] }], body: spec.input, response: { 201: Written, ...writeErrors } },
+      schema: { tags, operationId: `create${name}`, summary: `Create ${a}`, description: `Needs an editor key. \`id\` is optional (a slug of the name or title otherwise); the body is strict and every reference must exist.`, security: [{ bearer: [] }], body: spec.input, response: { 201: Written, ...writeErrors } },
     }, async (request, reply) => {
       const record = app.writes.create(spec, request.body, who(request.apiKey!))
       const version = record.version as number
@@ -42,7 +48,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
     app.patch(`/${spec.path}/:id`, {
       preValidation: async (request) => { request.apiKey = app.authorize(request, 'editor') },
-      schema: { tags, summary: `Change fields of a ${spec.label} (editor; If-Match required)`, security: [{ bearer: [] }], params: IdParams, headers: IfMatch, body: patchOf(spec.input), response: { 200: Written, ...writeErrors } },
+      schema: { tags, operationId: `update${name}`, summary: `Change fields of ${a}`, description: 'Needs an editor key and If-Match with the ETag of a read made since the last change; a list given here replaces the stored one.', security: [{ bearer: [] }], params: IdParams, headers: IfMatch, body: patchOf(spec.input), response: { 200: Written, ...writeErrors } },
     }, async (request, reply) => {
       const record = app.writes.update(spec, request.params.id, request.body, request.headers['if-match'], who(request.apiKey!))
       const version = record.version as number
@@ -51,12 +57,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
     app.delete(`/${spec.path}/:id`, {
       preValidation: async (request) => { request.apiKey = app.authorize(request, 'admin') },
-      schema: { tags, summary: `Delete a ${spec.label} (admin; If-Match required; restorable)`, security: [{ bearer: [] }], params: IdParams, headers: IfMatch, response: { 200: Deleted, ...writeErrors } },
+      schema: { tags, operationId: `delete${name}`, summary: `Delete ${a}`, description: 'Needs an admin key and If-Match. Refused while other records refer to it; the last state stays in the revisions, from which it can be restored.', security: [{ bearer: [] }], params: IdParams, headers: IfMatch, response: { 200: Deleted, ...writeErrors } },
     }, async (request) => ({ data: app.writes.remove(spec, request.params.id, request.headers['if-match'], who(request.apiKey!)) }))
 
     app.post(`/${spec.path}/:id/restore`, {
       preValidation: async (request) => { request.apiKey = app.authorize(request, 'admin') },
-      schema: { tags, summary: `Restore a deleted ${spec.label} as it was before deletion (admin)`, security: [{ bearer: [] }], params: IdParams, response: { 200: Written, ...writeErrors } },
+      schema: { tags, operationId: `restore${name}`, summary: `Restore a deleted ${spec.label}`, description: 'Needs an admin key. Rebuilds the record, its links and citations as they were before deletion.', security: [{ bearer: [] }], params: IdParams, response: { 200: Written, ...writeErrors } },
     }, async (request, reply) => {
       const record = app.writes.restore(spec, request.params.id, who(request.apiKey!))
       const version = record.version as number
@@ -64,7 +70,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     })
 
     app.get(`/${spec.path}/:id/revisions`, {
-      schema: { tags, summary: `Every write to a ${spec.label}: who, when, operation, before and after`, params: IdParams, response: { 200: z.object({ data: z.array(Revision) }), 400: Problem, 404: Problem } },
+      schema: { tags, operationId: `list${name}Revisions`, summary: `Every write to ${a}`, description: 'Who wrote, when, which operation, and the record before and after.', params: IdParams, response: { 200: z.object({ data: z.array(Revision) }), 400: Problem, 404: Problem } },
     }, async (request) => ({ data: app.writes.revisions(spec, request.params.id) as z.infer<typeof Revision>[] }))
   }
 }

@@ -11,6 +11,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/events.geojson', {
     schema: {
       tags: ['events', 'export'],
+      operationId: 'getEventsGeoJson',
       summary: 'Events with a located place as a GeoJSON FeatureCollection, with what a map popup needs',
       description: `Same filters as /v1/events; at most ${VIEW_MAX_EVENTS} events (\`truncated\` says when there were more).`,
       querystring: ViewQuery,
@@ -25,6 +26,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/timeline.json', {
     schema: {
       tags: ['events', 'export'],
+      operationId: 'getTimelineJs',
       summary: 'Events in the TimelineJS (Knight Lab) JSON format: paste the URL into TimelineJS',
       description: `Same filters as /v1/events; at most ${VIEW_MAX_EVENTS} events.`,
       querystring: ViewQuery,
