@@ -29,9 +29,9 @@ const ETAG_HEADER = { ETag: { schema: TEXT, description: 'the dataset version th
 const OTHER_BODIES: Record<string, Record<string, Json>> = {
   '/v1/events.geojson': { 'application/geo+json': 'json' },
   '/v1/export': {
-    'application/x-ndjson': { schema: TEXT, description: 'a meta line, then one {"type", "data"} object per line' },
+    'application/x-ndjson': { schema: { ...TEXT, description: 'a meta line, then one {"type", "data"} object per line' } },
     'application/json': { schema: { type: 'object', description: '{ "meta": {...}, "sources": [...], "actors": [...], ... }' } },
-    'text/csv': { schema: TEXT, description: 'one resource, RFC 4180 with a header row, UTF-8 with a BOM' },
+    'text/csv': { schema: { ...TEXT, description: 'one resource, RFC 4180 with a header row, UTF-8 with a BOM' } },
   },
 }
 

@@ -39,8 +39,9 @@ export default fp(async (app) => {
         description: 'A cited timeline of the September 2023 Azerbaijani offensive in Nagorno-Karabakh and the exodus that followed. '
           + 'Every figure carries its bounds, its qualifier, the words it was reported with and its source. '
           + 'Errors are RFC 9457 problem+json with a stable `code`. GraphQL is served at /graphql (schema at /schema.graphql).',
-        contact: { name: 'Conflict Timeline API maintainers', url: 'http://127.0.0.1:3000/' },
-        license: { name: 'Facts compiled from cited sources; cite the dataset version and the original source of each figure', url: 'http://127.0.0.1:3000/v1/dataset' },
+        contact: { name: 'Conflict Timeline API maintainers' },
+        // The dataset's terms are served with it (GET /v1/dataset, `licence`); there is no SPDX identifier for them.
+        license: { name: 'Cite the dataset version and the original source of each figure; terms at GET /v1/dataset' },
       },
       servers: [{ url: 'http://127.0.0.1:3000', description: 'a local server started with `npm start`; use your deployment\'s origin instead' }],
       tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
