@@ -11,6 +11,7 @@ import configPlugin from './plugins/config.ts'
 import database from './plugins/database.ts'
 import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.ts'
 import graphql from './plugins/graphql.ts'
+import graphiql from './plugins/graphiql.ts'
 import openapi from './plugins/openapi.ts'
 import protection from './plugins/protection.ts'
 import actorRoutes from './modules/actors/routes.ts'
@@ -74,6 +75,7 @@ export async function buildApp(options: BuildOptions = {}) {
     }, { prefix: '/v1' })
   })
   await app.register(graphql)
+  await app.register(graphiql, { graphiql: config.graphiql })
   await app.register(pageRoutes)
   return app
 }

@@ -49,7 +49,8 @@ export default fp(async (app) => {
     context: () => ({ loaders: createLoaders(app.storage.sqlite) }),
     subscription: true,
     jit: 1,
-    graphiql: app.config.graphiql,
+    // GraphiQL is served by the graphiql plugin from installed packages, not from a CDN.
+    graphiql: false,
     validationRules: limitRules(app.config),
     allowBatchedQueries: false,
     errorFormatter: (execution, ctx) => {
