@@ -86,6 +86,8 @@ function finishOperation(path: string, method: string, op: Json): void {
     ok.headers = { ...ok.headers, ...ETAG_HEADER }
     op.responses['304'] = NOT_MODIFIED
   }
+  // Every route refuses a query parameter it does not define, so every route can answer 400.
+  op.responses['400'] ??= problem('a parameter is not valid or not known; errors names each one')
   if (method === 'post' || method === 'patch') Object.assign(op.responses, WITH_BODY)
   Object.assign(op.responses, EVERY_OPERATION)
   // Validation leaves If-Match optional so that its absence is a 428, not a 400; it is required all the same.
