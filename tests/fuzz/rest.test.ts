@@ -41,6 +41,8 @@ function requestFor(path: string, method: string, op: Schema, doc: Schema, keys:
   const ifMatchArb = params.some((p) => p.in === 'header' && p.name === 'If-Match')
     ? fc.oneof({ arbitrary: fc.constant('current'), weight: 4 }, { arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: fc.constantFrom('"v1-json"', 'junk'), weight: 1 })
     : fc.constant(undefined)
+  // A client revalidating its copy: the tag of the current version, for a 304.
+  const ifNoneMatchArb = write ? fc.constant(false) : fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 })
   const schema = op.requestBody?.content?.['application/json']?.schema
   const bodyArb: fc.Arbitrary<{ kind: string | null, body: unknown, type?: string } | undefined> = schema
     ? fc.oneof(
@@ -49,7 +51,7 @@ function requestFor(path: string, method: string, op: Schema, doc: Schema, keys:
       { arbitrary: fc.constant({ kind: 'body not JSON', body: 'title=x', type: 'application/x-www-form-urlencoded' }), weight: 1 },
     )
     : fc.constant(undefined)
-  return fc.record({ path: pathArb, query: queryArb, extra: extraArb, auth: authArb, ifMatch: ifMatchArb, body: bodyArb }).map((r) => {
+  return fc.record({ path: pathArb, query: queryArb, extra: extraArb, auth: authArb, ifMatch: ifMatchArb, ifNoneMatch: ifNoneMatchArb, body: bodyArb }).map((r) => {
     const kinds: string[] = []
     for (const p of r.path) if (p.kind) kinds.push(p.kind)
     const pairs: [string, string][] = r.query.map((q) => { if (q.wrong) kinds.push('junk parameter value'); return [q.name, q.value] })
@@ -59,6 +61,7 @@ function requestFor(path: string, method: string, op: Schema, doc: Schema, keys:
     else if (write) kinds.push(r.auth === undefined ? 'no key' : 'bad key')
     if (r.ifMatch === 'current') headers['if-match'] = etag()
     else if (r.ifMatch) { headers['if-match'] = r.ifMatch; kinds.push('stale or junk If-Match') } else if (params.some((p) => p.name === 'If-Match')) kinds.push('missing If-Match')
+    if (r.ifNoneMatch) { headers['if-none-match'] = etag(); kinds.push('conditional read') }
     if (r.body?.kind) kinds.push(r.body.kind)
     const body = r.body && { payload: r.body.type ? String(r.body.body) : JSON.stringify(r.body.body), type: r.body.type ?? 'application/json' }
     return { path: r.path.map((p) => p.v), query: pairs, kinds, headers, ...(body ? { body } : {}) }
@@ -105,6 +108,6 @@ describe('fuzzing every REST operation in the OpenAPI document', () => {
     for (const k of ['unknown parameter', 'junk parameter value', 'junk id', 'id far too long', 'missing If-Match', 'wrong type in body', 'unknown field in body', 'no key', 'body not JSON']) {
       expect(stats.negative[k], k).toBeGreaterThan(10)
     }
-    for (const s of ['200', '201', '400', '404', '412', '415', '422', '428']) expect(stats.statuses[s], s).toBeGreaterThan(0)
+    for (const s of ['200', '201', '304', '400', '404', '412', '415', '422', '428']) expect(stats.statuses[s], s).toBeGreaterThan(0)
   }, 240_000)
 })

@@ -40,6 +40,21 @@ describe('errors raised by Fastify and Node are problem+json too', () => {
     }
   })
 
+  it('If-None-Match does not turn a request that would fail into a 304', async () => {
+    const good = await app().inject({ method: 'GET', url: '/v1/events/ceasefire-2023-09-20' })
+    const etag = good.headers.etag as string
+    expect((await app().inject({ method: 'GET', url: '/v1/events/ceasefire-2023-09-20', headers: { 'if-none-match': etag } })).statusCode).toBe(304)
+    expectProblem(await app().inject({ method: 'GET', url: '/v1/events/ceasefire-2023-09-20?colour=red', headers: { 'if-none-match': etag } }), 400, 'VALIDATION_FAILED')
+    expectProblem(await app().inject({ method: 'GET', url: '/v1/events/no-such-event', headers: { 'if-none-match': etag } }), 404, 'NOT_FOUND')
+    // A streamed export is not sent either, and its snapshot is given back (the next export still runs).
+    for (let i = 0; i < 3; i++) {
+      const res = await app().inject({ method: 'GET', url: '/v1/export', headers: { 'if-none-match': etag } })
+      expect(res.statusCode).toBe(304)
+      expect(res.body).toBe('')
+    }
+    expect((await app().inject({ method: 'GET', url: '/v1/export' })).statusCode).toBe(200)
+  })
+
   it('a bad percent-encoding in the path is a 400', async () => {
     expectProblem(await app().inject({ method: 'GET', url: '/v1/events/%E0%A4%A' }), 400, 'BAD_REQUEST')
   })
