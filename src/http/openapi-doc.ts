@@ -24,6 +24,9 @@ const WITH_BODY: Record<string, Json> = {
 }
 const NOT_MODIFIED = { description: 'the representation named in If-None-Match is still current' }
 const ETAG_HEADER = { ETag: { schema: TEXT, description: 'the dataset version this representation belongs to, for If-None-Match and If-Match' } }
+const LINK_HEADER = { Link: { schema: TEXT, description: 'the next page, as <url>; rel="next", when there is one' } }
+const LOCATION_HEADER = { Location: { schema: TEXT, description: 'the URL of the created record' } }
+const VERSION_HEADER = { 'X-Dataset-Version': { schema: { type: 'integer' }, description: 'the dataset version the export was read from' } }
 
 /** Bodies other than JSON, by operation: their media types and what they hold. */
 const OTHER_BODIES: Record<string, Record<string, Json>> = {
@@ -82,6 +85,11 @@ function finishOperation(path: string, method: string, op: Json): void {
   if (ok && csvOffered(op)) {
     ok.content = { ...ok.content, 'text/csv': { schema: { ...TEXT, description: 'the same records as CSV: a header row, RFC 4180 quoting, UTF-8 with a BOM' } } }
   }
+  const hasQuery = (name: string) => (op.parameters ?? []).some((p: Json) => p.in === 'query' && p.name === name)
+  if (ok && hasQuery('cursor')) ok.headers = { ...ok.headers, ...LINK_HEADER }
+  if (ok && path === '/v1/export') ok.headers = { ...ok.headers, ...VERSION_HEADER }
+  if (op.responses?.['201']) op.responses['201'].headers = { ...op.responses['201'].headers, ...LOCATION_HEADER }
+  if (ok && method !== 'get' && method !== 'delete') ok.headers = { ...ok.headers, ...ETAG_HEADER }
   if (ok && method === 'get' && path.startsWith('/v1/')) {
     ok.headers = { ...ok.headers, ...ETAG_HEADER }
     op.responses['304'] = NOT_MODIFIED

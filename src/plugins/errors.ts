@@ -62,7 +62,8 @@ export default fp(async (app) => {
     // A path that exists under other methods is a 405 naming them, not a 404. OPTIONS is left out
     // of the probe because CORS answers it on every path.
     const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }))
-    if (allowed.length) {
+    // A handler that found nothing (callNotFound) leaves its own method among the allowed: a 404.
+    if (allowed.length && !allowed.includes(request.method)) {
       reply.header('allow', [...allowed, 'OPTIONS'].join(', '))
       return sendProblem(reply, request, { status: 405, code: 'METHOD_NOT_ALLOWED', detail: `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}` })
     }
