@@ -53,7 +53,11 @@ export default fp(async (app) => {
     },
     transformObject: (input) => finishDocument(jsonSchemaTransformObject(input), { version: PACKAGE.version }),
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // "Try it out" calls the server the docs were read from, wherever it is deployed.
+    transformSpecification: (spec, request) => ({ ...spec, servers: [{ url: `${request.protocol}://${request.host}` }] }),
+  })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) => reply.type('application/yaml; charset=utf-8').send(documentYaml(app.swagger())))
 }, { name: 'openapi' })

@@ -73,6 +73,12 @@ describe('the served OpenAPI document', () => {
     expect(doc.paths['/v1/events'].post.summary).toBe('Create an event')
   })
 
+  it('points the docs UI at the server it was read from', async () => {
+    const res = await app().inject({ method: 'GET', url: '/docs/json', headers: { host: 'timeline.example:8080' } })
+    expect(res.json().servers).toEqual([{ url: 'http://timeline.example:8080' }])
+    expect((await served()).servers[0].url).toBe('http://127.0.0.1:3000')
+  })
+
   it('passes Redocly CLI\'s recommended ruleset with no errors', async () => {
     const file = join(tempDir(), 'openapi.json')
     writeFileSync(file, JSON.stringify(await served()))
