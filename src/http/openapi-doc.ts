@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * Turns what @fastify/swagger and the zod transform produce into a document that OpenAPI 3.1
  * tools accept and that says what the server really sends. The route schemas stay the source of

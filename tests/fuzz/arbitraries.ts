@@ -1,7 +1,6 @@
 import fc from 'fast-check'
 import { seedData } from '../../seed/data.ts'
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export type Schema = Record<string, any>
 
 export const IDS = {
