@@ -1,6 +1,7 @@
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import cors from '@fastify/cors'
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
 import { serializerCompiler } from './http/serializer.ts'
 import { loadConfig, type Config } from './config/config.ts'
 import auth from './plugins/auth.ts'
@@ -8,8 +9,9 @@ import caching from './plugins/caching.ts'
 import curation from './plugins/curation.ts'
 import configPlugin from './plugins/config.ts'
 import database from './plugins/database.ts'
-import errors from './plugins/errors.ts'
+import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.ts'
 import graphql from './plugins/graphql.ts'
+import graphiql from './plugins/graphiql.ts'
 import openapi from './plugins/openapi.ts'
 import protection from './plugins/protection.ts'
 import actorRoutes from './modules/actors/routes.ts'
@@ -27,6 +29,8 @@ import searchRoutes from './modules/search/routes.ts'
 import sourceRoutes from './modules/sources/routes.ts'
 import statementRoutes from './modules/statements/routes.ts'
 
+const NO_QUERY = z.strictObject({})
+
 export interface BuildOptions {
   config?: Partial<Config>
   fastify?: FastifyServerOptions
@@ -40,6 +44,10 @@ export async function buildApp(options: BuildOptions = {}) {
     bodyLimit: config.bodyLimitBytes,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
+    // Longer than any id a route accepts, so the route's validation names the parameter.
+    routerOptions: { maxParamLength: 1000 },
+    frameworkErrors,
+    clientErrorHandler,
     ...options.fastify,
   }).withTypeProvider<ZodTypeProvider>()
   await app.register(configPlugin, { config })
@@ -55,6 +63,10 @@ export async function buildApp(options: BuildOptions = {}) {
   await app.register(async (rest) => {
     rest.setValidatorCompiler(validatorCompiler)
     rest.setSerializerCompiler(serializerCompiler)
+    // One rule for query strings everywhere: a parameter a route does not define is refused.
+    rest.addHook('onRoute', (route) => {
+      if (route.schema && !route.schema.querystring && !route.schema.hide) route.schema.querystring = NO_QUERY
+    })
     await rest.register(healthRoutes)
     await rest.register(async (v1) => {
       for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes, exportRoutes, timelineRoutes, curationRoutes]) {
@@ -63,6 +75,7 @@ export async function buildApp(options: BuildOptions = {}) {
     }, { prefix: '/v1' })
   })
   await app.register(graphql)
+  await app.register(graphiql, { graphiql: config.graphiql })
   await app.register(pageRoutes)
   return app
 }

@@ -15,6 +15,15 @@ describe('committed contracts match the running server', () => {
     expect(committed).toEqual(served)
   })
 
+  it('serves openapi.yaml and schema.graphql as committed', async () => {
+    const yaml = await app().inject({ method: 'GET', url: '/openapi.yaml' })
+    expect(yaml.headers['content-type']).toMatch(/^application\/yaml/)
+    expect(yaml.body).toBe(readFileSync(new URL('../openapi.yaml', import.meta.url), 'utf8'))
+    const sdl = await app().inject({ method: 'GET', url: '/schema.graphql' })
+    expect(sdl.statusCode).toBe(200)
+    expect(sdl.body).toBe(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'))
+  })
+
   it('schema.graphql equals the schema Mercurius serves', () => {
     const committed = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'))
     const running = app().graphql.schema

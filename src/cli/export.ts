@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
@@ -90,6 +90,7 @@ try {
     manifestPath = join(out, 'manifest.json')
   } else {
     meta = exportMeta(snapshot.sqlite, format, filters, resource ? [resource] : [...EXPORT_RESOURCES])
+    mkdirSync(dirname(out), { recursive: true })
     files.push(await writeExport(meta, out, format))
     manifestPath = `${out}.manifest.json`
   }

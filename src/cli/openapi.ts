@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs'
-import { stringify } from 'yaml'
 import { buildApp } from '../app.ts'
+import { documentYaml } from '../plugins/openapi.ts'
 
 // Writes the served OpenAPI document to openapi.yaml; a test fails when the two drift apart.
 const app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'warn' } })
 await app.ready()
-writeFileSync(new URL('../../openapi.yaml', import.meta.url), stringify(app.swagger(), { lineWidth: 0 }))
+writeFileSync(new URL('../../openapi.yaml', import.meta.url), documentYaml(app.swagger()))
 await app.close()
 console.log('openapi.yaml written')

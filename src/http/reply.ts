@@ -20,22 +20,25 @@ export interface ListOptions<T> {
   page: Page<T>
   limit: number
   sort?: string
-  csv: readonly CsvColumn<T>[]
+  /** The columns, or a function giving them for a page (when they need names looked up for its rows). */
+  csv: readonly CsvColumn<T>[] | ((rows: readonly T[]) => readonly CsvColumn<T>[])
   filename: string
 }
 
 /** Sends a list page as JSON `{ data, page, meta }` or as CSV, with `Link: rel="next"` either way. */
 export function sendList<T>(request: FastifyRequest, reply: FastifyReply, o: ListOptions<T>) {
   if (o.page.nextCursor) reply.header('link', `<${nextUrl(request, o.page.nextCursor)}>; rel="next"`)
-  if (wantsCsv(request)) {
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `inline; filename="${o.filename}.csv"`)
-      .send(toCsv(o.page.rows, o.csv))
-  }
+  if (wantsCsv(request)) return sendCsv(reply, o.page.rows, typeof o.csv === 'function' ? o.csv(o.page.rows) : o.csv, o.filename)
   return {
     data: o.page.rows,
     page: { nextCursor: o.page.nextCursor, limit: o.limit },
     meta: { datasetVersion: request.datasetVersion, count: o.page.rows.length, ...(o.sort ? { sort: o.sort } : {}) },
   }
+}
+
+export function sendCsv<T>(reply: FastifyReply, rows: readonly T[], columns: readonly CsvColumn<T>[], filename: string) {
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `inline; filename="${filename}.csv"`)
+    .send(toCsv(rows, columns))
 }

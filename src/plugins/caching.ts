@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import fp from 'fastify-plugin'
+import { Readable } from 'node:stream'
 import { LRUCache } from 'lru-cache'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { readVersion } from '../db/dataset.ts'
@@ -25,6 +26,11 @@ const sizeOf = (value: Cached, key: string) => {
 const KEPT_HEADERS = ['content-type', 'link', 'content-disposition']
 const UNCACHED = /^\/v1\/export(\/|\?|$)/
 const READ_ONLY_QUERY = /\b(mutation|subscription)\b/
+
+function matches(request: FastifyRequest, etag: string): boolean {
+  const match = request.headers['if-none-match']
+  return !!match && match.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)
+}
 
 /**
  * Every representation is a function of the URL, its format and the dataset version. The version
@@ -53,13 +59,11 @@ export default fp(async (app) => {
     // Appended, not set: CORS has already said the response varies by Origin.
     const vary = reply.getHeader('vary')
     reply.header('etag', etag).header('cache-control', 'public, max-age=60').header('vary', vary ? `${String(vary)}, Accept` : 'Accept')
-    const match = request.headers['if-none-match']
-    if (match && match.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
-      return reply.code(304).send()
-    }
     if (!cache || UNCACHED.test(request.url)) return
     request.cacheKey = `${etag}|${request.url}`
     const hit = cache.get(request.cacheKey)
+    // Only valid requests are cached, so a hit may answer If-None-Match before validation runs.
+    if (hit && matches(request, etag)) return reply.code(304).send()
     if (hit) return send(reply, hit)
   })
 
@@ -75,6 +79,15 @@ export default fp(async (app) => {
   })
 
   app.addHook('onSend', async (request, reply, payload) => {
+    // Otherwise If-None-Match is weighed on the answer the request would get without it: only a
+    // 200 becomes a 304, so a bad or missing record stays a 400 or 404 (RFC 9110, 13.1.2).
+    const tag = reply.getHeader('etag')
+    if (reply.statusCode === 200 && (request.method === 'GET' || request.method === 'HEAD') && typeof tag === 'string' && matches(request, tag)) {
+      // A streamed export that will not be sent is closed, which releases its snapshot.
+      if (payload instanceof Readable) payload.destroy()
+      reply.code(304).removeHeader('content-type').removeHeader('content-disposition').removeHeader('link')
+      return null
+    }
     if (reply.statusCode >= 400) reply.removeHeader('etag')
     if (cache && request.cacheKey && reply.statusCode === 200 && typeof payload === 'string' && reply.getHeader('x-cache') !== 'hit') {
       if (!(request.url === '/graphql' && payload.includes('"errors"'))) {

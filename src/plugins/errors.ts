@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
@@ -58,9 +60,52 @@ export default fp(async (app) => {
     return sendProblem(reply, request, { status, code, detail: error.message, ...(Array.isArray(errors) ? { errors } : {}) })
   })
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, { status: 404, code: 'ROUTE_NOT_FOUND', detail: `no route for ${request.method} ${request.url.split('?')[0]}` }))
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!
+    // A path that exists under other methods is a 405 naming them, not a 404. OPTIONS is left out
+    // of the probe because CORS answers it on every path.
+    const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }))
+    // A handler that found nothing (callNotFound) leaves its own method among the allowed: a 404.
+    if (allowed.length && !allowed.includes(request.method)) {
+      reply.header('allow', [...allowed, 'OPTIONS'].join(', '))
+      return sendProblem(reply, request, { status: 405, code: 'METHOD_NOT_ALLOWED', detail: `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}` })
+    }
+    return sendProblem(reply, request, { status: 404, code: 'ROUTE_NOT_FOUND', detail: `no route for ${request.method} ${path}` })
+  })
 }, { name: 'errors' })
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+/**
+ * Errors Fastify raises before a route is found: a path segment longer than the router keeps
+ * (`maxParamLength`) or a URL that does not decode. Ids are at most 200 characters, so the router
+ * keeps longer segments and the route's own validation names the parameter; what is left is longer
+ * still, and gets the same 400.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    const detail = 'a path parameter is too long'
+    return sendProblem(reply, request, { status: 400, code: 'VALIDATION_FAILED', detail, errors: [{ parameter: 'path', in: 'params', message: detail }] })
+  }
+  return sendProblem(reply, request, { status: 400, code: 'BAD_REQUEST', detail: error.code === 'FST_ERR_BAD_URL' ? 'the URL is not valid percent-encoding' : error.message })
+}
+
+/**
+ * Node's answer to a request it cannot parse (a malformed header line, headers too large, a
+ * timeout) is written straight to the socket; this writes a problem+json instead.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
+  const code = status === 408 ? 'REQUEST_TIMEOUT' : status === 431 ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST'
+  const detail = status === 408 ? 'the request did not arrive in time' : status === 431 ? 'the request headers are too large' : 'the request could not be parsed as HTTP'
+  const body = JSON.stringify({ type: `about:blank#${code}`, title: STATUS_CODES[status], status, detail, code })
+  if (socket.writable) {
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${body}`)
+  } else {
+    socket.destroy(error)
+  }
+}
 
 function fastifyCode(status: number): string {
   if (status === 413) return 'PAYLOAD_TOO_LARGE'

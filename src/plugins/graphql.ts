@@ -82,7 +82,8 @@ export default fp(async (app) => {
     context: () => ({ loaders: createLoaders(app.storage.sqlite) }),
     subscription: true,
     jit: 1,
-    graphiql: app.config.graphiql,
+    // GraphiQL is served by the graphiql plugin from installed packages, not from a CDN.
+    graphiql: false,
     // Bounded in bytes through its entries: each holds a document within the token limit.
     cache: cacheEntries > 0 ? cacheEntries : false,
     allowBatchedQueries: false,

@@ -7,8 +7,8 @@ import { sendProblem } from './errors.ts'
 const UNLIMITED = new Set(['/health', '/ready'])
 
 /**
- * What a public API needs to stay up: security headers with a CSP that still lets the docs and
- * GraphiQL (whose assets come from unpkg) load, a per-client rate limit, and a 503 with
+ * What a public API needs to stay up: security headers with a CSP that allows nothing from other
+ * hosts (the docs and GraphiQL are served whole from here), a per-client rate limit, and a 503 with
  * Retry-After while the event loop is saturated.
  */
 export default fp(async (app) => {
@@ -16,12 +16,13 @@ export default fp(async (app) => {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", 'https://unpkg.com'],
-        styleSrc: ["'self'", "'unsafe-inline'", 'https://unpkg.com'],
-        imgSrc: ["'self'", 'data:', 'https://validator.swagger.io'],
+        scriptSrc: ["'self'"],
+        // Swagger UI and GraphiQL's editor set style attributes at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         workerSrc: ["'self'", 'blob:'],
-        fontSrc: ["'self'", 'data:', 'https://unpkg.com'],
+        fontSrc: ["'self'", 'data:'],
       },
     },
     // The API is meant to be read from other origins (CORS decides who); keep resources shareable.

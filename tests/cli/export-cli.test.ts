@@ -34,6 +34,15 @@ describe('npm run export', () => {
     expect(manifest.counts.events).toBe(seedData.events.length)
   })
 
+  it('creates the folders of --out for a JSON export', async () => {
+    const db = seededFile()
+    const out = join(tempDir(), 'new', 'dir', 'x.json')
+    await run('npx', ['tsx', 'src/cli/export.ts', '--format', 'json', '--out', out], { env: { ...process.env, DATABASE_PATH: db } })
+    const doc = JSON.parse(readFileSync(out, 'utf8'))
+    expect(doc.events).toHaveLength(seedData.events.length)
+    expect(JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')).files[0].sha256).toBe(sha(out))
+  })
+
   it('writes one CSV per resource for a filtered slice', async () => {
     const db = seededFile()
     const out = join(tempDir(), 'csv')

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { NotFoundError } from '../../errors.ts'
 import { citationCell, type CsvColumn } from '../../http/csv.ts'
-import { sendList } from '../../http/reply.ts'
+import { sendCsv, sendList, wantsCsv } from '../../http/reply.ts'
 import { IdParams, itemResponse, listResponse, problemResponses } from '../../http/schemas.ts'
 import { presentCasualties } from './present.ts'
 import { getCasualty, listCasualties, summariseCasualties } from './queries.ts'
@@ -17,10 +17,17 @@ const CASUALTY_CSV: CsvColumn<Presented>[] = [
   ['perpetrator_actor', (c) => c.perpetratorActor?.name], ['note', (c) => c.note], ['sources', (c) => citationCell(c.citations)],
 ]
 
+type SummaryRow = z.infer<typeof CasualtySummaryRow>
+const SUMMARY_CSV: CsvColumn<SummaryRow>[] = [
+  ['outcome', (r) => r.outcome], ['victim_group', (r) => r.victimGroup], ['report_count', (r) => r.reportCount], ['event_count', (r) => r.eventCount],
+  ['low', (r) => r.low], ['low_if_disjoint', (r) => r.lowIfDisjoint], ['high', (r) => r.high], ['qualifiers', (r) => r.qualifiers],
+  ['report_ids', (r) => r.reportIds], ['note', (r) => r.note],
+]
+
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/casualty-reports', {
     schema: {
-      tags: ['casualties'], summary: 'List casualty reports with bounds, qualifier, wording and sources',
+      tags: ['casualties'], operationId: 'listCasualtyReports', description: 'Each figure as reported: low, high and best, the qualifier and the wording, who reported it and the source. `?format=csv` or `Accept: text/csv` returns CSV.', summary: 'List casualty reports with bounds, qualifier, wording and sources',
       querystring: CasualtyListQuery, response: { 200: listResponse(CasualtyReport), ...problemResponses },
     },
   }, async (request, reply) => {
@@ -32,20 +39,25 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/casualty-reports/summary', {
     schema: {
-      tags: ['casualties'], summary: 'Totals per outcome and victim group, keeping bounds and saying where figures may overlap',
+      tags: ['casualties'], operationId: 'getCasualtySummary', description: 'Figures grouped by outcome and victim group, never added across groups: `low` is the largest single lower bound, `lowIfDisjoint` the sum. `?format=csv` or `Accept: text/csv` returns CSV.', summary: 'Totals per outcome and victim group, keeping bounds and saying where figures may overlap',
       querystring: CasualtySummaryQuery,
       response: { 200: z.object({ data: z.array(CasualtySummaryRow), meta: z.object({ datasetVersion: z.number().int(), note: z.string() }) }), ...problemResponses },
     },
-  }, async (request) => ({
-    data: summariseCasualties(app.storage.sqlite, request.query),
-    meta: {
-      datasetVersion: request.datasetVersion,
-      note: 'Groups are never added together: "people" may include the civilians, combatants and peacekeepers counted in other rows.',
-    },
-  }))
+  }, async (request, reply) => {
+    const { format: _f, ...filters } = request.query
+    const rows = summariseCasualties(app.storage.sqlite, filters)
+    if (wantsCsv(request)) return sendCsv(reply, rows, SUMMARY_CSV, 'casualty-summary')
+    return {
+      data: rows,
+      meta: {
+        datasetVersion: request.datasetVersion,
+        note: 'Groups are never added together: "people" may include the civilians, combatants and peacekeepers counted in other rows.',
+      },
+    }
+  })
 
   app.get('/casualty-reports/:id', {
-    schema: { tags: ['casualties'], summary: 'One casualty report', params: IdParams, response: { 200: itemResponse(CasualtyReport), ...problemResponses } },
+    schema: { tags: ['casualties'], operationId: 'getCasualtyReport', description: 'One casualty figure with its bounds, wording, reporter and citations.', summary: 'One casualty report', params: IdParams, response: { 200: itemResponse(CasualtyReport), ...problemResponses } },
   }, async (request) => {
     const row = getCasualty(app.storage.sqlite, request.params.id)
     if (!row) throw new NotFoundError('casualty report', request.params.id)

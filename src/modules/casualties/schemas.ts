@@ -28,7 +28,7 @@ export const CasualtyFilterFields = {
 }
 
 export const CasualtyListQuery = z.strictObject({ ...ListQueryBase, ...CasualtyFilterFields })
-export const CasualtySummaryQuery = z.strictObject({ ...CasualtyFilterFields, updatedSince: ListQueryBase.updatedSince })
+export const CasualtySummaryQuery = z.strictObject({ ...CasualtyFilterFields, updatedSince: ListQueryBase.updatedSince, format: ListQueryBase.format })
 
 export const CasualtySummaryRow = z.object({
   outcome: z.enum(CASUALTY_OUTCOMES),

@@ -26,7 +26,7 @@ const DELETION_CSV: CsvColumn<DeletionRow>[] = [['record_type', (d) => d.recordT
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/deletions', {
     schema: {
-      tags: ['dataset'], summary: 'Records deleted since a time, for keeping a copy in sync',
+      tags: ['dataset'], operationId: 'listDeletions', summary: 'Records deleted since a time, for keeping a copy in sync',
       description: 'Apply with the records from `updatedSince` to mirror the dataset: upsert what changed, drop what is listed here.',
       querystring: z.strictObject({ limit: ListQueryBase.limit, cursor: ListQueryBase.cursor, format: ListQueryBase.format, since: DateFilter.optional().describe('only deletions at or after this time') }),
       response: { 200: listResponse(Deletion), ...problemResponses },
@@ -37,7 +37,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   })
 
   app.get('/dataset', {
-    schema: { tags: ['dataset'], summary: 'Dataset version, last update, record counts, licence and sources', response: { 200: z.object({ data: DatasetInfo }) } },
+    schema: { tags: ['dataset'], operationId: 'getDataset', description: 'What a mirror needs to know: the version that drives ETags, the last update, record counts, licence and sources.', summary: 'Dataset version, last update, record counts, licence and sources', response: { 200: z.object({ data: DatasetInfo }) } },
   }, async () => {
     const sources = listSources(app.storage.sqlite, {}, 1000).rows
     return { data: { ...datasetInfo(app.storage.sqlite), sources } }

@@ -20,7 +20,7 @@ const DISPLACEMENT_CSV: CsvColumn<Presented>[] = [
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/displacement-counts', {
     schema: {
-      tags: ['displacement'], summary: 'Refugee and displacement counts as a time series, with who reported them and through whom',
+      tags: ['displacement'], operationId: 'listDisplacementCounts', description: 'Counts with their bounds, date, origin and destination, who reported them and who relayed them. `?format=csv` or `Accept: text/csv` returns CSV.', summary: 'Refugee and displacement counts as a time series, with who reported them and through whom',
       querystring: DisplacementListQuery, response: { 200: listResponse(DisplacementCount), ...problemResponses },
     },
   }, async (request, reply) => {
@@ -31,7 +31,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   })
 
   app.get('/displacement-counts/:id', {
-    schema: { tags: ['displacement'], summary: 'One displacement count', params: IdParams, response: { 200: itemResponse(DisplacementCount), ...problemResponses } },
+    schema: { tags: ['displacement'], operationId: 'getDisplacementCount', description: 'One displacement count with its bounds, wording, reporter and citations.', summary: 'One displacement count', params: IdParams, response: { 200: itemResponse(DisplacementCount), ...problemResponses } },
   }, async (request) => {
     const row = getDisplacement(app.storage.sqlite, request.params.id)
     if (!row) throw new NotFoundError('displacement count', request.params.id)

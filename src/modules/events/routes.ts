@@ -3,21 +3,15 @@ import { NotFoundError } from '../../errors.ts'
 import { sendList } from '../../http/reply.ts'
 import { IdParams, itemResponse, listResponse, problemResponses } from '../../http/schemas.ts'
 import { presentEventDetail } from './present.ts'
-import { getEvent, listEvents, type EventRow } from './queries.ts'
+import { getEvent, listEvents } from './queries.ts'
 import { EventDetail, EventListQuery, EventSummary } from './schemas.ts'
-import type { CsvColumn } from '../../http/csv.ts'
-
-export const EVENT_CSV: CsvColumn<EventRow>[] = [
-  ['id', (e) => e.id], ['title', (e) => e.title], ['type', (e) => e.type], ['start', (e) => e.start], ['end', (e) => e.end],
-  ['date_precision', (e) => e.datePrecision], ['date_basis', (e) => e.dateBasis], ['date_note', (e) => e.dateNote],
-  ['place_id', (e) => e.placeId], ['summary', (e) => e.summary], ['start_sort_key', (e) => e.startSortKey],
-  ['updated_at', (e) => e.updatedAt],
-]
+import { eventCsvColumns } from './csv.ts'
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/events', {
     schema: {
       tags: ['events'],
+      operationId: 'listEvents',
       summary: 'List events',
       description: 'Events of the timeline, filtered and sorted, one keyset page at a time. `?format=csv` or `Accept: text/csv` returns CSV.',
       querystring: EventListQuery,
@@ -26,12 +20,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => {
     const { limit, cursor, sort, format: _format, ...filters } = request.query
     const page = listEvents(app.storage.sqlite, filters, sort, limit, cursor)
-    return sendList(request, reply, { page, limit, sort, csv: EVENT_CSV, filename: 'events' })
+    return sendList(request, reply, { page, limit, sort, csv: (rows) => eventCsvColumns(app.storage.sqlite, rows), filename: 'events' })
   })
 
   app.get('/events/:id', {
     schema: {
       tags: ['events'],
+      operationId: 'getEvent', description: 'The event with its place, its actors and their roles, casualty reports, displacement counts, statements and citations.',
       summary: 'One event with its actors, place, figures, statements and citations',
       params: IdParams,
       response: { 200: itemResponse(EventDetail), ...problemResponses },

@@ -30,6 +30,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/export', {
     schema: {
       tags: ['export'],
+      operationId: 'exportDataset',
       summary: 'Stream the whole dataset or a slice selected by the event filters',
       description: 'A slice holds the matching events and every record they need (actors with their affiliations, places with their parents, '
         + 'figures, statements, citations and the sources cited). Records are ordered by id, so two exports of one dataset version are '
@@ -62,6 +63,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/export/manifest', {
     schema: {
       tags: ['export'],
+      operationId: 'getExportManifest', description: 'Takes the query of GET /v1/export and describes exactly the bytes it returns, so a download can be checked.',
       summary: 'Version, record counts, size and sha256 of the export the same query returns',
       querystring: ExportQuery,
       response: { 200: z.object({ data: ExportManifest }), ...problemResponses },

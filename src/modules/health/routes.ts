@@ -6,12 +6,12 @@ import { Problem } from '../../http/schemas.ts'
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/health', {
-    schema: { tags: ['operations'], summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } },
+    schema: { tags: ['operations'], operationId: 'getHealth', description: 'Answers as long as the process runs; not rate limited.', summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } },
   }, async () => ({ status: 'ok' as const }))
 
   app.get('/ready', {
     schema: {
-      tags: ['operations'], summary: 'The database is open and every migration applied',
+      tags: ['operations'], operationId: 'getReadiness', description: 'A 503 while the database is closed or a migration is pending; not rate limited.', summary: 'The database is open and every migration applied',
       response: { 200: z.object({ status: z.literal('ready'), migrationsPending: z.number().int() }), 503: Problem },
     },
   }, async () => {

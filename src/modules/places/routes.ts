@@ -14,14 +14,14 @@ const PLACE_CSV: CsvColumn<PlaceRow>[] = [
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/places', {
-    schema: { tags: ['places'], summary: 'List places', querystring: PlaceListQuery, response: { 200: listResponse(Place), ...problemResponses } },
+    schema: { tags: ['places'], operationId: 'listPlaces', description: 'Places by name, with coordinates, aliases and parent. `?format=csv` or `Accept: text/csv` returns CSV.', summary: 'List places', querystring: PlaceListQuery, response: { 200: listResponse(Place), ...problemResponses } },
   }, async (request, reply) => {
     const { limit, cursor, format: _f, ...filters } = request.query
     return sendList(request, reply, { page: listPlaces(app.storage.sqlite, filters, limit, cursor), limit, sort: 'name', csv: PLACE_CSV, filename: 'places' })
   })
 
   app.get('/places/:id', {
-    schema: { tags: ['places'], summary: 'One place', params: IdParams, response: { 200: itemResponse(Place), ...problemResponses } },
+    schema: { tags: ['places'], operationId: 'getPlace', description: 'One place with its coordinates, aliases and parent.', summary: 'One place', params: IdParams, response: { 200: itemResponse(Place), ...problemResponses } },
   }, async (request) => {
     const place = getPlace(app.storage.sqlite, request.params.id)
     if (!place) throw new NotFoundError('place', request.params.id)

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { LIMIT_MAX, problemResponses } from '../../http/schemas.ts'
+import type { CsvColumn } from '../../http/csv.ts'
+import { sendCsv, wantsCsv } from '../../http/reply.ts'
+import { LIMIT_MAX, ListQueryBase, problemResponses } from '../../http/schemas.ts'
 import { search } from './queries.ts'
 
 export const SearchHit = z.object({
@@ -11,18 +13,25 @@ export const SearchHit = z.object({
   rank: z.number(),
 }).meta({ id: 'SearchHit' })
 
+type Hit = z.infer<typeof SearchHit>
+const HIT_CSV: CsvColumn<Hit>[] = [
+  ['record_type', (h) => h.recordType], ['record_id', (h) => h.recordId], ['title', (h) => h.title], ['snippet', (h) => h.snippet], ['rank', (h) => h.rank],
+]
+
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/search', {
     schema: {
-      tags: ['search'], summary: 'Full-text search over events and statements',
+      tags: ['search'], operationId: 'search', description: 'Every word must match, as a prefix; hits are ranked and the snippet marks matches in [brackets]. `?format=csv` or `Accept: text/csv` returns CSV.', summary: 'Full-text search over events and statements',
       querystring: z.strictObject({
         q: z.string().min(1).max(200).describe('words to find; every word must match, as a prefix'),
         limit: z.coerce.number().int().min(1).max(LIMIT_MAX).default(20),
+        format: ListQueryBase.format,
       }),
       response: { 200: z.object({ data: z.array(SearchHit), meta: z.object({ datasetVersion: z.number().int(), count: z.number().int() }) }), ...problemResponses },
     },
-  }, async (request) => {
-    const hits = search(app.storage.sqlite, request.query.q, request.query.limit)
+  }, async (request, reply) => {
+    const hits = search(app.storage.sqlite, request.query.q, request.query.limit) as Hit[]
+    if (wantsCsv(request)) return sendCsv(reply, hits, HIT_CSV, 'search')
     return { data: hits as z.infer<typeof SearchHit>[], meta: { datasetVersion: request.datasetVersion, count: hits.length } }
   })
 }

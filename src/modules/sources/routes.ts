@@ -26,14 +26,14 @@ const SOURCE_CSV: CsvColumn<SourceRow>[] = [
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/sources', {
-    schema: { tags: ['sources'], summary: 'List sources', querystring: z.strictObject(ListQueryBase), response: { 200: listResponse(Source), ...problemResponses } },
+    schema: { tags: ['sources'], operationId: 'listSources', description: 'Every publication a fact is cited from. `?format=csv` or `Accept: text/csv` returns CSV.', summary: 'List sources', querystring: z.strictObject(ListQueryBase), response: { 200: listResponse(Source), ...problemResponses } },
   }, async (request, reply) => {
     const { limit, cursor, updatedSince } = request.query
     return sendList(request, reply, { page: listSources(app.storage.sqlite, { updatedSince }, limit, cursor), limit, sort: 'id', csv: SOURCE_CSV, filename: 'sources' })
   })
 
   app.get('/sources/:id', {
-    schema: { tags: ['sources'], summary: 'One source', params: IdParams, response: { 200: itemResponse(Source), ...problemResponses } },
+    schema: { tags: ['sources'], operationId: 'getSource', description: 'One source: publisher, title, URL, date, kind and language.', summary: 'One source', params: IdParams, response: { 200: itemResponse(Source), ...problemResponses } },
   }, async (request) => {
     const source = getSource(app.storage.sqlite, request.params.id)
     if (!source) throw new NotFoundError('source', request.params.id)

@@ -18,7 +18,7 @@ const STATEMENT_CSV: CsvColumn<Presented>[] = [
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/statements', {
     schema: {
-      tags: ['statements'], summary: 'List statements: who said what, when, attributed', querystring: StatementListQuery,
+      tags: ['statements'], operationId: 'listStatements', description: 'Statements stay claims of their speaker, quoted or summarised, with citations. `?format=csv` or `Accept: text/csv` returns CSV.', summary: 'List statements: who said what, when, attributed', querystring: StatementListQuery,
       response: { 200: listResponse(StatementSummary), ...problemResponses },
     },
   }, async (request, reply) => {
@@ -29,7 +29,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   })
 
   app.get('/statements/:id', {
-    schema: { tags: ['statements'], summary: 'One statement', params: IdParams, response: { 200: itemResponse(StatementSummary), ...problemResponses } },
+    schema: { tags: ['statements'], operationId: 'getStatement', description: 'One statement with its speaker, the events it is about and its citations.', summary: 'One statement', params: IdParams, response: { 200: itemResponse(StatementSummary), ...problemResponses } },
   }, async (request) => {
     const row = getStatement(app.storage.sqlite, request.params.id)
     if (!row) throw new NotFoundError('statement', request.params.id)

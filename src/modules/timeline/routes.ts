@@ -27,6 +27,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/events.geojson', {
     schema: {
       tags: ['events', 'export'],
+      operationId: 'getEventsGeoJson',
       summary: 'Events with a located place as a GeoJSON FeatureCollection, with what a map popup needs',
       description: `${paging} \`truncated\` says whether more follow, and \`links\` holds the next page as OGC API Features does.`,
       querystring: ViewQuery,
@@ -46,6 +47,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/timeline.json', {
     schema: {
       tags: ['events', 'export'],
+      operationId: 'getTimelineJs',
       summary: 'Events in the TimelineJS (Knight Lab) JSON format: paste the URL into TimelineJS',
       description: paging,
       querystring: ViewQuery,

@@ -1,0 +1,40 @@
+import { parse } from 'csv-parse/sync'
+import { describe, expect, it } from 'vitest'
+import { sharedApp } from '../helper.ts'
+
+const app = sharedApp()
+const csvRows = (body: string) => parse(body, { columns: true, bom: true }) as Record<string, string>[]
+
+describe('CSV wherever a list is served', () => {
+  it.each(['/v1/search?q=ceasefire', '/v1/casualty-reports/summary'])('%s honours format=csv and Accept: text/csv alike', async (url) => {
+    const json = (await app().inject({ method: 'GET', url })).json().data as unknown[]
+    for (const req of [{ url: `${url}${url.includes('?') ? '&' : '?'}format=csv`, headers: {} }, { url, headers: { accept: 'text/csv' } }]) {
+      const res = await app().inject({ method: 'GET', ...req })
+      expect(res.statusCode).toBe(200)
+      expect(res.headers['content-type']).toMatch(/^text\/csv/)
+      expect(res.headers.etag).toMatch(/-csv"$/)
+      expect(csvRows(res.body)).toHaveLength(json.length)
+    }
+    // JSON is still the default, and an explicit format wins over Accept.
+    const asked = await app().inject({ method: 'GET', url: `${url}${url.includes('?') ? '&' : '?'}format=json`, headers: { accept: 'text/csv' } })
+    expect(asked.headers['content-type']).toMatch(/^application\/json/)
+  })
+
+  it('the casualty summary CSV keeps the bounds as the JSON states them', async () => {
+    const rows = csvRows((await app().inject({ method: 'GET', url: '/v1/casualty-reports/summary?format=csv' })).body)
+    expect(rows.find((r) => r.outcome === 'killed' && r.victim_group === 'peacekeepers')).toMatchObject({ low: '5', high: '5', report_ids: 'peacekeepers-killed-five' })
+  })
+
+  it('the events CSV names the place, the actors with their roles and the killed figures next to the ids', async () => {
+    for (const url of ['/v1/events?format=csv&limit=200', '/v1/actors/azerbaijan/events?format=csv']) {
+      const rows = csvRows((await app().inject({ method: 'GET', url })).body)
+      const offensive = rows.find((r) => r.id === 'azerbaijani-offensive-2023-09')!
+      expect(offensive).toMatchObject({ place_id: 'nagorno-karabakh', place: 'Nagorno-Karabakh', killed_low: '200', killed_high: '' })
+      expect(offensive.actors).toContain('Azerbaijan (initiator)')
+      expect(offensive.killed_reported).toBe('At least 200 people were killed')
+    }
+    const all = csvRows((await app().inject({ method: 'GET', url: '/v1/events?format=csv&limit=200' })).body)
+    expect(all.find((r) => r.id === 'russian-peacekeepers-killed-2023-09')).toMatchObject({ killed_low: '5', killed_high: '5' })
+    expect(all.find((r) => r.id === 'velvet-revolution-2018')).toMatchObject({ killed_low: '', killed_high: '', killed_reported: '' })
+  })
+})

@@ -1,0 +1,95 @@
+import { connect } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp, type App } from '../../src/app.ts'
+import { sharedApp } from '../helper.ts'
+
+const app = sharedApp()
+
+function expectProblem(res: { statusCode: number, headers: Record<string, unknown>, json: () => any }, status: number, code: string) {
+  expect(res.statusCode).toBe(status)
+  expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/)
+  expect(res.json()).toMatchObject({ status, code, type: `about:blank#${code}`, title: expect.any(String), detail: expect.any(String) })
+}
+
+describe('errors raised by Fastify and Node are problem+json too', () => {
+  it('an unsupported method on a known route is a 405 naming the allowed ones', async () => {
+    const trace = await app().inject({ method: 'TRACE' as 'GET', url: '/v1/events?limit=1' })
+    expectProblem(trace, 405, 'METHOD_NOT_ALLOWED')
+    expect(trace.headers.allow).toBe('GET, HEAD, POST, OPTIONS')
+    const put = await app().inject({ method: 'PUT', url: '/v1/events/ceasefire-2023-09-20' })
+    expectProblem(put, 405, 'METHOD_NOT_ALLOWED')
+    expect(put.headers.allow).toBe('GET, HEAD, PATCH, DELETE, OPTIONS')
+    expectProblem(await app().inject({ method: 'DELETE', url: '/v1/dataset' }), 405, 'METHOD_NOT_ALLOWED')
+    // A path no method serves stays a 404.
+    expectProblem(await app().inject({ method: 'TRACE' as 'GET', url: '/v1/nothing' }), 404, 'ROUTE_NOT_FOUND')
+  })
+
+  it('an id longer than any route accepts is a 400 naming the parameter, however long', async () => {
+    for (const length of [201, 999, 5000]) {
+      const res = await app().inject({ method: 'GET', url: `/v1/events/${'a'.repeat(length)}` })
+      expectProblem(res, 400, 'VALIDATION_FAILED')
+      expect(res.json().errors[0].in).toBe('params')
+    }
+  })
+
+  it('single-record routes refuse unknown and bad query parameters as list routes do', async () => {
+    for (const url of ['/v1/events/ceasefire-2023-09-20?colour=red', '/v1/actors/nikol-pashinyan?format=csv', '/v1/dataset?x=1', '/health?verbose=1', '/v1/events/ceasefire-2023-09-20/revisions?limit=2']) {
+      const res = await app().inject({ method: 'GET', url })
+      expectProblem(res, 400, 'VALIDATION_FAILED')
+      expect(res.json().errors[0]).toMatchObject({ in: 'querystring', message: 'unknown query parameter' })
+    }
+  })
+
+  it('If-None-Match does not turn a request that would fail into a 304', async () => {
+    const good = await app().inject({ method: 'GET', url: '/v1/events/ceasefire-2023-09-20' })
+    const etag = good.headers.etag as string
+    expect((await app().inject({ method: 'GET', url: '/v1/events/ceasefire-2023-09-20', headers: { 'if-none-match': etag } })).statusCode).toBe(304)
+    expectProblem(await app().inject({ method: 'GET', url: '/v1/events/ceasefire-2023-09-20?colour=red', headers: { 'if-none-match': etag } }), 400, 'VALIDATION_FAILED')
+    expectProblem(await app().inject({ method: 'GET', url: '/v1/events/no-such-event', headers: { 'if-none-match': etag } }), 404, 'NOT_FOUND')
+    // A streamed export is not sent either, and its snapshot is given back (the next export still runs).
+    for (let i = 0; i < 3; i++) {
+      const res = await app().inject({ method: 'GET', url: '/v1/export', headers: { 'if-none-match': etag } })
+      expect(res.statusCode).toBe(304)
+      expect(res.body).toBe('')
+    }
+    expect((await app().inject({ method: 'GET', url: '/v1/export' })).statusCode).toBe(200)
+  })
+
+  it('a bad percent-encoding in the path is a 400', async () => {
+    expectProblem(await app().inject({ method: 'GET', url: '/v1/events/%E0%A4%A' }), 400, 'BAD_REQUEST')
+  })
+})
+
+describe('errors Node raises before a request is parsed', () => {
+  let server: App
+  let port: number
+  beforeAll(async () => {
+    server = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0 } })
+    await server.listen({ port: 0, host: '127.0.0.1' })
+    port = (server.server.address() as { port: number }).port
+  })
+  afterAll(async () => { await server?.close() })
+
+  const raw = (request: string) => new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request))
+    let data = ''
+    socket.on('data', (d) => { data += d.toString() })
+    socket.on('end', () => resolve(data))
+    socket.on('error', reject)
+  })
+
+  it('a malformed header line gets a problem+json 400 and the connection closes', async () => {
+    const response = await raw('GET /v1/events HTTP/1.1\r\nHost: x\r\nthis is not a header\r\n\r\n')
+    const [head, body] = response.split('\r\n\r\n')
+    expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request/)
+    expect(head).toMatch(/content-type: application\/problem\+json/i)
+    expect(JSON.parse(body!)).toMatchObject({ status: 400, code: 'BAD_REQUEST', title: 'Bad Request' })
+  })
+
+  it('headers larger than Node accepts get a problem+json 431', async () => {
+    const response = await raw(`GET /v1/events HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)
+    const [head, body] = response.split('\r\n\r\n')
+    expect(head).toMatch(/^HTTP\/1\.1 431/)
+    expect(JSON.parse(body!)).toMatchObject({ status: 431, code: 'HEADERS_TOO_LARGE' })
+  })
+})
