@@ -9,6 +9,7 @@ export const InvalidCursorError = createError<'INVALID_CURSOR', 400, [string]>('
 export const InvalidParameterError = createError<'INVALID_PARAMETER', 400, [string]>('INVALID_PARAMETER', '%s', 400)
 export const NotAcceptableError = createError<'NOT_ACCEPTABLE', 406, [string]>('NOT_ACCEPTABLE', '%s', 406)
 export const NotReadyError = createError<'NOT_READY', 503, [string]>('NOT_READY', '%s', 503)
+export const TooManyExportsError = createError<'TOO_MANY_EXPORTS', 503, [string]>('TOO_MANY_EXPORTS', '%s', 503)
 
 export const InUseError = createError<'IN_USE', 409, [string]>('IN_USE', '%s', 409)
 export const PreconditionFailedError = createError<'PRECONDITION_FAILED', 412, [string]>('PRECONDITION_FAILED', '%s', 412)
@@ -36,5 +37,5 @@ export const KNOWN_CODES = new Set([
   'VALIDATION_FAILED', 'ROUTE_NOT_FOUND', 'BAD_REQUEST', 'INTERNAL_ERROR', 'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED',
   'IN_USE', 'PRECONDITION_FAILED', 'PRECONDITION_REQUIRED', 'UNAUTHORIZED', 'FORBIDDEN', 'UNKNOWN_REFERENCE',
-  'RATE_LIMITED', 'GRAPHQL_LIMIT_EXCEEDED', 'OVERLOADED',
+  'RATE_LIMITED', 'GRAPHQL_LIMIT_EXCEEDED', 'OVERLOADED', 'TOO_MANY_EXPORTS',
 ])

@@ -19,6 +19,7 @@ const ConfigSchema = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(2000),
+  EXPORT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(64).default(2),
   GRAPHIQL: bool.default(true),
   SEED_ON_START: bool.default(true),
 })
@@ -42,6 +43,8 @@ export type Config = Readonly<{
   maxEventLoopDelayMs: number
   /** Entries of the response cache; 0 turns it off. */
   cacheMaxEntries: number
+  /** Exports (and export manifests) computed at once; more are answered 503 with Retry-After. */
+  exportMaxConcurrent: number
   graphiql: boolean
   seedOnStart: boolean
 }>
@@ -72,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     cacheMaxEntries: e.CACHE_MAX_ENTRIES,
+    exportMaxConcurrent: e.EXPORT_MAX_CONCURRENT,
     graphiql: e.GRAPHIQL,
     seedOnStart: e.SEED_ON_START,
     ...overrides,
