@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import type { z } from 'zod'
 import { bumpVersion, readVersion } from '../../db/dataset.ts'
 import { sortKeyOf } from '../../domain/dates.ts'
+import { slug } from '../../domain/slug.ts'
 import {
   InUseError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnknownReferenceError, WriteValidationError,
 } from '../../errors.ts'
@@ -252,7 +253,7 @@ export class WriteEngine {
 
   /** A slug from the record's name, made unique with a counter. */
   private freshId(spec: ResourceSpec, name: string): string {
-    const base = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '') || spec.recordType.replaceAll('_', '-')
+    const base = slug(name, 60) || spec.recordType.replaceAll('_', '-')
     let id = base
     for (let n = 2; this.exists(spec.table, id) || this.wasDeleted(spec, id); n++) id = `${base}-${n}`
     return id
