@@ -30,7 +30,8 @@ const started = Date.now()
 const results = await Promise.all(Array.from({ length: N }, async () => {
   const res = await fetch(`${base}/v1/export?format=${values.format}`)
   let bytes = 0
-  for await (const chunk of res.body!) bytes += (chunk as Uint8Array).length
+  const reader = res.body!.getReader()
+  for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.length
   return { status: res.status, retryAfter: res.headers.get('retry-after'), bytes }
 }))
 const seconds = (Date.now() - started) / 1000
