@@ -43,4 +43,32 @@ describe('concurrent exports are capped', () => {
       await app.close()
     }
   }, 60_000)
+
+  it('an export whose client stops reading is cut off after the request timeout, and its slot freed', async () => {
+    const app = await buildApp({ config: { databasePath: join(tempDir(), 'stall.db'), logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, exportMaxConcurrent: 1, requestTimeoutMs: 1500 } })
+    await app.ready()
+    synthesise(app.storage.sqlite, { events: 5000 })
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' })
+      const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+      const stalled = await fetch(`${base}/v1/export?format=ndjson`)
+      expect(stalled.status).toBe(200)
+      expect((await fetch(`${base}/v1/export/manifest?resource=sources`)).status).toBe(503)
+      let status = 0
+      const started = Date.now()
+      while (Date.now() - started < 10_000) {
+        const res = await fetch(`${base}/v1/export/manifest?resource=sources`)
+        status = res.status
+        await res.arrayBuffer()
+        if (status === 200) break
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      expect(status).toBe(200)
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
+      // The stalled response was ended, not completed.
+      await expect(stalled.text()).rejects.toThrow()
+    } finally {
+      await app.close()
+    }
+  }, 60_000)
 })

@@ -33,6 +33,14 @@ export const ExportManifest = z.object({
 /** Seconds a client refused for want of an export slot is told to wait: about one full export. */
 export const EXPORT_RETRY_AFTER_S = 10
 
+/** Passes the chunks on, telling `onChunk` each time the reader takes one. */
+async function* watched(chunks: AsyncGenerator<string>, onChunk: () => void): AsyncGenerator<string> {
+  for await (const chunk of chunks) {
+    onChunk()
+    yield chunk
+  }
+}
+
 const routes: FastifyPluginAsyncZod = async (app) => {
   // Each running export holds a connection, its page cache and a chunk in flight, and a client
   // can start as many as it likes: past the cap they are refused rather than queued, so memory
@@ -70,9 +78,16 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       snapshot.release()
       throw err
     }
-    const body = Readable.from(exportChunks(snapshot, meta), { objectMode: false })
+    let pulled = Date.now()
+    const body = Readable.from(watched(exportChunks(snapshot, meta), () => { pulled = Date.now() }), { objectMode: false })
+    // A client that stops reading would keep its slot for good, and two such clients would shut
+    // every export out: one that takes no chunk for the request timeout is cut off.
+    const stallMs = app.config.requestTimeoutMs
+    const watchdog = stallMs > 0 ? setInterval(() => {
+      if (Date.now() - pulled > stallMs) body.destroy(new Error(`export stalled: the client read nothing for ${stallMs} ms`))
+    }, Math.min(1000, stallMs)).unref() : undefined
     // Released on the last chunk and on a client that goes away mid-export alike.
-    body.once('close', () => snapshot.release())
+    body.once('close', () => { clearInterval(watchdog); snapshot.release() })
     const ext = format === 'csv' ? `${meta.resources[0]}.csv` : format
     return reply
       .type(CONTENT_TYPE[format])
