@@ -35,11 +35,13 @@ describe('CSV as people and spreadsheets write it', () => {
 
   it('a quote that never closes loses only its own line: it is rejected with its line and reason, the rows after it are imported', async () => {
     const app = await buildTestApp()
-    const path = file([row('MSY1'), row('MSY2', '"an unclosed quote'), row('MSY3'), row('MSY4'), '', row('MSY5')])
+    // Forty rows before the bad one share its read chunk: the parser's error must not lose them.
+    const before = Array.from({ length: 40 }, (_, i) => row(`MSYA${i}`))
+    const path = file([...before, row('MSY2', '"an unclosed quote'), row('MSY3'), row('MSY4'), '', row('MSY5')])
     const report = await importFile(app.storage.sqlite, { format: 'acled', path })
-    expect(report).toMatchObject({ imported: 4, rejectedRows: 1 })
-    expect(report.rejected).toEqual([{ row: 3, externalId: null, reason: expect.stringMatching(/quote/) }])
-    for (const id of ['msy1', 'msy3', 'msy4', 'msy5']) expect((await getJson(app, `/v1/events/acled-${id}`)).status).toBe(200)
+    expect(report).toMatchObject({ imported: 43, rejectedRows: 1 })
+    expect(report.rejected).toEqual([{ row: 42, externalId: null, reason: expect.stringMatching(/quote/) }])
+    for (const id of ['msya0', 'msya39', 'msy3', 'msy4', 'msy5']) expect((await getJson(app, `/v1/events/acled-${id}`)).status).toBe(200)
   })
 
   it('a quote that swallows the following lines until another quote, so that the fields no longer add up: the line it opens on is rejected, the others are read again', async () => {
