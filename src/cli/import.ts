@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { unlinkSync } from 'node:fs'
 import { checkReadable, DEFAULT_BATCH, DEFAULT_MAX_CONSECUTIVE_REJECTS, importFile } from '../modules/import/importer.ts'
-import { IMPORT_FORMATS, ImportFileError, type ImportFormat, type ImportProgress } from '../modules/import/report.ts'
+import { IMPORT_FORMATS, ImportFileError, type ImportFormat, type ImportProgress, type ImportReport } from '../modules/import/report.ts'
 import { openStorage } from './storage.ts'
 
 const USAGE = `usage: npm run import -- --format ${IMPORT_FORMATS.join('|')} FILE [--batch N] [--rejects PATH] [--max-consecutive-rejects N]
@@ -73,6 +73,9 @@ function progressLine(): { update(p: ImportProgress): void, done(): void } {
   }
 }
 
+/** The rejects file is removed when it stays empty, so the report must not point to it. */
+const shown = (report: ImportReport): ImportReport => (report.rejectedRows ? report : { ...report, rejectsFile: null })
+
 const progress = progressLine()
 let exitCode = 0
 let rejected = 0
@@ -80,13 +83,14 @@ try {
   const report = await importFile(storage.sqlite, { format, path, batch, rejectsPath, maxConsecutiveRejects: maxRun, onProgress: progress.update })
   progress.done()
   rejected = report.rejectedRows
-  console.log(JSON.stringify(report, null, 2))
+  console.log(JSON.stringify(shown(report), null, 2))
   exitCode = rejected ? 1 : 0
 } catch (err) {
   progress.done()
   if (!(err instanceof ImportFileError)) throw err
-  // What was committed before the file went bad is real: report it before the error.
-  if (err.report) console.log(JSON.stringify(err.report, null, 2))
+  // What was committed before the file went bad is real: report it before the error. A file
+  // refused before its first row gets the one line alone.
+  if (err.report && err.report.rows > 0) console.log(JSON.stringify(shown(err.report), null, 2))
   rejected = err.report?.rejectedRows ?? 0
   console.error(`import: ${err.message}`)
   exitCode = 2

@@ -145,6 +145,7 @@ describe('npm run import exit codes', () => {
     const clean = file([row('EXC1'), row('EXC2')])
     const all = await cli(['--format', 'acled', clean], db)
     expect(all.code, all.stderr).toBe(0)
+    expect(JSON.parse(all.stdout)).toMatchObject({ imported: 2, rejectedRows: 0, rejectsFile: null })
     expect(existsSync(`${clean}.rejects.ndjson`)).toBe(false)
 
     const some = await cli(['--format', 'acled', sample('acled-bad.csv'), '--rejects', join(dir, 'r.ndjson')], db)
@@ -156,6 +157,7 @@ describe('npm run import exit codes', () => {
     const none = await cli(['--format', 'acled', binary], db)
     expect(none.code).toBe(2)
     expect(none.stderr.trimEnd().split('\n')).toEqual([expect.stringContaining(binary)])
+    expect(none.stdout).toBe('')
 
     const folder = join(dir, 'not-a-db')
     mkdirSync(folder)
