@@ -2,6 +2,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import cors from '@fastify/cors'
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { corsOptions } from './http/cors.ts'
 import { serializerCompiler } from './http/serializer.ts'
 import { loadConfig, type Config } from './config/config.ts'
 import auth from './plugins/auth.ts'
@@ -53,7 +54,7 @@ export async function buildApp(options: BuildOptions = {}) {
   await app.register(configPlugin, { config })
   await app.register(errors)
   await app.register(protection)
-  await app.register(cors, { origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] })
+  await app.register(cors, corsOptions(config))
   await app.register(database)
   await app.register(caching)
   await app.register(auth)

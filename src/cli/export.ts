@@ -5,12 +5,11 @@ import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { loadConfig } from '../config/config.ts'
-import { openDatabase } from '../db/client.ts'
 import { EventFilterFields } from '../modules/events/schemas.ts'
 import { EXPORT_RESOURCES, type ExportResource } from '../modules/export/plan.ts'
 import { EXPORT_FORMATS, exportChunks, exportMeta, openSnapshot, type ExportMeta } from '../modules/export/stream.ts'
 import { DateFilter } from '../http/schemas.ts'
+import { openStorage } from './storage.ts'
 
 const USAGE = `usage: npm run export -- --format ndjson|json|csv --out PATH [--resource R] [--from D] [--to D]
        [--type T1,T2] [--actor ID] [--role ROLE] [--place ID] [--q TEXT] [--updated-since D]
@@ -47,9 +46,7 @@ if (!parsed.success) {
 }
 const { format, out, resource, ...filters } = parsed.data
 
-const config = loadConfig()
-if (config.databasePath !== ':memory:' && !existsSync(config.databasePath)) fail(`no database at ${config.databasePath}; run npm start or npm run db:seed first`)
-const storage = openDatabase(config.databasePath)
+const { config, storage } = openStorage('export', { migrate: false, mustExist: true, exitCode: 2 })
 
 /** A progress bar on a terminal; nothing when the output is piped or logged. */
 function progressBar(label: string, total: number) {

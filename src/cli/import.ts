@@ -1,23 +1,36 @@
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig } from '../config/config.ts'
-import { migrateDatabase, openDatabase } from '../db/client.ts'
-import { checkReadable, DEFAULT_BATCH, importFile } from '../modules/import/importer.ts'
-import { IMPORT_FORMATS, ImportFileError, type ImportFormat, type ImportProgress } from '../modules/import/report.ts'
+import { unlinkSync } from 'node:fs'
+import { checkReadable, DEFAULT_BATCH, DEFAULT_MAX_CONSECUTIVE_REJECTS, importFile } from '../modules/import/importer.ts'
+import { IMPORT_FORMATS, ImportFileError, type ImportFormat, type ImportProgress, type ImportReport } from '../modules/import/report.ts'
+import { openStorage } from './storage.ts'
 
-const USAGE = `usage: npm run import -- --format ${IMPORT_FORMATS.join('|')} FILE [--batch N]
+const USAGE = `usage: npm run import -- --format ${IMPORT_FORMATS.join('|')} FILE [--batch N] [--rejects PATH] [--max-consecutive-rejects N]
 acled and ucdp read CSV files in the column layout of those datasets; json reads this API's own
 exports (the JSON document or NDJSON). DATABASE_PATH selects the database, which is migrated first.
-Prints a JSON report on stdout; exit code 0 once the file is processed (even with rejected rows),
-2 for bad usage or a file that cannot be read.`
+Prints a JSON report on stdout and writes every rejected row to --rejects (default FILE.rejects.ndjson,
+removed when no row is rejected). A CSV import stops after --max-consecutive-rejects rejected rows in
+a row (default ${DEFAULT_MAX_CONSECUTIVE_REJECTS}; 0 never stops).
+Exit codes: 0 every row imported (or already there), 1 some rows rejected and the rest imported,
+2 bad usage or a file that cannot be read (or stopped), 3 the database or configuration cannot be used.`
 
+/** Bad usage: the message, then how to use the command. */
 function fail(message: string): never {
   console.error(`import: ${message}\n${USAGE}`)
   process.exit(2)
 }
 
+/** A file that cannot be imported: one line naming it and the cause. */
+function unreadable(message: string): never {
+  console.error(`import: ${message}`)
+  process.exit(2)
+}
+
 const { values, positionals } = (() => {
   try {
-    return parseArgs({ options: { format: { type: 'string' }, batch: { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: true })
+    return parseArgs({
+      options: { 'format': { type: 'string' }, 'batch': { type: 'string' }, 'rejects': { type: 'string' }, 'max-consecutive-rejects': { type: 'string' }, 'help': { type: 'boolean' } },
+      allowPositionals: true,
+    })
   } catch (err) {
     return fail((err as Error).message)
   }
@@ -31,28 +44,19 @@ if (!(IMPORT_FORMATS as readonly string[]).includes(values.format)) fail(`--form
 if (positionals.length !== 1) fail(positionals.length ? `one FILE expected, got ${positionals.length}: ${positionals.join(' ')}` : 'FILE is required')
 const batch = values.batch === undefined ? DEFAULT_BATCH : Number(values.batch)
 if (!/^\d+$/.test(values.batch ?? '1') || batch < 1) fail(`--batch "${values.batch}" is not a whole number of at least 1`)
+const maxRun = values['max-consecutive-rejects'] === undefined ? DEFAULT_MAX_CONSECUTIVE_REJECTS : Number(values['max-consecutive-rejects'])
+if (!/^\d+$/.test(values['max-consecutive-rejects'] ?? '0')) fail(`--max-consecutive-rejects "${values['max-consecutive-rejects']}" is not a whole number`)
 const format = values.format as ImportFormat
 const path = positionals[0]!
+const rejectsPath = values.rejects ?? `${path}.rejects.ndjson`
 
 // Checked before the database is opened, so that a mistyped path does not leave a new empty database behind.
 try {
   checkReadable(path)
 } catch (err) {
-  fail((err as Error).message)
+  unreadable((err as Error).message)
 }
-let config
-try {
-  config = loadConfig()
-} catch (err) {
-  if (err instanceof ConfigError) fail(err.message)
-  throw err
-}
-let storage: ReturnType<typeof openDatabase>
-try {
-  storage = openDatabase(config.databasePath)
-} catch (err) {
-  fail(`cannot open the database at ${config.databasePath}: ${(err as Error).message}`)
-}
+const { storage } = openStorage('import', { exitCode: 3 })
 
 /** One line rewritten in place on a terminal; nothing when stderr is a file or a pipe. */
 function progressLine(): { update(p: ImportProgress): void, done(): void } {
@@ -69,21 +73,30 @@ function progressLine(): { update(p: ImportProgress): void, done(): void } {
   }
 }
 
+/** The rejects file is removed when it stays empty, so the report must not point to it. */
+const shown = (report: ImportReport): ImportReport => (report.rejectedRows ? report : { ...report, rejectsFile: null })
+
 const progress = progressLine()
 let exitCode = 0
+let rejected = 0
 try {
-  migrateDatabase(storage.db)
-  const report = await importFile(storage.sqlite, { format, path, batch, onProgress: progress.update })
+  const report = await importFile(storage.sqlite, { format, path, batch, rejectsPath, maxConsecutiveRejects: maxRun, onProgress: progress.update })
   progress.done()
-  console.log(JSON.stringify(report, null, 2))
+  rejected = report.rejectedRows
+  console.log(JSON.stringify(shown(report), null, 2))
+  exitCode = rejected ? 1 : 0
 } catch (err) {
   progress.done()
   if (!(err instanceof ImportFileError)) throw err
-  // What was committed before the file went bad is real: report it before the error.
-  if (err.report) console.log(JSON.stringify(err.report, null, 2))
+  // What was committed before the file went bad is real: report it before the error. A file
+  // refused before its first row gets the one line alone.
+  if (err.report && err.report.rows > 0) console.log(JSON.stringify(shown(err.report), null, 2))
+  rejected = err.report?.rejectedRows ?? 0
   console.error(`import: ${err.message}`)
   exitCode = 2
 } finally {
   storage.close()
+  // An empty list of rejections says nothing; one from an earlier run must not be mistaken for this one's.
+  if (rejected === 0) try { unlinkSync(rejectsPath) } catch { /* never created */ }
 }
 process.exitCode = exitCode

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../config/config.ts'
-import { migrateDatabase, openDatabase } from '../db/client.ts'
 import { createKey, listKeys, revokeKey, ROLES, type Role } from '../modules/keys/queries.ts'
+import { openStorage } from './storage.ts'
 
 const USAGE = `usage: npm run keys -- create --name NAME --role editor|admin
        npm run keys -- list
@@ -10,9 +9,8 @@ const USAGE = `usage: npm run keys -- create --name NAME --role editor|admin
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { name: { type: 'string' }, role: { type: 'string' }, id: { type: 'string' } } })
 const fail = (message: string): never => { console.error(`keys: ${message}\n${USAGE}`); process.exit(2) }
 
-const storage = openDatabase(loadConfig().databasePath)
+const { storage } = openStorage('keys')
 try {
-  migrateDatabase(storage.db)
   switch (positionals[0]) {
     case 'create': {
       if (!values.name?.trim()) fail('--name is required')

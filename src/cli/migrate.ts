@@ -1,10 +1,7 @@
-import { loadConfig } from '../config/config.ts'
-import { migrateDatabase, openDatabase } from '../db/client.ts'
+import { openStorage } from './storage.ts'
 
-const config = loadConfig()
-const storage = openDatabase(config.databasePath)
+const { config, storage } = openStorage('db:migrate')
 try {
-  migrateDatabase(storage.db)
   console.log(`migrations applied to ${config.databasePath}`)
 } finally {
   storage.close()

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util'
 import { seedData } from '../../seed/data.ts'
-import { loadConfig } from '../config/config.ts'
-import { migrateDatabase, openDatabase } from '../db/client.ts'
 import { seedDatabase } from '../db/seed.ts'
 import { synthesise } from '../db/synth.ts'
+import { openStorage } from './storage.ts'
 
 // Builds a large deterministic dataset for benchmarks: the seed plus N synthetic events.
 const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, seed: { type: 'string', default: '20230919' } } })
@@ -12,10 +11,8 @@ if (!Number.isInteger(events) || events < 1) {
   console.error('db:synth: --events must be a positive whole number')
   process.exit(2)
 }
-const config = loadConfig()
-const storage = openDatabase(config.databasePath)
+const { config, storage } = openStorage('db:synth')
 try {
-  migrateDatabase(storage.db)
   seedDatabase(storage.sqlite, seedData)
   const started = Date.now()
   const report = synthesise(storage.sqlite, {

@@ -26,6 +26,7 @@ const ConfigSchema = z.object({
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(2000),
   WRITE_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
+  EXPORT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(64).default(2),
   GRAPHIQL: bool.default(true),
   SEED_ON_START: bool.default(true),
 })
@@ -61,6 +62,8 @@ export type Config = Readonly<{
   writeLockWaitMs: number
   /** Bytes the response cache may hold, keys and headers included. */
   cacheMaxBytes: number
+  /** Exports (and export manifests) computed at once; more are answered 503 with Retry-After. */
+  exportMaxConcurrent: number
   graphiql: boolean
   seedOnStart: boolean
 }>
@@ -98,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cacheMaxEntries: e.CACHE_MAX_ENTRIES,
     cacheMaxBytes: e.CACHE_MAX_BYTES,
     writeLockWaitMs: e.WRITE_LOCK_WAIT_MS,
+    exportMaxConcurrent: e.EXPORT_MAX_CONCURRENT,
     graphiql: e.GRAPHIQL,
     seedOnStart: e.SEED_ON_START,
     ...overrides,

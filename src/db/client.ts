@@ -1,10 +1,13 @@
-import { mkdirSync, readFileSync } from 'node:fs'
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { databaseError } from './open-errors.ts'
 import * as schema from './schema.ts'
+
+export { DatabaseOpenError } from './open-errors.ts'
 
 export type Db = BetterSQLite3Database<typeof schema>
 
@@ -21,23 +24,47 @@ export interface Storage {
 }
 
 export function openDatabase(path: string): Storage {
-  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(resolve(path)), { recursive: true })
   const statements: StatementCounter = { count: 0 }
-  const sqlite = new Database(path, { verbose: () => { statements.count++ } })
-  sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
-  sqlite.pragma('synchronous = NORMAL')
-  // Reads dominate: map the file into memory and keep a larger page cache, so a page read is a
-  // memory access rather than a system call.
-  sqlite.pragma('mmap_size = 268435456')
-  sqlite.pragma('cache_size = -32768')
+  let sqlite: Database.Database | undefined
+  try {
+    if (path !== ':memory:' && !path.startsWith('file:')) checkPath(path)
+    sqlite = new Database(path, { verbose: () => { statements.count++ } })
+    sqlite.pragma('journal_mode = WAL')
+    sqlite.pragma('foreign_keys = ON')
+    sqlite.pragma('busy_timeout = 5000')
+    sqlite.pragma('synchronous = NORMAL')
+    // Reads dominate: map the file into memory and keep a larger page cache, so a page read is a
+    // memory access rather than a system call.
+    sqlite.pragma('mmap_size = 268435456')
+    sqlite.pragma('cache_size = -32768')
+    // Reads the schema: a file whose header passes but whose first pages are garbage fails here.
+    sqlite.prepare('SELECT count(*) FROM sqlite_master').get()
+  } catch (err) {
+    sqlite?.close()
+    throw databaseError(path, err)
+  }
   const db = drizzle(sqlite, { schema })
   return { sqlite, db, statements, close: () => sqlite.close() }
 }
 
+/** Creates the folder, and refuses a file the process may not both read and write. */
+function checkPath(path: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true })
+  let exists = true
+  try { statSync(path) } catch { exists = false }
+  // SQLite opens a file it may not write read-only without a word; the first write would fail.
+  if (exists) accessSync(path, constants.R_OK | constants.W_OK)
+}
+
 export function migrateDatabase(db: Db): void {
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+  try {
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+  } catch (err) {
+    // Corruption deeper in the file shows only once the migrations read or write it.
+    const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code
+    if (code && /^SQLITE_(CORRUPT|NOTADB|READONLY|CANTOPEN|IOERR|FULL)/.test(code)) throw databaseError((db as Db & { $client: Database.Database }).$client.name, (err as { cause?: unknown }).cause ?? err)
+    throw err
+  }
 }
 
 /** How many migrations in the folder are not applied yet; `/ready` wants zero. */

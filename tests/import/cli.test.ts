@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
@@ -29,9 +30,14 @@ describe('npm run import', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, unchanged: 6 })
   })
 
-  it('exits 0 with rejected rows listed', async () => {
-    const { stdout } = await cli(['--format', 'acled', sample('acled-bad.csv')], migratedFile())
-    expect(JSON.parse(stdout)).toMatchObject({ rows: 9, imported: 2, rejected: expect.arrayContaining([expect.objectContaining({ externalId: 'SMPB004' })]) })
+  it('exits 1 with rejected rows listed in the report and in the rejects file', async () => {
+    const rejects = join(tempDir(), 'rejects.ndjson')
+    const err = await cli(['--format', 'acled', sample('acled-bad.csv'), '--rejects', rejects], migratedFile()).catch((e) => e)
+    expect(err.code).toBe(1)
+    const report = JSON.parse(err.stdout)
+    expect(report).toMatchObject({ rows: 9, imported: 2, rejectedRows: 7, rejectsFile: rejects, rejected: expect.arrayContaining([expect.objectContaining({ externalId: 'SMPB004' })]) })
+    const lines = readFileSync(rejects, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l))
+    expect(lines).toEqual(report.rejected)
   })
 
   it.each([

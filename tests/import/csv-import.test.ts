@@ -12,7 +12,7 @@ describe('ACLED import', () => {
     const sqlite = app.storage.sqlite
     const before = counts(sqlite)
     const report = await importFile(sqlite, { format: 'acled', path: sample('acled.csv') })
-    expect(report).toEqual({ file: sample('acled.csv'), format: 'acled', rows: 8, imported: 8, updated: 0, unchanged: 0, rejected: [] })
+    expect(report).toEqual({ file: sample('acled.csv'), format: 'acled', rows: 8, imported: 8, updated: 0, unchanged: 0, rejectedRows: 0, rejected: [], rejectsFile: null })
     // 8 rows; 8 distinct actor names, 5 places, 3 publishers; fatalities > 0 in 5 rows; one row cites two sources.
     expect(grew(before, counts(sqlite))).toMatchObject({ events: 8, actors: 8, places: 5, sources: 3, casualtyReports: 5, citations: 9 + 5 })
 

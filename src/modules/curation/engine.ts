@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { bumpVersion, readVersion } from '../../db/dataset.ts'
 import { sortKeyOf } from '../../domain/dates.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { slug } from '../../domain/slug.ts'
 import {
   DatabaseBusyError, InUseError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnknownReferenceError, WriteValidationError,
 } from '../../errors.ts'
@@ -277,7 +278,7 @@ export class WriteEngine {
 
   /** A slug from the record's name, made unique with a counter. */
   private freshId(spec: ResourceSpec, name: string): string {
-    const base = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '') || spec.recordType.replaceAll('_', '-')
+    const base = slug(name, 60) || spec.recordType.replaceAll('_', '-')
     let id = base
     for (let n = 2; this.exists(spec.table, id) || this.wasDeleted(spec, id); n++) id = `${base}-${n}`
     return id

@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyReply } from 'fastify'
 import { z } from 'zod'
-import { DateFilter, problemResponses } from '../../http/schemas.ts'
+import { TooManyExportsError } from '../../errors.ts'
+import { DateFilter, Problem, problemResponses } from '../../http/schemas.ts'
 import { EventFilterFields } from '../events/schemas.ts'
 import { EXPORT_RESOURCES } from './plan.ts'
-import { EXPORT_FORMATS, exportChunks, exportDigest, exportMeta, openSnapshot, resourcesFor } from './stream.ts'
+import { EXPORT_FORMATS, exportChunks, exportDigest, exportMeta, openSnapshot, resourcesFor, type Snapshot } from './stream.ts'
 
 const ExportQuery = z.strictObject({
   format: z.enum(EXPORT_FORMATS).default('ndjson').describe('ndjson (a meta line, then one {type, data} record per line), json (one document) or csv (one resource per file)'),
@@ -12,6 +14,8 @@ const ExportQuery = z.strictObject({
   ...EventFilterFields,
   updatedSince: DateFilter.optional().describe('only records created or changed at or after this time'),
 })
+
+const busy = Problem.describe('TOO_MANY_EXPORTS: the configured number of exports is already running; retry after Retry-After seconds')
 
 const CONTENT_TYPE = { json: 'application/json; charset=utf-8', ndjson: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' }
 
@@ -26,7 +30,34 @@ export const ExportManifest = z.object({
   sha256: z.string().describe('digest of the exact bytes GET /v1/export returns for the same query and dataset version'),
 }).meta({ id: 'ExportManifest' })
 
+/** Seconds a client refused for want of an export slot is told to wait: about one full export. */
+export const EXPORT_RETRY_AFTER_S = 10
+
+/** Passes the chunks on, telling `onChunk` each time the reader takes one. */
+async function* watched(chunks: AsyncGenerator<string>, onChunk: () => void): AsyncGenerator<string> {
+  for await (const chunk of chunks) {
+    onChunk()
+    yield chunk
+  }
+}
+
 const routes: FastifyPluginAsyncZod = async (app) => {
+  // Each running export holds a connection, its page cache and a chunk in flight, and a client
+  // can start as many as it likes: past the cap they are refused rather than queued, so memory
+  // stays bounded and nobody waits on a socket for a slot.
+  let running = 0
+  const snapshotFor = (reply: FastifyReply): Snapshot => {
+    const max = app.config.exportMaxConcurrent
+    if (running >= max) {
+      reply.header('retry-after', String(EXPORT_RETRY_AFTER_S))
+      throw new TooManyExportsError(`${max} export${max === 1 ? ' is' : 's are'} already running; retry in ${EXPORT_RETRY_AFTER_S} s`)
+    }
+    const snapshot = openSnapshot(app.storage, app.config.databasePath)
+    running++
+    let held = true
+    return { ...snapshot, release: () => { if (held) { held = false; running--; snapshot.release() } } }
+  }
+
   app.get('/export', {
     schema: {
       tags: ['export'],
@@ -36,11 +67,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         + 'figures, statements, citations and the sources cited). Records are ordered by id, so two exports of one dataset version are '
         + 'byte-identical; `X-Dataset-Version` names the version and GET /v1/export/manifest gives the counts and sha256 of the same bytes.',
       querystring: ExportQuery,
-      response: { 200: z.string().describe('the export, streamed'), ...problemResponses },
+      response: { 200: z.string().describe('the export, streamed'), ...problemResponses, 503: busy },
     },
   }, async (request, reply) => {
     const { format, resource, ...filters } = request.query
-    const snapshot = openSnapshot(app.storage, app.config.databasePath)
+    const snapshot = snapshotFor(reply)
     let meta
     try {
       meta = exportMeta(snapshot.sqlite, format, filters, resourcesFor(format, resource))
@@ -48,9 +79,16 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       snapshot.release()
       throw err
     }
-    const body = Readable.from(exportChunks(snapshot, meta), { objectMode: false })
+    let pulled = Date.now()
+    const body = Readable.from(watched(exportChunks(snapshot, meta), () => { pulled = Date.now() }), { objectMode: false })
+    // A client that stops reading would keep its slot for good, and two such clients would shut
+    // every export out: one that takes no chunk for the request timeout is cut off.
+    const stallMs = app.config.requestTimeoutMs
+    const watchdog = stallMs > 0 ? setInterval(() => {
+      if (Date.now() - pulled > stallMs) body.destroy(new Error(`export stalled: the client read nothing for ${stallMs} ms`))
+    }, Math.min(1000, stallMs)).unref() : undefined
     // Released on the last chunk and on a client that goes away mid-export alike.
-    body.once('close', () => snapshot.release())
+    body.once('close', () => { clearInterval(watchdog); snapshot.release() })
     const ext = format === 'csv' ? `${meta.resources[0]}.csv` : format
     return reply
       .type(CONTENT_TYPE[format])
@@ -66,11 +104,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'getExportManifest', description: 'Takes the query of GET /v1/export and describes exactly the bytes it returns, so a download can be checked.',
       summary: 'Version, record counts, size and sha256 of the export the same query returns',
       querystring: ExportQuery,
-      response: { 200: z.object({ data: ExportManifest }), ...problemResponses },
+      response: { 200: z.object({ data: ExportManifest }), ...problemResponses, 503: busy },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { format, resource, ...filters } = request.query
-    const snapshot = openSnapshot(app.storage, app.config.databasePath)
+    const snapshot = snapshotFor(reply)
     try {
       const meta = exportMeta(snapshot.sqlite, format, filters, resourcesFor(format, resource))
       const digest = await exportDigest(snapshot, meta)

@@ -1,16 +1,12 @@
 import type { ActorKind } from '../../domain/vocabulary.ts'
 import { RowError } from './report.ts'
 
+export { slug } from '../../domain/slug.ts'
+
 // Reading the cells of a CSV row. Each helper throws a RowError whose message names the column
 // and the value, because that message is all the report gives the person fixing the file.
 
 export type Cells = Record<string, string>
-
-/** A lower-case slug that passes the write schemas' id rule, cut to leave room for prefixes. */
-export function slug(text: string, max = 80): string {
-  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '')
-}
 
 export function required(cells: Cells, column: string): string {
   const v = cells[column]?.trim() ?? ''

@@ -3,14 +3,17 @@ import { basename } from 'node:path'
 import type Database from 'better-sqlite3'
 import { ACLED } from './acled.ts'
 import { BatchRunner } from './batches.ts'
-import { applyPlan, readCsv, type CsvFormat } from './csv.ts'
+import { applyPlan, type CsvFormat } from './csv.ts'
+import { readCsv } from './csv-reader.ts'
 import { readExport } from './json-input.ts'
 import { applyRows, planRows } from './json.ts'
-import { IMPORT_FORMATS, ImportFileError, RowError, Tally, type ImportFormat, type ImportProgress, type ImportReport } from './report.ts'
+import { IMPORT_FORMATS, ImportFileError, RejectLog, RowError, Tally, type ImportFormat, type ImportProgress, type ImportReport } from './report.ts'
 import { RecordStore } from './store.ts'
 import { UCDP } from './ucdp.ts'
 
 export const DEFAULT_BATCH = 500
+/** A file whose rows are rejected this many times in a row is not data of the format: stop reading it. */
+export const DEFAULT_MAX_CONSECUTIVE_REJECTS = 1000
 
 export interface ImportOptions {
   format: ImportFormat
@@ -21,6 +24,10 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void
   /** The name revisions are recorded under; by default import:<format>:<file name>. */
   keyName?: string
+  /** A file to write every rejected row to, one JSON object a line; the report keeps only the first few. */
+  rejectsPath?: string
+  /** Stop a CSV import after this many rejected rows in a row; 0 never stops. */
+  maxConsecutiveRejects?: number
 }
 
 /**
@@ -33,9 +40,20 @@ export async function importFile(sqlite: Database.Database, options: ImportOptio
   const batch = options.batch ?? DEFAULT_BATCH
   if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new ImportFileError(`unknown format "${String(format)}": use ${IMPORT_FORMATS.join(', ')}`)
   if (!Number.isInteger(batch) || batch < 1) throw new ImportFileError(`batch must be a whole number of at least 1, not ${batch}`)
+  const maxRun = options.maxConsecutiveRejects ?? DEFAULT_MAX_CONSECUTIVE_REJECTS
+  if (!Number.isInteger(maxRun) || maxRun < 0) throw new ImportFileError(`the number of rejected rows in a row to stop at must be a whole number, not ${maxRun}`)
   checkReadable(path)
 
-  const tally = new Tally(path, format)
+  const log = options.rejectsPath ? new RejectLog(options.rejectsPath) : undefined
+  try {
+    return await run(sqlite, options, new Tally(path, format, log), batch, maxRun)
+  } finally {
+    log?.close()
+  }
+}
+
+async function run(sqlite: Database.Database, options: ImportOptions, tally: Tally, batch: number, maxRun: number): Promise<ImportReport> {
+  const { format, path } = options
   const store = new RecordStore(sqlite, format, { keyId: null, keyName: options.keyName ?? `import:${format}:${basename(path)}` })
   if (format === 'json') {
     const { rows, bad } = planRows(readExport(path))
@@ -43,13 +61,13 @@ export async function importFile(sqlite: Database.Database, options: ImportOptio
     const total = rows.length + bad.length
     applyRows(sqlite, store, rows, tally, batch, () => options.onProgress?.({ rows: tally.report.rows, fraction: total ? tally.report.rows / total : 1, report: tally.report }))
   } else {
-    await importCsv(sqlite, store, format === 'acled' ? ACLED : UCDP, path, batch, tally, options.onProgress)
+    await importCsv(sqlite, store, format === 'acled' ? ACLED : UCDP, path, batch, tally, maxRun, options.onProgress)
   }
   return tally.finish()
 }
 
 async function importCsv(sqlite: Database.Database, store: RecordStore, format: CsvFormat, path: string, batch: number, tally: Tally,
-  onProgress: ImportOptions['onProgress']): Promise<void> {
+  maxRun: number, onProgress: ImportOptions['onProgress']): Promise<void> {
   let fraction = 0
   const runner = new BatchRunner(sqlite, tally, batch, () => onProgress?.({ rows: tally.report.rows, fraction, report: tally.report }))
   // The first line each external id was seen on: a second row with the same id would silently
@@ -71,6 +89,11 @@ async function importCsv(sqlite: Database.Database, store: RecordStore, format: 
           return applyPlan(store, externalId!, plan)
         },
       })
+      // Known once a batch commits, so the run may overshoot by up to a batch.
+      if (maxRun > 0 && tally.consecutiveRejections >= maxRun) {
+        throw new ImportFileError(`${path}: stopped at line ${row.line} after ${tally.consecutiveRejections} rejected rows in a row from line ${tally.firstOfRun}; `
+          + `the file does not read as ${format.system} data from there (rows before were imported)`)
+      }
     }
     runner.flush()
   } catch (err) {

@@ -1,3 +1,4 @@
+import { closeSync, openSync, writeSync } from 'node:fs'
 import { InUseError, NotFoundError, PreconditionFailedError, UnknownReferenceError, WriteValidationError } from '../../errors.ts'
 
 export const IMPORT_FORMATS = ['acled', 'ucdp', 'json'] as const
@@ -15,7 +16,37 @@ export interface ImportReport {
   imported: number
   updated: number
   unchanged: number
+  /** How many rows were rejected. */
+  rejectedRows: number
+  /** The first REJECTIONS_SHOWN rejected rows, in input order; all of them are in `rejectsFile`. */
   rejected: Rejection[]
+  /** Where every rejection was written, one JSON object a line; null when none was asked for. */
+  rejectsFile: string | null
+}
+
+/** Rejections kept in the report itself: a file of junk must not fill memory with its reasons. */
+export const REJECTIONS_SHOWN = 100
+
+/** Appends each rejection to a file as it happens, so a long list never has to be held. */
+export class RejectLog {
+  private fd: number | null = null
+
+  constructor(readonly path: string) {
+    try {
+      this.fd = openSync(path, 'w')
+    } catch (err) {
+      throw new ImportFileError(`cannot write the list of rejected rows to ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    }
+  }
+
+  write(rejection: Rejection): void {
+    if (this.fd !== null) writeSync(this.fd, JSON.stringify(rejection) + '\n')
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd)
+    this.fd = null
+  }
 }
 
 export interface ImportProgress {
@@ -53,25 +84,38 @@ export function rowReason(err: unknown): string | undefined {
 export class Tally {
   readonly report: ImportReport
 
-  constructor(file: string, format: ImportFormat) {
-    this.report = { file, format, rows: 0, imported: 0, updated: 0, unchanged: 0, rejected: [] }
+  /** Rows rejected since the last one that was not. */
+  consecutiveRejections = 0
+  /** The line of the first of those. */
+  firstOfRun = 0
+
+  constructor(file: string, format: ImportFormat, private readonly log?: RejectLog) {
+    this.report = { file, format, rows: 0, imported: 0, updated: 0, unchanged: 0, rejectedRows: 0, rejected: [], rejectsFile: log?.path ?? null }
   }
 
   count(outcome: RowOutcome): void {
     this.report.rows++
     this.report[outcome]++
+    this.consecutiveRejections = 0
   }
 
   reject(rejection: Rejection): void {
     this.report.rows++
-    this.report.rejected.push(rejection)
+    this.note(rejection)
   }
 
   /** A later pass over an already counted row changed what happened to it. */
   amend(from: RowOutcome, to: RowOutcome | Rejection): void {
     this.report[from]--
     if (typeof to === 'string') this.report[to]++
-    else this.report.rejected.push(to)
+    else this.note(to)
+  }
+
+  private note(rejection: Rejection): void {
+    if (this.consecutiveRejections++ === 0) this.firstOfRun = rejection.row
+    this.report.rejectedRows++
+    if (this.report.rejected.length < REJECTIONS_SHOWN) this.report.rejected.push(rejection)
+    this.log?.write(rejection)
   }
 
   /** Rejections in input order: JSON rows are applied in dependency order, not file order. */

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs'
+import { ConfigError, loadConfig, type Config } from '../config/config.ts'
+import { DatabaseOpenError, migrateDatabase, openDatabase, type Storage } from '../db/client.ts'
+
+/**
+ * Configuration and database for a command-line tool. A bad setting or a database that cannot be
+ * used (a folder, unreadable, read-only, corrupt) ends the process with one line naming it and
+ * `exitCode`, instead of a stack trace.
+ */
+export function openStorage(name: string, options: { migrate?: boolean, exitCode?: number, mustExist?: boolean } = {}): { config: Config, storage: Storage } {
+  const stop = (message: string): never => {
+    console.error(`${name}: ${message}`)
+    process.exit(options.exitCode ?? 1)
+  }
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) stop(err.message)
+    throw err
+  }
+  // A tool that only reads must not leave a new empty database behind a mistyped path.
+  if (options.mustExist && config.databasePath !== ':memory:' && !existsSync(config.databasePath)) {
+    stop(`no database at ${config.databasePath}; run npm start or npm run db:seed first`)
+  }
+  let storage: Storage
+  try {
+    storage = openDatabase(config.databasePath)
+  } catch (err) {
+    if (err instanceof DatabaseOpenError) stop(err.message)
+    throw err
+  }
+  if (options.migrate ?? true) {
+    try {
+      migrateDatabase(storage.db)
+    } catch (err) {
+      storage.close()
+      if (err instanceof DatabaseOpenError) stop(err.message)
+      throw err
+    }
+  }
+  return { config, storage }
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { createKey } from '../../src/modules/keys/queries.ts'
+import { buildTestApp } from '../helper.ts'
+
+describe('CORS for browser clients on configured origins', () => {
+  it('a preflight for a write allows the write methods and the key and version headers', async () => {
+    const app = await buildTestApp({ corsOrigins: ['https://desk.example'] })
+    const res = await app.inject({
+      method: 'OPTIONS', url: '/v1/events/ceasefire-2023-09-20',
+      headers: { origin: 'https://desk.example', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization, if-match, content-type' },
+    })
+    expect(res.statusCode).toBe(204)
+    expect(res.headers['access-control-allow-origin']).toBe('https://desk.example')
+    const methods = String(res.headers['access-control-allow-methods']).split(/,\s*/)
+    expect(methods).toEqual(expect.arrayContaining(['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS']))
+    const headers = String(res.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/)
+    expect(headers).toEqual(expect.arrayContaining(['authorization', 'if-match', 'if-none-match', 'content-type']))
+  })
+
+  it('an origin not configured gets no allow-origin', async () => {
+    const app = await buildTestApp({ corsOrigins: ['https://desk.example'] })
+    const res = await app.inject({ method: 'OPTIONS', url: '/v1/events', headers: { origin: 'https://evil.example', 'access-control-request-method': 'DELETE' } })
+    expect(res.headers['access-control-allow-origin']).toBeUndefined()
+  })
+
+  it('responses expose ETag, Link, Retry-After and X-Dataset-Version to scripts', async () => {
+    const app = await buildTestApp({ corsOrigins: ['https://desk.example'] })
+    const res = await app.inject({ method: 'GET', url: '/v1/events?limit=1', headers: { origin: 'https://desk.example' } })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers.etag).toBeDefined()
+    const exposed = String(res.headers['access-control-expose-headers']).toLowerCase().split(/,\s*/)
+    expect(exposed).toEqual(expect.arrayContaining(['etag', 'link', 'retry-after', 'x-dataset-version']))
+  })
+})
+
+describe('the Authorization header is the scheme and one key, nothing else', () => {
+  it('a valid key followed by anything is a 401; the bare key works', async () => {
+    const app = await buildTestApp()
+    const { key } = createKey(app.storage.sqlite, 'desk', 'editor')
+    const body = { name: 'Header Test Group', kind: 'armed_group' }
+    for (const authorization of [`Bearer ${key} trailing-junk`, `Bearer ${key},other`, `Bearer ${key} ${key}`, `Bearer  ${key} x`, `Bearer\t${key}`, `Token ${key}`]) {
+      const res = await app.inject({ method: 'POST', url: '/v1/actors', headers: { authorization }, payload: body })
+      expect(res.statusCode, authorization.replace(key, '<key>')).toBe(401)
+      expect(res.json().code).toBe('UNAUTHORIZED')
+    }
+    const gql = await app.inject({ method: 'POST', url: '/graphql', headers: { authorization: `Bearer ${key} junk` },
+      payload: { query: 'mutation { createActor(input: { name: "Header Test Group", kind: ARMED_GROUP }) { id } }' } })
+    expect(gql.json().errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED')
+    const ok = await app.inject({ method: 'POST', url: '/v1/actors', headers: { authorization: `bearer ${key}` }, payload: body })
+    expect(ok.statusCode).toBe(201)
+  })
+})

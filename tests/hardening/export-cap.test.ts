@@ -1,0 +1,74 @@
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { buildApp } from '../../src/app.ts'
+import { synthesise } from '../../src/db/synth.ts'
+import { tempDir } from '../helper.ts'
+
+describe('concurrent exports are capped', () => {
+  it('past EXPORT_MAX_CONCURRENT running exports, the next is a 503 with Retry-After; a freed slot is taken again', async () => {
+    const app = await buildApp({ config: { databasePath: join(tempDir(), 'cap.db'), logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, exportMaxConcurrent: 2 } })
+    await app.ready()
+    // Large enough that an unread export cannot finish into the socket buffers and free its slot.
+    synthesise(app.storage.sqlite, { events: 5000 })
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' })
+      const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+      // Headers arrive, bodies are left unread: both exports stay open, held by backpressure.
+      const held = [await fetch(`${base}/v1/export?format=ndjson`), await fetch(`${base}/v1/export?format=json`)]
+      expect(held.map((r) => r.status)).toEqual([200, 200])
+
+      for (const url of ['/v1/export?format=ndjson', '/v1/export?format=csv&resource=citations', '/v1/export/manifest']) {
+        const refused = await fetch(`${base}${url}`)
+        expect(refused.status, url).toBe(503)
+        expect(refused.headers.get('retry-after'), url).toBe('10')
+        expect(refused.headers.get('content-type')).toContain('application/problem+json')
+        expect((await refused.json()).code).toBe('TOO_MANY_EXPORTS')
+      }
+      // Other reads are not affected by the cap.
+      expect((await fetch(`${base}/v1/events?limit=1`)).status).toBe(200)
+
+      // A client going away frees its slot.
+      await held[0]!.body!.cancel()
+      let again: Response | undefined
+      for (let i = 0; i < 50; i++) {
+        again = await fetch(`${base}/v1/export/manifest?resource=sources`)
+        if (again.status === 200) break
+        await again.arrayBuffer()
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      expect(again!.status).toBe(200)
+      expect((await again!.json()).data.sha256).toMatch(/^[0-9a-f]{64}$/)
+      await held[1]!.body!.cancel()
+    } finally {
+      await app.close()
+    }
+  }, 60_000)
+
+  it('an export whose client stops reading is cut off after the request timeout, and its slot freed', async () => {
+    const app = await buildApp({ config: { databasePath: join(tempDir(), 'stall.db'), logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, exportMaxConcurrent: 1, requestTimeoutMs: 1500 } })
+    await app.ready()
+    synthesise(app.storage.sqlite, { events: 5000 })
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' })
+      const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+      const stalled = await fetch(`${base}/v1/export?format=ndjson`)
+      expect(stalled.status).toBe(200)
+      expect((await fetch(`${base}/v1/export/manifest?resource=sources`)).status).toBe(503)
+      let status = 0
+      const started = Date.now()
+      while (Date.now() - started < 10_000) {
+        const res = await fetch(`${base}/v1/export/manifest?resource=sources`)
+        status = res.status
+        await res.arrayBuffer()
+        if (status === 200) break
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      expect(status).toBe(200)
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
+      // The stalled response was ended, not completed.
+      await expect(stalled.text()).rejects.toThrow()
+    } finally {
+      await app.close()
+    }
+  }, 60_000)
+})
