@@ -51,7 +51,7 @@ export class WriteEngine {
    */
   async attempt<T>(write: () => T): Promise<T> {
     const deadline = Date.now() + this.lockWaitMs
-    for (let pause = 2; ; pause = Math.min(pause * 2, 64)) {
+    for (let pause = 2; ; pause = Math.min(pause * 2, 12)) {
       try {
         return write()
       } catch (err) {

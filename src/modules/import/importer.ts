@@ -2,7 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import type Database from 'better-sqlite3'
 import { ACLED } from './acled.ts'
-import { BatchRunner } from './batches.ts'
+import { BatchRunner, yieldToWriters } from './batches.ts'
 import { applyPlan, type CsvFormat } from './csv.ts'
 import { readCsv } from './csv-reader.ts'
 import { readExport } from './json-input.ts'
@@ -59,7 +59,7 @@ async function run(sqlite: Database.Database, options: ImportOptions, tally: Tal
     const { rows, bad } = planRows(readExport(path))
     for (const r of bad) tally.reject(r)
     const total = rows.length + bad.length
-    applyRows(sqlite, store, rows, tally, batch, () => options.onProgress?.({ rows: tally.report.rows, fraction: total ? tally.report.rows / total : 1, report: tally.report }))
+    await applyRows(sqlite, store, rows, tally, batch, () => options.onProgress?.({ rows: tally.report.rows, fraction: total ? tally.report.rows / total : 1, report: tally.report }))
   } else {
     await importCsv(sqlite, store, format === 'acled' ? ACLED : UCDP, path, batch, tally, maxRun, options.onProgress)
   }
@@ -78,7 +78,7 @@ async function importCsv(sqlite: Database.Database, store: RecordStore, format: 
       const externalId = row.cells[format.idColumn]?.trim() || null
       const first = externalId === null ? undefined : seen.get(externalId)
       if (externalId !== null && first === undefined) seen.set(externalId, row.line)
-      runner.add({
+      const committed = runner.add({
         row: row.line,
         externalId,
         apply: () => {
@@ -89,6 +89,7 @@ async function importCsv(sqlite: Database.Database, store: RecordStore, format: 
           return applyPlan(store, externalId!, plan)
         },
       })
+      if (committed) await yieldToWriters()
       // Known once a batch commits, so the run may overshoot by up to a batch.
       if (maxRun > 0 && tally.consecutiveRejections >= maxRun) {
         throw new ImportFileError(`${path}: stopped at line ${row.line} after ${tally.consecutiveRejections} rejected rows in a row from line ${tally.firstOfRun}; `

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import { RESOURCES, type ResourceSpec } from '../curation/resources.ts'
 import type { ExportResource } from '../export/plan.ts'
-import { BatchRunner } from './batches.ts'
+import { BatchRunner, yieldToWriters } from './batches.ts'
 import type { Entry, ExportFile } from './json-input.ts'
 import { RowError, Tally, type Rejection, type RowOutcome } from './report.ts'
 import type { Payload, RecordStore } from './store.ts'
@@ -108,14 +108,14 @@ function parentsFirst(rows: JsonRow[], field: string): JsonRow[] {
  * file and not stored yet (only possible in a cycle) is written without that link first, and the
  * link is set in a pass at the end, which then counts towards that row's outcome.
  */
-export function applyRows(sqlite: Database.Database, store: RecordStore, rows: JsonRow[], tally: Tally, batch: number, progress: () => void): void {
+export async function applyRows(sqlite: Database.Database, store: RecordStore, rows: JsonRow[], tally: Tally, batch: number, progress: () => void): Promise<void> {
   // Where each record comes in the load order, to tell a link to a later record from one to a record that failed.
   const position = new Map(rows.map((r, i) => [`${r.spec.recordType}:${r.id}`, i]))
   const deferred = new Map<JsonRow, { field: string, target: string, outcome?: RowOutcome }>()
   const runner = new BatchRunner(sqlite, tally, batch, progress)
-  rows.forEach((r, index) => {
+  for (const [index, r] of rows.entries()) {
     const field = SELF_LINK[r.spec.exportResource]
-    runner.add({
+    const committed = runner.add({
       row: r.row,
       externalId: `${r.spec.recordType}:${r.id}`,
       apply: () => {
@@ -135,7 +135,8 @@ export function applyRows(sqlite: Database.Database, store: RecordStore, rows: J
         if (d && typeof result === 'string') d.outcome = result
       },
     })
-  })
+    if (committed) await yieldToWriters()
+  }
   runner.flush()
 
   const fixes = [...deferred].filter(([, d]) => d.outcome)
