@@ -44,7 +44,7 @@ export function requestedRecords(document: DocumentNode, variables: Record<strin
     let total = 0
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
-        const first = sel.arguments?.find((a) => a.name.value === 'first')
+        const first = sel.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last')
         const pageSize = first ? intValue(first.value, variables) ?? DEFAULT_PAGE : undefined
         const here = pageSize === undefined ? factor : factor * pageSize
         total += (pageSize === undefined ? 0 : here) + walk(sel.selectionSet, here, seen)

@@ -8,7 +8,7 @@ const NESTED = `query ($first: Int) { events(first: $first, filter: { from: "202
     id place { name parent { name } }
     actors { role actor { name affiliation { name } } }
     casualtyReports { low qualifier reportedBy { name } citations { locator source { publisher } } }
-    statements { quote speaker { name } events { id } citations { locator } }
+    statements(first: 5) { totalCount nodes { quote speaker { name } events { id } citations { locator } } }
     citations { locator quote source { publisher } }
   }
 } }`

@@ -19,7 +19,7 @@ describe('GraphQL limits', () => {
   })
 
   it('the record budget counts page sizes given as variables', async () => {
-    const query = 'query ($n: Int) { events(first: $n) { nodes { actors { actor { events(first: $n) { id } } } } } }'
+    const query = 'query ($n: Int) { events(first: $n) { nodes { actors { actor { events(first: $n) { nodes { id } } } } } } }'
     const small = await gql(app(), query, { n: 5 })
     expect(small.body.errors).toBeUndefined()
     const big = await gql(app(), query, { n: 200 })

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, type KeysetPage, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { DateBasis, DatePrecision, DisplacementMetric, Qualifier } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
@@ -22,7 +22,7 @@ const SELECT = `d.id AS id, d.event_id AS eventId, d.metric AS metric, d.low AS 
   d.as_of_basis AS asOfBasis, d.as_of_note AS asOfNote, d.reported_by_id AS reportedById, d.relayed_by_id AS relayedById,
   d.note AS note, d.created_at AS createdAt, d.updated_at AS updatedAt`
 
-export function listDisplacement(sqlite: Database.Database, f: DisplacementFilters, limit: number, cursor?: string): KeysetPage<DisplacementRow> {
+export function listDisplacement(sqlite: Database.Database, f: DisplacementFilters, limit: number, cursor?: PageAt): KeysetPage<DisplacementRow> {
   const where: string[] = [], params: SqlValue[] = []
   if (f.event) { where.push('d.event_id = ?'); params.push(f.event) }
   if (f.metric) { where.push('d.metric = ?'); params.push(f.metric) }
@@ -44,4 +44,8 @@ export function getDisplacement(sqlite: Database.Database, id: string): Displace
 export function displacementOfEvents(sqlite: Database.Database, eventIds: readonly string[]): DisplacementRow[] {
   return prepared(sqlite, `SELECT ${SELECT} FROM displacement_counts d WHERE d.event_id IN ${IN_JSON} ORDER BY d.as_of_utc, d.id`)
     .all(JSON.stringify(eventIds)) as DisplacementRow[]
+}
+
+export function displacementByIds(sqlite: Database.Database, ids: readonly string[]): DisplacementRow[] {
+  return prepared(sqlite, `SELECT ${SELECT} FROM displacement_counts d WHERE d.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as DisplacementRow[]
 }
