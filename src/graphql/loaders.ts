@@ -3,10 +3,10 @@ import DataLoader from 'dataloader'
 import type { IResolvers, MercuriusContext } from 'mercurius'
 import type { RecordType } from '../domain/vocabulary.ts'
 import { actorsByIds, type ActorRow } from '../modules/actors/queries.ts'
-import { casualtiesByIds, casualtiesOfEvents } from '../modules/casualties/queries.ts'
+import { casualtiesByIds, casualtyListSpec } from '../modules/casualties/queries.ts'
 import { revisionsSpec, versionsOf, type RevisionRow } from '../modules/curation/queries.ts'
 import { RESOURCES } from '../modules/curation/resources.ts'
-import { displacementByIds, displacementOfEvents } from '../modules/displacement/queries.ts'
+import { displacementByIds, displacementListSpec } from '../modules/displacement/queries.ts'
 import { actorEventsSpec, actorsOfEvents, eventIdsOfStatements, eventsByIds, type EventRow } from '../modules/events/queries.ts'
 import { placesByIds, type PlaceRow } from '../modules/places/queries.ts'
 import { citationsFor, sourcesByIds, type CitationRow, type SourceRow } from '../modules/sources/queries.ts'
@@ -52,8 +52,8 @@ export function createLoaders(sqlite: Database.Database) {
     event: records.event as DataLoader<string, EventRow | null>,
     source: records.source as DataLoader<string, SourceRow | null>,
     eventActors: byOwner((ids) => actorsOfEvents(sqlite, ids), (r) => r.eventId),
-    eventCasualties: byOwner((ids) => casualtiesOfEvents(sqlite, ids), (r) => r.eventId),
-    eventDisplacement: byOwner((ids) => displacementOfEvents(sqlite, ids), (r) => r.eventId!),
+    eventCasualties: ownedConnections(sqlite, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id'),
+    eventDisplacement: ownedConnections(sqlite, (a) => displacementListSpec({}, a.limit, a.at), 'd.event_id'),
     statementEvents: byOwner((ids) => eventIdsOfStatements(sqlite, ids), (r) => r.statementId),
     actorEvents: ownedConnections<EventRow>(sqlite, (a) => actorEventsSpec((a.role as string | undefined) ?? null, a.limit, a.at), 'ea.actor_id'),
     speakerStatements: ownedConnections<StatementRow>(sqlite, (a) => statementListSpec({}, a.limit, a.at), 's.speaker_id'),
@@ -90,8 +90,8 @@ export const relationResolvers: IResolvers = withRecordFields({
   Event: {
     place: one((c) => c.loaders.place, 'placeId'),
     actors: many((c) => c.loaders.eventActors),
-    casualtyReports: many((c) => c.loaders.eventCasualties),
-    displacementCounts: many((c) => c.loaders.eventDisplacement),
+    casualtyReports: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventCasualties(e.id, args),
+    displacementCounts: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventDisplacement(e.id, args),
     statements: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventStatements(e.id, args),
     citations: cited('event'),
     revisions: history('event'),

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { CasualtyOutcome, Qualifier, VictimGroup } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
@@ -38,10 +38,15 @@ function where(f: CasualtyFilters): { where: string[], params: SqlValue[] } {
 }
 
 export function listCasualties(sqlite: Database.Database, f: CasualtyFilters, limit: number, cursor?: PageAt): KeysetPage<CasualtyRow> {
-  return listPage<CasualtyRow>(sqlite, {
+  return listPage<CasualtyRow>(sqlite, casualtyListSpec(f, limit, cursor))
+}
+
+/** The listing as a spec; with ownerPages keyed by `c.event_id` it pages each event's figures. */
+export function casualtyListSpec(f: CasualtyFilters, limit: number, cursor?: PageAt): ListSpec {
+  return {
     from: FROM, select: SELECT, ...where(f), limit, cursor,
     sort: { name: 'date', desc: false, columns: [{ expr: 'e.start_utc', key: 'eventSortKey' }, { expr: 'c.id', key: 'id' }] },
-  })
+  }
 }
 
 export function getCasualty(sqlite: Database.Database, id: string): CasualtyRow | undefined {
