@@ -22,11 +22,11 @@ export function queryEnum<const T extends readonly [string, ...string[]]>(values
   return z.enum(both).transform((v) => v.toLowerCase() as T[number])
 }
 
-/** A comma-separated list of vocabulary values, either case, as the lower-case values. */
+/** A comma-separated list of vocabulary values, each in either case, as the lower-case values. */
 export function queryEnumList<const T extends readonly [string, ...string[]]>(values: T) {
   return z.string()
-    .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
-    .pipe(z.array(z.enum(values)).min(1))
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(queryEnum(values)).min(1))
 }
 
 export const ListQueryBase = {
