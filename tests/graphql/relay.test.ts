@@ -28,11 +28,11 @@ async function walk(field: string, args: string, backward: boolean, size = 2) {
   const ids: string[] = []
   let cursor: string | null = null
   for (let guard = 0; guard < 100; guard++) {
-    const paging = backward ? `last: ${size}${cursor ? `, before: "${cursor}"` : ''}` : `first: ${size}${cursor ? `, after: "${cursor}"` : ''}`
-    const { body } = await gql(app(), `{ page: ${field}(${[args, paging].filter(Boolean).join(', ')}) {
+    const paging: string = backward ? `last: ${size}${cursor ? `, before: "${cursor}"` : ''}` : `first: ${size}${cursor ? `, after: "${cursor}"` : ''}`
+    const { body }: { body: any } = await gql(app(), `{ page: ${field}(${[args, paging].filter(Boolean).join(', ')}) {
       totalCount edges { cursor node { recordId } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`)
     expect(body.errors, JSON.stringify(body.errors)).toBeUndefined()
-    const { edges, pageInfo } = body.data.page
+    const { edges, pageInfo }: { edges: { cursor: string, node: { recordId: string } }[], pageInfo: Record<string, any> } = body.data.page
     expect(pageInfo.startCursor).toBe(edges[0]?.cursor ?? null)
     expect(pageInfo.endCursor).toBe(edges[edges.length - 1]?.cursor ?? null)
     // The flag away from the paging direction is exact: true once a page has been turned.
