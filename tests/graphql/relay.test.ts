@@ -146,6 +146,22 @@ describe('totalCount', () => {
   })
 })
 
+describe('the record budget', () => {
+  it('counts last like first, and a connection read without either as its default page', async () => {
+    for (const q of [
+      '{ actors(first: 200) { nodes { events { nodes { statements { nodes { recordId } } } } } } }',
+      '{ actors(last: 200) { nodes { events(last: 200) { edges { node { recordId } } } } } }',
+      'query { actors(first: 200) { nodes { events { ...Rows } } } } fragment Rows on EventConnection { nodes { statements { ... on StatementConnection { nodes { recordId } } } } }',
+    ]) {
+      const { body } = await gql(app(), q)
+      expect(body.errors?.[0]?.extensions.code, q).toBe('GRAPHQL_LIMIT_EXCEEDED')
+    }
+    // Counts alone read no rows.
+    const counts = await gql(app(), '{ actors(first: 200) { nodes { events { totalCount } statements { totalCount } } } }')
+    expect(counts.body.errors).toBeUndefined()
+  })
+})
+
 describe('Node and global ids', () => {
   const TYPES: [string, string, string][] = [
     ['Event', 'event', seedData.events[0]!.id], ['Actor', 'actor', 'azerbaijan'], ['Place', 'place', 'azerbaijan'],
