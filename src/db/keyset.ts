@@ -26,6 +26,11 @@ export interface ListSpec {
   sort: SortSpec
   cursor?: PageAt
   limit: number
+  /**
+   * What `count()` counts, when it can skip joins the page needs only for its columns (a join
+   * along a non-null foreign key changes no count); the same filters, the same rows.
+   */
+  count?: Pick<ListSpec, 'from' | 'where' | 'params'> | undefined
 }
 
 export interface Page<T> { rows: T[], nextCursor: string | null }
@@ -88,25 +93,36 @@ function existsBeyond(sqlite: Database.Database, spec: ListSpec, cursor: string,
   return prepared(sqlite, `SELECT 1 FROM ${spec.from}${whereSql([...spec.where, b.sql])} LIMIT 1`).get(...spec.params, ...b.params) !== undefined
 }
 
+/**
+ * One page. The rows are read on first use, not before: a GraphQL query that selects only
+ * `totalCount` never runs the page query, which can cost more than the count (a sort over every
+ * match). Cursors are decoded at once, so a bad one is refused whatever is selected.
+ */
 export function listPage<T extends object>(sqlite: Database.Database, spec: ListSpec): KeysetPage<T> {
   const w = windowOf(spec.cursor)
   const { sql, params } = listSql(spec)
-  const rows = prepared(sqlite, sql).all(...params) as T[]
-  const more = rows.length > spec.limit
-  if (more) rows.length = spec.limit
-  if (w.fromEnd) rows.reverse()
+  let read: { rows: T[], more: boolean } | undefined
+  const load = () => {
+    if (read) return read
+    const rows = prepared(sqlite, sql).all(...params) as T[]
+    const more = rows.length > spec.limit
+    if (more) rows.length = spec.limit
+    if (w.fromEnd) rows.reverse()
+    return (read = { rows, more })
+  }
   const cursor = (row: T) => cursorOf(spec.sort, row)
   // Going forward, the page's own overflow row answers hasNext and a probe behind `after` answers
   // hasPrevious; going backward, the other way round. Probes run only when asked for.
-  const forwardMore = w.fromEnd ? () => (w.before ? existsBeyond(sqlite, spec, w.before, 'from') : false) : () => more
-  const backwardMore = w.fromEnd ? () => more : () => (w.after ? existsBeyond(sqlite, spec, w.after, 'upto') : false)
   return {
-    rows,
-    nextCursor: !w.fromEnd && more ? cursor(rows[rows.length - 1]!) : null,
+    get rows() { return load().rows },
+    get nextCursor() {
+      const { rows, more } = load()
+      return !w.fromEnd && more ? cursor(rows[rows.length - 1]!) : null
+    },
     cursorOf: cursor,
-    hasNext: forwardMore,
-    hasPrevious: backwardMore,
-    count: () => countRows(sqlite, spec),
+    hasNext: w.fromEnd ? () => (w.before ? existsBeyond(sqlite, spec, w.before, 'from') : false) : () => load().more,
+    hasPrevious: w.fromEnd ? () => load().more : () => (w.after ? existsBeyond(sqlite, spec, w.after, 'upto') : false),
+    count: () => countRows(sqlite, spec.count ?? spec),
   }
 }
 
@@ -152,21 +168,37 @@ export function ownerPages<T extends object>(sqlite: Database.Database, spec: Li
     if (w.fromEnd) list.reverse()
     // The side away from the paging direction is probed for this owner alone, and only when asked.
     const ownSpec = { ...spec, where: [`${ownerExpr} = ?`, ...spec.where], params: [owner, ...spec.params] }
+    const counted = spec.count ?? spec
+    const ownCount = { ...counted, where: [`${ownerExpr} = ?`, ...counted.where], params: [owner, ...counted.params] }
     out.set(owner, {
       rows: list,
       nextCursor: !w.fromEnd && more ? cursor(list[list.length - 1]!) : null,
       cursorOf: cursor,
       hasNext: w.fromEnd ? () => (w.before ? existsBeyond(sqlite, ownSpec, w.before, 'from') : false) : () => more,
       hasPrevious: w.fromEnd ? () => more : () => (w.after ? existsBeyond(sqlite, ownSpec, w.after, 'upto') : false),
-      count: () => countRows(sqlite, ownSpec),
+      count: () => countRows(sqlite, ownCount),
     })
   }
   return out
 }
 
 /** Rows per owner under the same filters, for a batch of owners, in one grouped statement. */
-export function countByOwner(sqlite: Database.Database, spec: Pick<ListSpec, 'from' | 'where' | 'params'>, ownerExpr: string, owners: readonly string[]): Map<string, number> {
+export function countByOwner(sqlite: Database.Database, list: Pick<ListSpec, 'from' | 'where' | 'params' | 'count'>, ownerExpr: string, owners: readonly string[]): Map<string, number> {
+  const spec = list.count ?? list
   const rows = prepared(sqlite, `SELECT ${ownerExpr} AS owner, count(*) AS n FROM ${spec.from}${whereSql([`${ownerExpr} IN ${IN_JSON}`, ...spec.where])} GROUP BY ${ownerExpr}`)
     .all(JSON.stringify(owners), ...spec.params) as { owner: string, n: number }[]
   return new Map(rows.map((r) => [r.owner, r.n]))
+}
+
+/** A page with each row converted (JSON columns parsed), still read only when first used. */
+export function mapPage<R extends object, T>(page: KeysetPage<R>, convert: (row: R) => T): KeysetPage<T> {
+  let rows: T[] | undefined
+  return {
+    get rows() { return (rows ??= page.rows.map(convert)) },
+    get nextCursor() { return page.nextCursor },
+    cursorOf: (row) => page.cursorOf(row as never),
+    hasNext: page.hasNext,
+    hasPrevious: page.hasPrevious,
+    count: page.count,
+  }
 }

@@ -51,10 +51,11 @@ export function checkedFilter<T extends object>(filter: T | null | undefined): T
 export interface Connection<T> { page: KeysetPage<T>, nodes: T[], edges: { cursor: string, node: T }[], totalCount: () => number | Promise<number> }
 
 export function connection<T>(page: KeysetPage<T>, count?: () => Promise<number>): Connection<T> {
+  // Rows are read when nodes or edges are resolved, so a count-only query runs no page query.
   return {
     page,
-    nodes: page.rows,
-    edges: page.rows.map((node) => ({ cursor: page.cursorOf(node), node })),
+    get nodes() { return page.rows },
+    get edges() { return page.rows.map((node) => ({ cursor: page.cursorOf(node), node })) },
     totalCount: count ?? (() => page.count()),
   }
 }

@@ -132,6 +132,24 @@ describe('totalCount', () => {
     expect(body.data.events.totalCount).toBe((await restIds('/v1/events?type=offensive,ceasefire')).length)
   })
 
+  it('runs only its count when a connection is asked for nothing else', async () => {
+    const sql = () => app().storage.statements.count
+    const cost = async (q: string) => {
+      await gql(app(), q)
+      const before = sql()
+      await gql(app(), q + ' ')
+      return sql() - before
+    }
+    const base = await cost('{ __typename }')
+    for (const field of ['events', 'casualtyReports', 'statements', 'actors']) {
+      expect(await cost(`{ ${field}(first: 5) { totalCount } }`), field).toBe(base + 1)
+    }
+    expect(await cost('{ search(q: "armenia") { totalCount } }')).toBe(base + 1)
+    // A bad cursor is refused even when no rows are read.
+    const bad = await gql(app(), '{ events(after: "garbage") { totalCount } }')
+    expect(bad.body.errors?.[0]?.extensions.code).toBe('INVALID_CURSOR')
+  })
+
   it('counts an actor\'s events for a whole page of actors in one statement', async () => {
     const sql = () => app().storage.statements.count
     const q = (n: number) => `{ actors(first: ${n}) { nodes { events(first: 1) { totalCount } } } } `

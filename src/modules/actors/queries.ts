@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, nameOrAliasLike, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, mapPage, nameOrAliasLike, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { ActorKind } from '../../domain/vocabulary.ts'
 import { lowerBound } from '../../domain/dates.ts'
@@ -27,7 +27,7 @@ export function listActors(sqlite: Database.Database, f: ActorFilters, limit: nu
     from: 'actors a', select: SELECT, where, params, limit, cursor,
     sort: { name: 'name', desc: false, columns: [{ expr: 'a.name', key: 'name' }, { expr: 'a.id', key: 'id' }] },
   })
-  return { ...page, rows: page.rows.map(parse), cursorOf: (row) => page.cursorOf(row as never) }
+  return mapPage(page, parse)
 }
 
 export function getActor(sqlite: Database.Database, id: string): ActorRow | undefined {

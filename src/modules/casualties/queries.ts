@@ -43,9 +43,12 @@ export function listCasualties(sqlite: Database.Database, f: CasualtyFilters, li
 
 /** The listing as a spec; with ownerPages keyed by `c.event_id` it pages each event's figures. */
 export function casualtyListSpec(f: CasualtyFilters, limit: number, cursor?: PageAt): ListSpec {
+  const w = where(f)
   return {
-    from: FROM, select: SELECT, ...where(f), limit, cursor,
+    from: FROM, select: SELECT, ...w, limit, cursor,
     sort: { name: 'date', desc: false, columns: [{ expr: 'e.start_utc', key: 'eventSortKey' }, { expr: 'c.id', key: 'id' }] },
+    // Only the date filters read the event; without them a count needs no join.
+    count: f.from || f.to ? undefined : { from: 'casualty_reports c', ...w },
   }
 }
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, nameOrAliasLike, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, mapPage, nameOrAliasLike, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { PlaceKind } from '../../domain/vocabulary.ts'
 import { lowerBound } from '../../domain/dates.ts'
@@ -27,7 +27,7 @@ export function listPlaces(sqlite: Database.Database, f: PlaceFilters, limit: nu
     from: 'places p', select: SELECT, where, params, limit, cursor,
     sort: { name: 'name', desc: false, columns: [{ expr: 'p.name', key: 'name' }, { expr: 'p.id', key: 'id' }] },
   })
-  return { ...page, rows: page.rows.map(parse), cursorOf: (row) => page.cursorOf(row as never) }
+  return mapPage(page, parse)
 }
 
 export function getPlace(sqlite: Database.Database, id: string): PlaceRow | undefined {

@@ -36,7 +36,8 @@ export function statementListSpec(f: StatementFilters, limit: number, cursor?: P
   if (f.to) { where.push('s.said_at_utc < ?'); params.push(upperBoundExclusive(f.to)) }
   if (f.q) { where.push(`s.id IN (SELECT record_id FROM search_index WHERE search_index MATCH ? AND record_type = 'statement')`); params.push(ftsQuery(f.q)) }
   if (f.updatedSince) { where.push('s.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
-  return { from: FROM, select: SELECT, where, params, limit, cursor, sort: BY_DATE }
+  // The speaker is joined for its name only: no filter reads it, so counts skip the join.
+  return { from: FROM, select: SELECT, where, params, limit, cursor, sort: BY_DATE, count: { from: 'statements s', where, params } }
 }
 
 /** Statements about events, for ownerPages/countByOwner keyed by `se.event_id`. */
