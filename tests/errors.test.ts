@@ -43,7 +43,10 @@ describe('bad input gets a 4xx problem+json naming the problem', () => {
     const cases: [string, string][] = [
       ['{ events(first: 5000) { totalCount } }', 'INVALID_PARAMETER'],
       ['{ events(after: "garbage") { totalCount } }', 'INVALID_CURSOR'],
-      ['{ events(filter: { from: "last week" }) { totalCount } }', 'INVALID_PARAMETER'],
+      ['{ events(filter: { from: "last week" }) { totalCount } }', 'GRAPHQL_VALIDATION_FAILED'],
+      ['{ events(filter: { from: "2023-02-30" }) { totalCount } }', 'INVALID_PARAMETER'],
+      ['{ events(first: 1, last: 1) { totalCount } }', 'INVALID_PARAMETER'],
+      ['{ actor(id: "Place:azerbaijan") { name } }', 'INVALID_PARAMETER'],
       ['{ events { colour } }', 'GRAPHQL_VALIDATION_FAILED'],
       ['{ events { ', 'GRAPHQL_PARSE_FAILED'],
     ]

@@ -26,8 +26,8 @@ describe('every seeded event', () => {
     expect(rest.actors.map((a: any) => `${a.id}:${a.role}`).sort()).toEqual(e.actors.map((a) => `${a.actor}:${a.role}`).sort())
     expect(served(rest.citations)).toEqual(cites(e.citations))
 
-    const { body } = await gql(app, `query ($id: ID!) { event(id: $id) { id title type start end datePrecision dateBasis dateNote
-      place { id } actors { role actor { id } } citations { paragraph locator quote source { id } } } }`, { id: e.id })
+    const { body } = await gql(app, `query ($id: ID!) { event(id: $id) { id: recordId title type start end datePrecision dateBasis dateNote
+      place { id: recordId } actors { role actor { id: recordId } } citations { paragraph locator quote source { id: recordId } } } }`, { id: e.id })
     const g = body.data.event
     expect(g).toMatchObject({ id: e.id, title: e.title, type: up(e.type), start: e.start, end: e.end ?? null,
       datePrecision: up(e.datePrecision), dateBasis: up(e.dateBasis), dateNote: e.dateNote ?? null })
@@ -43,7 +43,7 @@ describe('every seeded figure', () => {
     expect(rest).toMatchObject({ eventId: c.event, outcome: c.outcome, victimGroup: c.victimGroup, low: c.low, high: c.high, best: c.best,
       qualifier: c.qualifier, reportedPhrase: c.reportedPhrase, reportedBy: c.reportedBy ? { id: c.reportedBy } : null })
     expect(served(rest.citations)).toEqual(cites(c.citations))
-    const { body } = await gql(app, `query ($e: ID!) { casualtyReports(filter: { event: $e }) { nodes { id low high best qualifier reportedPhrase outcome victimGroup citations { paragraph locator quote source { id } } } } }`, { e: c.event })
+    const { body } = await gql(app, `query ($e: ID!) { casualtyReports(filter: { event: $e }) { nodes { id: recordId low high best qualifier reportedPhrase outcome victimGroup citations { paragraph locator quote source { id: recordId } } } } }`, { e: c.event })
     const g = body.data.casualtyReports.nodes.find((n: any) => n.id === c.id)
     expect(g).toMatchObject({ low: c.low, high: c.high, best: c.best, qualifier: up(c.qualifier), reportedPhrase: c.reportedPhrase, outcome: up(c.outcome) })
     expect(served(g.citations)).toEqual(cites(c.citations))
@@ -55,7 +55,7 @@ describe('every seeded figure', () => {
       asOf: d.asOf, asOfPrecision: d.asOfPrecision, asOfBasis: d.asOfBasis, reportedBy: d.reportedBy ? { id: d.reportedBy } : null,
       relayedBy: d.relayedBy ? { id: d.relayedBy } : null, destination: d.destination ? { id: d.destination } : null })
     expect(served(rest.citations)).toEqual(cites(d.citations))
-    const { body } = await gql(app, `{ displacementCounts(first: 200) { nodes { id asOf best qualifier metric relayedBy { id } reportedBy { id } citations { paragraph locator quote source { id } } } } }`)
+    const { body } = await gql(app, `{ displacementCounts(first: 200) { nodes { id: recordId asOf best qualifier metric relayedBy { id: recordId } reportedBy { id: recordId } citations { paragraph locator quote source { id: recordId } } } } }`)
     const g = body.data.displacementCounts.nodes.find((n: any) => n.id === d.id)
     expect(g).toMatchObject({ asOf: d.asOf, best: d.best, qualifier: up(d.qualifier), metric: up(d.metric) })
     expect(g.relayedBy?.id ?? null).toBe(d.relayedBy ?? null)
@@ -70,7 +70,7 @@ describe('every seeded statement, actor and place', () => {
       datePrecision: s.datePrecision, dateBasis: s.dateBasis })
     expect([...rest.eventIds].sort()).toEqual([...s.events].sort())
     expect(served(rest.citations)).toEqual(cites(s.citations))
-    const { body } = await gql(app, `query ($id: ID!) { statement(id: $id) { speaker { id } quote summary medium events { id } } }`, { id: s.id })
+    const { body } = await gql(app, `query ($id: ID!) { statement(id: $id) { speaker { id: recordId } quote summary medium events { id: recordId } } }`, { id: s.id })
     expect(body.data.statement).toMatchObject({ speaker: { id: s.speaker }, quote: s.quote ?? null, summary: s.summary, medium: up(s.medium) })
     expect(body.data.statement.events.map((e: any) => e.id).sort()).toEqual([...s.events].sort())
   })
@@ -79,7 +79,7 @@ describe('every seeded statement, actor and place', () => {
     for (const a of seed.actors) {
       const rest = (await getJson(app, `/v1/actors/${a.id}`)).body.data
       expect(rest).toMatchObject({ name: a.name, kind: a.kind, aliases: a.aliases, affiliationId: a.affiliation ?? null })
-      const { body } = await gql(app, `query ($id: ID!) { actor(id: $id) { name kind affiliation { id } } }`, { id: a.id })
+      const { body } = await gql(app, `query ($id: ID!) { actor(id: $id) { name kind affiliation { id: recordId } } }`, { id: a.id })
       expect(body.data.actor).toMatchObject({ name: a.name, kind: up(a.kind), affiliation: a.affiliation ? { id: a.affiliation } : null })
     }
   })
@@ -88,11 +88,11 @@ describe('every seeded statement, actor and place', () => {
     for (const id of ['nikol-pashinyan', 'azerbaijan', 'hikmet-hajiyev']) {
       const rest = (await getJson(app, `/v1/actors/${id}/events?limit=200`)).body.data.map((e: any) => e.id)
       const restRole = (await getJson(app, `/v1/actors/${id}/events?limit=200&role=initiator`)).body.data.map((e: any) => e.id)
-      const { body } = await gql(app, `query ($id: ID!) { actor(id: $id) { events { id } initiated: events(role: INITIATOR) { id } statements { id } } }`, { id })
+      const { body } = await gql(app, `query ($id: ID!) { actor(id: $id) { events { nodes { id: recordId } } initiated: events(role: INITIATOR) { nodes { id: recordId } } statements { nodes { id: recordId } } } }`, { id })
       expect(body.errors).toBeUndefined()
-      expect(body.data.actor.events.map((e: any) => e.id)).toEqual(rest)
-      expect(body.data.actor.initiated.map((e: any) => e.id)).toEqual(restRole)
-      expect(body.data.actor.statements.map((s: any) => s.id).sort()).toEqual(seed.statements.filter((s) => s.speaker === id).map((s) => s.id).sort())
+      expect(body.data.actor.events.nodes.map((e: any) => e.id)).toEqual(rest)
+      expect(body.data.actor.initiated.nodes.map((e: any) => e.id)).toEqual(restRole)
+      expect(body.data.actor.statements.nodes.map((s: any) => s.id).sort()).toEqual(seed.statements.filter((s) => s.speaker === id).map((s) => s.id).sort())
     }
   })
 
@@ -130,7 +130,7 @@ describe('the article facts the product is about', () => {
 
   it('REST and GraphQL list the same events in the same order', async () => {
     const rest = (await getJson(app, '/v1/events?limit=200&sort=-date')).body.data.map((e: any) => e.id)
-    const { body } = await gql(app, '{ events(first: 200, orderBy: DATE_DESC) { nodes { id } totalCount } }')
+    const { body } = await gql(app, '{ events(first: 200, orderBy: DATE_DESC) { nodes { id: recordId } totalCount } }')
     expect(body.data.events.nodes.map((e: any) => e.id)).toEqual(rest)
     expect(body.data.events.totalCount).toBe(seed.events.length)
   })
@@ -208,7 +208,7 @@ describe('what the timeline says about dates can be checked', () => {
 
   it('events known only to a month or year never sort before the events that caused them', async () => {
     const order = (await getJson(app, '/v1/events?limit=200&sort=date')).body.data.map((e: any) => e.id)
-    const { body } = await gql(app, '{ events(first: 200, orderBy: DATE_ASC) { nodes { id } } }')
+    const { body } = await gql(app, '{ events(first: 200, orderBy: DATE_ASC) { nodes { id: recordId } } }')
     expect(body.data.events.nodes.map((e: any) => e.id)).toEqual(order)
     const causes: [string, string][] = [
       ['azerbaijani-offensive-2023-09', 'moscow-restrained-response'],

@@ -11,18 +11,40 @@ export interface SortSpec {
   desc: boolean
 }
 
+/**
+ * Where a page lies: after one cursor and/or before another, taken from the start (`first`) or
+ * from the end (`last`). REST passes a bare `after` cursor; GraphQL connections use all of it.
+ */
+export interface PageWindow { after?: string | undefined, before?: string | undefined, fromEnd?: boolean | undefined }
+export type PageAt = string | PageWindow | undefined
+
 export interface ListSpec {
   from: string
   select: string
   where: string[]
   params: SqlValue[]
   sort: SortSpec
-  cursor?: string | undefined
+  cursor?: PageAt
   limit: number
+  /**
+   * What `count()` counts, when it can skip joins the page needs only for its columns (a join
+   * along a non-null foreign key changes no count); the same filters, the same rows.
+   */
+  count?: Pick<ListSpec, 'from' | 'where' | 'params'> | undefined
 }
 
 export interface Page<T> { rows: T[], nextCursor: string | null }
-export interface KeysetPage<T> extends Page<T> { cursorOf(row: T): string }
+export interface KeysetPage<T> extends Page<T> {
+  cursorOf(row: T): string
+  /** Rows exist before the first row of this page, under the same filters. */
+  hasPrevious(): boolean
+  /** Rows exist after the last row of this page, under the same filters. */
+  hasNext(): boolean
+  /** Rows matching the filters, whatever the window; runs its count only when called. */
+  count(): number
+}
+
+const windowOf = (at: PageAt): PageWindow => (typeof at === 'string' ? { after: at } : at ?? {})
 
 /** The cursor that resumes a listing right after `row`; GraphQL edges carry one each. */
 export function cursorOf(sort: SortSpec, row: object): string {
@@ -30,40 +52,82 @@ export function cursorOf(sort: SortSpec, row: object): string {
   return encodeCursor(sort.name, sort.columns.map((c) => r[c.key] as SqlValue))
 }
 
+/** A row-value comparison against a cursor: `>` means "after it in this sort's order". */
+function beyond(sort: SortSpec, cursor: string, side: 'after' | 'before' | 'upto' | 'from'): { sql: string, params: SqlValue[] } {
+  const cols = sort.columns
+  const values = decodeCursor(cursor, sort.name, cols.length)
+  const later = sort.desc ? '<' : '>', earlier = sort.desc ? '>' : '<'
+  const op = { after: later, before: earlier, upto: `${earlier}=`, from: `${later}=` }[side]
+  return { sql: `(${cols.map((c) => c.expr).join(', ')}) ${op} (${cols.map(() => '?').join(', ')})`, params: values }
+}
+
+function whereSql(where: string[]): string {
+  return where.length ? ` WHERE ${where.join(' AND ')}` : ''
+}
+
 /**
- * Runs a keyset-paginated query. Filters arrive as fixed SQL fragments with `?` parameters, so each
- * combination of filters is one SQL string, prepared once and reused (see prepared()).
+ * The SQL and parameters of one page; listPage runs it, and a test reads its query plan. Filters
+ * arrive as fixed SQL fragments with `?` parameters, so each combination of filters is one SQL
+ * string, prepared once and reused (see prepared()). A page taken from the end is read in reverse
+ * order through the same index and turned round afterwards.
  */
-/** The SQL and parameters of one page; listPage runs it, and a test reads its query plan. */
 export function listSql(spec: ListSpec): { sql: string, params: SqlValue[] } {
+  const w = windowOf(spec.cursor)
   const where = [...spec.where]
   const params = [...spec.params]
-  const cols = spec.sort.columns
-  if (spec.cursor) {
-    const values = decodeCursor(spec.cursor, spec.sort.name, cols.length)
-    where.push(`(${cols.map((c) => c.expr).join(', ')}) ${spec.sort.desc ? '<' : '>'} (${cols.map(() => '?').join(', ')})`)
-    params.push(...values)
+  for (const [side, cursor] of [['after', w.after], ['before', w.before]] as const) {
+    if (!cursor) continue
+    const b = beyond(spec.sort, cursor, side)
+    where.push(b.sql)
+    params.push(...b.params)
   }
-  const dir = spec.sort.desc ? 'DESC' : 'ASC'
-  const sql = `SELECT ${spec.select} FROM ${spec.from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`
-    + ` ORDER BY ${cols.map((c) => `${c.expr} ${dir}`).join(', ')} LIMIT ?`
+  const desc = spec.sort.desc !== Boolean(w.fromEnd)
+  const sql = `SELECT ${spec.select} FROM ${spec.from}${whereSql(where)}`
+    + ` ORDER BY ${spec.sort.columns.map((c) => `${c.expr} ${desc ? 'DESC' : 'ASC'}`).join(', ')} LIMIT ?`
   return { sql, params: [...params, spec.limit + 1] }
 }
 
+/** Whether any row matching the filters lies on the far side of a cursor: one indexed probe. */
+function existsBeyond(sqlite: Database.Database, spec: ListSpec, cursor: string, side: 'upto' | 'from'): boolean {
+  const b = beyond(spec.sort, cursor, side)
+  return prepared(sqlite, `SELECT 1 FROM ${spec.from}${whereSql([...spec.where, b.sql])} LIMIT 1`).get(...spec.params, ...b.params) !== undefined
+}
+
+/**
+ * One page. The rows are read on first use, not before: a GraphQL query that selects only
+ * `totalCount` never runs the page query, which can cost more than the count (a sort over every
+ * match). Cursors are decoded at once, so a bad one is refused whatever is selected.
+ */
 export function listPage<T extends object>(sqlite: Database.Database, spec: ListSpec): KeysetPage<T> {
+  const w = windowOf(spec.cursor)
   const { sql, params } = listSql(spec)
-  const rows = prepared(sqlite, sql).all(...params) as T[]
-  let nextCursor: string | null = null
-  if (rows.length > spec.limit) {
-    rows.length = spec.limit
-    nextCursor = cursorOf(spec.sort, rows[rows.length - 1]!)
+  let read: { rows: T[], more: boolean } | undefined
+  const load = () => {
+    if (read) return read
+    const rows = prepared(sqlite, sql).all(...params) as T[]
+    const more = rows.length > spec.limit
+    if (more) rows.length = spec.limit
+    if (w.fromEnd) rows.reverse()
+    return (read = { rows, more })
   }
-  return { rows, nextCursor, cursorOf: (row: T) => cursorOf(spec.sort, row) }
+  const cursor = (row: T) => cursorOf(spec.sort, row)
+  // Going forward, the page's own overflow row answers hasNext and a probe behind `after` answers
+  // hasPrevious; going backward, the other way round. Probes run only when asked for.
+  return {
+    get rows() { return load().rows },
+    get nextCursor() {
+      const { rows, more } = load()
+      return !w.fromEnd && more ? cursor(rows[rows.length - 1]!) : null
+    },
+    cursorOf: cursor,
+    hasNext: w.fromEnd ? () => (w.before ? existsBeyond(sqlite, spec, w.before, 'from') : false) : () => load().more,
+    hasPrevious: w.fromEnd ? () => load().more : () => (w.after ? existsBeyond(sqlite, spec, w.after, 'upto') : false),
+    count: () => countRows(sqlite, spec.count ?? spec),
+  }
 }
 
 export function countRows(sqlite: Database.Database, spec: Pick<ListSpec, 'from' | 'where' | 'params'>): number {
-  const sql = `SELECT count(*) AS n FROM ${spec.from}${spec.where.length ? ` WHERE ${spec.where.join(' AND ')}` : ''}`
-  return (prepared(sqlite, sql).get(...spec.params) as { n: number }).n
+  return (prepared(sqlite, `SELECT count(*) AS n FROM ${spec.from}${whereSql(spec.where)}`).get(...spec.params) as { n: number }).n
 }
 
 /** Binds a list of ids as one JSON parameter, so one prepared statement serves any batch size. */
@@ -73,4 +137,68 @@ export const IN_JSON = '(SELECT value FROM json_each(?))'
 export function nameOrAliasLike(alias: string, q: string): { sql: string, params: SqlValue[] } {
   const like = `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%`
   return { sql: `(${alias}.name LIKE ? ESCAPE '\\' OR ${alias}.aliases LIKE ? ESCAPE '\\')`, params: [like, like] }
+}
+
+/**
+ * One page per owner (an actor's events, an event's statements) for a batch of owners, in one
+ * statement: a window numbers each owner's rows in the sort's order and the first `limit + 1` of
+ * each are kept. `ownerExpr` is the column the rows belong by; it is selected as `owner`.
+ */
+export function ownerPages<T extends object>(sqlite: Database.Database, spec: ListSpec, ownerExpr: string, owners: readonly string[]): Map<string, KeysetPage<T>> {
+  const w = windowOf(spec.cursor)
+  const where = [`${ownerExpr} IN ${IN_JSON}`, ...spec.where]
+  const params: SqlValue[] = [JSON.stringify(owners), ...spec.params]
+  for (const [side, cursor] of [['after', w.after], ['before', w.before]] as const) {
+    if (!cursor) continue
+    const b = beyond(spec.sort, cursor, side)
+    where.push(b.sql)
+    params.push(...b.params)
+  }
+  const desc = spec.sort.desc !== Boolean(w.fromEnd)
+  const order = spec.sort.columns.map((c) => `${c.expr} ${desc ? 'DESC' : 'ASC'}`).join(', ')
+  const rows = prepared(sqlite, `SELECT * FROM (SELECT ${ownerExpr} AS owner, ${spec.select}, row_number() OVER (PARTITION BY ${ownerExpr} ORDER BY ${order}) AS n
+    FROM ${spec.from}${whereSql(where)}) WHERE n <= ? ORDER BY owner, n`).all(...params, spec.limit + 1) as (T & { owner: string, n: number })[]
+  const byOwner = new Map<string, T[]>(owners.map((o) => [o, []]))
+  for (const r of rows) byOwner.get(r.owner)?.push(r)
+  const cursor = (row: T) => cursorOf(spec.sort, row)
+  const out = new Map<string, KeysetPage<T>>()
+  for (const [owner, list] of byOwner) {
+    const more = list.length > spec.limit
+    if (more) list.length = spec.limit
+    if (w.fromEnd) list.reverse()
+    // The side away from the paging direction is probed for this owner alone, and only when asked.
+    const ownSpec = { ...spec, where: [`${ownerExpr} = ?`, ...spec.where], params: [owner, ...spec.params] }
+    const counted = spec.count ?? spec
+    const ownCount = { ...counted, where: [`${ownerExpr} = ?`, ...counted.where], params: [owner, ...counted.params] }
+    out.set(owner, {
+      rows: list,
+      nextCursor: !w.fromEnd && more ? cursor(list[list.length - 1]!) : null,
+      cursorOf: cursor,
+      hasNext: w.fromEnd ? () => (w.before ? existsBeyond(sqlite, ownSpec, w.before, 'from') : false) : () => more,
+      hasPrevious: w.fromEnd ? () => more : () => (w.after ? existsBeyond(sqlite, ownSpec, w.after, 'upto') : false),
+      count: () => countRows(sqlite, ownCount),
+    })
+  }
+  return out
+}
+
+/** Rows per owner under the same filters, for a batch of owners, in one grouped statement. */
+export function countByOwner(sqlite: Database.Database, list: Pick<ListSpec, 'from' | 'where' | 'params' | 'count'>, ownerExpr: string, owners: readonly string[]): Map<string, number> {
+  const spec = list.count ?? list
+  const rows = prepared(sqlite, `SELECT ${ownerExpr} AS owner, count(*) AS n FROM ${spec.from}${whereSql([`${ownerExpr} IN ${IN_JSON}`, ...spec.where])} GROUP BY ${ownerExpr}`)
+    .all(JSON.stringify(owners), ...spec.params) as { owner: string, n: number }[]
+  return new Map(rows.map((r) => [r.owner, r.n]))
+}
+
+/** A page with each row converted (JSON columns parsed), still read only when first used. */
+export function mapPage<R extends object, T>(page: KeysetPage<R>, convert: (row: R) => T): KeysetPage<T> {
+  let rows: T[] | undefined
+  return {
+    get rows() { return (rows ??= page.rows.map(convert)) },
+    get nextCursor() { return page.nextCursor },
+    cursorOf: (row) => page.cursorOf(row as never),
+    hasNext: page.hasNext,
+    hasPrevious: page.hasPrevious,
+    count: page.count,
+  }
 }

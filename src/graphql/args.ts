@@ -1,17 +1,32 @@
 import { z } from 'zod'
 import { InvalidParameterError } from '../errors.ts'
 import { DateFilter, LIMIT_MAX } from '../http/schemas.ts'
-import type { KeysetPage } from '../db/keyset.ts'
+import type { KeysetPage, PageWindow } from '../db/keyset.ts'
 import type { MercuriusContext } from 'mercurius'
 
 export const sqliteOf = (ctx: MercuriusContext) => ctx.app.storage.sqlite
 
 /** `first` is capped as REST's `limit` is, and an out-of-range value is an error, not a silent clamp. */
-export function pageSize(first: number | null | undefined, fallback = 50): number {
+export function pageSize(first: number | null | undefined, fallback = 50, name = 'first'): number {
   const n = first ?? fallback
-  if (!Number.isInteger(n) || n < 1 || n > LIMIT_MAX) throw new InvalidParameterError(`first: must be between 1 and ${LIMIT_MAX}`)
+  if (!Number.isInteger(n) || n < 1 || n > LIMIT_MAX) throw new InvalidParameterError(`${name}: must be between 1 and ${LIMIT_MAX}`)
   return n
 }
+
+export interface PagingArgs { first?: number | null, after?: string | null, last?: number | null, before?: string | null }
+
+/** Relay paging arguments as a page size and a keyset window: `first` from the start, `last` from the end. */
+export function paging(a: PagingArgs, fallback = 50): { limit: number, at: PageWindow } {
+  if (a.first != null && a.last != null) throw new InvalidParameterError('first, last: give one of them, not both')
+  const fromEnd = a.last != null
+  return {
+    limit: fromEnd ? pageSize(a.last, fallback, 'last') : pageSize(a.first, fallback),
+    at: { after: a.after ?? undefined, before: a.before ?? undefined, fromEnd },
+  }
+}
+
+/** A stable text form of paging (and other) arguments, for keys of batching loaders. */
+export const argsKey = (a: object) => JSON.stringify(Object.entries(a).filter(([, v]) => v != null).sort(([x], [y]) => x.localeCompare(y)))
 
 const DateArgs = z.object({ from: DateFilter.optional(), to: DateFilter.optional(), updatedSince: DateFilter.optional() })
 
@@ -28,12 +43,33 @@ export function checkedFilter<T extends object>(filter: T | null | undefined): T
   return Object.fromEntries(Object.entries(f).filter(([, v]) => v != null)) as T
 }
 
-export function connection<T>(page: KeysetPage<T>) {
+/**
+ * A Relay connection over a keyset page. Page flags, cursors and the count are resolved by the
+ * PageInfo and *Connection resolvers, so the probes and the count run only when selected; a
+ * nested connection passes a batched count instead of the page's own.
+ */
+export interface Connection<T> { page: KeysetPage<T>, nodes: T[], edges: { cursor: string, node: T }[], totalCount: () => number | Promise<number> }
+
+export function connection<T>(page: KeysetPage<T>, count?: () => Promise<number>): Connection<T> {
+  // Rows are read when nodes or edges are resolved, so a count-only query runs no page query.
   return {
-    nodes: page.rows,
-    edges: page.rows.map((node) => ({ cursor: page.cursorOf(node), node })),
-    pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor ?? (page.rows.length ? page.cursorOf(page.rows[page.rows.length - 1]!) : null) },
+    page,
+    get nodes() { return page.rows },
+    get edges() { return page.rows.map((node) => ({ cursor: page.cursorOf(node), node })) },
+    totalCount: count ?? (() => page.count()),
   }
+}
+
+export const connectionResolvers = {
+  totalCount: (c: Connection<unknown>) => c.totalCount(),
+  pageInfo: (c: Connection<unknown>) => c,
+}
+
+export const pageInfoResolvers = {
+  hasNextPage: (c: Connection<unknown>) => c.page.hasNext(),
+  hasPreviousPage: (c: Connection<unknown>) => c.page.hasPrevious(),
+  startCursor: (c: Connection<unknown>) => c.edges[0]?.cursor ?? null,
+  endCursor: (c: Connection<unknown>) => c.edges[c.edges.length - 1]?.cursor ?? null,
 }
 
 /** Orders loader results as the loader's queries were ordered. */

@@ -44,8 +44,9 @@ export function requestedRecords(document: DocumentNode, variables: Record<strin
     let total = 0
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
-        const first = sel.arguments?.find((a) => a.name.value === 'first')
-        const pageSize = first ? intValue(first.value, variables) ?? DEFAULT_PAGE : undefined
+        const first = sel.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last')
+        // A connection asked for without first or last still returns a default page.
+        const pageSize = first ? intValue(first.value, variables) ?? DEFAULT_PAGE : selectsPage(sel.selectionSet, fragments) ? DEFAULT_PAGE : undefined
         const here = pageSize === undefined ? factor : factor * pageSize
         total += (pageSize === undefined ? 0 : here) + walk(sel.selectionSet, here, seen)
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
@@ -70,6 +71,13 @@ export function requestedRecords(document: DocumentNode, variables: Record<strin
     variables = given
   }
   return most
+}
+
+/** Whether a selection reads a connection's rows (`nodes` or `edges`), directly or through fragments. */
+function selectsPage(set: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): boolean {
+  return (set?.selections ?? []).some((s) => s.kind === Kind.FIELD ? s.name.value === 'nodes' || s.name.value === 'edges'
+    : s.kind === Kind.INLINE_FRAGMENT ? selectsPage(s.selectionSet, fragments, seen)
+      : !seen.has(s.name.value) && selectsPage(fragments.get(s.name.value)?.selectionSet, fragments, new Set([...seen, s.name.value])))
 }
 
 export class RecordLimitError extends Error {

@@ -3,14 +3,17 @@ import DataLoader from 'dataloader'
 import type { IResolvers, MercuriusContext } from 'mercurius'
 import type { RecordType } from '../domain/vocabulary.ts'
 import { actorsByIds, type ActorRow } from '../modules/actors/queries.ts'
-import { casualtiesOfEvents } from '../modules/casualties/queries.ts'
+import { casualtiesByIds, casualtyListSpec } from '../modules/casualties/queries.ts'
+import { revisionsSpec, versionsOf, type RevisionRow } from '../modules/curation/queries.ts'
 import { RESOURCES } from '../modules/curation/resources.ts'
-import { displacementOfEvents } from '../modules/displacement/queries.ts'
-import { actorsOfEvents, eventIdsOfStatements, eventsByIds, eventsOfActors, type EventRow } from '../modules/events/queries.ts'
+import { displacementByIds, displacementListSpec } from '../modules/displacement/queries.ts'
+import { actorEventsSpec, actorsOfEvents, eventIdsOfStatements, eventsByIds, type EventRow } from '../modules/events/queries.ts'
 import { placesByIds, type PlaceRow } from '../modules/places/queries.ts'
 import { citationsFor, sourcesByIds, type CitationRow, type SourceRow } from '../modules/sources/queries.ts'
-import { statementsBySpeakers, statementsOfEvents } from '../modules/statements/queries.ts'
-import { groupedByKey, pageSize } from './args.ts'
+import { eventStatementsSpec, statementListSpec, statementsByIds, type StatementRow } from '../modules/statements/queries.ts'
+import { groupedByKey } from './args.ts'
+import { globalId, TYPE_NAMES } from './ids.ts'
+import { ownedConnections } from './nested.ts'
 
 /** A loader of records by id: one statement per batch, results in the order of the keys. */
 function byId<T extends { id: string }>(load: (ids: string[]) => T[]) {
@@ -33,34 +36,37 @@ function byOwner<T>(load: (ids: string[]) => T[], ownerOf: (row: T) => string) {
 export function createLoaders(sqlite: Database.Database) {
   const citations = Object.fromEntries(RESOURCES.filter((r) => r.cited).map((r) => [r.recordType,
     byOwner<CitationRow>((ids) => citationsFor(sqlite, r.recordType as RecordType, ids), (c) => c.recordId)]))
-  return {
+  const records = {
     actor: byId<ActorRow>((ids) => actorsByIds(sqlite, ids)),
     place: byId<PlaceRow>((ids) => placesByIds(sqlite, ids)),
     event: byId<EventRow>((ids) => eventsByIds(sqlite, ids)),
     source: byId<SourceRow>((ids) => sourcesByIds(sqlite, ids)),
+    casualty_report: byId((ids) => casualtiesByIds(sqlite, ids)),
+    displacement_count: byId((ids) => displacementByIds(sqlite, ids)),
+    statement: byId<StatementRow>((ids) => statementsByIds(sqlite, ids)),
+  } as Record<string, DataLoader<string, { id: string } | null>>
+  return {
+    records,
+    actor: records.actor as DataLoader<string, ActorRow | null>,
+    place: records.place as DataLoader<string, PlaceRow | null>,
+    event: records.event as DataLoader<string, EventRow | null>,
+    source: records.source as DataLoader<string, SourceRow | null>,
     eventActors: byOwner((ids) => actorsOfEvents(sqlite, ids), (r) => r.eventId),
-    eventCasualties: byOwner((ids) => casualtiesOfEvents(sqlite, ids), (r) => r.eventId),
-    eventDisplacement: byOwner((ids) => displacementOfEvents(sqlite, ids), (r) => r.eventId!),
-    eventStatements: byOwner((ids) => statementsOfEvents(sqlite, ids), (r) => r.eventId),
+    eventCasualties: ownedConnections(sqlite, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id'),
+    eventDisplacement: ownedConnections(sqlite, (a) => displacementListSpec({}, a.limit, a.at), 'd.event_id'),
     statementEvents: byOwner((ids) => eventIdsOfStatements(sqlite, ids), (r) => r.statementId),
-    speakerStatements: byOwner((ids) => statementsBySpeakers(sqlite, ids), (r) => r.speakerId),
-    // Keyed by "actorId|role|first": a page of actors asks with the same arguments, one statement.
-    actorEvents: new DataLoader<string, EventRow[]>(async (keys) => {
-      const groups = new Map<string, string[]>()
-      for (const k of keys) {
-        const [id, rest] = [k.slice(0, k.indexOf('|')), k.slice(k.indexOf('|') + 1)]
-        groups.set(rest, [...(groups.get(rest) ?? []), id])
-      }
-      const found = new Map<string, EventRow[]>()
-      for (const [rest, ids] of groups) {
-        const [role, first] = rest.split('|')
-        const rows = groupedByKey(ids, eventsOfActors(sqlite, ids, role || null, Number(first)), (r) => r.actorId)
-        ids.forEach((id, i) => found.set(`${id}|${rest}`, rows[i]!))
-      }
-      return keys.map((k) => found.get(k) ?? [])
-    }),
+    actorEvents: ownedConnections<EventRow>(sqlite, (a) => actorEventsSpec((a.role as string | undefined) ?? null, a.limit, a.at), 'ea.actor_id'),
+    speakerStatements: ownedConnections<StatementRow>(sqlite, (a) => statementListSpec({}, a.limit, a.at), 's.speaker_id'),
+    eventStatements: ownedConnections<StatementRow>(sqlite, (a) => eventStatementsSpec(a.limit, a.at), 'se.event_id'),
     citations,
-    revisions: Object.fromEntries(RESOURCES.map((r) => [r.recordType, byOwner((ids) => revisionsOf(sqlite, r.recordType, ids), (x) => x.recordId)])),
+    revisions: Object.fromEntries(RESOURCES.map((r) => [r.recordType,
+      ownedConnections<RevisionRow>(sqlite, (a) => revisionsSpec(r.recordType, a.limit, a.at), 'r.record_id')])),
+    // The version of each record's last write, for its `etag`: one statement per type and page.
+    versions: Object.fromEntries(RESOURCES.map((r) => [r.recordType,
+      new DataLoader<string, number | null>(async (ids) => {
+        const map = new Map(versionsOf(sqlite, r.table, ids).map((v) => [v.id, v.version]))
+        return ids.map((id) => map.get(id) ?? null)
+      })])),
   }
 }
 
@@ -70,38 +76,31 @@ declare module 'mercurius' {
   interface MercuriusContext { loaders: Loaders }
 }
 
-function revisionsOf(sqlite: Database.Database, type: string, ids: string[]) {
-  const rows = sqlite.prepare(`SELECT record_id AS recordId, id, operation, key_name AS keyName, at, dataset_version AS datasetVersion, before, after
-    FROM revisions WHERE record_type = ? AND record_id IN (SELECT value FROM json_each(?)) ORDER BY id`)
-    .all(type, JSON.stringify(ids)) as { recordId: string, before: string | null, after: string | null }[]
-  return rows.map((r) => ({ ...r, before: r.before && JSON.parse(r.before), after: r.after && JSON.parse(r.after) }))
-}
-
 type Ctx = MercuriusContext
+type Paged = { first?: number | null, after?: string | null, last?: number | null, before?: string | null }
 const one = (load: (ctx: Ctx) => DataLoader<string, unknown>, key: string) =>
   (parent: Record<string, unknown>, _: unknown, ctx: Ctx) => (parent[key] ? load(ctx).load(parent[key] as string) : null)
 const many = (load: (ctx: Ctx) => DataLoader<string, unknown[]>) =>
   (parent: { id: string }, _: unknown, ctx: Ctx) => load(ctx).load(parent.id)
 const cited = (type: string) => many((ctx) => ctx.loaders.citations[type]!)
-const history = (type: string) => many((ctx) => ctx.loaders.revisions[type]!)
+const history = (type: string) => (parent: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.revisions[type]!(parent.id, args)
 
-/** Field resolvers for every relation, each through a loader. */
-export const relationResolvers: IResolvers = {
+/** Field resolvers for every relation, each through a loader, and the fields every record has. */
+export const relationResolvers: IResolvers = withRecordFields({
   Event: {
     place: one((c) => c.loaders.place, 'placeId'),
     actors: many((c) => c.loaders.eventActors),
-    casualtyReports: many((c) => c.loaders.eventCasualties),
-    displacementCounts: many((c) => c.loaders.eventDisplacement),
-    statements: many((c) => c.loaders.eventStatements),
+    casualtyReports: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventCasualties(e.id, args),
+    displacementCounts: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventDisplacement(e.id, args),
+    statements: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventStatements(e.id, args),
     citations: cited('event'),
     revisions: history('event'),
   },
   EventActor: { actor: one((c) => c.loaders.actor, 'actorId') },
   Actor: {
     affiliation: one((c) => c.loaders.actor, 'affiliationId'),
-    events: (a: { id: string }, args: { role?: string | null, first?: number | null }, ctx: Ctx) =>
-      ctx.loaders.actorEvents.load(`${a.id}|${args.role ?? ''}|${pageSize(args.first)}`),
-    statements: many((c) => c.loaders.speakerStatements),
+    events: (a: { id: string }, args: Paged & { role?: string | null }, ctx: Ctx) => ctx.loaders.actorEvents(a.id, args),
+    statements: (a: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.speakerStatements(a.id, args),
     citations: cited('actor'),
     revisions: history('actor'),
   },
@@ -133,5 +132,28 @@ export const relationResolvers: IResolvers = {
     citations: cited('statement'),
     revisions: history('statement'),
   },
+  Revision: {
+    before: (r: RevisionRow) => parsed(r.before),
+    after: (r: RevisionRow) => parsed(r.after),
+  },
   Citation: { source: (c: { source: { id: string } }, _: unknown, ctx: Ctx) => ctx.loaders.source.load(c.source.id) },
+})
+
+/** The fields every record type has: its global id, its own id and the tag If-Match wants. */
+function recordFields(recordType: string) {
+  return {
+    id: (r: { id: string }) => globalId(recordType, r.id),
+    recordId: (r: { id: string }) => r.id,
+    // Rows from the write engine carry their version; rows from reads are looked up, batched.
+    etag: async (r: { id: string, version?: number }, _: unknown, ctx: Ctx) =>
+      `"v${r.version ?? (await ctx.loaders.versions[recordType]!.load(r.id)) ?? 0}-json"`,
+  }
 }
+
+function withRecordFields(r: Record<string, Record<string, unknown>>): IResolvers {
+  for (const [type, name] of Object.entries(TYPE_NAMES)) r[name] = { ...recordFields(type), ...r[name] }
+  return r as IResolvers
+}
+
+// Stored as JSON text; a snapshot handed over already parsed passes through.
+const parsed = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) as unknown : v ?? null)

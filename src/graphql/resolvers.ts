@@ -1,58 +1,102 @@
 import type { IResolvers, MercuriusContext } from 'mercurius'
-import { getActor, listActors } from '../modules/actors/queries.ts'
+import { InvalidParameterError } from '../errors.ts'
+import { listActors } from '../modules/actors/queries.ts'
 import { listCasualties, summariseCasualties, type CasualtyFilters } from '../modules/casualties/queries.ts'
 import { datasetInfo } from '../modules/dataset/queries.ts'
 import { listDisplacement, type DisplacementFilters } from '../modules/displacement/queries.ts'
-import { countEvents, getEvent, listEvents, type EventFilters, type EventSort } from '../modules/events/queries.ts'
-import { getPlace, listPlaces } from '../modules/places/queries.ts'
-import { search } from '../modules/search/queries.ts'
-import { getSource, listSources } from '../modules/sources/queries.ts'
-import { getStatement, listStatements, type StatementFilters } from '../modules/statements/queries.ts'
-import { checkedFilter, connection, pageSize, sqliteOf } from './args.ts'
+import { listEvents, type EventFilters, type EventSort } from '../modules/events/queries.ts'
+import { listPlaces } from '../modules/places/queries.ts'
+import { searchPage, type SearchHit } from '../modules/search/queries.ts'
+import { listSources } from '../modules/sources/queries.ts'
+import { listStatements, type StatementFilters } from '../modules/statements/queries.ts'
+import { checkedFilter, connection, connectionResolvers, pageInfoResolvers, paging, sqliteOf, type PagingArgs } from './args.ts'
+import { localFilter, localId, parseGlobalId, TYPE_NAMES } from './ids.ts'
 
-type Args<T = object> = T & { first?: number | null, after?: string | null }
+type Ctx = MercuriusContext
+type Args<T = object> = T & PagingArgs
 
 const ORDERS: Record<string, EventSort> = { date_asc: 'date', date_desc: '-date', updated_asc: 'updated', updated_desc: '-updated' }
+
+/** A record by type and own id through the request's loaders, tagged for the Node interface. */
+async function record(ctx: Ctx, recordType: string, id: string) {
+  const row = await ctx.loaders.records[recordType]!.load(id)
+  return row && { ...row, __typename: TYPE_NAMES[recordType] }
+}
+
+const byId = (recordType: string) => (_: unknown, { id }: { id: string }, ctx: Ctx) => record(ctx, recordType, localId(id, recordType, 'id'))
+
+/** A global id that names nothing (unknown type, malformed) is simply not found, as Relay expects. */
+function nodeOf(ctx: Ctx, id: string) {
+  const parsed = parseGlobalId(id)
+  return parsed ? record(ctx, parsed.recordType, parsed.id) : null
+}
 
 /**
  * Root fields. They call the same query functions as the REST routes; relations are resolved by
  * the loaders in loaders.ts, so a page costs the same number of statements whatever its size.
  */
-export const resolvers: IResolvers = {
-  Query: {
-    events: (_: unknown, a: Args<{ filter?: EventFilters, orderBy?: string }>, ctx: MercuriusContext) => {
-      const filter = checkedFilter(a.filter)
-      const page = listEvents(sqliteOf(ctx), filter, ORDERS[a.orderBy ?? 'date_asc'] ?? 'date', pageSize(a.first), a.after ?? undefined)
-      return { ...connection(page), filter }
-    },
-    event: (_: unknown, { id }: { id: string }, ctx: MercuriusContext) => getEvent(sqliteOf(ctx), id) ?? null,
-    actors: (_: unknown, a: Args<{ kind?: string, q?: string }>, ctx: MercuriusContext) =>
-      connection(listActors(sqliteOf(ctx), checkedFilter({ kind: a.kind, q: a.q }), pageSize(a.first), a.after ?? undefined)),
-    actor: (_: unknown, { id }: { id: string }, ctx: MercuriusContext) => getActor(sqliteOf(ctx), id) ?? null,
-    places: (_: unknown, a: Args<{ kind?: string, q?: string }>, ctx: MercuriusContext) =>
-      connection(listPlaces(sqliteOf(ctx), checkedFilter({ kind: a.kind, q: a.q }), pageSize(a.first), a.after ?? undefined)),
-    place: (_: unknown, { id }: { id: string }, ctx: MercuriusContext) => getPlace(sqliteOf(ctx), id) ?? null,
-    casualtyReports: (_: unknown, a: Args<{ filter?: CasualtyFilters }>, ctx: MercuriusContext) =>
-      connection(listCasualties(sqliteOf(ctx), checkedFilter(a.filter), pageSize(a.first), a.after ?? undefined)),
-    casualtySummary: (_: unknown, a: { filter?: CasualtyFilters }, ctx: MercuriusContext) =>
-      summariseCasualties(sqliteOf(ctx), checkedFilter(a.filter)),
-    displacementCounts: (_: unknown, a: Args<{ filter?: DisplacementFilters }>, ctx: MercuriusContext) =>
-      connection(listDisplacement(sqliteOf(ctx), checkedFilter(a.filter), pageSize(a.first), a.after ?? undefined)),
-    statements: (_: unknown, a: Args<{ filter?: StatementFilters }>, ctx: MercuriusContext) =>
-      connection(listStatements(sqliteOf(ctx), checkedFilter(a.filter), pageSize(a.first), a.after ?? undefined)),
-    statement: (_: unknown, { id }: { id: string }, ctx: MercuriusContext) => getStatement(sqliteOf(ctx), id) ?? null,
-    sources: (_: unknown, a: Args, ctx: MercuriusContext) =>
-      connection(listSources(sqliteOf(ctx), {}, pageSize(a.first), a.after ?? undefined)),
-    source: (_: unknown, { id }: { id: string }, ctx: MercuriusContext) => getSource(sqliteOf(ctx), id) ?? null,
-    search: (_: unknown, a: { q: string, first?: number }, ctx: MercuriusContext) =>
-      search(sqliteOf(ctx), a.q, pageSize(a.first, 20)),
-    dataset: (_: unknown, __: unknown, ctx: MercuriusContext) => ({
-      ...datasetInfo(sqliteOf(ctx)),
-      sources: listSources(sqliteOf(ctx), {}, 1000).rows,
-    }),
+const query = {
+  node: (_: unknown, { id }: { id: string }, ctx: Ctx) => nodeOf(ctx, id),
+  nodes: (_: unknown, { ids }: { ids: string[] }, ctx: Ctx) => {
+    if (ids.length > 200) throw new InvalidParameterError('ids: at most 200')
+    return ids.map((id) => nodeOf(ctx, id))
   },
-  EventConnection: {
-    // Counted only when asked for: a count is a second scan that most pages do not need.
-    totalCount: (parent: { filter: EventFilters }, _: unknown, ctx: MercuriusContext) => countEvents(sqliteOf(ctx), parent.filter),
+  events: (_: unknown, a: Args<{ filter?: EventFilters, orderBy?: string }>, ctx: Ctx) => {
+    const { limit, at } = paging(a)
+    return connection(listEvents(sqliteOf(ctx), checkedFilter(localFilter(a.filter)), ORDERS[a.orderBy ?? 'date_asc'] ?? 'date', limit, at))
+  },
+  event: byId('event'),
+  actors: (_: unknown, a: Args<{ kind?: string, q?: string }>, ctx: Ctx) => {
+    const { limit, at } = paging(a)
+    return connection(listActors(sqliteOf(ctx), checkedFilter({ kind: a.kind, q: a.q }), limit, at))
+  },
+  actor: byId('actor'),
+  places: (_: unknown, a: Args<{ kind?: string, q?: string }>, ctx: Ctx) => {
+    const { limit, at } = paging(a)
+    return connection(listPlaces(sqliteOf(ctx), checkedFilter({ kind: a.kind, q: a.q }), limit, at))
+  },
+  place: byId('place'),
+  casualtyReports: (_: unknown, a: Args<{ filter?: CasualtyFilters }>, ctx: Ctx) => {
+    const { limit, at } = paging(a)
+    return connection(listCasualties(sqliteOf(ctx), checkedFilter(localFilter(a.filter)), limit, at))
+  },
+  casualtyReport: byId('casualty_report'),
+  casualtySummary: (_: unknown, a: { filter?: CasualtyFilters }, ctx: Ctx) =>
+    summariseCasualties(sqliteOf(ctx), checkedFilter(localFilter(a.filter))),
+  displacementCounts: (_: unknown, a: Args<{ filter?: DisplacementFilters }>, ctx: Ctx) => {
+    const { limit, at } = paging(a)
+    return connection(listDisplacement(sqliteOf(ctx), checkedFilter(localFilter(a.filter)), limit, at))
+  },
+  displacementCount: byId('displacement_count'),
+  statements: (_: unknown, a: Args<{ filter?: StatementFilters }>, ctx: Ctx) => {
+    const { limit, at } = paging(a)
+    return connection(listStatements(sqliteOf(ctx), checkedFilter(localFilter(a.filter)), limit, at))
+  },
+  statement: byId('statement'),
+  sources: (_: unknown, a: Args, ctx: Ctx) => {
+    const { limit, at } = paging(a)
+    return connection(listSources(sqliteOf(ctx), {}, limit, at))
+  },
+  source: byId('source'),
+  search: (_: unknown, a: Args<{ q: string }>, ctx: Ctx) => {
+    const { limit, at } = paging(a, 20)
+    return connection(searchPage(sqliteOf(ctx), a.q, limit, at))
+  },
+  dataset: (_: unknown, __: unknown, ctx: Ctx) => datasetInfo(sqliteOf(ctx)),
+}
+
+const CONNECTIONS = ['Event', 'Actor', 'Place', 'CasualtyReport', 'DisplacementCount', 'Statement', 'Source', 'SearchHit', 'Revision']
+
+export const resolvers: IResolvers = {
+  Query: query,
+  Node: { resolveType: (r: { __typename: string }) => r.__typename },
+  ...Object.fromEntries(CONNECTIONS.map((name) => [`${name}Connection`, connectionResolvers])),
+  PageInfo: pageInfoResolvers,
+  SearchHit: { node: (h: SearchHit, _: unknown, ctx: Ctx) => record(ctx, h.recordType, h.recordId) },
+  Dataset: {
+    sources: (_: unknown, a: Args, ctx: Ctx) => {
+      const { limit, at } = paging(a)
+      return connection(listSources(sqliteOf(ctx), {}, limit, at))
+    },
   },
 }

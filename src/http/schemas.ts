@@ -12,6 +12,23 @@ export const DateFilter = z.string()
   .regex(DATE_OR_DATETIME, 'expected YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 date-time with offset')
   .refine(isRealDate, 'not a real calendar date')
 
+/**
+ * A vocabulary value in a query string. REST stores and serves these in lower case and GraphQL in
+ * upper case; a filter accepts either, so a value copied from one transport works in the other.
+ * Both spellings are listed in the OpenAPI enum, and the handler always sees the lower-case one.
+ */
+export function queryEnum<const T extends readonly [string, ...string[]]>(values: T) {
+  const both = [...values, ...values.map((v) => v.toUpperCase())] as unknown as readonly [string, ...string[]]
+  return z.enum(both).transform((v) => v.toLowerCase() as T[number])
+}
+
+/** A comma-separated list of vocabulary values, each in either case, as the lower-case values. */
+export function queryEnumList<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(queryEnum(values)).min(1))
+}
+
 export const ListQueryBase = {
   limit: z.coerce.number().int().min(1).max(LIMIT_MAX).default(LIMIT_DEFAULT)
     .describe(`page size, at most ${LIMIT_MAX}`),

@@ -52,7 +52,8 @@ export default fp(async (app) => {
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return
     // Unknown routes fall through to the 404 handler; they have no representation to cache.
-    if (!request.url.startsWith('/v1/') || !request.routeOptions.url) return
+    // GraphQL queries over GET are representations of their URL too, so HTTP caches can keep them.
+    if (!(request.url.startsWith('/v1/') || request.url.startsWith('/graphql?')) || !request.routeOptions.url) return
     const version = readVersion(app.storage.sqlite).version
     request.datasetVersion = version
     const etag = `"v${version}-${wantsCsv(request) ? 'csv' : 'json'}"`
@@ -90,7 +91,7 @@ export default fp(async (app) => {
     }
     if (reply.statusCode >= 400) reply.removeHeader('etag')
     if (cache && request.cacheKey && reply.statusCode === 200 && typeof payload === 'string' && reply.getHeader('x-cache') !== 'hit') {
-      if (!(request.url === '/graphql' && payload.includes('"errors"'))) {
+      if (!(request.url.startsWith('/graphql') && payload.includes('"errors"'))) {
         const headers: Record<string, string> = {}
         for (const h of KEPT_HEADERS) { const v = reply.getHeader(h); if (v !== undefined) headers[h] = String(v) }
         cache.set(request.cacheKey, { body: payload, headers })

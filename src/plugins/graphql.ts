@@ -6,6 +6,7 @@ import { createLoaders, relationResolvers } from '../graphql/loaders.ts'
 import { mutationResolvers } from '../graphql/mutations.ts'
 import { resolvers } from '../graphql/resolvers.ts'
 import { loadSchema } from '../graphql/schema.ts'
+import { persistedQueries, TRANSPORT_CODES } from '../graphql/persisted.ts'
 import { LIMIT_CODE, limitRules, RecordLimitError, requestedRecords } from '../graphql/limits.ts'
 import { checkDocument, checkParams, GraphQLValidationError, type DocumentLimits } from '../graphql/guard.ts'
 
@@ -39,9 +40,8 @@ function formatError(error: GraphQLError, log: { error: (o: object, m: string) =
     // Raised before execution (a variable of the wrong type or an unknown enum value): the
     // request is at fault, and graphql-js words these messages for the client.
     code = 'GRAPHQL_VALIDATION_FAILED'
-  } else if (original.code === 'MER_ERR_METHOD_NOT_ALLOWED') {
-    code = 'METHOD_NOT_ALLOWED'
-    message = 'only queries may be sent with GET; send mutations with POST'
+  } else if (original.code && TRANSPORT_CODES[original.code]) {
+    code = TRANSPORT_CODES[original.code]!
   } else if (original.code?.startsWith('FST_') && original.statusCode && original.statusCode < 500) {
     // Fastify's own refusals of the HTTP request (body too large, bad content type, bad JSON).
     code = ({ 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' } as Record<number, string>)[original.statusCode] ?? 'BAD_REQUEST'
@@ -90,6 +90,7 @@ export default fp(async (app) => {
     // A body can hold no more than a query and variables within their limits (plus the JSON around
     // them), so anything larger is refused while it streams in, before it is read into memory.
     additionalRouteOptions: { bodyLimit: Math.min(app.config.bodyLimitBytes, limits.maxQueryBytes * 2 + limits.maxVariablesBytes + 4096) },
+    persistedQueryProvider: persistedQueries(),
     errorFormatter: (execution, ctx) => {
       const log = ctx.reply?.log ?? app.log
       const flat = (execution.errors ?? []).flatMap((e) => {
@@ -105,6 +106,8 @@ export default fp(async (app) => {
       const statusCode = execution.data ? 200
         : httpStatus && httpStatus >= 400 && httpStatus < 500 && flat.length === 1 ? httpStatus
           : errors.every((e) => e.extensions.code.startsWith('GRAPHQL_')) ? 400 : 200
+      // Mutations over GET are refused with 405; only POST carries them.
+      if (statusCode === 405) ctx.reply?.header('allow', 'POST')
       return { statusCode, response: { data: execution.data ?? null, errors } }
     },
   })

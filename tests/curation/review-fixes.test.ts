@@ -97,13 +97,13 @@ describe('read edge cases', () => {
 
   it('GraphQL counts a defaulted page-size variable against the record budget, and bad variables are a 400', async () => {
     const { app } = await setup()
-    const query = 'query ($n: Int = 200) { events(first: $n) { nodes { actors { actor { events(first: $n) { id } } } } } }'
+    const query = 'query ($n: Int = 200) { events(first: $n) { nodes { actors { actor { events(first: $n) { nodes { id } } } } } } }'
     const over = await app.inject({ method: 'POST', url: '/graphql', payload: { query } })
     expect(over.json().errors[0].extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED')
     const bad = await app.inject({ method: 'POST', url: '/graphql', payload: { query: 'query ($n: Int) { events(first: $n) { totalCount } }', variables: { n: 'five' } } })
     expect(bad.statusCode).toBe(400)
     expect(bad.json().errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED')
-    const first0 = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ actor(id: "azerbaijan") { events(first: 0) { id } } }' } })
+    const first0 = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ actor(id: "azerbaijan") { events(first: 0) { nodes { id } } } }' } })
     expect(first0.json().errors[0].extensions.code).toBe('INVALID_PARAMETER')
   })
 

@@ -28,7 +28,7 @@ describe('GraphQL subscription', () => {
     const res = await app.inject({ method: 'POST', url: '/v1/actors', headers: { authorization: `Bearer ${key}` }, payload: { name: 'New Observer', kind: 'international_organisation' } })
     expect(res.statusCode).toBe(201)
     const event = await next('next')
-    expect(event.payload.data.timelineChanged).toEqual({ recordType: 'actor', recordId: 'new-observer', operation: 'CREATE', datasetVersion: res.json().meta.datasetVersion })
+    expect(event.payload.data.timelineChanged).toEqual({ recordType: 'ACTOR', recordId: 'new-observer', operation: 'CREATE', datasetVersion: res.json().meta.datasetVersion })
     ws.close()
   })
 })

@@ -21,7 +21,7 @@ function minimal(type: GraphQLInputType): string {
     const required = Object.values(named.getFields()).filter((f) => isNonNullType(f.type))
     return `{ ${required.map((f) => `${f.name}: ${minimal(f.type)}`).join(', ')} }`
   }
-  return ({ Int: '1', Float: '1' } as Record<string, string>)[named.name] ?? '"x"'
+  return ({ Int: '1', Float: '1', Date: '"2023-09-24"', PartialDate: '"2023-09"' } as Record<string, string>)[named.name] ?? '"x"'
 }
 
 const etagOf = async (app: App, url: string) => (await app.inject({ method: 'GET', url })).headers.etag as string
@@ -109,8 +109,8 @@ describe('writes', () => {
     expect(revisions.map((r: any) => `${r.operation}:${r.keyName}`)).toEqual(['create:editor key', 'update:editor key', 'delete:admin key', 'restore:admin key'])
     expect(revisions[1].before.title).toBe('Convoy reaches Goris')
     expect(revisions[1].after.title).toBe('Convoy reaches southern Armenia')
-    const { body } = await gql(app, '{ event(id: "convoy-reaches-goris") { revisions { operation keyName datasetVersion } } }')
-    expect(body.data.event.revisions.map((r: any) => r.operation)).toEqual(['CREATE', 'UPDATE', 'DELETE', 'RESTORE'])
+    const { body } = await gql(app, '{ event(id: "convoy-reaches-goris") { revisions { nodes { operation keyName datasetVersion } } } }')
+    expect(body.data.event.revisions.nodes.map((r: any) => r.operation)).toEqual(['CREATE', 'UPDATE', 'DELETE', 'RESTORE'])
   })
 
   it('refuses stale and missing preconditions, unknown references and records in use', async () => {
@@ -165,10 +165,10 @@ describe('writes', () => {
   it('GraphQL mutations write through the same engine', async () => {
     const { app, editor, admin } = await setup()
     const created = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: {
-      query: 'mutation ($input: ActorInput!) { createActor(input: $input) { id name kind revisions { operation } } }',
+      query: 'mutation ($input: ActorInput!) { createActor(input: $input) { id name kind revisions { nodes { operation } } } }',
       variables: { input: { name: 'Example Monitor', kind: 'INTERNATIONAL_ORGANISATION' } },
     } })
-    expect(created.json().data.createActor).toEqual({ id: 'example-monitor', name: 'Example Monitor', kind: 'INTERNATIONAL_ORGANISATION', revisions: [{ operation: 'CREATE' }] })
+    expect(created.json().data.createActor).toEqual({ id: 'Actor:example-monitor', name: 'Example Monitor', kind: 'INTERNATIONAL_ORGANISATION', revisions: { nodes: [{ operation: 'CREATE' }] } })
     const unknownField = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: { query: 'mutation { updateActor(id: "example-monitor", patch: { colour: "red" }, ifMatch: "v1") { id } }' } })
     expect(unknownField.json().errors[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' }, message: expect.stringContaining('colour') })
     const version = (await getJson(app, '/v1/dataset')).body.data.version
@@ -178,8 +178,11 @@ describe('writes', () => {
     expect(bad.json().errors[0].extensions.errors.map((e: { parameter: string }) => e.parameter).sort()).toEqual(['dateNote', 'saidAt'])
     const patched = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: { query: `mutation { updateActor(id: "example-monitor", patch: { aliases: ["EM"] }, ifMatch: "v${version}") { aliases } }` } })
     expect(patched.json().data.updateActor.aliases).toEqual(['EM'])
+    // ifMatch is non-null, as If-Match is required on REST; an empty one is refused like a missing header.
     const noMatch = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: { query: 'mutation { updateActor(id: "example-monitor", patch: { name: "X" }) { id } }' } })
-    expect(noMatch.json().errors[0].extensions.code).toBe('PRECONDITION_REQUIRED')
+    expect(noMatch.json().errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    const emptyMatch = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: { query: 'mutation { updateActor(id: "example-monitor", patch: { name: "X" }, ifMatch: "") { id } }' } })
+    expect(emptyMatch.json().errors[0].extensions.code).toBe('PRECONDITION_REQUIRED')
     const del = await app.inject({ method: 'POST', url: '/graphql', headers: admin, payload: { query: `mutation { deleteActor(id: "example-monitor", ifMatch: "v${version + 1}") { recordId datasetVersion } }` } })
     expect(del.json().errors, del.body).toBeUndefined()
     expect(del.json().data.deleteActor.recordId).toBe("example-monitor")

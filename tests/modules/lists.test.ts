@@ -49,7 +49,7 @@ describe('lists', () => {
       const expected = seedData.events.filter(pred).map((e) => e.id).sort()
       expect(rest, qs).toEqual(expected)
       expect(expected.length, qs).toBeGreaterThan(0)
-      const g = (await gql(app(), `{ events(first: 200, filter: ${filter}) { nodes { id } totalCount } }`)).body.data.events
+      const g = (await gql(app(), `{ events(first: 200, filter: ${filter}) { nodes { id: recordId } totalCount } }`)).body.data.events
       expect(g.nodes.map((e: any) => e.id).sort(), filter).toEqual(expected)
       expect(g.totalCount).toBe(expected.length)
     }
@@ -66,7 +66,7 @@ describe('lists', () => {
     expect(events).toContain('ceasefire-2023-09-20')
     const hits = (await getJson(app(), '/v1/search?q=amnesty')).body.data
     expect(hits.some((h: any) => h.recordType === 'statement' && h.recordId === 'hajiyev-general-amnesty')).toBe(true)
-    const g = (await gql(app(), '{ search(q: "amnesty") { recordType recordId } }')).body.data.search
+    const g = (await gql(app(), '{ search(q: "amnesty") { nodes { recordType recordId } } }')).body.data.search.nodes
     expect(g.some((h: any) => h.recordId === 'hajiyev-general-amnesty' && h.recordType === 'STATEMENT')).toBe(true)
   })
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, nameOrAliasLike, type KeysetPage, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, mapPage, nameOrAliasLike, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { ActorKind } from '../../domain/vocabulary.ts'
 import { lowerBound } from '../../domain/dates.ts'
@@ -17,7 +17,7 @@ const SELECT = `a.id AS id, a.name AS name, a.aliases AS aliases, a.kind AS kind
 type RawActor = Omit<ActorRow, 'aliases'> & { aliases: string }
 const parse = (r: RawActor): ActorRow => ({ ...r, aliases: JSON.parse(r.aliases) as string[] })
 
-export function listActors(sqlite: Database.Database, f: ActorFilters, limit: number, cursor?: string): KeysetPage<ActorRow> {
+export function listActors(sqlite: Database.Database, f: ActorFilters, limit: number, cursor?: PageAt): KeysetPage<ActorRow> {
   const where: string[] = [], params: SqlValue[] = []
   if (f.kind) { where.push('a.kind = ?'); params.push(f.kind) }
   if (f.affiliation) { where.push('a.affiliation_id = ?'); params.push(f.affiliation) }
@@ -27,7 +27,7 @@ export function listActors(sqlite: Database.Database, f: ActorFilters, limit: nu
     from: 'actors a', select: SELECT, where, params, limit, cursor,
     sort: { name: 'name', desc: false, columns: [{ expr: 'a.name', key: 'name' }, { expr: 'a.id', key: 'id' }] },
   })
-  return { rows: page.rows.map(parse), nextCursor: page.nextCursor, cursorOf: (row) => page.cursorOf(row as never) }
+  return mapPage(page, parse)
 }
 
 export function getActor(sqlite: Database.Database, id: string): ActorRow | undefined {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ACTOR_KINDS } from '../../domain/vocabulary.ts'
-import { ListQueryBase, Stamps } from '../../http/schemas.ts'
+import { ListQueryBase, queryEnum, Stamps } from '../../http/schemas.ts'
 
 export const Actor = z.object({
   id: z.string(),
@@ -14,7 +14,7 @@ export const Actor = z.object({
 
 export const ActorListQuery = z.strictObject({
   ...ListQueryBase,
-  kind: z.enum(ACTOR_KINDS).optional(),
+  kind: queryEnum(ACTOR_KINDS).optional(),
   affiliation: z.string().min(1).max(200).optional().describe('actor id of the parent actor'),
   q: z.string().min(1).max(200).optional().describe('part of a name or alias'),
 })

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, type KeysetPage, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { CasualtyOutcome, Qualifier, VictimGroup } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
@@ -37,11 +37,19 @@ function where(f: CasualtyFilters): { where: string[], params: SqlValue[] } {
   return { where, params }
 }
 
-export function listCasualties(sqlite: Database.Database, f: CasualtyFilters, limit: number, cursor?: string): KeysetPage<CasualtyRow> {
-  return listPage<CasualtyRow>(sqlite, {
-    from: FROM, select: SELECT, ...where(f), limit, cursor,
+export function listCasualties(sqlite: Database.Database, f: CasualtyFilters, limit: number, cursor?: PageAt): KeysetPage<CasualtyRow> {
+  return listPage<CasualtyRow>(sqlite, casualtyListSpec(f, limit, cursor))
+}
+
+/** The listing as a spec; with ownerPages keyed by `c.event_id` it pages each event's figures. */
+export function casualtyListSpec(f: CasualtyFilters, limit: number, cursor?: PageAt): ListSpec {
+  const w = where(f)
+  return {
+    from: FROM, select: SELECT, ...w, limit, cursor,
     sort: { name: 'date', desc: false, columns: [{ expr: 'e.start_utc', key: 'eventSortKey' }, { expr: 'c.id', key: 'id' }] },
-  })
+    // Only the date filters read the event; without them a count needs no join.
+    count: f.from || f.to ? undefined : { from: 'casualty_reports c', ...w },
+  }
 }
 
 export function getCasualty(sqlite: Database.Database, id: string): CasualtyRow | undefined {
@@ -99,4 +107,8 @@ export function summariseCasualties(sqlite: Database.Database, f: CasualtyFilter
       note: notes.join('; ') || 'one report',
     }
   })
+}
+
+export function casualtiesByIds(sqlite: Database.Database, ids: readonly string[]): CasualtyRow[] {
+  return prepared(sqlite, `SELECT ${SELECT} FROM ${FROM} WHERE c.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as CasualtyRow[]
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CASUALTY_OUTCOMES, VICTIM_GROUPS } from '../../domain/vocabulary.ts'
-import { ActorRef, Citation, DateFilter, FigureFields, ListQueryBase, Stamps } from '../../http/schemas.ts'
+import { ActorRef, Citation, DateFilter, FigureFields, ListQueryBase, queryEnum, Stamps } from '../../http/schemas.ts'
 
 export const CasualtyReport = z.object({
   id: z.string(),
@@ -20,8 +20,8 @@ export const CasualtyReport = z.object({
 
 export const CasualtyFilterFields = {
   event: z.string().min(1).max(200).optional().describe('event id'),
-  outcome: z.enum(CASUALTY_OUTCOMES).optional(),
-  victimGroup: z.enum(VICTIM_GROUPS).optional(),
+  outcome: queryEnum(CASUALTY_OUTCOMES).optional(),
+  victimGroup: queryEnum(VICTIM_GROUPS).optional(),
   actor: z.string().min(1).max(200).optional().describe('actor id: reporter, victim, perpetrator or party to the event'),
   from: DateFilter.optional().describe('events starting on or after this date'),
   to: DateFilter.optional().describe('events starting on or before this date'),

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, type KeysetPage, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { DateBasis, DatePrecision, DisplacementMetric, Qualifier } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
@@ -22,7 +22,12 @@ const SELECT = `d.id AS id, d.event_id AS eventId, d.metric AS metric, d.low AS 
   d.as_of_basis AS asOfBasis, d.as_of_note AS asOfNote, d.reported_by_id AS reportedById, d.relayed_by_id AS relayedById,
   d.note AS note, d.created_at AS createdAt, d.updated_at AS updatedAt`
 
-export function listDisplacement(sqlite: Database.Database, f: DisplacementFilters, limit: number, cursor?: string): KeysetPage<DisplacementRow> {
+export function listDisplacement(sqlite: Database.Database, f: DisplacementFilters, limit: number, cursor?: PageAt): KeysetPage<DisplacementRow> {
+  return listPage<DisplacementRow>(sqlite, displacementListSpec(f, limit, cursor))
+}
+
+/** The listing as a spec; with ownerPages keyed by `d.event_id` it pages each event's figures. */
+export function displacementListSpec(f: DisplacementFilters, limit: number, cursor?: PageAt): ListSpec {
   const where: string[] = [], params: SqlValue[] = []
   if (f.event) { where.push('d.event_id = ?'); params.push(f.event) }
   if (f.metric) { where.push('d.metric = ?'); params.push(f.metric) }
@@ -31,10 +36,10 @@ export function listDisplacement(sqlite: Database.Database, f: DisplacementFilte
   if (f.from) { where.push('d.as_of_utc >= ?'); params.push(lowerBound(f.from)) }
   if (f.to) { where.push('d.as_of_utc < ?'); params.push(upperBoundExclusive(f.to)) }
   if (f.updatedSince) { where.push('d.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
-  return listPage<DisplacementRow>(sqlite, {
+  return {
     from: 'displacement_counts d', select: SELECT, where, params, limit, cursor,
     sort: { name: 'asOf', desc: false, columns: [{ expr: 'd.as_of_utc', key: 'asOfSortKey' }, { expr: 'd.id', key: 'id' }] },
-  })
+  }
 }
 
 export function getDisplacement(sqlite: Database.Database, id: string): DisplacementRow | undefined {
@@ -44,4 +49,8 @@ export function getDisplacement(sqlite: Database.Database, id: string): Displace
 export function displacementOfEvents(sqlite: Database.Database, eventIds: readonly string[]): DisplacementRow[] {
   return prepared(sqlite, `SELECT ${SELECT} FROM displacement_counts d WHERE d.event_id IN ${IN_JSON} ORDER BY d.as_of_utc, d.id`)
     .all(JSON.stringify(eventIds)) as DisplacementRow[]
+}
+
+export function displacementByIds(sqlite: Database.Database, ids: readonly string[]): DisplacementRow[] {
+  return prepared(sqlite, `SELECT ${SELECT} FROM displacement_counts d WHERE d.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as DisplacementRow[]
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { DATE_BASES, DATE_PRECISIONS, DISPLACEMENT_METRICS } from '../../domain/vocabulary.ts'
-import { ActorRef, Citation, DateFilter, FigureFields, ListQueryBase, PlaceRef, Stamps } from '../../http/schemas.ts'
+import { ActorRef, Citation, DateFilter, FigureFields, ListQueryBase, PlaceRef, queryEnum, Stamps } from '../../http/schemas.ts'
 
 export const DisplacementCount = z.object({
   id: z.string(),
@@ -24,7 +24,7 @@ export const DisplacementCount = z.object({
 export const DisplacementListQuery = z.strictObject({
   ...ListQueryBase,
   event: z.string().min(1).max(200).optional().describe('event id'),
-  metric: z.enum(DISPLACEMENT_METRICS).optional(),
+  metric: queryEnum(DISPLACEMENT_METRICS).optional(),
   place: z.string().min(1).max(200).optional().describe('place id, as origin or destination'),
   actor: z.string().min(1).max(200).optional().describe('actor id, as reporter or relay'),
   from: DateFilter.optional(),

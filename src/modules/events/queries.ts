@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { countRows, IN_JSON, listPage, type ListSpec, type KeysetPage, type SqlValue, type SortSpec } from '../../db/keyset.ts'
+import { countRows, IN_JSON, listPage, type ListSpec, type KeysetPage, type PageAt, type SqlValue, type SortSpec } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { ActorKind, ActorRole, DateBasis, DatePrecision, EventType } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
@@ -68,11 +68,11 @@ export function eventWhere(f: EventFilters): Pick<ListSpec, 'where' | 'params'> 
   return { where, params }
 }
 
-export function eventListSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: string): ListSpec {
+export function eventListSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): ListSpec {
   return { from: 'events e', select: SELECT, ...eventWhere(f), sort: SORTS[sort], limit, cursor }
 }
 
-export function listEvents(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: string): KeysetPage<EventRow> {
+export function listEvents(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): KeysetPage<EventRow> {
   return listPage<EventRow>(sqlite, eventListSpec(f, sort, limit, cursor))
 }
 
@@ -114,12 +114,12 @@ export function groupBy<T, K extends keyof T>(rows: readonly T[], key: K): Map<T
   return out
 }
 
-/** The first `limit` events of each actor, by date, in one statement (a window over the links). */
-export function eventsOfActors(sqlite: Database.Database, actorIds: readonly string[], role: string | null, limit: number): (EventRow & { actorId: string })[] {
-  return prepared(sqlite, `SELECT * FROM (
-      SELECT ea.actor_id AS actorId, ${SELECT}, row_number() OVER (PARTITION BY ea.actor_id ORDER BY e.start_utc, e.id) AS n
-      FROM (SELECT DISTINCT actor_id, event_id FROM event_actors
-        WHERE actor_id IN (SELECT value FROM json_each(@ids)) AND (@role IS NULL OR role = @role)) ea
-      JOIN events e ON e.id = ea.event_id)
-    WHERE n <= @limit ORDER BY actorId, n`).all({ ids: JSON.stringify(actorIds), role, limit }) as (EventRow & { actorId: string })[]
+/**
+ * The events of actors, for ownerPages/countByOwner keyed by `ea.actor_id`: by date, each event
+ * once per actor whatever its roles, or only where the actor has `role`.
+ */
+export function actorEventsSpec(role: string | null, limit: number, cursor?: PageAt): ListSpec {
+  return role
+    ? { from: 'event_actors ea JOIN events e ON e.id = ea.event_id', select: SELECT, where: ['ea.role = ?'], params: [role], sort: SORTS.date, limit, cursor }
+    : { from: '(SELECT DISTINCT actor_id, event_id FROM event_actors) ea JOIN events e ON e.id = ea.event_id', select: SELECT, where: [], params: [], sort: SORTS.date, limit, cursor }
 }

@@ -1,21 +1,19 @@
 import { z } from 'zod'
 import { ACTOR_KINDS, ACTOR_ROLES, EVENT_TYPES } from '../../domain/vocabulary.ts'
-import { Citation, DateFields, DateFilter, ListQueryBase, PlaceRef, Stamps } from '../../http/schemas.ts'
+import { Citation, DateFields, DateFilter, ListQueryBase, PlaceRef, queryEnum, queryEnumList, Stamps } from '../../http/schemas.ts'
 import { CasualtyReport } from '../casualties/schemas.ts'
 import { DisplacementCount } from '../displacement/schemas.ts'
 import { StatementSummary } from '../statements/schemas.ts'
 import { EVENT_SORTS } from './queries.ts'
 
-const typeList = z.string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-  .pipe(z.array(z.enum(EVENT_TYPES)).min(1))
+const typeList = queryEnumList(EVENT_TYPES)
 
 export const EventFilterFields = {
   from: DateFilter.optional().describe('events starting on or after this date'),
   to: DateFilter.optional().describe('events starting on or before this date (a bare date covers the whole day)'),
   type: typeList.optional().describe(`comma-separated event types: ${EVENT_TYPES.join(', ')}`),
   actor: z.string().min(1).max(200).optional().describe('actor id; events the actor takes part in'),
-  role: z.enum(ACTOR_ROLES).optional().describe('with actor: only events where the actor has this role'),
+  role: queryEnum(ACTOR_ROLES).optional().describe('with actor: only events where the actor has this role'),
   place: z.string().min(1).max(200).optional().describe('place id'),
   q: z.string().min(1).max(200).optional().describe('full-text search over titles and summaries'),
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, nameOrAliasLike, type KeysetPage, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, mapPage, nameOrAliasLike, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { PlaceKind } from '../../domain/vocabulary.ts'
 import { lowerBound } from '../../domain/dates.ts'
@@ -17,7 +17,7 @@ const SELECT = `p.id AS id, p.name AS name, p.aliases AS aliases, p.kind AS kind
 type RawPlace = Omit<PlaceRow, 'aliases'> & { aliases: string }
 const parse = (r: RawPlace): PlaceRow => ({ ...r, aliases: JSON.parse(r.aliases) as string[] })
 
-export function listPlaces(sqlite: Database.Database, f: PlaceFilters, limit: number, cursor?: string): KeysetPage<PlaceRow> {
+export function listPlaces(sqlite: Database.Database, f: PlaceFilters, limit: number, cursor?: PageAt): KeysetPage<PlaceRow> {
   const where: string[] = [], params: SqlValue[] = []
   if (f.kind) { where.push('p.kind = ?'); params.push(f.kind) }
   if (f.country) { where.push('p.country_code = ?'); params.push(f.country.toUpperCase()) }
@@ -27,7 +27,7 @@ export function listPlaces(sqlite: Database.Database, f: PlaceFilters, limit: nu
     from: 'places p', select: SELECT, where, params, limit, cursor,
     sort: { name: 'name', desc: false, columns: [{ expr: 'p.name', key: 'name' }, { expr: 'p.id', key: 'id' }] },
   })
-  return { rows: page.rows.map(parse), nextCursor: page.nextCursor, cursorOf: (row) => page.cursorOf(row as never) }
+  return mapPage(page, parse)
 }
 
 export function getPlace(sqlite: Database.Database, id: string): PlaceRow | undefined {

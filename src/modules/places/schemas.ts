@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { PLACE_KINDS } from '../../domain/vocabulary.ts'
-import { ListQueryBase, Stamps } from '../../http/schemas.ts'
+import { ListQueryBase, queryEnum, Stamps } from '../../http/schemas.ts'
 
 export const Place = z.object({
   id: z.string(),
@@ -17,7 +17,7 @@ export const Place = z.object({
 
 export const PlaceListQuery = z.strictObject({
   ...ListQueryBase,
-  kind: z.enum(PLACE_KINDS).optional(),
+  kind: queryEnum(PLACE_KINDS).optional(),
   country: z.string().regex(/^[A-Za-z]{2}$/, 'a two-letter country code').optional(),
   q: z.string().min(1).max(200).optional().describe('part of a name or alias'),
 })

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, type KeysetPage, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { RecordType, SourceKind } from '../../domain/vocabulary.ts'
 import { lowerBound } from '../../domain/dates.ts'
@@ -17,7 +17,7 @@ export interface CitationRow {
 const SELECT = `s.id AS id, s.publisher AS publisher, s.title AS title, s.url AS url, s.published_date AS publishedDate,
   s.kind AS kind, s.language AS language, s.note AS note, s.created_at AS createdAt, s.updated_at AS updatedAt`
 
-export function listSources(sqlite: Database.Database, f: { updatedSince?: string | undefined }, limit: number, cursor?: string): KeysetPage<SourceRow> {
+export function listSources(sqlite: Database.Database, f: { updatedSince?: string | undefined }, limit: number, cursor?: PageAt): KeysetPage<SourceRow> {
   const where: string[] = [], params: SqlValue[] = []
   if (f.updatedSince) { where.push('s.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
   return listPage<SourceRow>(sqlite, {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, type KeysetPage, type SqlValue } from '../../db/keyset.ts'
+import { IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SortSpec, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { DateBasis, DatePrecision, StatementMedium } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
@@ -20,7 +20,14 @@ const SELECT = `s.id AS id, s.speaker_id AS speakerId, a.name AS speakerName, s.
   s.summary AS summary, s.created_at AS createdAt, s.updated_at AS updatedAt`
 const FROM = 'statements s JOIN actors a ON a.id = s.speaker_id'
 
-export function listStatements(sqlite: Database.Database, f: StatementFilters, limit: number, cursor?: string): KeysetPage<StatementRow> {
+const BY_DATE: SortSpec = { name: 'date', desc: false, columns: [{ expr: 's.said_at_utc', key: 'saidAtSortKey' }, { expr: 's.id', key: 'id' }] }
+
+export function listStatements(sqlite: Database.Database, f: StatementFilters, limit: number, cursor?: PageAt): KeysetPage<StatementRow> {
+  return listPage<StatementRow>(sqlite, statementListSpec(f, limit, cursor))
+}
+
+/** The statements listing as a spec; with ownerPages keyed by `s.speaker_id` it pages each speaker's. */
+export function statementListSpec(f: StatementFilters, limit: number, cursor?: PageAt): ListSpec {
   const where: string[] = [], params: SqlValue[] = []
   if (f.speaker) { where.push('s.speaker_id = ?'); params.push(f.speaker) }
   if (f.medium) { where.push('s.medium = ?'); params.push(f.medium) }
@@ -29,10 +36,13 @@ export function listStatements(sqlite: Database.Database, f: StatementFilters, l
   if (f.to) { where.push('s.said_at_utc < ?'); params.push(upperBoundExclusive(f.to)) }
   if (f.q) { where.push(`s.id IN (SELECT record_id FROM search_index WHERE search_index MATCH ? AND record_type = 'statement')`); params.push(ftsQuery(f.q)) }
   if (f.updatedSince) { where.push('s.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
-  return listPage<StatementRow>(sqlite, {
-    from: FROM, select: SELECT, where, params, limit, cursor,
-    sort: { name: 'date', desc: false, columns: [{ expr: 's.said_at_utc', key: 'saidAtSortKey' }, { expr: 's.id', key: 'id' }] },
-  })
+  // The speaker is joined for its name only: no filter reads it, so counts skip the join.
+  return { from: FROM, select: SELECT, where, params, limit, cursor, sort: BY_DATE, count: { from: 'statements s', where, params } }
+}
+
+/** Statements about events, for ownerPages/countByOwner keyed by `se.event_id`. */
+export function eventStatementsSpec(limit: number, cursor?: PageAt): ListSpec {
+  return { from: 'statement_events se JOIN statements s ON s.id = se.statement_id JOIN actors a ON a.id = s.speaker_id', select: SELECT, where: [], params: [], limit, cursor, sort: BY_DATE }
 }
 
 export function getStatement(sqlite: Database.Database, id: string): StatementRow | undefined {
@@ -49,4 +59,8 @@ export function statementsOfEvents(sqlite: Database.Database, eventIds: readonly
 export function statementsBySpeakers(sqlite: Database.Database, speakerIds: readonly string[]): StatementRow[] {
   return prepared(sqlite, `SELECT ${SELECT} FROM ${FROM} WHERE s.speaker_id IN ${IN_JSON} ORDER BY s.said_at_utc, s.id`)
     .all(JSON.stringify(speakerIds)) as StatementRow[]
+}
+
+export function statementsByIds(sqlite: Database.Database, ids: readonly string[]): StatementRow[] {
+  return prepared(sqlite, `SELECT ${SELECT} FROM ${FROM} WHERE s.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as StatementRow[]
 }

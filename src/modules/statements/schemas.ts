@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { STATEMENT_MEDIA } from '../../domain/vocabulary.ts'
-import { ActorRef, Citation, DateFields, DateFilter, ListQueryBase, Stamps } from '../../http/schemas.ts'
+import { ActorRef, Citation, DateFields, DateFilter, ListQueryBase, queryEnum, Stamps } from '../../http/schemas.ts'
 
 export const StatementSummary = z.object({
   id: z.string(),
@@ -20,7 +20,7 @@ export const StatementListQuery = z.strictObject({
   ...ListQueryBase,
   speaker: z.string().min(1).max(200).optional().describe('actor id of the speaker'),
   event: z.string().min(1).max(200).optional().describe('event id the statement is about'),
-  medium: z.enum(STATEMENT_MEDIA).optional(),
+  medium: queryEnum(STATEMENT_MEDIA).optional(),
   from: DateFilter.optional(),
   to: DateFilter.optional(),
   q: z.string().min(1).max(200).optional().describe('full-text search over quotes and summaries'),

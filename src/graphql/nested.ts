@@ -1,0 +1,49 @@
+import type Database from 'better-sqlite3'
+import DataLoader from 'dataloader'
+import { countByOwner, ownerPages, type KeysetPage, type ListSpec } from '../db/keyset.ts'
+import { argsKey, connection, paging, type Connection, type PagingArgs } from './args.ts'
+
+type SpecArgs = { limit: number, at: ListSpec['cursor'] } & Record<string, unknown>
+
+/**
+ * Connections under each record of a page (an actor's events, an event's statements), batched:
+ * all parents asking with the same arguments share one statement for their pages and, when
+ * `totalCount` is selected, one grouped statement for their counts.
+ */
+export function ownedConnections<T extends object>(sqlite: Database.Database, specOf: (a: SpecArgs) => ListSpec, ownerExpr: string, fallback = 50) {
+  const argsByKey = new Map<string, SpecArgs>()
+  const split = (keys: readonly string[]) => {
+    const groups = new Map<string, string[]>()
+    for (const k of keys) {
+      const cut = k.indexOf('\u0000')
+      const [owner, a] = [k.slice(0, cut), k.slice(cut + 1)]
+      groups.set(a, [...(groups.get(a) ?? []), owner])
+    }
+    return groups
+  }
+  const pages = new DataLoader<string, KeysetPage<T>>(async (keys) => {
+    const found = new Map<string, KeysetPage<T>>()
+    for (const [a, owners] of split(keys)) {
+      const got = ownerPages<T>(sqlite, specOf(argsByKey.get(a)!), ownerExpr, owners)
+      for (const o of owners) found.set(`${o}\u0000${a}`, got.get(o)!)
+    }
+    return keys.map((k) => found.get(k)!)
+  })
+  const counts = new DataLoader<string, number>(async (keys) => {
+    const found = new Map<string, number>()
+    for (const [a, owners] of split(keys)) {
+      const got = countByOwner(sqlite, specOf(argsByKey.get(a)!), ownerExpr, owners)
+      for (const o of owners) found.set(`${o}\u0000${a}`, got.get(o) ?? 0)
+    }
+    return keys.map((k) => found.get(k)!)
+  })
+  return async (owner: string, args: PagingArgs & Record<string, unknown>): Promise<Connection<T>> => {
+    const { first: _f, last: _l, after: _a, before: _b, ...rest } = args
+    const { limit, at } = paging(args, fallback)
+    const a: SpecArgs = { ...rest, limit, at }
+    const key = argsKey({ ...rest, limit, ...at })
+    argsByKey.set(key, a)
+    const k = `${owner}\u0000${key}`
+    return connection(await pages.load(k), () => counts.load(k))
+  }
+}
