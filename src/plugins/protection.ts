@@ -1,5 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import fp from 'fastify-plugin'
-import helmet from '@fastify/helmet'
+import helmet, { type HelmetOptions } from 'helmet'
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import { sendProblem } from './errors.ts'
@@ -11,8 +12,22 @@ const UNLIMITED = new Set(['/health', '/ready'])
  * hosts (the docs and GraphiQL are served whole from here), a per-client rate limit, and a 503 with
  * Retry-After while the event loop is saturated.
  */
+/**
+ * The headers helmet sets, computed once: with no per-request nonce they are the same on every
+ * response, and helmet's Fastify adapter rebuilds its middleware (parsing the CSP) per request.
+ */
+function securityHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {}
+  const res = {
+    setHeader: (name: string, value: unknown) => { headers[name.toLowerCase()] = String(value) },
+    removeHeader: (name: string) => { delete headers[name.toLowerCase()] },
+  }
+  helmet(options)({} as IncomingMessage, res as unknown as ServerResponse, (err?: unknown) => { if (err) throw err })
+  return headers
+}
+
 export default fp(async (app) => {
-  await app.register(helmet, {
+  const security = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -27,6 +42,10 @@ export default fp(async (app) => {
     },
     // The API is meant to be read from other origins (CORS decides who); keep resources shareable.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
+  })
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(security)
+    done()
   })
 
   if (app.config.rateLimitMax > 0) {
