@@ -223,3 +223,52 @@ export const externalIds = sqliteTable('external_ids', {
   recordType: text('record_type').notNull(),
   recordId: text('record_id').notNull(),
 }, (t) => [primaryKey({ columns: [t.system, t.externalId, t.recordType] })])
+
+/**
+ * Per event and outcome (killed, injured, missing) or displacement metric: the event's reports
+ * combined by the within-event rule (docs/stats.md). Kept current by triggers on the report tables,
+ * so every writer (write engine, import, seed, synthetic data) updates it in its own transaction.
+ */
+export const eventFigures = sqliteTable('event_figures', {
+  eventId: text('event_id').notNull(),
+  measure: text('measure').notNull(),
+  reports: integer('reports').notNull(),
+  low: integer('low'),
+  lowIfDisjoint: integer('low_if_disjoint'),
+  high: integer('high'),
+  best: integer('best'),
+}, (t) => [
+  primaryKey({ columns: [t.eventId, t.measure] }),
+  index('event_figures_low_idx').on(t.measure, t.low),
+  index('event_figures_high_idx').on(t.measure, t.high),
+])
+
+/**
+ * Events and their combined figures summed per UTC day, event type and date precision class
+ * (`day`, `month`, `year`); `measure` '*' holds the event count. Grouping by period and type reads
+ * this instead of the events. Kept current by triggers on events and event_figures.
+ */
+export const statsDaily = sqliteTable('stats_daily', {
+  day: text('day').notNull(),
+  type: text('type').notNull(),
+  dateClass: text('date_class').notNull(),
+  measure: text('measure').notNull(),
+  events: integer('events').notNull(),
+  lowEvents: integer('low_events').notNull(),
+  low: integer('low').notNull(),
+  lowIfDisjoint: integer('low_if_disjoint').notNull(),
+  highOpen: integer('high_open').notNull(),
+  high: integer('high').notNull(),
+  bestEvents: integer('best_events').notNull(),
+  best: integer('best').notNull(),
+}, (t) => [primaryKey({ columns: [t.day, t.type, t.dateClass, t.measure] })])
+
+/** Events per type, place and actor over the whole dataset: facets of an unfiltered list. */
+export const facetCounts = sqliteTable('facet_counts', {
+  field: text('field').notNull(),
+  value: text('value').notNull(),
+  events: integer('events').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.field, t.value] }),
+  index('facet_counts_top_idx').on(t.field, t.events, t.value),
+])

@@ -30,6 +30,23 @@ export interface EventFilters {
   place?: string | undefined
   q?: string | undefined
   updatedSince?: string | undefined
+  minKilled?: number | undefined
+  maxKilled?: number | undefined
+  minDisplaced?: number | undefined
+  maxDisplaced?: number | undefined
+}
+
+/** Displacement metrics that count people who left their homes; population at risk is not one. */
+export const DISPLACED_MEASURES = ['displaced', 'departed', 'arrived'] as const
+
+/**
+ * Range filters read the event's combined figure (docs/stats.md): "at least N" needs a lower bound
+ * of N or more, "at most N" an upper bound of N or less. An event without the figure matches neither.
+ */
+function figureRange(where: string[], params: SqlValue[], measures: readonly string[], min?: number, max?: number) {
+  const m = measures.length === 1 ? 'measure = ?' : `measure IN (${measures.map(() => '?').join(', ')})`
+  if (min !== undefined) { where.push(`e.id IN (SELECT event_id FROM event_figures WHERE ${m} AND low >= ?)`); params.push(...measures, min) }
+  if (max !== undefined) { where.push(`e.id IN (SELECT event_id FROM event_figures WHERE ${m} AND high <= ?)`); params.push(...measures, max) }
 }
 
 export const EVENT_SORTS = ['date', '-date', 'updated', '-updated'] as const
@@ -63,6 +80,8 @@ export function eventWhere(f: EventFilters): Pick<ListSpec, 'where' | 'params'> 
     where.push(`e.id IN (SELECT record_id FROM search_index WHERE search_index MATCH ? AND record_type = 'event')`)
     params.push(ftsQuery(f.q))
   }
+  figureRange(where, params, ['killed'], f.minKilled, f.maxKilled)
+  figureRange(where, params, DISPLACED_MEASURES, f.minDisplaced, f.maxDisplaced)
   // Sync clients ask for what changed since their last pull: usually a small share of the rows.
   if (f.updatedSince) { where.push('likelihood(e.updated_at >= ?, 0.05)'); params.push(lowerBound(f.updatedSince)) }
   return { where, params }

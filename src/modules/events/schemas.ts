@@ -10,6 +10,8 @@ const typeList = z.string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
   .pipe(z.array(z.enum(EVENT_TYPES)).min(1))
 
+const figureBound = z.coerce.number().int().min(0).max(1_000_000_000)
+
 export const EventFilterFields = {
   from: DateFilter.optional().describe('events starting on or after this date'),
   to: DateFilter.optional().describe('events starting on or before this date (a bare date covers the whole day)'),
@@ -18,6 +20,10 @@ export const EventFilterFields = {
   role: z.enum(ACTOR_ROLES).optional().describe('with actor: only events where the actor has this role'),
   place: z.string().min(1).max(200).optional().describe('place id'),
   q: z.string().min(1).max(200).optional().describe('full-text search over titles and summaries'),
+  minKilled: figureBound.optional().describe('events whose combined killed figure is at least this (its lower bound); see docs/stats.md'),
+  maxKilled: figureBound.optional().describe('events whose combined killed figure is at most this (its upper bound; open-ended figures never match)'),
+  minDisplaced: figureBound.optional().describe('events with at least this many displaced, departed or arrived (lower bound)'),
+  maxDisplaced: figureBound.optional().describe('events with at most this many displaced, departed or arrived (upper bound)'),
 }
 
 export const EventListQuery = z.strictObject({
