@@ -1,0 +1,100 @@
+import { parse } from 'csv-parse/sync'
+import { describe, expect, it } from 'vitest'
+import { getJson, sharedApp } from '../../helper.ts'
+
+const app = sharedApp()
+
+describe('GET /v1/stats/events', () => {
+  it('states September 2023\'s killed figures on the seed', async () => {
+    const { status, body } = await getJson(app(), '/v1/stats/events?groupBy=period&period=month&from=2023-09&to=2023-09')
+    expect(status).toBe(200)
+    expect(body.data).toHaveLength(1)
+    const [row] = body.data
+    expect(row.key).toEqual({ period: '2023-09', periodPlaced: true })
+    // Two events carry a killed figure: the offensive ("at least 200 people", low 200, no upper
+    // bound) and the attack on the peacekeepers (exactly 5). They are distinct events, so their
+    // lower bounds add to 205. "At least 200" is open-ended, so the sum has no upper bound. Only the
+    // peacekeepers' report gives a best estimate. The other events of the month give no killed
+    // figure and are counted as such, not as zero.
+    expect(row.figures.killed).toEqual({
+      events: 2, eventsWithoutFigure: row.events - 2,
+      low: 205, lowEvents: 2, lowIfDisjoint: 205,
+      high: null, openEndedEvents: 1, best: 5, bestEvents: 1,
+    })
+    expect(row.events).toBe(11)
+    expect(body.meta).toMatchObject({ groupBy: ['period'], period: 'month', source: 'summary' })
+    expect(body.meta.rule).toContain('Distinct events add')
+  })
+
+  it('gives the same figures from the summary table and from the events themselves', async () => {
+    const viaSummary = (await getJson(app(), '/v1/stats/events?groupBy=period,type&period=quarter')).body
+    // A one-day `to` bound past the data forces no change of set, only the path: updatedSince reads events.
+    const viaEvents = (await getJson(app(), '/v1/stats/events?groupBy=period,type&period=quarter&updatedSince=2000-01-01')).body
+    expect(viaSummary.meta.source).toBe('summary')
+    expect(viaEvents.meta.source).toBe('events')
+    expect(viaEvents.data).toEqual(viaSummary.data)
+  })
+
+  it('keeps events dated only to a month out of days and weeks, and says so in the key', async () => {
+    const { body } = await getJson(app(), '/v1/stats/events?groupBy=period&period=week&from=2023-09&to=2023-09')
+    const coarse = body.data.find((r: any) => r.key.periodPlaced === false)
+    expect(coarse.key.period).toBe('2023-09')
+    expect(coarse.events).toBe(2)
+    const weeks = body.data.filter((r: any) => r.key.periodPlaced)
+    // 19 to 24 September 2023 is Tuesday to Sunday of ISO week 38 (weeks start on Monday).
+    expect(weeks.map((r: any) => r.key.period)).toEqual(['2023-W38'])
+    expect(weeks.reduce((n: number, r: any) => n + r.events, 0) + coarse.events).toBe(11)
+    const year = (await getJson(app(), '/v1/stats/events?groupBy=period&period=year&from=2023&to=2023')).body
+    expect(year.data).toEqual([expect.objectContaining({ key: { period: '2023', periodPlaced: true }, events: 11 })])
+  })
+
+  it('groups by actor, place and country with names, and pages the groups in key order', async () => {
+    const all = (await getJson(app(), '/v1/stats/events?groupBy=actor,type&limit=5000')).body.data
+    const paged: any[] = []
+    let url: string | null = '/v1/stats/events?groupBy=actor,type&limit=3'
+    while (url) {
+      const res = await getJson(app(), url)
+      expect(res.status).toBe(200)
+      paged.push(...res.body.data)
+      url = res.body.page.nextCursor ? `/v1/stats/events?groupBy=actor,type&limit=3&cursor=${res.body.page.nextCursor}` : null
+    }
+    expect(paged).toEqual(all)
+    const azerbaijan = all.filter((r: any) => r.key.actor?.id === 'azerbaijani-armed-forces')
+    expect(azerbaijan[0].key.actor.name).toBe('Azerbaijani armed forces')
+    const places = (await getJson(app(), '/v1/stats/events?groupBy=place')).body.data
+    expect(places.find((r: any) => r.key.place?.id === 'nagorno-karabakh').key.place.name).toMatch(/Karabakh/)
+    const countries = (await getJson(app(), '/v1/stats/events?groupBy=country')).body.data
+    expect(countries.reduce((n: number, r: any) => n + r.events, 0)).toBe(16)
+  })
+
+  it('filters by figures: at least / at most N killed', async () => {
+    const atLeast = (await getJson(app(), '/v1/events?minKilled=100')).body.data.map((e: any) => e.id)
+    expect(atLeast).toEqual(['azerbaijani-offensive-2023-09'])
+    // "At least 200" has no upper bound, so it is not known to be at most 10.
+    const atMost = (await getJson(app(), '/v1/events?maxKilled=10')).body.data.map((e: any) => e.id)
+    expect(atMost).toEqual(['russian-peacekeepers-killed-2023-09'])
+    const stats = (await getJson(app(), '/v1/stats/events?groupBy=&minKilled=1')).body.data
+    expect(stats[0].events).toBe(2)
+    expect((await getJson(app(), '/v1/events?minDisplaced=100')).body.data.map((e: any) => e.id)).toEqual(['refugees-arrive-southern-armenia'])
+  })
+
+  it('answers CSV with key and figure columns', async () => {
+    const res = await app().inject({ method: 'GET', url: '/v1/stats/events?groupBy=period,type&period=year&format=csv' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toMatch(/text\/csv/)
+    const rows = parse(res.body.replace(/^\ufeff/, ''), { columns: true }) as Record<string, string>[]
+    expect(Object.keys(rows[0]!).slice(0, 6)).toEqual(['period', 'period_placed', 'type', 'events', 'killed_events', 'killed_events_without_figure'])
+    const offensive = rows.find((r) => r.period === '2023' && r.type === 'offensive')!
+    expect(offensive.killed_low).toBe('200')
+  })
+
+  it.each([
+    ['groupBy=colour', 'groupBy'], ['groupBy=type,type', 'groupBy'], ['period=fortnight', 'period'],
+    ['limit=0', 'limit'], ['minKilled=-1', 'minKilled'], ['cursor=abc', 'cursor'],
+  ])('refuses %s with a 400 naming it', async (query, name) => {
+    const res = await getJson(app(), `/v1/stats/events?${query}`)
+    expect(res.status).toBe(400)
+    expect(res.body.code).toMatch(/VALIDATION_FAILED|INVALID_CURSOR/)
+    expect(JSON.stringify(res.body)).toContain(name === 'cursor' ? 'cursor' : name)
+  })
+})
