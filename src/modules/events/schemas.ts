@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ACTOR_KINDS, ACTOR_ROLES, EVENT_TYPES } from '../../domain/vocabulary.ts'
-import { Citation, DateFields, DateFilter, ListQueryBase, PlaceRef, Stamps } from '../../http/schemas.ts'
+import { Citation, DateFields, DateFilter, ListMeta, ListQueryBase, PageInfo, PlaceRef, Stamps } from '../../http/schemas.ts'
+import { FACET_BUDGET_MS, FACET_FIELDS, FACET_SIZE } from '../stats/facets.ts'
 import { CasualtyReport } from '../casualties/schemas.ts'
 import { DisplacementCount } from '../displacement/schemas.ts'
 import { StatementSummary } from '../statements/schemas.ts'
@@ -26,10 +27,16 @@ export const EventFilterFields = {
   maxDisplaced: figureBound.optional().describe('events with at most this many displaced, departed or arrived (upper bound)'),
 }
 
+const facetList = z.string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(FACET_FIELDS)).min(1).refine((a) => new Set(a).size === a.length, 'a field is named twice'))
+
 export const EventListQuery = z.strictObject({
   ...ListQueryBase,
   ...EventFilterFields,
   sort: z.enum(EVENT_SORTS).default('date').describe('date or updated; prefix - for descending'),
+  facets: facetList.optional().describe(`comma-separated: ${FACET_FIELDS.join(', ')}; counts of the filtered set per value in meta.facets, within a time budget`),
+  count: z.enum(['exact']).optional().describe('exact: the total of the filtered set in meta.total'),
 })
 
 export const EventSummary = z.object({
@@ -60,3 +67,18 @@ export const EventDetail = EventSummary.extend({
   statements: z.array(StatementSummary),
   citations: z.array(Citation),
 }).meta({ id: 'EventDetail' })
+
+export const FacetValue = z.object({
+  value: z.string(),
+  label: z.string(),
+  count: z.number().int(),
+  href: z.string().describe('this list narrowed to the value'),
+}).meta({ id: 'FacetValue' })
+
+export const EventListMeta = ListMeta.extend({
+  total: z.number().int().optional().describe('with count=exact: events in the filtered set'),
+  facets: z.record(z.string(), z.array(FacetValue)).optional().describe(`the ${FACET_SIZE} most frequent values of each field asked for`),
+  facetsCutShort: z.array(z.string()).optional().describe(`fields whose counting did not finish within ${FACET_BUDGET_MS} ms, left out of facets`),
+}).meta({ id: 'EventListMeta' })
+
+export const EventListResponse = z.object({ data: z.array(EventSummary), page: PageInfo, meta: EventListMeta })

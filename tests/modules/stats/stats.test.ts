@@ -53,7 +53,7 @@ describe('GET /v1/stats/events', () => {
     const paged: any[] = []
     let url: string | null = '/v1/stats/events?groupBy=actor,type&limit=3'
     while (url) {
-      const res = await getJson(app(), url)
+      const res: { status: number, body: any } = await getJson(app(), url)
       expect(res.status).toBe(200)
       paged.push(...res.body.data)
       url = res.body.page.nextCursor ? `/v1/stats/events?groupBy=actor,type&limit=3&cursor=${res.body.page.nextCursor}` : null
