@@ -24,6 +24,9 @@ export function checkedFilter<T extends object>(filter: T | null | undefined): T
     const issue = parsed.error.issues[0]!
     throw new InvalidParameterError(`filter.${issue.path.join('.')}: ${issue.message}`)
   }
+  for (const k of ['minKilled', 'maxKilled', 'minDisplaced', 'maxDisplaced']) {
+    if (f[k] != null && (f[k] as number) < 0) throw new InvalidParameterError(`filter.${k}: must be 0 or more`)
+  }
   // GraphQL gives null for fields set to null; the query layer treats undefined as "no filter".
   return Object.fromEntries(Object.entries(f).filter(([, v]) => v != null)) as T
 }

@@ -9,6 +9,7 @@ import { search } from '../modules/search/queries.ts'
 import { getSource, listSources } from '../modules/sources/queries.ts'
 import { getStatement, listStatements, type StatementFilters } from '../modules/statements/queries.ts'
 import { checkedFilter, connection, pageSize, sqliteOf } from './args.ts'
+import { facetsField, statsQuery } from './stats.ts'
 
 type Args<T = object> = T & { first?: number | null, after?: string | null }
 
@@ -46,6 +47,7 @@ export const resolvers: IResolvers = {
     source: (_: unknown, { id }: { id: string }, ctx: MercuriusContext) => getSource(sqliteOf(ctx), id) ?? null,
     search: (_: unknown, a: { q: string, first?: number }, ctx: MercuriusContext) =>
       search(sqliteOf(ctx), a.q, pageSize(a.first, 20)),
+    eventStats: statsQuery,
     dataset: (_: unknown, __: unknown, ctx: MercuriusContext) => ({
       ...datasetInfo(sqliteOf(ctx)),
       sources: listSources(sqliteOf(ctx), {}, 1000).rows,
@@ -54,5 +56,6 @@ export const resolvers: IResolvers = {
   EventConnection: {
     // Counted only when asked for: a count is a second scan that most pages do not need.
     totalCount: (parent: { filter: EventFilters }, _: unknown, ctx: MercuriusContext) => countEvents(sqliteOf(ctx), parent.filter),
+    facets: facetsField,
   },
 }

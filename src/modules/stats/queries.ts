@@ -22,6 +22,11 @@ export interface StatsKey {
 export interface StatsRow { key: StatsKey, events: number, figures: Record<Measure, Figure> }
 export interface StatsPage { rows: StatsRow[], nextCursor: string | null, source: 'summary' | 'events' }
 
+/** The combination rule in one paragraph, sent with every stats answer. */
+export const RULE = 'Reports of one event and measure may count the same people: an event contributes its largest single lower bound '
+  + '(lowIfDisjoint adds its reports). Distinct events add. One open-ended event makes the high null. Events without a figure are '
+  + 'counted in eventsWithoutFigure, never as zero. See docs/stats.md.'
+
 const midnight = (iso: string) => iso.endsWith('T00:00:00.000Z')
 
 /**

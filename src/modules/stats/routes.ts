@@ -3,12 +3,8 @@ import type { CsvColumn } from '../../http/csv.ts'
 import { sendList } from '../../http/reply.ts'
 import { problemResponses } from '../../http/schemas.ts'
 import { MEASURES, type Dimension } from './dimensions.ts'
-import { eventStats, type StatsRow as Row } from './queries.ts'
+import { eventStats, RULE, type StatsRow as Row } from './queries.ts'
 import { StatsQuery, StatsResponse } from './schemas.ts'
-
-export const RULE = 'Reports of one event and measure may count the same people: an event contributes its largest single lower bound '
-  + '(lowIfDisjoint adds its reports). Distinct events add. One open-ended event makes the high null. Events without a figure are '
-  + 'counted in eventsWithoutFigure, never as zero. See docs/stats.md.'
 
 const KEY_CSV: Record<Dimension, CsvColumn<Row>[]> = {
   period: [['period', (r) => r.key.period], ['period_placed', (r) => r.key.periodPlaced ? 'true' : 'false']],

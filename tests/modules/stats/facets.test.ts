@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { seedData } from '../../../seed/data.ts'
 import { eventFacets } from '../../../src/modules/stats/facets.ts'
-import { getJson, sharedApp } from '../../helper.ts'
+import { getJson, gql, sharedApp } from '../../helper.ts'
 
 const app = sharedApp()
 
@@ -21,7 +21,7 @@ describe('facets and totals on the event list', () => {
     const narrowed = await getJson(app(), pol.href)
     expect(narrowed.body.meta.total).toBe(3)
     const az = body.meta.facets.actor.find((v: any) => v.value === 'azerbaijani-armed-forces')
-    const withActor = seedData.events.filter((e) => e.actors.some((a) => a.actor === 'azerbaijani-armed-forces')).length
+    const withActor = seedData.events.filter((e) => (e.actors ?? []).some((a) => a.actor === 'azerbaijani-armed-forces')).length
     expect(az).toMatchObject({ label: 'Azerbaijani armed forces', count: withActor })
   })
 
@@ -47,5 +47,38 @@ describe('facets and totals on the event list', () => {
     const res = await getJson(app(), `/v1/events?${q}`)
     expect(res.status).toBe(400)
     expect(res.body.errors.some((e: any) => e.parameter.startsWith(name))).toBe(true)
+  })
+})
+
+describe('GraphQL eventStats and facets', () => {
+  it('returns the same rows as REST, figures as a list by measure', async () => {
+    const rest = (await getJson(app(), '/v1/stats/events?groupBy=period,type&period=year&from=2023')).body.data
+    const { body } = await gql(app(), `{ eventStats(filter: { from: "2023" }, groupBy: [PERIOD, TYPE], period: YEAR) {
+      rows { key { period periodPlaced type } events figures { measure low high best events eventsWithoutFigure } }
+      pageInfo { hasNextPage } source rule } }`)
+    expect(body.errors).toBeUndefined()
+    const s = body.data.eventStats
+    expect(s.source).toBe('summary')
+    expect(s.rows.map((r: any) => [r.key.period, r.key.type.toLowerCase(), r.events])).toEqual(rest.map((r: any) => [r.key.period, r.key.type, r.events]))
+    const offensive = s.rows.find((r: any) => r.key.type === 'OFFENSIVE')
+    expect(offensive.figures.find((f: any) => f.measure === 'killed')).toEqual({ measure: 'killed', low: 200, high: null, best: null, events: 1, eventsWithoutFigure: 0 })
+  })
+
+  it('gives totalCount and facets on the events connection', async () => {
+    const { body } = await gql(app(), `{ events(filter: { from: "2023-09" }, first: 1) { totalCount
+      facets(fields: [TYPE, ACTOR]) { fields { field values { value label count } } cutShort } } }`)
+    expect(body.errors).toBeUndefined()
+    const e = body.data.events
+    const rest = (await getJson(app(), '/v1/events?from=2023-09&facets=type,actor&count=exact')).body.meta
+    expect(e.totalCount).toBe(rest.total)
+    expect(e.facets.cutShort).toEqual([])
+    expect(e.facets.fields.find((f: any) => f.field === 'ACTOR').values).toEqual(rest.facets.actor.map(({ href: _h, ...v }: any) => v))
+  })
+
+  it('refuses a negative figure bound and a repeated dimension with a coded error', async () => {
+    const neg = await gql(app(), '{ events(filter: { minKilled: -1 }) { totalCount } }')
+    expect(neg.body.errors![0]!.extensions.code).toBe('INVALID_PARAMETER')
+    const twice = await gql(app(), '{ eventStats(groupBy: [TYPE, TYPE]) { source } }')
+    expect(twice.body.errors![0]!.extensions.code).toBe('INVALID_PARAMETER')
   })
 })
