@@ -17,6 +17,15 @@ const CASUALTY_CSV: CsvColumn<Presented>[] = [
   ['perpetrator_actor', (c) => c.perpetratorActor?.name], ['note', (c) => c.note], ['sources', (c) => citationCell(c.citations)],
 ]
 
+/** The report list behind one summary row: the same filters, narrowed to its outcome and victim group. */
+function reportsHref(url: string, g: { outcome: string, victimGroup: string }): string {
+  const u = new URL(url, 'http://localhost')
+  u.pathname = u.pathname.replace(/\/summary$/, '')
+  u.searchParams.set('outcome', g.outcome)
+  u.searchParams.set('victimGroup', g.victimGroup)
+  return `${u.pathname}${u.search}`
+}
+
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/casualty-reports', {
     schema: {
@@ -37,7 +46,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: z.object({ data: z.array(CasualtySummaryRow), meta: z.object({ datasetVersion: z.number().int(), note: z.string() }) }), ...problemResponses },
     },
   }, async (request) => ({
-    data: summariseCasualties(app.storage.sqlite, request.query),
+    data: summariseCasualties(app.storage.sqlite, request.query).map((g) => ({ ...g, reports: reportsHref(request.url, g) })),
     meta: {
       datasetVersion: request.datasetVersion,
       note: 'Groups are never added together: "people" may include the civilians, combatants and peacekeepers counted in other rows.',
