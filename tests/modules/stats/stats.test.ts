@@ -78,6 +78,24 @@ describe('GET /v1/stats/events', () => {
     expect((await getJson(app(), '/v1/events?minDisplaced=100')).body.data.map((e: any) => e.id)).toEqual(['refugees-arrive-southern-armenia'])
   })
 
+  it('applies figure ranges to exports: the slice holds the matching events and their figures', async () => {
+    const res = await app().inject({ method: 'GET', url: '/v1/export?format=ndjson&minKilled=100' })
+    expect(res.statusCode).toBe(200)
+    const lines = res.body.trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.filter((l) => l.type === 'event').map((l) => l.data.id)).toEqual(['azerbaijani-offensive-2023-09'])
+    expect(lines.filter((l) => l.type === 'casualty_report').map((l) => l.data.id).sort()).toEqual(['offensive-injured-more-than-400', 'offensive-killed-at-least-200'])
+  })
+
+  it('bounds the old casualty summary: one row per group and a link to its reports, never their ids', async () => {
+    const { body } = await getJson(app(), '/v1/casualty-reports/summary?from=2023')
+    const killed = body.data.find((r: any) => r.outcome === 'killed' && r.victimGroup === 'people')
+    expect(killed).not.toHaveProperty('reportIds')
+    expect(killed.reports).toBe('/v1/casualty-reports?from=2023&outcome=killed&victimGroup=people')
+    const listed = (await getJson(app(), killed.reports)).body.data
+    expect(listed.map((r: any) => r.id)).toEqual(['offensive-killed-at-least-200'])
+    expect(killed.reportCount).toBe(listed.length)
+  })
+
   it('answers CSV with key and figure columns', async () => {
     const res = await app().inject({ method: 'GET', url: '/v1/stats/events?groupBy=period,type&period=year&format=csv' })
     expect(res.statusCode).toBe(200)
@@ -94,6 +112,7 @@ describe('GET /v1/stats/events', () => {
   ])('refuses %s with a 400 naming it', async (query, name) => {
     const res = await getJson(app(), `/v1/stats/events?${query}`)
     expect(res.status).toBe(400)
+    expect(res.headers['content-type']).toMatch(/problem\+json/)
     expect(res.body.code).toMatch(/VALIDATION_FAILED|INVALID_CURSOR/)
     expect(JSON.stringify(res.body)).toContain(name === 'cursor' ? 'cursor' : name)
   })
