@@ -34,3 +34,19 @@ CREATE TABLE `stats_daily` (
 	`best` integer NOT NULL,
 	PRIMARY KEY(`day`, `type`, `date_class`, `measure`)
 );
+--> statement-breakpoint
+CREATE TABLE `stats_monthly` (
+	`month` text NOT NULL,
+	`type` text NOT NULL,
+	`date_class` text NOT NULL,
+	`measure` text NOT NULL,
+	`events` integer NOT NULL,
+	`low_events` integer NOT NULL,
+	`low` integer NOT NULL,
+	`low_if_disjoint` integer NOT NULL,
+	`high_open` integer NOT NULL,
+	`high` integer NOT NULL,
+	`best_events` integer NOT NULL,
+	`best` integer NOT NULL,
+	PRIMARY KEY(`month`, `type`, `date_class`, `measure`)
+);

@@ -243,13 +243,7 @@ export const eventFigures = sqliteTable('event_figures', {
   index('event_figures_high_idx').on(t.measure, t.high),
 ])
 
-/**
- * Events and their combined figures summed per UTC day, event type and date precision class
- * (`day`, `month`, `year`); `measure` '*' holds the event count. Grouping by period and type reads
- * this instead of the events. Kept current by triggers on events and event_figures.
- */
-export const statsDaily = sqliteTable('stats_daily', {
-  day: text('day').notNull(),
+const statsColumns = {
   type: text('type').notNull(),
   dateClass: text('date_class').notNull(),
   measure: text('measure').notNull(),
@@ -261,7 +255,23 @@ export const statsDaily = sqliteTable('stats_daily', {
   high: integer('high').notNull(),
   bestEvents: integer('best_events').notNull(),
   best: integer('best').notNull(),
+}
+
+/**
+ * Events and their combined figures summed per UTC day, event type and date precision class
+ * (`day`, `month`, `year`); `measure` '*' holds the event count. Grouping by day or week and type
+ * reads this instead of the events. Kept current by triggers on events and event_figures.
+ */
+export const statsDaily = sqliteTable('stats_daily', {
+  day: text('day').notNull(),
+  ...statsColumns,
 }, (t) => [primaryKey({ columns: [t.day, t.type, t.dateClass, t.measure] })])
+
+/** The same per UTC month (YYYY-MM): grouping by month, quarter or year reads a few rows per month. */
+export const statsMonthly = sqliteTable('stats_monthly', {
+  month: text('month').notNull(),
+  ...statsColumns,
+}, (t) => [primaryKey({ columns: [t.month, t.type, t.dateClass, t.measure] })])
 
 /** Events per type, place and actor over the whole dataset: facets of an unfiltered list. */
 export const facetCounts = sqliteTable('facet_counts', {

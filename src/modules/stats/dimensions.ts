@@ -1,4 +1,3 @@
-import type { SqlValue } from '../../db/keyset.ts'
 
 export const PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const
 export type Period = (typeof PERIODS)[number]
@@ -12,7 +11,9 @@ export type Measure = (typeof MEASURES)[number]
 /** Where a grouping reads its day, date class and type: the daily summary or the events themselves. */
 export interface Source { day: string, dateClass: string, type: string }
 
-export const CUBE: Source = { day: 'd.day', dateClass: 'd.date_class', type: 'd.type' }
+export const DAILY: Source = { day: 'd.day', dateClass: 'd.date_class', type: 'd.type' }
+// A month key ("2023-09") works wherever a day does for month, quarter and year periods.
+export const MONTHLY: Source = { day: 'd.month', dateClass: 'd.date_class', type: 'd.type' }
 export const EVENTS: Source = {
   day: 'substr(e.start_utc, 1, 10)',
   dateClass: `CASE e.date_precision WHEN 'month' THEN 'month' WHEN 'year' THEN 'year' ELSE 'day' END`,
@@ -72,16 +73,3 @@ export function groupColumns(groupBy: readonly Dimension[], period: Period, s: S
   }
   return { columns, joins }
 }
-
-/** Conditional sums of every measure in one pass, from the daily summary or from event_figures. */
-export function measureAggregates(fromCube: boolean): string {
-  return MEASURES.map((m) => {
-    const when = (v: string) => `sum(CASE WHEN ${fromCube ? 'd' : 'f'}.measure = '${m}' THEN ${v} END)`
-    const c = fromCube
-      ? [when('d.events'), when('d.low_events'), when('d.low'), when('d.low_if_disjoint'), when('d.high_open'), when('d.high'), when('d.best_events'), when('d.best')]
-      : [when('1'), when('(f.low IS NOT NULL)'), when('f.low'), when('f.low_if_disjoint'), when('(f.high IS NULL)'), when('f.high'), when('(f.best IS NOT NULL)'), when('f.best')]
-    return ['n', 'lowN', 'low', 'lowD', 'openN', 'high', 'bestN', 'best'].map((k, i) => `${c[i]} AS "${m}.${k}"`).join(', ')
-  }).join(',\n  ')
-}
-
-export type Params = SqlValue[]

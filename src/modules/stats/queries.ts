@@ -4,7 +4,7 @@ import { prepared } from '../../db/prepared.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts'
 import { eventWhere, type EventFilters } from '../events/queries.ts'
-import { CUBE, EVENTS, groupColumns, measureAggregates, MEASURES, type Dimension, type Measure, type Period } from './dimensions.ts'
+import { DAILY, EVENTS, groupColumns, MEASURES, MONTHLY, type Dimension, type Measure, type Period, type Source } from './dimensions.ts'
 
 export interface StatsOptions { groupBy: readonly Dimension[], period?: Period | undefined, limit: number, cursor?: string | undefined }
 
@@ -27,65 +27,107 @@ export const RULE = 'Reports of one event and measure may count the same people:
   + '(lowIfDisjoint adds its reports). Distinct events add. One open-ended event makes the high null. Events without a figure are '
   + 'counted in eventsWithoutFigure, never as zero. See docs/stats.md.'
 
-const midnight = (iso: string) => iso.endsWith('T00:00:00.000Z')
+type Cube = { table: 'stats_daily' | 'stats_monthly', column: 'day' | 'month', source: Source }
+const DAILY_CUBE: Cube = { table: 'stats_daily', column: 'day', source: DAILY }
+const MONTHLY_CUBE: Cube = { table: 'stats_monthly', column: 'month', source: MONTHLY }
+
+const startsDay = (iso: string) => iso.endsWith('T00:00:00.000Z')
+const startsMonth = (iso: string) => iso.endsWith('-01T00:00:00.000Z')
 
 /**
- * Grouping by period and type with at most whole-day date bounds and a type filter is read from
- * the daily summary (a few rows per day); anything else groups the filtered events themselves.
+ * Grouping by period and type under a type filter and whole-day (or whole-month) date bounds reads
+ * a summary table: a few rows per day or per month instead of every event. Anything else groups
+ * the filtered events themselves.
  */
-function readsSummary(f: EventFilters, groupBy: readonly Dimension[]): boolean {
-  if (groupBy.some((d) => d !== 'period' && d !== 'type')) return false
-  const others = Object.entries(f).filter(([k, v]) => v !== undefined && !['from', 'to', 'type'].includes(k))
-  if (others.length) return false
-  return (!f.from || midnight(lowerBound(f.from))) && (!f.to || midnight(upperBoundExclusive(f.to)))
+function summaryFor(f: EventFilters, o: StatsOptions): Cube | null {
+  if (o.groupBy.some((d) => d !== 'period' && d !== 'type')) return null
+  if (Object.entries(f).some(([k, v]) => v !== undefined && !['from', 'to', 'type'].includes(k))) return null
+  const bounds = [f.from ? lowerBound(f.from) : null, f.to ? upperBoundExclusive(f.to) : null].filter((b): b is string => b !== null)
+  const coarse = !o.groupBy.includes('period') || ['month', 'quarter', 'year'].includes(o.period ?? 'month')
+  if (coarse && bounds.every(startsMonth)) return MONTHLY_CUBE
+  return bounds.every(startsDay) ? DAILY_CUBE : null
 }
 
-function summaryFrom(f: EventFilters): { from: string, where: string[], params: SqlValue[] } {
+function cubeWhere(cube: Cube, f: EventFilters): { where: string[], params: SqlValue[] } {
   const where: string[] = [], params: SqlValue[] = []
-  if (f.from) { where.push('d.day >= ?'); params.push(lowerBound(f.from).slice(0, 10)) }
-  if (f.to) { where.push('d.day < ?'); params.push(upperBoundExclusive(f.to).slice(0, 10)) }
+  const cut = cube.column === 'day' ? 10 : 7
+  if (f.from) { where.push(`d.${cube.column} >= ?`); params.push(lowerBound(f.from).slice(0, cut)) }
+  if (f.to) { where.push(`d.${cube.column} < ?`); params.push(upperBoundExclusive(f.to).slice(0, cut)) }
   if (f.type?.length) { where.push(`d.type IN ${IN_JSON}`); params.push(JSON.stringify(f.type)) }
-  return { from: 'stats_daily d', where, params }
+  return { where, params }
 }
+
+const FIGURE_SUMS = ['n', 'lowN', 'low', 'lowD', 'openN', 'high', 'bestN', 'best'] as const
+type Sums = Record<(typeof FIGURE_SUMS)[number], number>
 
 /**
  * Grouped counts and figures over the events the filters select, a page of groups at a time in
  * key order. Reusable by any view that draws from the same figures (a histogram is one call).
+ * Two statements: the page of groups with their event counts, then the figures of those groups
+ * grouped by measure (summing eight columns per measure row is cheaper than pivoting in SQL).
  */
 export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsOptions): StatsPage {
-  const cube = readsSummary(f, o.groupBy)
-  const { columns, joins } = groupColumns(o.groupBy, o.period ?? 'month', cube ? CUBE : EVENTS)
-  const base = cube ? summaryFrom(f) : { from: 'events e', ...eventWhere(f) }
-  const from = cube ? base.from : [`${base.from}`, ...joins, 'LEFT JOIN event_figures f ON f.event_id = e.id'].join(' ')
-  const events = cube ? `sum(CASE WHEN d.measure = '*' THEN d.events END)` : 'count(DISTINCT e.id)'
-  const aliases = columns.map((c) => c.alias)
+  const cube = summaryFor(f, o)
+  const { columns, joins } = groupColumns(o.groupBy, o.period ?? 'month', cube ? cube.source : EVENTS)
+  const base = cube ? { from: `${cube.table} d`, ...cubeWhere(cube, f) } : { from: ['events e', ...joins].join(' '), ...eventWhere(f) }
+  const aliases = columns.map((c) => `"${c.alias}"`)
+  const keyCols = columns.map((c) => `${c.expr} AS "${c.alias}"`)
+  const groupBy = (extra: string[]) => {
+    const n = columns.length + extra.length
+    return n ? ` GROUP BY ${Array.from({ length: n }, (_, i) => i + 1).join(', ')}` : ''
+  }
+  const where = (extra: string[]) => {
+    const all = [...extra, ...base.where]
+    return all.length ? ` WHERE ${all.join(' AND ')}` : ''
+  }
   const sortName = `stats:${o.groupBy.join(',')}:${o.period ?? 'month'}`
-  const params = [...base.params]
+  const order = aliases.length ? ` ORDER BY ${aliases.join(', ')}` : ''
+
+  const countSql = cube
+    ? `SELECT ${[...keyCols, 'sum(d.events) AS events'].join(', ')} FROM ${base.from}${where(["d.measure = '*'"])}${groupBy([])}`
+    : `SELECT ${[...keyCols, 'count(*) AS events'].join(', ')} FROM ${base.from}${where([])}${groupBy([])}`
+  const params: SqlValue[] = [...base.params]
   let after = ''
   if (o.cursor) {
-    const values = decodeCursor(o.cursor, sortName, aliases.length)
-    after = `WHERE (${aliases.map((a) => `"${a}"`).join(', ')}) > (${aliases.map(() => '?').join(', ')})`
-    params.push(...values)
+    after = ` WHERE (${aliases.join(', ')}) > (${aliases.map(() => '?').join(', ')})`
+    params.push(...decodeCursor(o.cursor, sortName, aliases.length))
   }
-  const select = [...columns.map((c) => `${c.expr} AS "${c.alias}"`), `${events} AS events`, measureAggregates(cube)].join(',\n  ')
-  const grouped = `SELECT ${select} FROM ${from}${base.where.length ? ` WHERE ${base.where.join(' AND ')}` : ''}`
-    + (columns.length ? ` GROUP BY ${columns.map((_, i) => i + 1).join(', ')}` : '')
-  const order = aliases.length ? ` ORDER BY ${aliases.map((a) => `"${a}"`).join(', ')}` : ''
-  const sql = `SELECT * FROM (${grouped}) ${after}${order} LIMIT ?`
-  const raw = prepared(sqlite, sql).all(...params, o.limit + 1) as Record<string, SqlValue>[]
+  const raw = prepared(sqlite, `SELECT * FROM (${countSql})${after}${order} LIMIT ?`).all(...params, o.limit + 1) as Record<string, SqlValue>[]
   const more = raw.length > o.limit
   if (more) raw.length = o.limit
-  const rows = raw.filter((r) => Number(r.events) > 0)
-  const last = raw[raw.length - 1]
+  const groups = raw.filter((r) => Number(r.events) > 0)
+  const keyOf = (r: Record<string, SqlValue>) => JSON.stringify(columns.map((c) => r[c.alias]))
+  const sums = new Map<string, Partial<Record<Measure, Sums>>>()
+  if (groups.length) {
+    const figureCols = cube
+      ? ['d.measure AS measure', 'sum(d.events)', 'sum(d.low_events)', 'sum(d.low)', 'sum(d.low_if_disjoint)', 'sum(d.high_open)', 'sum(d.high)', 'sum(d.best_events)', 'sum(d.best)']
+      : ['f.measure AS measure', 'count(*)', 'count(f.low)', 'sum(f.low)', 'sum(f.low_if_disjoint)', 'sum(f.high IS NULL)', 'sum(f.high)', 'count(f.best)', 'sum(f.best)']
+    const figureSql = cube
+      ? `SELECT ${[...keyCols, ...figureCols].join(', ')} FROM ${base.from}${where(["d.measure <> '*'"])}${groupBy(['measure'])}`
+      : `SELECT ${[...keyCols, ...figureCols].join(', ')} FROM ${base.from} JOIN event_figures f ON f.event_id = e.id${where([])}${groupBy(['measure'])}`
+    const first = groups[0]!, last = groups[groups.length - 1]!
+    const range = aliases.length
+      ? ` WHERE (${aliases.join(', ')}) >= (${aliases.map(() => '?').join(', ')}) AND (${aliases.join(', ')}) <= (${aliases.map(() => '?').join(', ')})`
+      : ''
+    const rangeParams = aliases.length ? [...columns.map((c) => first[c.alias]!), ...columns.map((c) => last[c.alias]!)] : []
+    for (const r of prepared(sqlite, `SELECT * FROM (${figureSql})${range}`).raw().all(...base.params, ...rangeParams) as SqlValue[][]) {
+      const k = JSON.stringify(r.slice(0, columns.length))
+      const values = r.slice(columns.length + 1).map((v) => Number(v ?? 0))
+      const entry = sums.get(k) ?? {}
+      entry[r[columns.length] as Measure] = Object.fromEntries(FIGURE_SUMS.map((s, i) => [s, values[i]!])) as Sums
+      sums.set(k, entry)
+    }
+  }
+  const lastRaw = raw[raw.length - 1]
   return {
-    rows: presentRows(sqlite, rows),
-    nextCursor: more && last ? encodeCursor(sortName, aliases.map((a) => last[a] ?? null)) : null,
+    rows: presentRows(sqlite, groups, (r) => sums.get(keyOf(r)) ?? {}),
+    nextCursor: more && lastRaw ? encodeCursor(sortName, columns.map((c) => lastRaw[c.alias] ?? null)) : null,
     source: cube ? 'summary' : 'events',
   }
 }
 
-function figureOf(r: Record<string, SqlValue>, m: Measure, events: number): Figure {
-  const n = (k: string) => Number(r[`${m}.${k}`] ?? 0)
+function figureOf(s: Sums | undefined, events: number): Figure {
+  const n = (k: keyof Sums) => s?.[k] ?? 0
   const contributed = n('n')
   return {
     events: contributed,
@@ -101,7 +143,7 @@ function figureOf(r: Record<string, SqlValue>, m: Measure, events: number): Figu
   }
 }
 
-function presentRows(sqlite: Database.Database, raw: Record<string, SqlValue>[]): StatsRow[] {
+function presentRows(sqlite: Database.Database, raw: Record<string, SqlValue>[], sumsOf: (r: Record<string, SqlValue>) => Partial<Record<Measure, Sums>>): StatsRow[] {
   const ids = (k: string) => [...new Set(raw.map((r) => r[k]).filter((v): v is string => typeof v === 'string' && v !== ''))]
   const names = (table: string, list: string[]) => new Map(list.length
     ? (prepared(sqlite, `SELECT id, name FROM ${table} WHERE id IN ${IN_JSON}`).all(JSON.stringify(list)) as { id: string, name: string }[]).map((x) => [x.id, x.name])
@@ -117,7 +159,8 @@ function presentRows(sqlite: Database.Database, raw: Record<string, SqlValue>[])
     if ('country' in r) key.country = r.country ? { code: String(r.country), name: countries.get(String(r.country)) ?? null } : null
     if ('actor' in r) key.actor = r.actor ? { id: String(r.actor), name: actors.get(String(r.actor)) ?? String(r.actor) } : null
     const events = Number(r.events)
-    const figures = Object.fromEntries(MEASURES.map((m) => [m, figureOf(r, m, events)])) as Record<Measure, Figure>
+    const sums = sumsOf(r)
+    const figures = Object.fromEntries(MEASURES.map((m) => [m, figureOf(sums[m], events)])) as Record<Measure, Figure>
     return { key, events, figures }
   })
 }
