@@ -9,8 +9,8 @@ CREATE TABLE `event_figures` (
 	PRIMARY KEY(`event_id`, `measure`)
 );
 --> statement-breakpoint
-CREATE INDEX `event_figures_low_idx` ON `event_figures` (`measure`,`low`);--> statement-breakpoint
-CREATE INDEX `event_figures_high_idx` ON `event_figures` (`measure`,`high`);--> statement-breakpoint
+CREATE INDEX `event_figures_low_idx` ON `event_figures` (`measure`,`low`,`event_id`);--> statement-breakpoint
+CREATE INDEX `event_figures_high_idx` ON `event_figures` (`measure`,`high`,`event_id`);--> statement-breakpoint
 CREATE TABLE `facet_counts` (
 	`field` text NOT NULL,
 	`value` text NOT NULL,
@@ -50,3 +50,6 @@ CREATE TABLE `stats_monthly` (
 	`best` integer NOT NULL,
 	PRIMARY KEY(`month`, `type`, `date_class`, `measure`)
 );
+--> statement-breakpoint
+CREATE INDEX `events_stats_date_idx` ON `events` (`start_utc`,`type`,`date_precision`,`place_id`,`id`);--> statement-breakpoint
+CREATE INDEX `events_stats_id_idx` ON `events` (`id`,`start_utc`,`type`,`date_precision`,`place_id`);

@@ -83,6 +83,10 @@ export const events = sqliteTable('events', {
   index('events_type_start_idx').on(t.type, t.startUtc, t.id),
   index('events_place_start_idx').on(t.placeId, t.startUtc, t.id),
   index('events_updated_idx').on(t.updatedAt, t.id),
+  // Cover what stats and facets read (date, type, precision, place), in date order and by id, so
+  // grouping a filtered set never reads the wide event rows.
+  index('events_stats_date_idx').on(t.startUtc, t.type, t.datePrecision, t.placeId, t.id),
+  index('events_stats_id_idx').on(t.id, t.startUtc, t.type, t.datePrecision, t.placeId),
 ])
 
 export const eventActors = sqliteTable('event_actors', {
@@ -239,8 +243,8 @@ export const eventFigures = sqliteTable('event_figures', {
   best: integer('best'),
 }, (t) => [
   primaryKey({ columns: [t.eventId, t.measure] }),
-  index('event_figures_low_idx').on(t.measure, t.low),
-  index('event_figures_high_idx').on(t.measure, t.high),
+  index('event_figures_low_idx').on(t.measure, t.low, t.eventId),
+  index('event_figures_high_idx').on(t.measure, t.high, t.eventId),
 ])
 
 const statsColumns = {

@@ -63,65 +63,64 @@ type Sums = Record<(typeof FIGURE_SUMS)[number], number>
 /**
  * Grouped counts and figures over the events the filters select, a page of groups at a time in
  * key order. Reusable by any view that draws from the same figures (a histogram is one call).
- * Two statements: the page of groups with their event counts, then the figures of those groups
- * grouped by measure (summing eight columns per measure row is cheaper than pivoting in SQL).
+ * One statement yields, per group, a '*' row with its event count and a row per measure with
+ * eight sums; the filtered events are selected once (a materialised CTE) for both. Rows stream in
+ * key order and reading stops after the page.
  */
 export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsOptions): StatsPage {
   const cube = summaryFor(f, o)
   const { columns, joins } = groupColumns(o.groupBy, o.period ?? 'month', cube ? cube.source : EVENTS)
-  const base = cube ? { from: `${cube.table} d`, ...cubeWhere(cube, f) } : { from: ['events e', ...joins].join(' '), ...eventWhere(f) }
   const aliases = columns.map((c) => `"${c.alias}"`)
   const keyCols = columns.map((c) => `${c.expr} AS "${c.alias}"`)
-  const groupBy = (extra: string[]) => {
-    const n = columns.length + extra.length
-    return n ? ` GROUP BY ${Array.from({ length: n }, (_, i) => i + 1).join(', ')}` : ''
+  const group = (extra: string[]) => {
+    const list = [...aliases, ...extra]
+    return list.length ? ` GROUP BY ${list.join(', ')}` : ''
   }
-  const where = (extra: string[]) => {
-    const all = [...extra, ...base.where]
-    return all.length ? ` WHERE ${all.join(' AND ')}` : ''
+  let sql: string
+  const params: SqlValue[] = []
+  if (cube) {
+    const w = cubeWhere(cube, f)
+    sql = `SELECT ${[...keyCols, 'd.measure AS measure', ...['events', 'low_events', 'low', 'low_if_disjoint', 'high_open', 'high', 'best_events', 'best'].map((c) => `sum(d.${c})`)].join(', ')}
+      FROM ${cube.table} d${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''}${group(['measure'])}`
+    params.push(...w.params)
+  } else {
+    const w = eventWhere(f)
+    const sel = `SELECT ${[...keyCols, 'e.id AS id'].join(', ')} FROM ${['events e', ...joins].join(' ')}${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''}`
+    const keys = aliases.map((a) => `${a}, `).join('')
+    sql = `WITH sel AS MATERIALIZED (${sel})
+      SELECT ${keys}'*' AS measure, count(*), 0, 0, 0, 0, 0, 0, 0 FROM sel${group([])}
+      UNION ALL
+      SELECT ${keys}f.measure, count(*), count(f.low), sum(f.low), sum(f.low_if_disjoint), sum(f.high IS NULL), sum(f.high), count(f.best), sum(f.best)
+      FROM sel JOIN event_figures f ON f.event_id = sel.id${group(['f.measure'])}`
+    params.push(...w.params)
   }
   const sortName = `stats:${o.groupBy.join(',')}:${o.period ?? 'month'}`
-  const order = aliases.length ? ` ORDER BY ${aliases.join(', ')}` : ''
-
-  const countSql = cube
-    ? `SELECT ${[...keyCols, 'sum(d.events) AS events'].join(', ')} FROM ${base.from}${where(["d.measure = '*'"])}${groupBy([])}`
-    : `SELECT ${[...keyCols, 'count(*) AS events'].join(', ')} FROM ${base.from}${where([])}${groupBy([])}`
-  const params: SqlValue[] = [...base.params]
   let after = ''
   if (o.cursor) {
     after = ` WHERE (${aliases.join(', ')}) > (${aliases.map(() => '?').join(', ')})`
     params.push(...decodeCursor(o.cursor, sortName, aliases.length))
   }
-  const raw = prepared(sqlite, `SELECT * FROM (${countSql})${after}${order} LIMIT ?`).all(...params, o.limit + 1) as Record<string, SqlValue>[]
-  const more = raw.length > o.limit
-  if (more) raw.length = o.limit
-  const groups = raw.filter((r) => Number(r.events) > 0)
-  const keyOf = (r: Record<string, SqlValue>) => JSON.stringify(columns.map((c) => r[c.alias]))
-  const sums = new Map<string, Partial<Record<Measure, Sums>>>()
-  if (groups.length) {
-    const figureCols = cube
-      ? ['d.measure AS measure', 'sum(d.events)', 'sum(d.low_events)', 'sum(d.low)', 'sum(d.low_if_disjoint)', 'sum(d.high_open)', 'sum(d.high)', 'sum(d.best_events)', 'sum(d.best)']
-      : ['f.measure AS measure', 'count(*)', 'count(f.low)', 'sum(f.low)', 'sum(f.low_if_disjoint)', 'sum(f.high IS NULL)', 'sum(f.high)', 'count(f.best)', 'sum(f.best)']
-    const figureSql = cube
-      ? `SELECT ${[...keyCols, ...figureCols].join(', ')} FROM ${base.from}${where(["d.measure <> '*'"])}${groupBy(['measure'])}`
-      : `SELECT ${[...keyCols, ...figureCols].join(', ')} FROM ${base.from} JOIN event_figures f ON f.event_id = e.id${where([])}${groupBy(['measure'])}`
-    const first = groups[0]!, last = groups[groups.length - 1]!
-    const range = aliases.length
-      ? ` WHERE (${aliases.join(', ')}) >= (${aliases.map(() => '?').join(', ')}) AND (${aliases.join(', ')}) <= (${aliases.map(() => '?').join(', ')})`
-      : ''
-    const rangeParams = aliases.length ? [...columns.map((c) => first[c.alias]!), ...columns.map((c) => last[c.alias]!)] : []
-    for (const r of prepared(sqlite, `SELECT * FROM (${figureSql})${range}`).raw().all(...base.params, ...rangeParams) as SqlValue[][]) {
-      const k = JSON.stringify(r.slice(0, columns.length))
-      const values = r.slice(columns.length + 1).map((v) => Number(v ?? 0))
-      const entry = sums.get(k) ?? {}
-      entry[r[columns.length] as Measure] = Object.fromEntries(FIGURE_SUMS.map((s, i) => [s, values[i]!])) as Sums
-      sums.set(k, entry)
+  const order = ` ORDER BY ${[...aliases, 'measure'].join(', ')}`
+  const groups: { key: SqlValue[], events: number, sums: Partial<Record<Measure, Sums>> }[] = []
+  let more = false
+  for (const r of prepared(sqlite, `SELECT * FROM (${sql})${after}${order}`).raw().iterate(...params) as IterableIterator<SqlValue[]>) {
+    const key = r.slice(0, columns.length)
+    const measure = r[columns.length] as string
+    const values = r.slice(columns.length + 1).map((v) => Number(v ?? 0))
+    const current = groups[groups.length - 1]
+    if (!current || JSON.stringify(current.key) !== JSON.stringify(key)) {
+      if (groups.length === o.limit) { more = true; break }
+      groups.push({ key, events: 0, sums: {} })
     }
+    const g = groups[groups.length - 1]!
+    if (measure === '*') g.events += values[0]!
+    else g.sums[measure as Measure] = Object.fromEntries(FIGURE_SUMS.map((k, i) => [k, values[i]!])) as Sums
   }
-  const lastRaw = raw[raw.length - 1]
+  const live = groups.filter((g) => g.events > 0)
+  const last = groups[groups.length - 1]
   return {
-    rows: presentRows(sqlite, groups, (r) => sums.get(keyOf(r)) ?? {}),
-    nextCursor: more && lastRaw ? encodeCursor(sortName, columns.map((c) => lastRaw[c.alias] ?? null)) : null,
+    rows: presentRows(sqlite, live.map((g) => ({ key: Object.fromEntries(columns.map((c, i) => [c.alias, g.key[i]!])), events: g.events, sums: g.sums }))),
+    nextCursor: more && last ? encodeCursor(sortName, last.key) : null,
     source: cube ? 'summary' : 'events',
   }
 }
@@ -143,23 +142,24 @@ function figureOf(s: Sums | undefined, events: number): Figure {
   }
 }
 
-function presentRows(sqlite: Database.Database, raw: Record<string, SqlValue>[], sumsOf: (r: Record<string, SqlValue>) => Partial<Record<Measure, Sums>>): StatsRow[] {
-  const ids = (k: string) => [...new Set(raw.map((r) => r[k]).filter((v): v is string => typeof v === 'string' && v !== ''))]
+interface Group { key: Record<string, SqlValue>, events: number, sums: Partial<Record<Measure, Sums>> }
+
+function presentRows(sqlite: Database.Database, groups: Group[]): StatsRow[] {
+  const has = (k: string) => groups.length > 0 && k in groups[0]!.key
+  const ids = (k: string) => [...new Set(groups.map((g) => g.key[k]).filter((v): v is string => typeof v === 'string' && v !== ''))]
   const names = (table: string, list: string[]) => new Map(list.length
     ? (prepared(sqlite, `SELECT id, name FROM ${table} WHERE id IN ${IN_JSON}`).all(JSON.stringify(list)) as { id: string, name: string }[]).map((x) => [x.id, x.name])
     : [])
-  const places = 'place' in (raw[0] ?? {}) ? names('places', ids('place')) : new Map<string, string>()
-  const actors = 'actor' in (raw[0] ?? {}) ? names('actors', ids('actor')) : new Map<string, string>()
-  const countries = 'country' in (raw[0] ?? {}) ? countryNames(sqlite, ids('country')) : new Map<string, string>()
-  return raw.map((r) => {
+  const places = has('place') ? names('places', ids('place')) : new Map<string, string>()
+  const actors = has('actor') ? names('actors', ids('actor')) : new Map<string, string>()
+  const countries = has('country') ? countryNames(sqlite, ids('country')) : new Map<string, string>()
+  return groups.map(({ key: r, events, sums }) => {
     const key: StatsKey = {}
     if ('period' in r) { key.period = String(r.period); key.periodPlaced = Number(r.placed) === 1 }
     if ('type' in r) key.type = String(r.type)
     if ('place' in r) key.place = r.place ? { id: String(r.place), name: places.get(String(r.place)) ?? String(r.place) } : null
     if ('country' in r) key.country = r.country ? { code: String(r.country), name: countries.get(String(r.country)) ?? null } : null
     if ('actor' in r) key.actor = r.actor ? { id: String(r.actor), name: actors.get(String(r.actor)) ?? String(r.actor) } : null
-    const events = Number(r.events)
-    const sums = sumsOf(r)
     const figures = Object.fromEntries(MEASURES.map((m) => [m, figureOf(sums[m], events)])) as Record<Measure, Figure>
     return { key, events, figures }
   })
