@@ -51,5 +51,6 @@ CREATE TABLE `stats_monthly` (
 	PRIMARY KEY(`month`, `type`, `date_class`, `measure`)
 );
 --> statement-breakpoint
+CREATE INDEX `casualty_summary_idx` ON `casualty_reports` (`outcome`,`victim_group`,`qualifier`,`low`,`high`,`best`,`event_id`);--> statement-breakpoint
 CREATE INDEX `events_stats_date_idx` ON `events` (`start_utc`,`type`,`date_precision`,`place_id`,`id`);--> statement-breakpoint
 CREATE INDEX `events_stats_id_idx` ON `events` (`id`,`start_utc`,`type`,`date_precision`,`place_id`);

@@ -117,6 +117,8 @@ export const casualtyReports = sqliteTable('casualty_reports', {
   index('casualty_event_idx').on(t.eventId, t.id),
   index('casualty_outcome_idx').on(t.outcome, t.victimGroup, t.id),
   index('casualty_updated_idx').on(t.updatedAt, t.id),
+  // Covers the summary per outcome and victim group, so it reads no report rows.
+  index('casualty_summary_idx').on(t.outcome, t.victimGroup, t.qualifier, t.low, t.high, t.best, t.eventId),
 ])
 
 export const displacementCounts = sqliteTable('displacement_counts', {

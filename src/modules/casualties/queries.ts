@@ -74,6 +74,7 @@ interface SummaryAggregate {
  */
 export function summariseCasualties(sqlite: Database.Database, f: CasualtyFilters): CasualtySummaryRow[] {
   const w = where(f)
+  // The event is joined only for a date filter: the rest reads casualty_summary_idx alone.
   // Only bounds the wording gives: "about 120" has neither, "up to 50" only a high.
   const rows = prepared(sqlite, `SELECT outcome, victimGroup, count(*) AS reportCount, count(DISTINCT eventId) AS eventCount,
       count(el) AS lowCount, max(el) AS low, sum(el) AS lowIfDisjoint, count(eh) AS highCount, sum(eh) AS highSum,
@@ -81,7 +82,7 @@ export function summariseCasualties(sqlite: Database.Database, f: CasualtyFilter
     FROM (SELECT c.outcome AS outcome, c.victim_group AS victimGroup, c.event_id AS eventId, c.qualifier AS qualifier,
       coalesce(c.low, CASE WHEN c.qualifier = 'exact' THEN c.best END) AS el,
       coalesce(c.high, CASE WHEN c.qualifier = 'exact' THEN c.best END) AS eh
-      FROM ${FROM}${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''})
+      FROM ${f.from || f.to ? FROM : 'casualty_reports c'}${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''})
     GROUP BY outcome, victimGroup ORDER BY outcome, victimGroup`).all(...w.params) as SummaryAggregate[]
   return rows.map((g) => {
     const qualifiers = g.qualifiers.split(',').sort()

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { App } from '../../../src/app.ts'
+import { synthesise } from '../../../src/db/synth.ts'
 import { createKey } from '../../../src/modules/keys/queries.ts'
 import { buildTestApp, getJson } from '../../helper.ts'
 
@@ -59,5 +60,24 @@ describe('summary tables follow every write in its transaction', () => {
     const viaEvents = (await getJson(app, '/v1/stats/events?groupBy=period,type&period=day&updatedSince=1900')).body
     expect([viaSummary.meta.source, viaEvents.meta.source]).toEqual(['summary', 'events'])
     expect(viaSummary.data).toEqual(viaEvents.data)
+  })
+
+  it('rebuilds the summaries after a bulk synthetic load and keeps them current afterwards', async () => {
+    const app = await buildTestApp()
+    synthesise(app.storage.sqlite, { events: 400 })
+    let state = recomputed(app)
+    expect(state.kept.length).toBeGreaterThan(100)
+    expect(state.kept).toEqual(state.figures)
+    expect(state.keptFacets).toEqual(state.facets)
+    const viaSummary = (await getJson(app, '/v1/stats/events?groupBy=period,type&period=week')).body
+    const viaEvents = (await getJson(app, '/v1/stats/events?groupBy=period,type&period=week&updatedSince=1900')).body
+    expect(viaSummary.data).toEqual(viaEvents.data)
+    // The triggers are back: a write after the load moves the summaries with it.
+    const editor = { authorization: `Bearer ${createKey(app.storage.sqlite, 'e', 'editor').key}` }
+    await write(app, 'POST', '/v1/casualty-reports', editor, {
+      eventId: 'synth-event-0000001', outcome: 'missing', victimGroup: 'people', low: 3, high: 3, best: 3, qualifier: 'exact', reportedPhrase: 'three missing', citations: [],
+    })
+    state = recomputed(app)
+    expect(state.kept).toEqual(state.figures)
   })
 })
