@@ -43,10 +43,17 @@ export const DISPLACED_MEASURES = ['displaced', 'departed', 'arrived'] as const
  * Range filters read the event's combined figure (docs/stats.md): "at least N" needs a lower bound
  * of N or more, "at most N" an upper bound of N or less. An event without the figure matches neither.
  */
-function figureRange(where: string[], params: SqlValue[], measures: readonly string[], min?: number, max?: number) {
-  const m = measures.length === 1 ? 'measure = ?' : `measure IN (${measures.map(() => '?').join(', ')})`
-  if (min !== undefined) { where.push(`e.id IN (SELECT event_id FROM event_figures WHERE ${m} AND low >= ?)`); params.push(...measures, min) }
-  if (max !== undefined) { where.push(`e.id IN (SELECT event_id FROM event_figures WHERE ${m} AND high <= ?)`); params.push(...measures, max) }
+function figureRange(where: string[], params: SqlValue[], measures: readonly string[], narrow: boolean, min?: number, max?: number) {
+  const m = measures.length === 1 ? 'f.measure = ?' : `f.measure IN (${measures.map(() => '?').join(', ')})`
+  for (const [bound, op, value] of [['low', '>=', min], ['high', '<=', max]] as const) {
+    if (value === undefined) continue
+    // Beside a narrower filter each event is probed by its key (the unary + keeps SQLite off the
+    // bound's index there); alone, the bound's index lists the matching events.
+    where.push(narrow
+      ? `EXISTS (SELECT 1 FROM event_figures f WHERE f.event_id = e.id AND ${m} AND +f.${bound} ${op} ?)`
+      : `e.id IN (SELECT f.event_id FROM event_figures f WHERE ${m} AND f.${bound} ${op} ?)`)
+    params.push(...measures, value)
+  }
 }
 
 export const EVENT_SORTS = ['date', '-date', 'updated', '-updated'] as const
@@ -83,8 +90,9 @@ export function eventWhere(f: EventFilters): Pick<ListSpec, 'where' | 'params'> 
       WHERE search_index MATCH ? AND k.record_type = 'event')`)
     params.push(ftsQuery(f.q))
   }
-  figureRange(where, params, ['killed'], f.minKilled, f.maxKilled)
-  figureRange(where, params, DISPLACED_MEASURES, f.minDisplaced, f.maxDisplaced)
+  const narrow = Boolean(f.from || f.to || f.actor || f.place || f.q)
+  figureRange(where, params, ['killed'], narrow, f.minKilled, f.maxKilled)
+  figureRange(where, params, DISPLACED_MEASURES, narrow, f.minDisplaced, f.maxDisplaced)
   // Sync clients ask for what changed since their last pull: usually a small share of the rows.
   if (f.updatedSince) { where.push('likelihood(e.updated_at >= ?, 0.05)'); params.push(lowerBound(f.updatedSince)) }
   return { where, params }

@@ -73,6 +73,9 @@ describe('GET /v1/stats/events', () => {
     // "At least 200" has no upper bound, so it is not known to be at most 10.
     const atMost = (await getJson(app(), '/v1/events?maxKilled=10')).body.data.map((e: any) => e.id)
     expect(atMost).toEqual(['russian-peacekeepers-killed-2023-09'])
+    // The same beside a date filter, where each event is probed instead of listed from the index.
+    expect((await getJson(app(), '/v1/events?from=2023&minKilled=100')).body.data.map((e: any) => e.id)).toEqual(atLeast)
+    expect((await getJson(app(), '/v1/events?from=2023&maxKilled=10')).body.data.map((e: any) => e.id)).toEqual(atMost)
     const stats = (await getJson(app(), '/v1/stats/events?groupBy=&minKilled=1')).body.data
     expect(stats[0].events).toBe(2)
     expect((await getJson(app(), '/v1/events?minDisplaced=100')).body.data.map((e: any) => e.id)).toEqual(['refugees-arrive-southern-armenia'])
