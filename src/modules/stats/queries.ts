@@ -148,7 +148,7 @@ function presentRows(sqlite: Database.Database, groups: Group[]): StatsRow[] {
   const has = (k: string) => groups.length > 0 && k in groups[0]!.key
   const ids = (k: string) => [...new Set(groups.map((g) => g.key[k]).filter((v): v is string => typeof v === 'string' && v !== ''))]
   const names = (table: string, list: string[]) => new Map(list.length
-    ? (prepared(sqlite, `SELECT id, name FROM ${table} WHERE id IN ${IN_JSON}`).all(JSON.stringify(list)) as { id: string, name: string }[]).map((x) => [x.id, x.name])
+    ? (prepared(sqlite, `SELECT id, name FROM ${table} WHERE id IN ${IN_JSON}`).raw(false).all(JSON.stringify(list)) as { id: string, name: string }[]).map((x) => [x.id, x.name])
     : [])
   const places = has('place') ? names('places', ids('place')) : new Map<string, string>()
   const actors = has('actor') ? names('actors', ids('actor')) : new Map<string, string>()
@@ -168,6 +168,6 @@ function presentRows(sqlite: Database.Database, groups: Group[]): StatsRow[] {
 function countryNames(sqlite: Database.Database, codes: string[]): Map<string, string> {
   if (!codes.length) return new Map()
   const rows = prepared(sqlite, `SELECT country_code AS code, min(name) AS name FROM places
-    WHERE kind = 'country' AND country_code IN ${IN_JSON} GROUP BY country_code`).all(JSON.stringify(codes)) as { code: string, name: string }[]
+    WHERE kind = 'country' AND country_code IN ${IN_JSON} GROUP BY country_code`).raw(false).all(JSON.stringify(codes)) as { code: string, name: string }[]
   return new Map(rows.map((x) => [x.code, x.name]))
 }

@@ -23,6 +23,9 @@ describe('facets and totals on the event list', () => {
     const az = body.meta.facets.actor.find((v: any) => v.value === 'azerbaijani-armed-forces')
     const withActor = seedData.events.filter((e) => (e.actors ?? []).some((a) => a.actor === 'azerbaijani-armed-forces')).length
     expect(az).toMatchObject({ label: 'Azerbaijani armed forces', count: withActor })
+    // Facets and stats look names up with the same statement; one must not change what the other reads.
+    const stats = (await getJson(app(), '/v1/stats/events?groupBy=actor')).body.data
+    expect(stats.find((r: any) => r.key.actor?.id === 'azerbaijani-armed-forces').key.actor.name).toBe('Azerbaijani armed forces')
   })
 
   it('counts a filtered set by scanning it, the same as narrowing the list', async () => {
