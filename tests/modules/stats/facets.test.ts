@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { seedData } from '../../../seed/data.ts'
 import { eventFacets } from '../../../src/modules/stats/facets.ts'
@@ -83,5 +84,18 @@ describe('GraphQL eventStats and facets', () => {
     expect(neg.body.errors![0]!.extensions.code).toBe('INVALID_PARAMETER')
     const twice = await gql(app(), '{ eventStats(groupBy: [TYPE, TYPE]) { source } }')
     expect(twice.body.errors![0]!.extensions.code).toBe('INVALID_PARAMETER')
+  })
+})
+
+describe('docs/stats.md', () => {
+  it('its GraphQL and curl examples run', async () => {
+    const doc = readFileSync(new URL('../../../docs/stats.md', import.meta.url), 'utf8')
+    const query = /```graphql\n([\s\S]*?)```/.exec(doc)![1]!
+    const { body } = await gql(app(), query)
+    expect(body.errors).toBeUndefined()
+    expect(body.data.eventStats.rows[0].key.period).toBe('2023-09')
+    for (const [, url] of doc.matchAll(/curl '[^']*?(\/v1\/[^']+)'/g)) {
+      expect((await app().inject({ method: 'GET', url: url! })).statusCode, url).toBe(200)
+    }
   })
 })
