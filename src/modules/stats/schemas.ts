@@ -9,12 +9,17 @@ const dimensionList = z.string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
   .pipe(z.array(z.enum(DIMENSIONS)).max(DIMENSIONS.length).refine((a) => new Set(a).size === a.length, 'a dimension is named twice'))
 
+const measureList = z.string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(MEASURES)).min(1).refine((a) => new Set(a).size === a.length, 'a measure is named twice'))
+
 export const StatsQuery = z.strictObject({
   ...EventFilterFields,
   updatedSince: ListQueryBase.updatedSince,
   groupBy: dimensionList.default(['period']).describe(`comma-separated: ${DIMENSIONS.join(', ')}; empty for one row over the whole selection`),
   period: z.enum(PERIODS).default('month').describe('with groupBy=period: day, week (ISO 8601), month, quarter or year, in UTC'),
   limit: z.coerce.number().int().min(1).max(STATS_LIMIT_MAX).default(1000).describe(`groups per page, at most ${STATS_LIMIT_MAX}`),
+  measures: measureList.optional().describe(`comma-separated figures to return (default all): ${MEASURES.join(', ')}`),
   cursor: ListQueryBase.cursor,
   format: ListQueryBase.format,
 })
@@ -43,8 +48,8 @@ export const StatsKey = z.object({
 export const StatsRow = z.object({
   key: StatsKey,
   events: z.number().int(),
-  figures: z.object(Object.fromEntries(MEASURES.map((m) => [m, Figure])) as Record<(typeof MEASURES)[number], typeof Figure>)
-    .describe('killed, injured and missing from casualty reports; arrived, displaced, departed and population_at_risk from displacement counts'),
+  figures: z.object(Object.fromEntries(MEASURES.map((m) => [m, Figure.optional()])) as Record<(typeof MEASURES)[number], z.ZodOptional<typeof Figure>>)
+    .describe('the measures asked for (all by default): ' + 'killed, injured and missing from casualty reports; arrived, displaced, departed and population_at_risk from displacement counts'),
 }).meta({ id: 'StatsRow' })
 
 export const StatsResponse = z.object({

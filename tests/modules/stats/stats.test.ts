@@ -99,6 +99,14 @@ describe('GET /v1/stats/events', () => {
     expect(killed.reportCount).toBe(listed.length)
   })
 
+  it('returns only the measures asked for, in JSON and CSV', async () => {
+    const { body } = await getJson(app(), '/v1/stats/events?groupBy=period&period=year&measures=killed,arrived')
+    expect(Object.keys(body.data[0].figures)).toEqual(['killed', 'arrived'])
+    const csv = await app().inject({ method: 'GET', url: '/v1/stats/events?groupBy=&measures=injured&format=csv' })
+    expect(csv.body.split('\r\n')[0]).toBe('\ufeffevents,injured_events,injured_events_without_figure,injured_low,injured_low_if_disjoint,injured_high,injured_best')
+    expect((await getJson(app(), '/v1/stats/events?measures=wounded')).status).toBe(400)
+  })
+
   it('answers CSV with key and figure columns', async () => {
     const res = await app().inject({ method: 'GET', url: '/v1/stats/events?groupBy=period,type&period=year&format=csv' })
     expect(res.statusCode).toBe(200)
