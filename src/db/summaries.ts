@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { MIGRATIONS_FOLDER } from './client.ts'
@@ -8,7 +8,9 @@ const SUMMARY_TRIGGERS = /_(figures|stats|facet)_a[iud]$/
 
 /** The statements of the stats migration that fill the summary tables from the records. */
 function backfillStatements(): string[] {
-  const sql = readFileSync(join(MIGRATIONS_FOLDER, '0004_stats_triggers.sql'), 'utf8')
+  // Found by name, not number, so renumbering the migration on a merge does not break it.
+  const file = readdirSync(MIGRATIONS_FOLDER).find((f) => f.endsWith('_stats_triggers.sql'))!
+  const sql = readFileSync(join(MIGRATIONS_FOLDER, file), 'utf8')
   return sql.split('--> statement-breakpoint').map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter((s) => s.startsWith('INSERT INTO'))
 }
 
