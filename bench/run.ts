@@ -10,11 +10,12 @@ import { migrateDatabase, openDatabase } from '../src/db/client.ts'
 import { seedDatabase } from '../src/db/seed.ts'
 import { synthesise } from '../src/db/synth.ts'
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, duration: { type: 'string', default: '5' } } })
+const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, duration: { type: 'string', default: '5' }, db: { type: 'string' } } })
 const EVENTS = Number(values.events)
 const DURATION = Number(values.duration)
 const dir = mkdtempSync(join(tmpdir(), 'timeline-bench-'))
-const dbPath = join(dir, 'bench.db')
+// --db reuses a synthetic database built before (npm run db:synth), which at a million events takes a while.
+const dbPath = values.db ?? join(dir, 'bench.db')
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -58,8 +59,8 @@ async function runExport(base: string) {
   return { bytes, records: lines - 1, seconds: (performance.now() - started) / 1000 }
 }
 
-console.log(`building a synthetic database: seed + ${EVENTS} events...`)
-{
+if (!values.db) {
+  console.log(`building a synthetic database: seed + ${EVENTS} events...`)
   const storage = openDatabase(dbPath)
   migrateDatabase(storage.db)
   seedDatabase(storage.sqlite, seedData)
@@ -117,6 +118,17 @@ try {
     requests: [{ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, setupRequest: (req: any) => ({ ...req, body: gqlBody() }) }],
   }), 0.03])
   rows.push(['the same REST list repeated (cache hit)', await load(`${base}/v1/events?limit=50&sort=-date&type=attack`), 0.6])
+  const words = ['ceasefire', 'shelling', 'convoy', 'corridor', 'talks', 'border', 'village', 'refugees']
+  const word = () => words[Math.floor(Math.random() * words.length)]!
+  rows.push(['stats: month x type, whole dataset (uncached; p50 target 50 ms)', await load(noCache, () => `/v1/stats/events?groupBy=period,type&period=month`)])
+  rows.push(['stats: actor filter, by month (uncached; p50 target 250 ms)', await load(noCache, () => `/v1/stats/events?groupBy=period&actor=${actorId()}`)])
+  rows.push(['stats: place filter, month x type (uncached; p50 target 250 ms)', await load(noCache, () => `/v1/stats/events?groupBy=period,type&place=synth-place-${String(Math.floor(Math.random() * Math.max(10, Math.round(EVENTS / 200)))).padStart(6, '0')}`)])
+  rows.push(['stats: 90-day range, by week (uncached; p50 target 250 ms)', await load(noCache, () => { const d = day(); return `/v1/stats/events?groupBy=period&period=week&from=${d}&to=${plusDays(d, 90)}&minKilled=1` })])
+  rows.push(['stats: q filter, by type (uncached; p50 target 250 ms)', await load(noCache, () => `/v1/stats/events?groupBy=type&q=${word()}`)])
+  rows.push(['list of 50, no facets (uncached)', await load(noCache, () => `/v1/events?limit=50&from=${day()}`)])
+  rows.push(['list of 50, unfiltered, facets type,place,actor + count (uncached)', await load(noCache, () => `/v1/events?limit=50&facets=type,place,actor&count=exact&cursor=${Buffer.from(JSON.stringify(['date', `${day()}T00:00:00.000Z`, ''])).toString('base64url')}`)])
+  rows.push(['list of 50, actor filter, facets type,place,actor (uncached)', await load(noCache, () => `/v1/events?limit=50&actor=${actorId()}&facets=type,place,actor`)])
+  rows.push(['stats: month x type, killed only, repeated (cache hit)', await load(`${base}/v1/stats/events?groupBy=period,type&period=month&measures=killed`), 0.5])
   rows.push([`bare Fastify route sending ${pageBytes} bytes, the size of that page`, await load(`http://127.0.0.1:${barePort}/bare-large`)])
   const sql10 = await statementsPerRequest(10)
   const sql100 = await statementsPerRequest(100)
@@ -159,5 +171,5 @@ try {
   api.kill('SIGTERM')
   uncached.kill('SIGTERM')
   bare.kill('SIGTERM')
-  rmSync(dir, { recursive: true, force: true })
+  if (!values.db) rmSync(dir, { recursive: true, force: true })
 }

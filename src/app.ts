@@ -29,6 +29,7 @@ import placeRoutes from './modules/places/routes.ts'
 import searchRoutes from './modules/search/routes.ts'
 import sourceRoutes from './modules/sources/routes.ts'
 import statementRoutes from './modules/statements/routes.ts'
+import statsRoutes from './modules/stats/routes.ts'
 
 const NO_QUERY = z.strictObject({})
 
@@ -70,7 +71,7 @@ export async function buildApp(options: BuildOptions = {}) {
     })
     await rest.register(healthRoutes)
     await rest.register(async (v1) => {
-      for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes, exportRoutes, timelineRoutes, curationRoutes]) {
+      for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes, exportRoutes, timelineRoutes, curationRoutes, statsRoutes]) {
         await v1.register(routes)
       }
     }, { prefix: '/v1' })

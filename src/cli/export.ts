@@ -13,6 +13,7 @@ import { openStorage } from './storage.ts'
 
 const USAGE = `usage: npm run export -- --format ndjson|json|csv --out PATH [--resource R] [--from D] [--to D]
        [--type T1,T2] [--actor ID] [--role ROLE] [--place ID] [--q TEXT] [--updated-since D]
+       [--min-killed N] [--max-killed N] [--min-displaced N] [--max-displaced N]
 csv writes one file per resource into the folder PATH; json and ndjson write the file PATH.
 Each run also writes a manifest (version, counts, bytes, sha256 of every file) beside the output.`
 
@@ -32,14 +33,15 @@ function fail(message: string): never {
 const { values } = (() => {
   try {
     return parseArgs({
-      options: Object.fromEntries(['format', 'out', 'resource', 'from', 'to', 'type', 'actor', 'role', 'place', 'q', 'updated-since']
+      options: Object.fromEntries(['format', 'out', 'resource', 'from', 'to', 'type', 'actor', 'role', 'place', 'q', 'updated-since',
+        'min-killed', 'max-killed', 'min-displaced', 'max-displaced']
         .map((k) => [k, { type: 'string' as const }])),
     })
   } catch (err) {
     return fail((err as Error).message)
   }
 })()
-const parsed = Options.safeParse(Object.fromEntries(Object.entries(values).map(([k, v]) => [k === 'updated-since' ? 'updatedSince' : k, v])))
+const parsed = Options.safeParse(Object.fromEntries(Object.entries(values).map(([k, v]) => [k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), v])))
 if (!parsed.success) {
   const issue = parsed.error.issues[0]!
   fail(`--${String(issue.path[0] ?? '')}: ${issue.message}`)

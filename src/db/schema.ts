@@ -93,6 +93,10 @@ export const events = sqliteTable('events', {
   index('events_type_start_idx').on(t.type, t.startUtc, t.id),
   index('events_place_start_idx').on(t.placeId, t.startUtc, t.id),
   index('events_updated_idx').on(t.updatedAt, t.id),
+  // Cover what stats and facets read (date, type, precision, place), in date order and by id, so
+  // grouping a filtered set never reads the wide event rows.
+  index('events_stats_date_idx').on(t.startUtc, t.type, t.datePrecision, t.placeId, t.id),
+  index('events_stats_id_idx').on(t.id, t.startUtc, t.type, t.datePrecision, t.placeId),
 ])
 
 export const eventActors = sqliteTable('event_actors', {
@@ -123,6 +127,8 @@ export const casualtyReports = sqliteTable('casualty_reports', {
   index('casualty_event_idx').on(t.eventId, t.id),
   index('casualty_outcome_idx').on(t.outcome, t.victimGroup, t.id),
   index('casualty_updated_idx').on(t.updatedAt, t.id),
+  // Covers the summary per outcome and victim group, so it reads no report rows.
+  index('casualty_summary_idx').on(t.outcome, t.victimGroup, t.qualifier, t.low, t.high, t.best, t.eventId),
 ])
 
 export const displacementCounts = sqliteTable('displacement_counts', {
@@ -233,3 +239,62 @@ export const externalIds = sqliteTable('external_ids', {
   recordType: text('record_type').notNull(),
   recordId: text('record_id').notNull(),
 }, (t) => [primaryKey({ columns: [t.system, t.externalId, t.recordType] })])
+
+/**
+ * Per event and outcome (killed, injured, missing) or displacement metric: the event's reports
+ * combined by the within-event rule (docs/stats.md). Kept current by triggers on the report tables,
+ * so every writer (write engine, import, seed, synthetic data) updates it in its own transaction.
+ */
+export const eventFigures = sqliteTable('event_figures', {
+  eventId: text('event_id').notNull(),
+  measure: text('measure').notNull(),
+  reports: integer('reports').notNull(),
+  low: integer('low'),
+  lowIfDisjoint: integer('low_if_disjoint'),
+  high: integer('high'),
+  best: integer('best'),
+}, (t) => [
+  primaryKey({ columns: [t.eventId, t.measure] }),
+  index('event_figures_low_idx').on(t.measure, t.low, t.eventId),
+  index('event_figures_high_idx').on(t.measure, t.high, t.eventId),
+])
+
+const statsColumns = {
+  type: text('type').notNull(),
+  dateClass: text('date_class').notNull(),
+  measure: text('measure').notNull(),
+  events: integer('events').notNull(),
+  lowEvents: integer('low_events').notNull(),
+  low: integer('low').notNull(),
+  lowIfDisjoint: integer('low_if_disjoint').notNull(),
+  highOpen: integer('high_open').notNull(),
+  high: integer('high').notNull(),
+  bestEvents: integer('best_events').notNull(),
+  best: integer('best').notNull(),
+}
+
+/**
+ * Events and their combined figures summed per UTC day, event type and date precision class
+ * (`day`, `month`, `year`); `measure` '*' holds the event count. Grouping by day or week and type
+ * reads this instead of the events. Kept current by triggers on events and event_figures.
+ */
+export const statsDaily = sqliteTable('stats_daily', {
+  day: text('day').notNull(),
+  ...statsColumns,
+}, (t) => [primaryKey({ columns: [t.day, t.type, t.dateClass, t.measure] })])
+
+/** The same per UTC month (YYYY-MM): grouping by month, quarter or year reads a few rows per month. */
+export const statsMonthly = sqliteTable('stats_monthly', {
+  month: text('month').notNull(),
+  ...statsColumns,
+}, (t) => [primaryKey({ columns: [t.month, t.type, t.dateClass, t.measure] })])
+
+/** Events per type, place and actor over the whole dataset: facets of an unfiltered list. */
+export const facetCounts = sqliteTable('facet_counts', {
+  field: text('field').notNull(),
+  value: text('value').notNull(),
+  events: integer('events').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.field, t.value] }),
+  index('facet_counts_top_idx').on(t.field, t.events, t.value),
+])

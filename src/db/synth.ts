@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import { sortKeyOf } from '../domain/dates.ts'
 import { ACTOR_KINDS, ACTOR_ROLES, CASUALTY_OUTCOMES, EVENT_TYPES, QUALIFIERS, STATEMENT_MEDIA, VICTIM_GROUPS } from '../domain/vocabulary.ts'
 import { bumpVersion } from './dataset.ts'
+import { withSummariesDeferred } from './summaries.ts'
 
 /** mulberry32: a small seeded generator, so the same options always give the same database. */
 function random(seed: number) {
@@ -27,6 +28,10 @@ const WORDS = ['ceasefire', 'shelling', 'convoy', 'corridor', 'talks', 'border',
  * Ids start with "synth-" so they never collide with curated records. Written in transactional batches.
  */
 export function synthesise(sqlite: Database.Database, o: SynthOptions): SynthReport {
+  return withSummariesDeferred(sqlite, () => load(sqlite, o))
+}
+
+function load(sqlite: Database.Database, o: SynthOptions): SynthReport {
   const rnd = random(o.seed ?? 20230919)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!
   const nActors = Math.max(20, Math.round(o.events / 50))

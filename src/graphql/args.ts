@@ -39,6 +39,9 @@ export function checkedFilter<T extends object>(filter: T | null | undefined): T
     const issue = parsed.error.issues[0]!
     throw new InvalidParameterError(`filter.${issue.path.join('.')}: ${issue.message}`)
   }
+  for (const k of ['minKilled', 'maxKilled', 'minDisplaced', 'maxDisplaced']) {
+    if (f[k] != null && (f[k] as number) < 0) throw new InvalidParameterError(`filter.${k}: must be 0 or more`)
+  }
   // GraphQL gives null for fields set to null; the query layer treats undefined as "no filter".
   return Object.fromEntries(Object.entries(f).filter(([, v]) => v != null)) as T
 }
@@ -65,11 +68,16 @@ export const connectionResolvers = {
   pageInfo: (c: Connection<unknown>) => c,
 }
 
+/** A page that is not a keyset connection (stats groups) gives its page info as plain fields. */
+interface PlainPageInfo { hasNextPage: boolean, hasPreviousPage?: boolean, startCursor?: string | null, endCursor: string | null }
+type PageInfoParent = Connection<unknown> | PlainPageInfo
+const plain = (c: PageInfoParent): c is PlainPageInfo => !('page' in c)
+
 export const pageInfoResolvers = {
-  hasNextPage: (c: Connection<unknown>) => c.page.hasNext(),
-  hasPreviousPage: (c: Connection<unknown>) => c.page.hasPrevious(),
-  startCursor: (c: Connection<unknown>) => c.edges[0]?.cursor ?? null,
-  endCursor: (c: Connection<unknown>) => c.edges[c.edges.length - 1]?.cursor ?? null,
+  hasNextPage: (c: PageInfoParent) => (plain(c) ? c.hasNextPage : c.page.hasNext()),
+  hasPreviousPage: (c: PageInfoParent) => (plain(c) ? c.hasPreviousPage ?? false : c.page.hasPrevious()),
+  startCursor: (c: PageInfoParent) => (plain(c) ? c.startCursor ?? null : c.edges[0]?.cursor ?? null),
+  endCursor: (c: PageInfoParent) => (plain(c) ? c.endCursor : c.edges[c.edges.length - 1]?.cursor ?? null),
 }
 
 /** Orders loader results as the loader's queries were ordered. */

@@ -11,6 +11,7 @@ import { listSources } from '../modules/sources/queries.ts'
 import { listStatements, type StatementFilters } from '../modules/statements/queries.ts'
 import { checkedFilter, connection, connectionResolvers, pageInfoResolvers, paging, sqliteOf, type PagingArgs } from './args.ts'
 import { localFilter, localId, parseGlobalId, TYPE_NAMES } from './ids.ts'
+import { facetsField, statsQuery } from './stats.ts'
 
 type Ctx = MercuriusContext
 type Args<T = object> = T & PagingArgs
@@ -43,7 +44,9 @@ const query = {
   },
   events: (_: unknown, a: Args<{ filter?: EventFilters, orderBy?: string }>, ctx: Ctx) => {
     const { limit, at } = paging(a)
-    return connection(listEvents(sqliteOf(ctx), checkedFilter(localFilter(a.filter)), ORDERS[a.orderBy ?? 'date_asc'] ?? 'date', limit, at))
+    const filter = checkedFilter(localFilter(a.filter))
+    // The filter rides along for EventConnection.facets; assigned, not spread, so no getter runs.
+    return Object.assign(connection(listEvents(sqliteOf(ctx), filter, ORDERS[a.orderBy ?? 'date_asc'] ?? 'date', limit, at)), { filter })
   },
   event: byId('event'),
   actors: (_: unknown, a: Args<{ kind?: string, q?: string }>, ctx: Ctx) => {
@@ -83,6 +86,7 @@ const query = {
     return connection(searchPage(sqliteOf(ctx), a.q, limit, at))
   },
   dataset: (_: unknown, __: unknown, ctx: Ctx) => datasetInfo(sqliteOf(ctx)),
+  eventStats: statsQuery,
 }
 
 const CONNECTIONS = ['Event', 'Actor', 'Place', 'CasualtyReport', 'DisplacementCount', 'Statement', 'Source', 'SearchHit', 'Revision']
@@ -91,6 +95,7 @@ export const resolvers: IResolvers = {
   Query: query,
   Node: { resolveType: (r: { __typename: string }) => r.__typename },
   ...Object.fromEntries(CONNECTIONS.map((name) => [`${name}Connection`, connectionResolvers])),
+  EventConnection: { ...connectionResolvers, facets: facetsField },
   PageInfo: pageInfoResolvers,
   SearchHit: { node: (h: SearchHit, _: unknown, ctx: Ctx) => record(ctx, h.recordType, h.recordId) },
   Dataset: {

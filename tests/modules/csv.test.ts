@@ -22,7 +22,7 @@ describe('CSV wherever a list is served', () => {
 
   it('the casualty summary CSV keeps the bounds as the JSON states them', async () => {
     const rows = csvRows((await app().inject({ method: 'GET', url: '/v1/casualty-reports/summary?format=csv' })).body)
-    expect(rows.find((r) => r.outcome === 'killed' && r.victim_group === 'peacekeepers')).toMatchObject({ low: '5', high: '5', report_ids: 'peacekeepers-killed-five' })
+    expect(rows.find((r) => r.outcome === 'killed' && r.victim_group === 'peacekeepers')).toMatchObject({ low: '5', high: '5', reports: '/v1/casualty-reports?format=csv&outcome=killed&victimGroup=peacekeepers' })
   })
 
   it('the events CSV names the place, the actors with their roles and the killed figures next to the ids', async () => {

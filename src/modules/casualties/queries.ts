@@ -64,7 +64,12 @@ export function casualtiesOfEvents(sqlite: Database.Database, eventIds: readonly
 export interface CasualtySummaryRow {
   outcome: CasualtyOutcome, victimGroup: VictimGroup, reportCount: number, eventCount: number,
   low: number | null, lowIfDisjoint: number | null, high: number | null,
-  qualifiers: string[], reportIds: string[], note: string
+  qualifiers: string[], note: string
+}
+
+interface SummaryAggregate {
+  outcome: CasualtyOutcome, victimGroup: VictimGroup, reportCount: number, eventCount: number, lowCount: number,
+  low: number | null, lowIfDisjoint: number | null, highCount: number, highSum: number | null, qualifiers: string
 }
 
 /**
@@ -72,38 +77,37 @@ export interface CasualtySummaryRow {
  * peacekeeper killed in an offensive is also one of its dead), so the safe lower bound is the
  * largest single low; the sum is given apart, as what holds only if the reports are disjoint.
  * The upper bound is the sum of the highs, which overlap can only lower.
- * Groups are never added to each other.
+ * Groups are never added to each other. Aggregated in SQL, so the answer has one row per group
+ * (at most twelve) whatever the number of reports; the reports themselves are a link away.
  */
 export function summariseCasualties(sqlite: Database.Database, f: CasualtyFilters): CasualtySummaryRow[] {
   const w = where(f)
-  const rows = prepared(sqlite, `SELECT ${SELECT} FROM ${FROM}${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''}
-    ORDER BY c.outcome, c.victim_group, c.id`).all(...w.params) as CasualtyRow[]
-  const groups = new Map<string, CasualtyRow[]>()
-  for (const r of rows) {
-    const key = `${r.outcome}\u0000${r.victimGroup}`
-    groups.set(key, [...(groups.get(key) ?? []), r])
-  }
-  return [...groups.values()].map((g) => {
-    // Only bounds the wording gives: "about 120" has neither, "up to 50" only a high.
-    const lows = g.map((r) => r.low ?? (r.qualifier === 'exact' ? r.best : null))
-    const highs = g.map((r) => r.high ?? (r.qualifier === 'exact' ? r.best : null))
-    const qualifiers = [...new Set(g.map((r) => r.qualifier))].sort()
-    const known = lows.filter((v): v is number => v !== null)
+  // The event is joined only for a date filter: the rest reads casualty_summary_idx alone.
+  // Only bounds the wording gives: "about 120" has neither, "up to 50" only a high.
+  const rows = prepared(sqlite, `SELECT outcome, victimGroup, count(*) AS reportCount, count(DISTINCT eventId) AS eventCount,
+      count(el) AS lowCount, max(el) AS low, sum(el) AS lowIfDisjoint, count(eh) AS highCount, sum(eh) AS highSum,
+      group_concat(DISTINCT qualifier) AS qualifiers
+    FROM (SELECT c.outcome AS outcome, c.victim_group AS victimGroup, c.event_id AS eventId, c.qualifier AS qualifier,
+      coalesce(c.low, CASE WHEN c.qualifier = 'exact' THEN c.best END) AS el,
+      coalesce(c.high, CASE WHEN c.qualifier = 'exact' THEN c.best END) AS eh
+      FROM ${f.from || f.to ? FROM : 'casualty_reports c'}${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''})
+    GROUP BY outcome, victimGroup ORDER BY outcome, victimGroup`).all(...w.params) as SummaryAggregate[]
+  return rows.map((g) => {
+    const qualifiers = g.qualifiers.split(',').sort()
     const notes: string[] = []
-    if (g.length > 1) notes.push('several reports: low is the largest single lower bound; lowIfDisjoint adds them up and holds only if they count different people')
+    if (g.reportCount > 1) notes.push('several reports: low is the largest single lower bound; lowIfDisjoint adds them up and holds only if they count different people')
     if (qualifiers.length > 1) notes.push(`reports are qualified differently (${qualifiers.join(', ')})`)
-    if (highs.some((h) => h === null)) notes.push('no upper bound: at least one report gives none')
-    if (lows.some((l) => l === null)) notes.push('at least one report gives no lower bound, so low counts only the others')
+    if (g.highCount < g.reportCount) notes.push('no upper bound: at least one report gives none')
+    if (g.lowCount < g.reportCount) notes.push('at least one report gives no lower bound, so low counts only the others')
     return {
-      outcome: g[0]!.outcome,
-      victimGroup: g[0]!.victimGroup,
-      reportCount: g.length,
-      eventCount: new Set(g.map((r) => r.eventId)).size,
-      low: known.length ? Math.max(...known) : null,
-      lowIfDisjoint: known.length ? known.reduce((a, b) => a + b, 0) : null,
-      high: highs.some((h) => h === null) ? null : (highs as number[]).reduce((a, b) => a + b, 0),
+      outcome: g.outcome,
+      victimGroup: g.victimGroup,
+      reportCount: g.reportCount,
+      eventCount: g.eventCount,
+      low: g.low,
+      lowIfDisjoint: g.lowIfDisjoint,
+      high: g.highCount < g.reportCount ? null : g.highSum,
       qualifiers,
-      reportIds: g.map((r) => r.id),
       note: notes.join('; ') || 'one report',
     }
   })

@@ -17,11 +17,20 @@ const CASUALTY_CSV: CsvColumn<Presented>[] = [
   ['perpetrator_actor', (c) => c.perpetratorActor?.name], ['note', (c) => c.note], ['sources', (c) => citationCell(c.citations)],
 ]
 
+/** The report list behind one summary row: the same filters, narrowed to its outcome and victim group. */
+function reportsHref(url: string, g: { outcome: string, victimGroup: string }): string {
+  const u = new URL(url, 'http://localhost')
+  u.pathname = u.pathname.replace(/\/summary$/, '')
+  u.searchParams.set('outcome', g.outcome)
+  u.searchParams.set('victimGroup', g.victimGroup)
+  return `${u.pathname}${u.search}`
+}
+
 type SummaryRow = z.infer<typeof CasualtySummaryRow>
 const SUMMARY_CSV: CsvColumn<SummaryRow>[] = [
   ['outcome', (r) => r.outcome], ['victim_group', (r) => r.victimGroup], ['report_count', (r) => r.reportCount], ['event_count', (r) => r.eventCount],
   ['low', (r) => r.low], ['low_if_disjoint', (r) => r.lowIfDisjoint], ['high', (r) => r.high], ['qualifiers', (r) => r.qualifiers],
-  ['report_ids', (r) => r.reportIds], ['note', (r) => r.note],
+  ['note', (r) => r.note], ['reports', (r) => r.reports],
 ]
 
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -45,7 +54,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { format: _f, ...filters } = request.query
-    const rows = summariseCasualties(app.storage.sqlite, filters)
+    const rows = summariseCasualties(app.storage.sqlite, filters).map((g) => ({ ...g, reports: reportsHref(request.url, g) }))
     if (wantsCsv(request)) return sendCsv(reply, rows, SUMMARY_CSV, 'casualty-summary')
     return {
       data: rows,

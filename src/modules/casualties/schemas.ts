@@ -39,6 +39,6 @@ export const CasualtySummaryRow = z.object({
   lowIfDisjoint: z.number().int().nullable().describe('sum of the lows; holds only if the reports count different people'),
   high: z.number().int().nullable().describe('sum of the highs; null when any report is open-ended'),
   qualifiers: z.array(z.string()),
-  reportIds: z.array(z.string()),
+  reports: z.string().describe('the casualty reports of this group: the list narrowed to its outcome and victim group'),
   note: z.string(),
 }).meta({ id: 'CasualtySummaryRow' })

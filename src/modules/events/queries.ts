@@ -30,6 +30,30 @@ export interface EventFilters {
   place?: string | undefined
   q?: string | undefined
   updatedSince?: string | undefined
+  minKilled?: number | undefined
+  maxKilled?: number | undefined
+  minDisplaced?: number | undefined
+  maxDisplaced?: number | undefined
+}
+
+/** Displacement metrics that count people who left their homes; population at risk is not one. */
+export const DISPLACED_MEASURES = ['displaced', 'departed', 'arrived'] as const
+
+/**
+ * Range filters read the event's combined figure (docs/stats.md): "at least N" needs a lower bound
+ * of N or more, "at most N" an upper bound of N or less. An event without the figure matches neither.
+ */
+function figureRange(where: string[], params: SqlValue[], measures: readonly string[], narrow: boolean, min?: number, max?: number) {
+  const m = measures.length === 1 ? 'f.measure = ?' : `f.measure IN (${measures.map(() => '?').join(', ')})`
+  for (const [bound, op, value] of [['low', '>=', min], ['high', '<=', max]] as const) {
+    if (value === undefined) continue
+    // Beside a narrower filter each event is probed by its key (the unary + keeps SQLite off the
+    // bound's index there); alone, the bound's index lists the matching events.
+    where.push(narrow
+      ? `EXISTS (SELECT 1 FROM event_figures f WHERE f.event_id = e.id AND ${m} AND +f.${bound} ${op} ?)`
+      : `e.id IN (SELECT f.event_id FROM event_figures f WHERE ${m} AND f.${bound} ${op} ?)`)
+    params.push(...measures, value)
+  }
 }
 
 export const EVENT_SORTS = ['date', '-date', 'updated', '-updated'] as const
@@ -60,9 +84,15 @@ export function eventWhere(f: EventFilters): Pick<ListSpec, 'where' | 'params'> 
     if (f.role) params.push(f.role)
   }
   if (f.q) {
-    where.push(`e.id IN (SELECT record_id FROM search_index WHERE search_index MATCH ? AND record_type = 'event')`)
+    // Matches map to events through search_keys' rowid index: reading record_id from the FTS
+    // content table costs a lookup per match, seconds for a common word at a million events.
+    where.push(`e.id IN (SELECT k.record_id FROM search_index JOIN search_keys k ON k.fts_rowid = search_index.rowid
+      WHERE search_index MATCH ? AND k.record_type = 'event')`)
     params.push(ftsQuery(f.q))
   }
+  const narrow = Boolean(f.from || f.to || f.actor || f.place || f.q)
+  figureRange(where, params, ['killed'], narrow, f.minKilled, f.maxKilled)
+  figureRange(where, params, DISPLACED_MEASURES, narrow, f.minDisplaced, f.maxDisplaced)
   // Sync clients ask for what changed since their last pull: usually a small share of the rows.
   if (f.updatedSince) { where.push('likelihood(e.updated_at >= ?, 0.05)'); params.push(lowerBound(f.updatedSince)) }
   return { where, params }

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { NotFoundError } from '../../errors.ts'
 import { sendList } from '../../http/reply.ts'
-import { IdParams, itemResponse, listResponse, problemResponses } from '../../http/schemas.ts'
+import { IdParams, itemResponse, problemResponses } from '../../http/schemas.ts'
 import { presentEventDetail } from './present.ts'
 import { getEvent, listEvents } from './queries.ts'
-import { EventDetail, EventListQuery, EventSummary } from './schemas.ts'
+import { listExtras } from './extras.ts'
+import { EventDetail, EventListQuery, EventListResponse } from './schemas.ts'
 import { eventCsvColumns } from './csv.ts'
 
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -15,12 +16,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       summary: 'List events',
       description: 'Events of the timeline, filtered and sorted, one keyset page at a time. `?format=csv` or `Accept: text/csv` returns CSV.',
       querystring: EventListQuery,
-      response: { 200: listResponse(EventSummary), ...problemResponses },
+      response: { 200: EventListResponse, ...problemResponses },
     },
   }, async (request, reply) => {
-    const { limit, cursor, sort, format: _format, ...filters } = request.query
+    const { limit, cursor, sort, format: _format, facets, count, ...filters } = request.query
     const page = listEvents(app.storage.sqlite, filters, sort, limit, cursor)
-    return sendList(request, reply, { page, limit, sort, csv: (rows) => eventCsvColumns(app.storage.sqlite, rows), filename: 'events' })
+    const body = sendList(request, reply, { page, limit, sort, csv: (rows) => eventCsvColumns(app.storage.sqlite, rows), filename: 'events' })
+    if (!('data' in body) || (!facets && !count)) return body
+    return { ...body, meta: { ...body.meta, ...listExtras(app.storage.sqlite, request.url, filters, facets, count) } }
   })
 
   app.get('/events/:id', {

@@ -1,0 +1,75 @@
+
+export const PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const
+export type Period = (typeof PERIODS)[number]
+export const DIMENSIONS = ['period', 'type', 'place', 'country', 'actor'] as const
+export type Dimension = (typeof DIMENSIONS)[number]
+
+/** Outcomes of casualty reports and metrics of displacement counts, the figures a stats row sums. */
+export const MEASURES = ['killed', 'injured', 'missing', 'arrived', 'displaced', 'departed', 'population_at_risk'] as const
+export type Measure = (typeof MEASURES)[number]
+
+/** Where a grouping reads its day, date class and type: the daily summary or the events themselves. */
+export interface Source { day: string, dateClass: string, type: string }
+
+export const DAILY: Source = { day: 'd.day', dateClass: 'd.date_class', type: 'd.type' }
+// A month key ("2023-09") works wherever a day does for month, quarter and year periods.
+export const MONTHLY: Source = { day: 'd.month', dateClass: 'd.date_class', type: 'd.type' }
+export const EVENTS: Source = {
+  day: 'substr(e.start_utc, 1, 10)',
+  dateClass: `CASE e.date_precision WHEN 'month' THEN 'month' WHEN 'year' THEN 'year' ELSE 'day' END`,
+  type: 'e.type',
+}
+
+function periodOf(period: Period, day: string): string {
+  switch (period) {
+    case 'day': return day
+    case 'week': return `strftime('%G-W%V', ${day})`
+    case 'month': return `substr(${day}, 1, 7)`
+    case 'quarter': return `substr(${day}, 1, 4) || '-Q' || ((CAST(substr(${day}, 6, 2) AS INTEGER) + 2) / 3)`
+    case 'year': return `substr(${day}, 1, 4)`
+  }
+}
+
+/**
+ * The period key and whether the event could be placed in it. An event dated only to a month
+ * cannot be put in a day or a week: it keeps its month as the key and is marked not placed, so
+ * the rows say what they hold instead of spreading or dropping it.
+ */
+export function periodColumns(period: Period, s: Source): { key: string, placed: string } {
+  const own = periodOf(period, s.day)
+  const month = `substr(${s.day}, 1, 7)`, year = `substr(${s.day}, 1, 4)`
+  if (period === 'day' || period === 'week') {
+    return { key: `CASE ${s.dateClass} WHEN 'day' THEN ${own} WHEN 'month' THEN ${month} ELSE ${year} END`, placed: `(${s.dateClass} = 'day')` }
+  }
+  if (period === 'month' || period === 'quarter') {
+    return { key: `CASE ${s.dateClass} WHEN 'year' THEN ${year} ELSE ${own} END`, placed: `(${s.dateClass} <> 'year')` }
+  }
+  return { key: own, placed: '1' }
+}
+
+/** One grouping column: its SQL, the alias it is selected as, and the joins it needs. */
+export interface Column { expr: string, alias: string }
+
+export function groupColumns(groupBy: readonly Dimension[], period: Period, s: Source): { columns: Column[], joins: string[] } {
+  const columns: Column[] = []
+  const joins: string[] = []
+  for (const d of groupBy) {
+    if (d === 'period') {
+      const p = periodColumns(period, s)
+      columns.push({ expr: p.key, alias: 'period' }, { expr: p.placed, alias: 'placed' })
+    } else if (d === 'type') {
+      columns.push({ expr: s.type, alias: 'type' })
+    } else if (d === 'place') {
+      columns.push({ expr: `coalesce(e.place_id, '')`, alias: 'place' })
+    } else if (d === 'country') {
+      joins.push('LEFT JOIN places gp ON gp.id = e.place_id')
+      columns.push({ expr: `coalesce(gp.country_code, '')`, alias: 'country' })
+    } else {
+      // One link per event and actor, whatever the number of roles, so no event is counted twice.
+      joins.push(`LEFT JOIN event_actors ga ON ga.event_id = e.id
+        AND ga.role = (SELECT min(x.role) FROM event_actors x WHERE x.event_id = ga.event_id AND x.actor_id = ga.actor_id)`)
+      columns.push({ expr: `coalesce(ga.actor_id, '')`, alias: 'actor' })
+    }
+  }
+  return { columns, joins }
+}

@@ -1,0 +1,173 @@
+import type Database from 'better-sqlite3'
+import { IN_JSON, type SqlValue } from '../../db/keyset.ts'
+import { prepared } from '../../db/prepared.ts'
+import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
+import { decodeCursor, encodeCursor } from '../../http/cursor.ts'
+import { eventWhere, type EventFilters } from '../events/queries.ts'
+import { DAILY, EVENTS, groupColumns, MEASURES, MONTHLY, type Dimension, type Measure, type Period, type Source } from './dimensions.ts'
+
+export interface StatsOptions { groupBy: readonly Dimension[], period?: Period | undefined, limit: number, cursor?: string | undefined }
+
+/** One measure over the events of a row, combined by the rule in docs/stats.md. */
+export interface Figure {
+  events: number, eventsWithoutFigure: number,
+  low: number | null, lowEvents: number, lowIfDisjoint: number | null,
+  high: number | null, openEndedEvents: number, best: number | null, bestEvents: number,
+}
+
+export interface StatsKey {
+  period?: string, periodPlaced?: boolean, type?: string,
+  place?: { id: string, name: string } | null, country?: { code: string, name: string | null } | null, actor?: { id: string, name: string } | null,
+}
+export interface StatsRow { key: StatsKey, events: number, figures: Record<Measure, Figure> }
+export interface StatsPage { rows: StatsRow[], nextCursor: string | null, source: 'summary' | 'events' }
+
+/** The combination rule in one paragraph, sent with every stats answer. */
+export const RULE = 'Reports of one event and measure may count the same people: an event contributes its largest single lower bound '
+  + '(lowIfDisjoint adds its reports). Distinct events add. One open-ended event makes the high null. Events without a figure are '
+  + 'counted in eventsWithoutFigure, never as zero. See docs/stats.md.'
+
+type Cube = { table: 'stats_daily' | 'stats_monthly', column: 'day' | 'month', source: Source }
+const DAILY_CUBE: Cube = { table: 'stats_daily', column: 'day', source: DAILY }
+const MONTHLY_CUBE: Cube = { table: 'stats_monthly', column: 'month', source: MONTHLY }
+
+const startsDay = (iso: string) => iso.endsWith('T00:00:00.000Z')
+const startsMonth = (iso: string) => iso.endsWith('-01T00:00:00.000Z')
+
+/**
+ * Grouping by period and type under a type filter and whole-day (or whole-month) date bounds reads
+ * a summary table: a few rows per day or per month instead of every event. Anything else groups
+ * the filtered events themselves.
+ */
+function summaryFor(f: EventFilters, o: StatsOptions): Cube | null {
+  if (o.groupBy.some((d) => d !== 'period' && d !== 'type')) return null
+  if (Object.entries(f).some(([k, v]) => v !== undefined && !['from', 'to', 'type'].includes(k))) return null
+  const bounds = [f.from ? lowerBound(f.from) : null, f.to ? upperBoundExclusive(f.to) : null].filter((b): b is string => b !== null)
+  const coarse = !o.groupBy.includes('period') || ['month', 'quarter', 'year'].includes(o.period ?? 'month')
+  if (coarse && bounds.every(startsMonth)) return MONTHLY_CUBE
+  return bounds.every(startsDay) ? DAILY_CUBE : null
+}
+
+function cubeWhere(cube: Cube, f: EventFilters): { where: string[], params: SqlValue[] } {
+  const where: string[] = [], params: SqlValue[] = []
+  const cut = cube.column === 'day' ? 10 : 7
+  if (f.from) { where.push(`d.${cube.column} >= ?`); params.push(lowerBound(f.from).slice(0, cut)) }
+  if (f.to) { where.push(`d.${cube.column} < ?`); params.push(upperBoundExclusive(f.to).slice(0, cut)) }
+  if (f.type?.length) { where.push(`d.type IN ${IN_JSON}`); params.push(JSON.stringify(f.type)) }
+  return { where, params }
+}
+
+const FIGURE_SUMS = ['n', 'lowN', 'low', 'lowD', 'openN', 'high', 'bestN', 'best'] as const
+type Sums = Record<(typeof FIGURE_SUMS)[number], number>
+
+/**
+ * Grouped counts and figures over the events the filters select, a page of groups at a time in
+ * key order. Reusable by any view that draws from the same figures (a histogram is one call).
+ * One statement yields, per group, a '*' row with its event count and a row per measure with
+ * eight sums; the filtered events are selected once (a materialised CTE) for both. Rows stream in
+ * key order and reading stops after the page.
+ */
+export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsOptions): StatsPage {
+  const cube = summaryFor(f, o)
+  const { columns, joins } = groupColumns(o.groupBy, o.period ?? 'month', cube ? cube.source : EVENTS)
+  const aliases = columns.map((c) => `"${c.alias}"`)
+  const keyCols = columns.map((c) => `${c.expr} AS "${c.alias}"`)
+  const group = (extra: string[]) => {
+    const list = [...aliases, ...extra]
+    return list.length ? ` GROUP BY ${list.join(', ')}` : ''
+  }
+  let sql: string
+  const params: SqlValue[] = []
+  if (cube) {
+    const w = cubeWhere(cube, f)
+    sql = `SELECT ${[...keyCols, 'd.measure AS measure', ...['events', 'low_events', 'low', 'low_if_disjoint', 'high_open', 'high', 'best_events', 'best'].map((c) => `sum(d.${c})`)].join(', ')}
+      FROM ${cube.table} d${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''}${group(['measure'])}`
+    params.push(...w.params)
+  } else {
+    const w = eventWhere(f)
+    const sel = `SELECT ${[...keyCols, 'e.id AS id'].join(', ')} FROM ${['events e', ...joins].join(' ')}${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''}`
+    const keys = aliases.map((a) => `${a}, `).join('')
+    sql = `WITH sel AS MATERIALIZED (${sel})
+      SELECT ${keys}'*' AS measure, count(*), 0, 0, 0, 0, 0, 0, 0 FROM sel${group([])}
+      UNION ALL
+      SELECT ${keys}f.measure, count(*), count(f.low), sum(f.low), sum(f.low_if_disjoint), sum(f.high IS NULL), sum(f.high), count(f.best), sum(f.best)
+      FROM sel JOIN event_figures f ON f.event_id = sel.id${group(['f.measure'])}`
+    params.push(...w.params)
+  }
+  const sortName = `stats:${o.groupBy.join(',')}:${o.period ?? 'month'}`
+  let after = ''
+  if (o.cursor) {
+    after = ` WHERE (${aliases.join(', ')}) > (${aliases.map(() => '?').join(', ')})`
+    params.push(...decodeCursor(o.cursor, sortName, aliases.length))
+  }
+  const order = ` ORDER BY ${[...aliases, 'measure'].join(', ')}`
+  const groups: { key: SqlValue[], events: number, sums: Partial<Record<Measure, Sums>> }[] = []
+  let more = false
+  for (const r of prepared(sqlite, `SELECT * FROM (${sql})${after}${order}`).raw().iterate(...params) as IterableIterator<SqlValue[]>) {
+    const key = r.slice(0, columns.length)
+    const measure = r[columns.length] as string
+    const values = r.slice(columns.length + 1).map((v) => Number(v ?? 0))
+    const current = groups[groups.length - 1]
+    if (!current || JSON.stringify(current.key) !== JSON.stringify(key)) {
+      if (groups.length === o.limit) { more = true; break }
+      groups.push({ key, events: 0, sums: {} })
+    }
+    const g = groups[groups.length - 1]!
+    if (measure === '*') g.events += values[0]!
+    else g.sums[measure as Measure] = Object.fromEntries(FIGURE_SUMS.map((k, i) => [k, values[i]!])) as Sums
+  }
+  const live = groups.filter((g) => g.events > 0)
+  const last = groups[groups.length - 1]
+  return {
+    rows: presentRows(sqlite, live.map((g) => ({ key: Object.fromEntries(columns.map((c, i) => [c.alias, g.key[i]!])), events: g.events, sums: g.sums }))),
+    nextCursor: more && last ? encodeCursor(sortName, last.key) : null,
+    source: cube ? 'summary' : 'events',
+  }
+}
+
+function figureOf(s: Sums | undefined, events: number): Figure {
+  const n = (k: keyof Sums) => s?.[k] ?? 0
+  const contributed = n('n')
+  return {
+    events: contributed,
+    eventsWithoutFigure: events - contributed,
+    low: n('lowN') > 0 ? n('low') : null,
+    lowEvents: n('lowN'),
+    lowIfDisjoint: n('lowN') > 0 ? n('lowD') : null,
+    // One open-ended event leaves the sum without an upper bound.
+    high: contributed > 0 && n('openN') === 0 ? n('high') : null,
+    openEndedEvents: n('openN'),
+    best: n('bestN') > 0 ? n('best') : null,
+    bestEvents: n('bestN'),
+  }
+}
+
+interface Group { key: Record<string, SqlValue>, events: number, sums: Partial<Record<Measure, Sums>> }
+
+function presentRows(sqlite: Database.Database, groups: Group[]): StatsRow[] {
+  const has = (k: string) => groups.length > 0 && k in groups[0]!.key
+  const ids = (k: string) => [...new Set(groups.map((g) => g.key[k]).filter((v): v is string => typeof v === 'string' && v !== ''))]
+  const names = (table: string, list: string[]) => new Map(list.length
+    ? (prepared(sqlite, `SELECT id, name FROM ${table} WHERE id IN ${IN_JSON}`).raw(false).all(JSON.stringify(list)) as { id: string, name: string }[]).map((x) => [x.id, x.name])
+    : [])
+  const places = has('place') ? names('places', ids('place')) : new Map<string, string>()
+  const actors = has('actor') ? names('actors', ids('actor')) : new Map<string, string>()
+  const countries = has('country') ? countryNames(sqlite, ids('country')) : new Map<string, string>()
+  return groups.map(({ key: r, events, sums }) => {
+    const key: StatsKey = {}
+    if ('period' in r) { key.period = String(r.period); key.periodPlaced = Number(r.placed) === 1 }
+    if ('type' in r) key.type = String(r.type)
+    if ('place' in r) key.place = r.place ? { id: String(r.place), name: places.get(String(r.place)) ?? String(r.place) } : null
+    if ('country' in r) key.country = r.country ? { code: String(r.country), name: countries.get(String(r.country)) ?? null } : null
+    if ('actor' in r) key.actor = r.actor ? { id: String(r.actor), name: actors.get(String(r.actor)) ?? String(r.actor) } : null
+    const figures = Object.fromEntries(MEASURES.map((m) => [m, figureOf(sums[m], events)])) as Record<Measure, Figure>
+    return { key, events, figures }
+  })
+}
+
+function countryNames(sqlite: Database.Database, codes: string[]): Map<string, string> {
+  if (!codes.length) return new Map()
+  const rows = prepared(sqlite, `SELECT country_code AS code, min(name) AS name FROM places
+    WHERE kind = 'country' AND country_code IN ${IN_JSON} GROUP BY country_code`).raw(false).all(JSON.stringify(codes)) as { code: string, name: string }[]
+  return new Map(rows.map((x) => [x.code, x.name]))
+}

@@ -1,0 +1,131 @@
+import { parse } from 'csv-parse/sync'
+import { describe, expect, it } from 'vitest'
+import { getJson, sharedApp } from '../../helper.ts'
+
+const app = sharedApp()
+
+describe('GET /v1/stats/events', () => {
+  it('states September 2023\'s killed figures on the seed', async () => {
+    const { status, body } = await getJson(app(), '/v1/stats/events?groupBy=period&period=month&from=2023-09&to=2023-09')
+    expect(status).toBe(200)
+    expect(body.data).toHaveLength(1)
+    const [row] = body.data
+    expect(row.key).toEqual({ period: '2023-09', periodPlaced: true })
+    // Two events carry a killed figure: the offensive ("at least 200 people", low 200, no upper
+    // bound) and the attack on the peacekeepers (exactly 5). They are distinct events, so their
+    // lower bounds add to 205. "At least 200" is open-ended, so the sum has no upper bound. Only the
+    // peacekeepers' report gives a best estimate. The other events of the month give no killed
+    // figure and are counted as such, not as zero.
+    expect(row.figures.killed).toEqual({
+      events: 2, eventsWithoutFigure: row.events - 2,
+      low: 205, lowEvents: 2, lowIfDisjoint: 205,
+      high: null, openEndedEvents: 1, best: 5, bestEvents: 1,
+    })
+    expect(row.events).toBe(11)
+    expect(body.meta).toMatchObject({ groupBy: ['period'], period: 'month', source: 'summary' })
+    expect(body.meta.rule).toContain('Distinct events add')
+  })
+
+  it('gives the same figures from the summary table and from the events themselves', async () => {
+    const viaSummary = (await getJson(app(), '/v1/stats/events?groupBy=period,type&period=quarter')).body
+    // A one-day `to` bound past the data forces no change of set, only the path: updatedSince reads events.
+    const viaEvents = (await getJson(app(), '/v1/stats/events?groupBy=period,type&period=quarter&updatedSince=2000-01-01')).body
+    expect(viaSummary.meta.source).toBe('summary')
+    expect(viaEvents.meta.source).toBe('events')
+    expect(viaEvents.data).toEqual(viaSummary.data)
+  })
+
+  it('keeps events dated only to a month out of days and weeks, and says so in the key', async () => {
+    const { body } = await getJson(app(), '/v1/stats/events?groupBy=period&period=week&from=2023-09&to=2023-09')
+    const coarse = body.data.find((r: any) => r.key.periodPlaced === false)
+    expect(coarse.key.period).toBe('2023-09')
+    // Known only to September: the exodus's start, the separatist leader's remark and Pashinyan's address.
+    expect(coarse.events).toBe(3)
+    const weeks = body.data.filter((r: any) => r.key.periodPlaced)
+    // 19 to 24 September 2023 is Tuesday to Sunday of ISO week 38 (weeks start on Monday).
+    expect(weeks.map((r: any) => r.key.period)).toEqual(['2023-W38'])
+    expect(weeks.reduce((n: number, r: any) => n + r.events, 0) + coarse.events).toBe(11)
+    const year = (await getJson(app(), '/v1/stats/events?groupBy=period&period=year&from=2023&to=2023')).body
+    expect(year.data).toEqual([expect.objectContaining({ key: { period: '2023', periodPlaced: true }, events: 11 })])
+  })
+
+  it('groups by actor, place and country with names, and pages the groups in key order', async () => {
+    const all = (await getJson(app(), '/v1/stats/events?groupBy=actor,type&limit=5000')).body.data
+    const paged: any[] = []
+    let url: string | null = '/v1/stats/events?groupBy=actor,type&limit=3'
+    while (url) {
+      const res: { status: number, body: any } = await getJson(app(), url)
+      expect(res.status).toBe(200)
+      paged.push(...res.body.data)
+      url = res.body.page.nextCursor ? `/v1/stats/events?groupBy=actor,type&limit=3&cursor=${res.body.page.nextCursor}` : null
+    }
+    expect(paged).toEqual(all)
+    const azerbaijan = all.filter((r: any) => r.key.actor?.id === 'azerbaijani-armed-forces')
+    expect(azerbaijan[0].key.actor.name).toBe('Azerbaijani armed forces')
+    const places = (await getJson(app(), '/v1/stats/events?groupBy=place')).body.data
+    expect(places.find((r: any) => r.key.place?.id === 'nagorno-karabakh').key.place.name).toMatch(/Karabakh/)
+    const countries = (await getJson(app(), '/v1/stats/events?groupBy=country')).body.data
+    expect(countries.reduce((n: number, r: any) => n + r.events, 0)).toBe(16)
+  })
+
+  it('filters by figures: at least / at most N killed', async () => {
+    const atLeast = (await getJson(app(), '/v1/events?minKilled=100')).body.data.map((e: any) => e.id)
+    expect(atLeast).toEqual(['azerbaijani-offensive-2023-09'])
+    // "At least 200" has no upper bound, so it is not known to be at most 10.
+    const atMost = (await getJson(app(), '/v1/events?maxKilled=10')).body.data.map((e: any) => e.id)
+    expect(atMost).toEqual(['russian-peacekeepers-killed-2023-09'])
+    // The same beside a date filter, where each event is probed instead of listed from the index.
+    expect((await getJson(app(), '/v1/events?from=2023&minKilled=100')).body.data.map((e: any) => e.id)).toEqual(atLeast)
+    expect((await getJson(app(), '/v1/events?from=2023&maxKilled=10')).body.data.map((e: any) => e.id)).toEqual(atMost)
+    const stats = (await getJson(app(), '/v1/stats/events?groupBy=&minKilled=1')).body.data
+    expect(stats[0].events).toBe(2)
+    expect((await getJson(app(), '/v1/events?minDisplaced=100')).body.data.map((e: any) => e.id)).toEqual(['refugees-arrive-southern-armenia'])
+  })
+
+  it('applies figure ranges to exports: the slice holds the matching events and their figures', async () => {
+    const res = await app().inject({ method: 'GET', url: '/v1/export?format=ndjson&minKilled=100' })
+    expect(res.statusCode).toBe(200)
+    const lines = res.body.trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.filter((l) => l.type === 'event').map((l) => l.data.id)).toEqual(['azerbaijani-offensive-2023-09'])
+    expect(lines.filter((l) => l.type === 'casualty_report').map((l) => l.data.id).sort()).toEqual(['offensive-injured-more-than-400', 'offensive-killed-at-least-200'])
+  })
+
+  it('bounds the old casualty summary: one row per group and a link to its reports, never their ids', async () => {
+    const { body } = await getJson(app(), '/v1/casualty-reports/summary?from=2023')
+    const killed = body.data.find((r: any) => r.outcome === 'killed' && r.victimGroup === 'people')
+    expect(killed).not.toHaveProperty('reportIds')
+    expect(killed.reports).toBe('/v1/casualty-reports?from=2023&outcome=killed&victimGroup=people')
+    const listed = (await getJson(app(), killed.reports)).body.data
+    expect(listed.map((r: any) => r.id)).toEqual(['offensive-killed-at-least-200'])
+    expect(killed.reportCount).toBe(listed.length)
+  })
+
+  it('returns only the measures asked for, in JSON and CSV', async () => {
+    const { body } = await getJson(app(), '/v1/stats/events?groupBy=period&period=year&measures=killed,arrived')
+    expect(Object.keys(body.data[0].figures)).toEqual(['killed', 'arrived'])
+    const csv = await app().inject({ method: 'GET', url: '/v1/stats/events?groupBy=&measures=injured&format=csv' })
+    expect(csv.body.split('\r\n')[0]).toBe('\ufeffevents,injured_events,injured_events_without_figure,injured_low,injured_low_if_disjoint,injured_high,injured_best')
+    expect((await getJson(app(), '/v1/stats/events?measures=wounded')).status).toBe(400)
+  })
+
+  it('answers CSV with key and figure columns', async () => {
+    const res = await app().inject({ method: 'GET', url: '/v1/stats/events?groupBy=period,type&period=year&format=csv' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toMatch(/text\/csv/)
+    const rows = parse(res.body.replace(/^\ufeff/, ''), { columns: true }) as Record<string, string>[]
+    expect(Object.keys(rows[0]!).slice(0, 6)).toEqual(['period', 'period_placed', 'type', 'events', 'killed_events', 'killed_events_without_figure'])
+    const offensive = rows.find((r) => r.period === '2023' && r.type === 'offensive')!
+    expect(offensive.killed_low).toBe('200')
+  })
+
+  it.each([
+    ['groupBy=colour', 'groupBy'], ['groupBy=type,type', 'groupBy'], ['period=fortnight', 'period'],
+    ['limit=0', 'limit'], ['minKilled=-1', 'minKilled'], ['cursor=abc', 'cursor'],
+  ])('refuses %s with a 400 naming it', async (query, name) => {
+    const res = await getJson(app(), `/v1/stats/events?${query}`)
+    expect(res.status).toBe(400)
+    expect(res.headers['content-type']).toMatch(/problem\+json/)
+    expect(res.body.code).toMatch(/VALIDATION_FAILED|INVALID_CURSOR/)
+    expect(JSON.stringify(res.body)).toContain(name === 'cursor' ? 'cursor' : name)
+  })
+})
