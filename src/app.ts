@@ -26,6 +26,9 @@ import placeRoutes from './modules/places/routes.ts'
 import searchRoutes from './modules/search/routes.ts'
 import sourceRoutes from './modules/sources/routes.ts'
 import statementRoutes from './modules/statements/routes.ts'
+import releaseRoutes from './modules/releases/routes.ts'
+import pinnedReleases from './modules/releases/pinned.ts'
+import readOnly from './modules/releases/readonly.ts'
 
 export interface BuildOptions {
   config?: Partial<Config>
@@ -50,6 +53,7 @@ export async function buildApp(options: BuildOptions = {}) {
   await app.register(caching)
   await app.register(auth)
   await app.register(curation)
+  await app.register(readOnly)
   await app.register(openapi)
   // zod compiles the REST routes only: Mercurius validates its own routes with JSON schema.
   await app.register(async (rest) => {
@@ -57,13 +61,14 @@ export async function buildApp(options: BuildOptions = {}) {
     rest.setSerializerCompiler(serializerCompiler)
     await rest.register(healthRoutes)
     await rest.register(async (v1) => {
-      for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes, exportRoutes, timelineRoutes, curationRoutes]) {
+      for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes, exportRoutes, timelineRoutes, curationRoutes, releaseRoutes]) {
         await v1.register(routes)
       }
     }, { prefix: '/v1' })
   })
   await app.register(graphql)
   await app.register(pageRoutes)
+  await app.register(pinnedReleases)
   return app
 }
 

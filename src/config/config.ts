@@ -21,6 +21,12 @@ const ConfigSchema = z.object({
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(2000),
   GRAPHIQL: bool.default(true),
   SEED_ON_START: bool.default(true),
+  RELEASES_PATH: z.string().min(1).default('./data/releases'),
+  PUBLIC_URL: z.url().optional(),
+  CACHE_CONTROL: z.string().min(1).default('public, max-age=60'),
+  READ_ONLY: bool.default(false),
+  PRIMARY_URL: z.url().optional(),
+  REPLICA_POLL_MS: z.coerce.number().int().min(100).default(5000),
 })
 
 export type Config = Readonly<{
@@ -44,6 +50,17 @@ export type Config = Readonly<{
   cacheMaxEntries: number
   graphiql: boolean
   seedOnStart: boolean
+  /** Folder holding one sub-folder per release. */
+  releasesPath: string
+  /** Base URL written into release citations and file links; the request's host when unset. */
+  publicUrl: string | undefined
+  /** Cache-Control of cacheable reads; behind an HTTP cache add s-maxage and stale-while-revalidate. */
+  cacheControl: string
+  /** Serve the database file read-only and refuse every write. */
+  readOnly: boolean
+  /** Where writes go, named in the error a read-only server gives; a replica also polls its releases. */
+  primaryUrl: string | undefined
+  replicaPollMs: number
 }>
 
 export class ConfigError extends Error {}
@@ -74,6 +91,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cacheMaxEntries: e.CACHE_MAX_ENTRIES,
     graphiql: e.GRAPHIQL,
     seedOnStart: e.SEED_ON_START,
+    releasesPath: e.RELEASES_PATH,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    cacheControl: e.CACHE_CONTROL,
+    readOnly: e.READ_ONLY,
+    primaryUrl: e.PRIMARY_URL?.replace(/\/+$/, ''),
+    replicaPollMs: e.REPLICA_POLL_MS,
     ...overrides,
   })
 }

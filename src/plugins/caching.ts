@@ -9,6 +9,10 @@ declare module 'fastify' {
     datasetVersion: number
     cacheKey: string | null
   }
+  interface FastifyContextConfig {
+    /** The route sets its own ETag and Cache-Control (release routes: a release is not a write). */
+    ownCaching?: boolean
+  }
 }
 
 interface Cached { body: string, headers: Record<string, string> }
@@ -37,13 +41,13 @@ export default fp(async (app) => {
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return
     // Unknown routes fall through to the 404 handler; they have no representation to cache.
-    if (!request.url.startsWith('/v1/') || !request.routeOptions.url) return
+    if (!request.url.startsWith('/v1/') || !request.routeOptions.url || request.routeOptions.config.ownCaching) return
     const version = readVersion(app.storage.sqlite).version
     request.datasetVersion = version
     const etag = `"v${version}-${wantsCsv(request) ? 'csv' : 'json'}"`
     // Appended, not set: CORS has already said the response varies by Origin.
     const vary = reply.getHeader('vary')
-    reply.header('etag', etag).header('cache-control', 'public, max-age=60').header('vary', vary ? `${String(vary)}, Accept` : 'Accept')
+    reply.header('etag', etag).header('cache-control', app.config.cacheControl).header('vary', vary ? `${String(vary)}, Accept` : 'Accept')
     const match = request.headers['if-none-match']
     if (match && match.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
       return reply.code(304).send()

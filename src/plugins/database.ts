@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { migrateDatabase, openDatabase, type Storage } from '../db/client.ts'
+import { migrateDatabase, openDatabase, pendingMigrations, type Storage } from '../db/client.ts'
 import { seedDatabase } from '../db/seed.ts'
 import { readVersion } from '../db/dataset.ts'
 import { seedData } from '../../seed/data.ts'
@@ -12,8 +12,14 @@ declare module 'fastify' {
 
 /** Opens the database, applies migrations and, on a database with no data yet, loads the seed. */
 export default fp(async (app) => {
-  const storage = openDatabase(app.config.databasePath)
+  const storage = openDatabase(app.config.databasePath, { readonly: app.config.readOnly })
   try {
+    if (app.config.readOnly) {
+      if (pendingMigrations(storage.sqlite) > 0) throw new Error(`${app.config.databasePath} was made by an older schema; serve it from a server of its own release`)
+      app.decorate('storage', storage)
+      app.addHook('onClose', async () => storage.close())
+      return
+    }
     migrateDatabase(storage.db)
     // Only an empty dataset is seeded at start, so later edits to seeded records are never undone.
     if (app.config.seedOnStart && readVersion(storage.sqlite).version === 0) {
