@@ -29,6 +29,7 @@ import statementRoutes from './modules/statements/routes.ts'
 import releaseRoutes from './modules/releases/routes.ts'
 import pinnedReleases from './modules/releases/pinned.ts'
 import readOnly from './modules/releases/readonly.ts'
+import changeRoutes from './modules/changes/routes.ts'
 
 export interface BuildOptions {
   config?: Partial<Config>
@@ -61,7 +62,7 @@ export async function buildApp(options: BuildOptions = {}) {
     rest.setSerializerCompiler(serializerCompiler)
     await rest.register(healthRoutes)
     await rest.register(async (v1) => {
-      for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes, exportRoutes, timelineRoutes, curationRoutes, releaseRoutes]) {
+      for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes, exportRoutes, timelineRoutes, curationRoutes, releaseRoutes, changeRoutes]) {
         await v1.register(routes)
       }
     }, { prefix: '/v1' })

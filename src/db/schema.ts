@@ -27,7 +27,7 @@ export const sources = sqliteTable('sources', {
   language: text('language').notNull(),
   note: text('note'),
   ...stamps,
-}, (t) => [index('sources_updated_idx').on(t.updatedAt, t.id)])
+}, (t) => [index('sources_updated_idx').on(t.updatedAt, t.id), index('sources_version_idx').on(t.version, t.id)])
 
 export const actors = sqliteTable('actors', {
   id: text('id').primaryKey(),
@@ -42,6 +42,7 @@ export const actors = sqliteTable('actors', {
   index('actors_affiliation_idx').on(t.affiliationId),
   index('actors_name_idx').on(t.name, t.id),
   index('actors_updated_idx').on(t.updatedAt, t.id),
+  index('actors_version_idx').on(t.version, t.id),
 ])
 
 export const places = sqliteTable('places', {
@@ -60,6 +61,7 @@ export const places = sqliteTable('places', {
   index('places_parent_idx').on(t.parentId),
   index('places_name_idx').on(t.name, t.id),
   index('places_updated_idx').on(t.updatedAt, t.id),
+  index('places_version_idx').on(t.version, t.id),
 ])
 
 export const events = sqliteTable('events', {
@@ -83,6 +85,7 @@ export const events = sqliteTable('events', {
   index('events_type_start_idx').on(t.type, t.startUtc, t.id),
   index('events_place_start_idx').on(t.placeId, t.startUtc, t.id),
   index('events_updated_idx').on(t.updatedAt, t.id),
+  index('events_version_idx').on(t.version, t.id),
 ])
 
 export const eventActors = sqliteTable('event_actors', {
@@ -113,6 +116,7 @@ export const casualtyReports = sqliteTable('casualty_reports', {
   index('casualty_event_idx').on(t.eventId, t.id),
   index('casualty_outcome_idx').on(t.outcome, t.victimGroup, t.id),
   index('casualty_updated_idx').on(t.updatedAt, t.id),
+  index('casualty_version_idx').on(t.version, t.id),
 ])
 
 export const displacementCounts = sqliteTable('displacement_counts', {
@@ -140,6 +144,7 @@ export const displacementCounts = sqliteTable('displacement_counts', {
   index('displacement_metric_idx').on(t.metric, t.asOfUtc, t.id),
   index('displacement_event_idx').on(t.eventId),
   index('displacement_updated_idx').on(t.updatedAt, t.id),
+  index('displacement_version_idx').on(t.version, t.id),
 ])
 
 export const statements = sqliteTable('statements', {
@@ -158,6 +163,7 @@ export const statements = sqliteTable('statements', {
   index('statements_said_idx').on(t.saidAtUtc, t.id),
   index('statements_speaker_idx').on(t.speakerId, t.saidAtUtc, t.id),
   index('statements_updated_idx').on(t.updatedAt, t.id),
+  index('statements_version_idx').on(t.version, t.id),
 ])
 
 export const statementEvents = sqliteTable('statement_events', {
@@ -189,7 +195,9 @@ export const deletions = sqliteTable('deletions', {
   recordType: text('record_type').notNull(),
   recordId: text('record_id').notNull(),
   deletedAt: text('deleted_at').notNull().default(now),
-}, (t) => [index('deletions_at_idx').on(t.deletedAt, t.id)])
+  // The dataset version of the deletion, for the changes feed.
+  version: integer('version'),
+}, (t) => [index('deletions_at_idx').on(t.deletedAt, t.id), index('deletions_version_idx').on(t.version)])
 
 /** One row per write: who, when, what, and the record before and after, for history and restore. */
 export const revisions = sqliteTable('revisions', {
