@@ -7,9 +7,9 @@ async function walk(app: App, since: number, limit: number) {
   const out: { version: number, operation: string, recordType: string, recordId: string, data: Record<string, unknown> | null }[] = []
   let url: string | undefined = `/v1/changes?since=${since}&limit=${limit}`
   while (url) {
-    const res = await app.inject(url)
+    const res: { statusCode: number, json(): any } = await app.inject(url)
     expect(res.statusCode).toBe(200)
-    const body = res.json()
+    const body: any = res.json()
     out.push(...body.data)
     url = body.page.nextCursor ? `/v1/changes?since=${since}&limit=${limit}&cursor=${body.page.nextCursor}` : undefined
   }
