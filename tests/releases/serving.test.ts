@@ -51,6 +51,10 @@ describe('serving releases', () => {
     expect(pinned.headers.etag).toBe(`"v${release.datasetVersion}-json"`)
     const list = await app.inject('/releases/2026.1/v1/events?limit=3')
     expect(list.json().data).toEqual(before.json().data)
+    expect(list.headers.link).toMatch(/^<\/releases\/2026\.1\/v1\/events\?limit=3&cursor=[^>]+>; rel="next"$/)
+    const next = await app.inject((list.headers.link as string).slice(1, (list.headers.link as string).indexOf('>')))
+    expect(next.statusCode).toBe(200)
+    expect(next.headers['cache-control']).toBe('public, max-age=31536000, immutable')
     expect((await app.inject({ url: '/releases/2026.1/v1/events?limit=3', headers: { 'if-none-match': list.headers.etag as string } })).statusCode).toBe(304)
     expect((await app.inject('/releases/2026.1/v1/events?format=csv')).headers['content-type']).toMatch(/text\/csv/)
 

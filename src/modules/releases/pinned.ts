@@ -79,8 +79,20 @@ export default async function pinnedReleases(app: FastifyInstance) {
       const query = request.raw.url!.indexOf('?')
       request.raw.url = `/${rest.split('?')[0]}${query >= 0 ? request.raw.url!.slice(query) : ''}`
       reply.hijack()
+      keepPrefix(reply.raw, `/releases/${tag}`)
       dispatch(served, request.raw, reply.raw)
     },
     handler: async () => undefined,
   })
+}
+
+/** The release app links its next pages from its own root; a pinned client must stay on the release. */
+function keepPrefix(res: import('node:http').ServerResponse, prefix: string) {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => import('node:http').ServerResponse
+  res.writeHead = ((...args: unknown[]) => {
+    const headers = args.find((a, i) => i > 0 && a && typeof a === 'object') as Record<string, unknown> | undefined
+    if (headers && typeof headers.link === 'string') headers.link = headers.link.replace(/<\//g, `<${prefix}/`)
+    else if (typeof res.getHeader('link') === 'string') res.setHeader('link', (res.getHeader('link') as string).replace(/<\//g, `<${prefix}/`))
+    return writeHead(...args)
+  }) as typeof res.writeHead
 }
