@@ -54,7 +54,8 @@ export class Replica {
     if (!file) throw new Error(`release ${latest.tag} of ${primary} lists no ${DATABASE_FILE}`)
     const dir = join(this.config.releasesPath, latest.tag)
     const path = join(dir, DATABASE_FILE)
-    if (!existsSync(path)) await this.download(new URL(new URL(file.url).pathname, primary).href, dir, file.sha256)
+    // The listed URL may point at a static copy of the releases (PUBLIC_URL); the digest is checked either way.
+    if (!existsSync(path)) await this.download(new URL(file.url, primary).href, dir, file.sha256)
     const served = await serveFile(this.config, path, latest.tag, this.config.cacheControl)
     if (this.stopped) { retire(served); return undefined }
     const old = this.current
