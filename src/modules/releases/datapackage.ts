@@ -11,7 +11,8 @@ interface Column { field: string, column: string | null, table: string | null }
 
 /** The columns of a resource's CSV with the table column each comes from, read from SQLite itself. */
 function columnsOf(sqlite: Database.Database, r: ExportResource): { fields: Field[], columns: Column[] } {
-  const described = sqlite.prepare(exportQuery(r, {}).sql).columns()
+  const query = exportQuery(r, {})
+  const described = sqlite.prepare(query.sql).columns()
   const table = described.find((c) => c.table)?.table ?? ''
   const info = sqlite.prepare(`SELECT name, "notnull" AS required FROM pragma_table_info(?)`).all(table) as { name: string, required: number }[]
   const required = new Set(info.filter((c) => c.required).map((c) => c.name))
@@ -20,7 +21,9 @@ function columnsOf(sqlite: Database.Database, r: ExportResource): { fields: Fiel
   for (const c of described) {
     const declared = (c.type ?? '').toLowerCase()
     const type = declared === 'integer' ? 'integer' : declared === 'real' ? 'number' : 'string'
-    fields.push({ name: snake(c.name), type, ...(c.column && required.has(c.column) ? { constraints: { required: true as const } } : {}) })
+    // A list (aliases) is written as one cell and an empty list as an empty cell, which a reader takes as missing.
+    const mandatory = c.column !== null && required.has(c.column) && !query.jsonColumns.includes(c.name)
+    fields.push({ name: snake(c.name), type, ...(mandatory ? { constraints: { required: true as const } } : {}) })
     columns.push({ field: snake(c.name), column: c.column, table: c.table })
   }
   return { fields, columns }
@@ -52,7 +55,8 @@ export function dataPackage(sqlite: Database.Database, meta: { tag: string, data
       profile: 'tabular-data-resource',
       format: 'csv',
       mediatype: 'text/csv',
-      encoding: 'utf-8-sig',
+      // The files start with a byte order mark for spreadsheets; Frictionless readers skip it.
+      encoding: 'utf-8',
       dialect: { delimiter: ',', lineTerminator: '\r\n', quoteChar: '"', doubleQuote: true, header: true },
       schema: { fields, ...(pk.length ? { primaryKey: pk } : {}), ...(fks.length ? { foreignKeys: fks } : {}), missingValues: [''] },
     }
