@@ -30,6 +30,7 @@ function freeze(source: string | null, dest: string): Promise<void> {
     const worker = new Worker(new URL('./freeze-worker.mjs', import.meta.url), { workerData: { source, dest } })
     worker.once('message', (m: { ok: boolean, message?: string }) => (m.ok ? resolve() : reject(new Error(`could not freeze the database: ${m.message}`))))
     worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`the freezing worker stopped with code ${code}`)))
   })
 }
 
