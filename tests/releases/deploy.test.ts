@@ -8,7 +8,7 @@ import { NGINX, startCluster, type Cluster } from '../../deploy/cluster.ts'
 const run = existsSync(NGINX) || process.env.CI === 'true'
 /** Replicas look for a release this often; a release reaches them within PROPAGATION_MS. */
 const POLL_MS = 300
-const PROPAGATION_MS = 5000
+const PROPAGATION_MS = 10_000
 
 let cluster: Cluster
 const version = async (base: string) => ((await (await fetch(`${base}/v1/dataset`)).json()) as { data: { version: number } }).data.version
