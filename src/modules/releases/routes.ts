@@ -8,6 +8,8 @@ import { buildRelease } from './build.ts'
 import { listReleases, readRelease, releaseFilePath, releaseFiles, Tag, type ReleaseManifest } from './store.ts'
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable'
+/** How long POST /v1/releases waits for the build before answering 202, well within the request timeout. */
+const WAIT_MS = 10_000
 
 const ReleaseSummary = z.object({
   tag: z.string(),
@@ -63,6 +65,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       files: releaseFiles(root, tag)!.map((f) => ({ ...f, url: `${b}/v1/releases/${tag}/files/${f.name}` })),
     }
   }
+  /** Releases still being built after the POST answered, with when they started. */
+  const building = new Map<string, string>()
   // These routes set their own validators: releases appear without a write, so the dataset version cannot tag them.
   const own = { ownCaching: true }
 
@@ -85,6 +89,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const entry = readRelease(root, request.params.tag)
+    const since = building.get(request.params.tag)
+    if (!entry && since) {
+      const err = new NotFoundError('release', request.params.tag)
+      err.message = `release "${request.params.tag}" does not exist yet: it is being built since ${since}; try again later`
+      throw err
+    }
     if (!entry) throw new NotFoundError('release', request.params.tag)
     const etag = `"release-${entry.self.sha256.slice(0, 32)}"`
     reply.header('etag', etag).header('cache-control', IMMUTABLE)
@@ -121,6 +131,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       body: z.strictObject({ tag: Tag }),
       response: {
         201: z.object({ data: Release }),
+        202: z.object({ data: z.object({ tag: z.string(), status: z.literal('building'), url: z.string() }) }).describe('the build goes on; the release appears at Location when complete'),
         ...problemResponses,
         401: Problem.describe('no API key, or not a valid one'),
         403: Problem.describe('the key is not an admin\'s'),
@@ -129,9 +140,19 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const b = base(request)
-    const m = await buildRelease({ sqlite: app.storage.sqlite, databasePath: app.config.databasePath }, { root, tag: request.body.tag, baseUrl: b })
-    request.log.info({ release: m.tag, datasetVersion: m.datasetVersion }, 'release made')
-    return reply.code(201).header('location', `/v1/releases/${m.tag}`).send({ data: await detail(m.tag, b) })
+    const { tag } = request.body
+    const job = buildRelease({ sqlite: app.storage.sqlite, databasePath: app.config.databasePath }, { root, tag, baseUrl: b })
+    const done = await Promise.race([job, new Promise<null>((r) => setTimeout(r, WAIT_MS, null).unref())])
+    if (!done) {
+      // A large dataset takes minutes to export; the client is told where the release will be.
+      building.set(tag, new Date().toISOString())
+      job.then((m) => request.log.info({ release: m.tag, datasetVersion: m.datasetVersion }, 'release made'), (err: unknown) => request.log.error({ err, release: tag }, 'release failed'))
+        .finally(() => building.delete(tag))
+      return reply.code(202).header('location', `/v1/releases/${tag}`).header('retry-after', '60')
+        .send({ data: { tag, status: 'building', url: `${b}/v1/releases/${tag}` } } as never)
+    }
+    request.log.info({ release: done.tag, datasetVersion: done.datasetVersion }, 'release made')
+    return reply.code(201).header('location', `/v1/releases/${done.tag}`).send({ data: await detail(done.tag, b) })
   })
 }
 
