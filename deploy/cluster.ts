@@ -3,7 +3,7 @@
  * `npm run deploy:local`. The deployment test starts the same thing through startCluster().
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -120,10 +120,12 @@ export async function startCluster(o: ClusterOptions = {}): Promise<Cluster> {
     return {
       dir, url, uncachedUrl: `http://127.0.0.1:${lbPort}`, primaryUrl, replicaUrls, adminKey,
       stopReplica: (i, signal) => stopped(replicas[i]!, signal),
-      stop: stopAll,
+      // A folder made here is removed; one given by the caller is kept for inspection.
+      stop: async () => { await stopAll(); if (!o.dir) rmSync(dir, { recursive: true, force: true }) },
     }
   } catch (err) {
     await stopAll()
+    if (!o.dir) console.error(`cluster logs kept in ${dir}`)
     throw err
   }
 }
