@@ -30,6 +30,10 @@ import searchRoutes from './modules/search/routes.ts'
 import sourceRoutes from './modules/sources/routes.ts'
 import statementRoutes from './modules/statements/routes.ts'
 import statsRoutes from './modules/stats/routes.ts'
+import releaseRoutes from './modules/releases/routes.ts'
+import pinnedReleases from './modules/releases/pinned.ts'
+import readOnly from './modules/releases/readonly.ts'
+import changeRoutes from './modules/changes/routes.ts'
 
 const NO_QUERY = z.strictObject({})
 
@@ -60,6 +64,7 @@ export async function buildApp(options: BuildOptions = {}) {
   await app.register(caching)
   await app.register(auth)
   await app.register(curation)
+  await app.register(readOnly)
   await app.register(openapi)
   // zod compiles the REST routes only: Mercurius validates its own routes with JSON schema.
   await app.register(async (rest) => {
@@ -71,7 +76,7 @@ export async function buildApp(options: BuildOptions = {}) {
     })
     await rest.register(healthRoutes)
     await rest.register(async (v1) => {
-      for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes, exportRoutes, timelineRoutes, curationRoutes, statsRoutes]) {
+      for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes, exportRoutes, timelineRoutes, curationRoutes, statsRoutes, releaseRoutes, changeRoutes]) {
         await v1.register(routes)
       }
     }, { prefix: '/v1' })
@@ -79,6 +84,7 @@ export async function buildApp(options: BuildOptions = {}) {
   await app.register(graphql)
   await app.register(graphiql, { graphiql: config.graphiql })
   await app.register(pageRoutes)
+  await app.register(pinnedReleases)
   return app
 }
 

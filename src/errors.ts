@@ -22,6 +22,9 @@ export const PreconditionRequiredError = createError<'PRECONDITION_REQUIRED', 42
 export const UnauthorizedError = createError<'UNAUTHORIZED', 401, [string]>('UNAUTHORIZED', '%s', 401)
 export const ForbiddenError = createError<'FORBIDDEN', 403, [string]>('FORBIDDEN', '%s', 403)
 
+export const ReleaseExistsError = createError<'RELEASE_EXISTS', 409, [string]>('RELEASE_EXISTS', '%s', 409)
+export const ReadOnlyError = createError<'READ_ONLY', 405, [string]>('READ_ONLY', '%s', 405)
+
 export interface FieldError { parameter: string, in: string, message: string }
 
 const UnknownReferenceBase = createError<'UNKNOWN_REFERENCE', 422, [string]>('UNKNOWN_REFERENCE', '%s', 422)
@@ -44,4 +47,5 @@ export const KNOWN_CODES = new Set([
   'IN_USE', 'PRECONDITION_FAILED', 'PRECONDITION_REQUIRED', 'UNAUTHORIZED', 'FORBIDDEN', 'UNKNOWN_REFERENCE',
   'RATE_LIMITED', 'GRAPHQL_LIMIT_EXCEEDED', 'OVERLOADED', 'METHOD_NOT_ALLOWED', 'REQUEST_TIMEOUT', 'HEADERS_TOO_LARGE', 'DATABASE_BUSY',
   'TOO_MANY_EXPORTS',
+  'RELEASE_EXISTS', 'READ_ONLY',
 ])

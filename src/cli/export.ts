@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto'
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { Readable, Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { EventFilterFields } from '../modules/events/schemas.ts'
 import { EXPORT_RESOURCES, type ExportResource } from '../modules/export/plan.ts'
-import { EXPORT_FORMATS, exportChunks, exportMeta, openSnapshot, type ExportMeta } from '../modules/export/stream.ts'
+import { EXPORT_FORMATS, exportMeta, openSnapshot, type ExportMeta } from '../modules/export/stream.ts'
+import { writeExportFile } from '../modules/export/files.ts'
 import { DateFilter } from '../http/schemas.ts'
 import { openStorage } from './storage.ts'
 
@@ -64,14 +62,9 @@ function progressBar(label: string, total: number) {
 async function writeExport(meta: ExportMeta, path: string, label: string) {
   const total = Object.values(meta.counts).reduce((a, b) => a + (b ?? 0), 0)
   const bar = progressBar(label, total)
-  const hash = createHash('sha256')
-  let bytes = 0
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, cb) { hash.update(chunk); bytes += chunk.length; cb(null, chunk) },
-  })
-  await pipeline(Readable.from(exportChunks(snapshot, meta, bar.update)), tap, createWriteStream(path))
+  const file = await writeExportFile(snapshot, meta, path, bar.update)
   bar.done()
-  return { path, bytes, sha256: hash.digest('hex') }
+  return file
 }
 
 const snapshot = openSnapshot(storage, config.databasePath)

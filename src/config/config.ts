@@ -29,6 +29,12 @@ const ConfigSchema = z.object({
   EXPORT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(64).default(2),
   GRAPHIQL: bool.default(true),
   SEED_ON_START: bool.default(true),
+  RELEASES_PATH: z.string().min(1).default('./data/releases'),
+  PUBLIC_URL: z.url().optional(),
+  CACHE_CONTROL: z.string().min(1).default('public, max-age=60'),
+  READ_ONLY: bool.default(false),
+  PRIMARY_URL: z.url().optional(),
+  REPLICA_POLL_MS: z.coerce.number().int().min(100).default(5000),
 })
 
 export type Config = Readonly<{
@@ -66,6 +72,17 @@ export type Config = Readonly<{
   exportMaxConcurrent: number
   graphiql: boolean
   seedOnStart: boolean
+  /** Folder holding one sub-folder per release. */
+  releasesPath: string
+  /** Base URL written into release citations and file links; the request's host when unset. */
+  publicUrl: string | undefined
+  /** Cache-Control of cacheable reads; behind an HTTP cache add s-maxage and stale-while-revalidate. */
+  cacheControl: string
+  /** Serve the database file read-only and refuse every write. */
+  readOnly: boolean
+  /** Where writes go, named in the error a read-only server gives; a replica also polls its releases. */
+  primaryUrl: string | undefined
+  replicaPollMs: number
 }>
 
 export class ConfigError extends Error {}
@@ -104,6 +121,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     exportMaxConcurrent: e.EXPORT_MAX_CONCURRENT,
     graphiql: e.GRAPHIQL,
     seedOnStart: e.SEED_ON_START,
+    releasesPath: e.RELEASES_PATH,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    cacheControl: e.CACHE_CONTROL,
+    readOnly: e.READ_ONLY,
+    primaryUrl: e.PRIMARY_URL?.replace(/\/+$/, ''),
+    replicaPollMs: e.REPLICA_POLL_MS,
     ...overrides,
   })
 }

@@ -23,16 +23,18 @@ export interface Storage {
   close(): void
 }
 
-export function openDatabase(path: string): Storage {
+export function openDatabase(path: string, options: { readonly?: boolean } = {}): Storage {
+  const readonly = options.readonly ?? false
   const statements: StatementCounter = { count: 0 }
   let sqlite: Database.Database | undefined
   try {
-    if (path !== ':memory:' && !path.startsWith('file:')) checkPath(path)
-    sqlite = new Database(path, { verbose: () => { statements.count++ } })
-    sqlite.pragma('journal_mode = WAL')
+    if (!readonly && path !== ':memory:' && !path.startsWith('file:')) checkPath(path)
+    sqlite = new Database(path, { readonly, fileMustExist: readonly, verbose: () => { statements.count++ } })
+    // A read-only file (a release) keeps the journal mode it was written with.
+    if (!readonly) sqlite.pragma('journal_mode = WAL')
     sqlite.pragma('foreign_keys = ON')
     sqlite.pragma('busy_timeout = 5000')
-    sqlite.pragma('synchronous = NORMAL')
+    if (!readonly) sqlite.pragma('synchronous = NORMAL')
     // Reads dominate: map the file into memory and keep a larger page cache, so a page read is a
     // memory access rather than a system call.
     sqlite.pragma('mmap_size = 268435456')

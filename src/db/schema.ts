@@ -37,7 +37,7 @@ export const sources = sqliteTable('sources', {
   language: text('language').notNull(),
   note: text('note'),
   ...stamps,
-}, (t) => [index('sources_updated_idx').on(t.updatedAt, t.id)])
+}, (t) => [index('sources_updated_idx').on(t.updatedAt, t.id), index('sources_version_idx').on(t.version, t.id)])
 
 export const actors = sqliteTable('actors', {
   id: text('id').primaryKey(),
@@ -52,6 +52,7 @@ export const actors = sqliteTable('actors', {
   index('actors_affiliation_idx').on(t.affiliationId),
   index('actors_name_idx').on(t.name, t.id),
   index('actors_updated_idx').on(t.updatedAt, t.id),
+  index('actors_version_idx').on(t.version, t.id),
 ])
 
 export const places = sqliteTable('places', {
@@ -70,6 +71,7 @@ export const places = sqliteTable('places', {
   index('places_parent_idx').on(t.parentId),
   index('places_name_idx').on(t.name, t.id),
   index('places_updated_idx').on(t.updatedAt, t.id),
+  index('places_version_idx').on(t.version, t.id),
 ])
 
 export const events = sqliteTable('events', {
@@ -97,6 +99,7 @@ export const events = sqliteTable('events', {
   // grouping a filtered set never reads the wide event rows.
   index('events_stats_date_idx').on(t.startUtc, t.type, t.datePrecision, t.placeId, t.id),
   index('events_stats_id_idx').on(t.id, t.startUtc, t.type, t.datePrecision, t.placeId),
+  index('events_version_idx').on(t.version, t.id),
 ])
 
 export const eventActors = sqliteTable('event_actors', {
@@ -129,6 +132,7 @@ export const casualtyReports = sqliteTable('casualty_reports', {
   index('casualty_updated_idx').on(t.updatedAt, t.id),
   // Covers the summary per outcome and victim group, so it reads no report rows.
   index('casualty_summary_idx').on(t.outcome, t.victimGroup, t.qualifier, t.low, t.high, t.best, t.eventId),
+  index('casualty_version_idx').on(t.version, t.id),
 ])
 
 export const displacementCounts = sqliteTable('displacement_counts', {
@@ -156,6 +160,7 @@ export const displacementCounts = sqliteTable('displacement_counts', {
   index('displacement_metric_idx').on(t.metric, t.asOfUtc, t.id),
   index('displacement_event_idx').on(t.eventId),
   index('displacement_updated_idx').on(t.updatedAt, t.id),
+  index('displacement_version_idx').on(t.version, t.id),
 ])
 
 export const statements = sqliteTable('statements', {
@@ -174,6 +179,7 @@ export const statements = sqliteTable('statements', {
   index('statements_said_idx').on(t.saidAtUtc, t.id),
   index('statements_speaker_idx').on(t.speakerId, t.saidAtUtc, t.id),
   index('statements_updated_idx').on(t.updatedAt, t.id),
+  index('statements_version_idx').on(t.version, t.id),
 ])
 
 export const statementEvents = sqliteTable('statement_events', {
@@ -205,7 +211,9 @@ export const deletions = sqliteTable('deletions', {
   recordType: text('record_type').notNull(),
   recordId: text('record_id').notNull(),
   deletedAt: text('deleted_at').notNull().default(now),
-}, (t) => [index('deletions_at_idx').on(t.deletedAt, t.id)])
+  // The dataset version of the deletion, for the changes feed.
+  version: integer('version'),
+}, (t) => [index('deletions_at_idx').on(t.deletedAt, t.id), index('deletions_version_idx').on(t.version)])
 
 /** One row per write: who, when, what, and the record before and after, for history and restore. */
 export const revisions = sqliteTable('revisions', {

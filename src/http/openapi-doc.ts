@@ -103,6 +103,22 @@ function finishOperation(path: string, method: string, op: Json): void {
   }
 }
 
+/**
+ * A route ending in Fastify's wildcard is documented as `{*}`, which no OpenAPI tool accepts as a
+ * parameter name: it is called `path` instead (it may hold slashes).
+ */
+function nameWildcards(doc: Json): void {
+  for (const path of Object.keys(doc.paths ?? {})) {
+    if (!path.endsWith('/{*}')) continue
+    const item = doc.paths[path]
+    for (const op of Object.values<Json>(item)) {
+      for (const p of op.parameters ?? []) if (p.in === 'path' && p.name === '*') p.name = 'path'
+    }
+    delete doc.paths[path]
+    doc.paths[path.replace(/\{\*\}$/, '{path}')] = item
+  }
+}
+
 export interface FinishOptions { version: string }
 
 export function finishDocument(doc: Json, options: FinishOptions): Json {
@@ -111,6 +127,7 @@ export function finishDocument(doc: Json, options: FinishOptions): Json {
   for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
     for (const [method, op] of Object.entries<Json>(item)) finishOperation(path, method, op)
   }
+  nameWildcards(doc)
   dropUnused(doc)
   return doc
 }

@@ -11,6 +11,10 @@ declare module 'fastify' {
     datasetVersion: number
     cacheKey: string | null
   }
+  interface FastifyContextConfig {
+    /** The route sets its own ETag and Cache-Control (release routes: a release is not a write). */
+    ownCaching?: boolean
+  }
 }
 
 interface Cached { body: string, headers: Record<string, string> }
@@ -53,13 +57,13 @@ export default fp(async (app) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return
     // Unknown routes fall through to the 404 handler; they have no representation to cache.
     // GraphQL queries over GET are representations of their URL too, so HTTP caches can keep them.
-    if (!(request.url.startsWith('/v1/') || request.url.startsWith('/graphql?')) || !request.routeOptions.url) return
+    if (!(request.url.startsWith('/v1/') || request.url.startsWith('/graphql?')) || !request.routeOptions.url || request.routeOptions.config.ownCaching) return
     const version = readVersion(app.storage.sqlite).version
     request.datasetVersion = version
     const etag = `"v${version}-${wantsCsv(request) ? 'csv' : 'json'}"`
     // Appended, not set: CORS has already said the response varies by Origin.
     const vary = reply.getHeader('vary')
-    reply.header('etag', etag).header('cache-control', 'public, max-age=60').header('vary', vary ? `${String(vary)}, Accept` : 'Accept')
+    reply.header('etag', etag).header('cache-control', app.config.cacheControl).header('vary', vary ? `${String(vary)}, Accept` : 'Accept')
     if (!cache || UNCACHED.test(request.url)) return
     request.cacheKey = `${etag}|${request.url}`
     const hit = cache.get(request.cacheKey)

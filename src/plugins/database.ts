@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { migrateDatabase, openDatabase, type Storage } from '../db/client.ts'
+import { migrateDatabase, openDatabase, pendingMigrations, type Storage } from '../db/client.ts'
 import { seedOnStart } from '../db/seed.ts'
 import { seedData } from '../../seed/data.ts'
 
@@ -11,8 +11,14 @@ declare module 'fastify' {
 
 /** Opens the database, applies migrations and loads the seed, or its changes (see seedOnStart). */
 export default fp(async (app) => {
-  const storage = openDatabase(app.config.databasePath)
+  const storage = openDatabase(app.config.databasePath, { readonly: app.config.readOnly })
   try {
+    if (app.config.readOnly) {
+      if (pendingMigrations(storage.sqlite) > 0) throw new Error(`${app.config.databasePath} was made by an older schema; serve it from a server of its own release`)
+      app.decorate('storage', storage)
+      app.addHook('onClose', async () => storage.close())
+      return
+    }
     migrateDatabase(storage.db)
     // An empty dataset gets the seed; one seeded from an older seed gets its changes, except on the
     // records edited since, so an editor's work is never undone by a restart.

@@ -126,7 +126,7 @@ export class WriteEngine {
       if (spec.links) this.sqlite.prepare(`DELETE FROM ${spec.links.table} WHERE ${spec.links.owner} = ?`).run(id)
       this.sqlite.prepare(`DELETE FROM ${spec.table} WHERE id = ?`).run(id)
       const deletedAt = new Date().toISOString()
-      this.sqlite.prepare('INSERT INTO deletions (record_type, record_id, deleted_at) VALUES (?, ?, ?)').run(spec.recordType, id, deletedAt)
+      this.sqlite.prepare('INSERT INTO deletions (record_type, record_id, deleted_at, version) VALUES (?, ?, ?, ?)').run(spec.recordType, id, deletedAt, readVersion(this.sqlite).version + 1)
       const { datasetVersion } = this.record(spec, id, 'delete', before, null, who)
       return { recordType: spec.recordType, recordId: id, deletedAt, datasetVersion }
     })
@@ -271,9 +271,10 @@ export class WriteEngine {
     const gone = this.sqlite.prepare('SELECT id FROM citations WHERE record_type = ? AND record_id = ?').pluck().all(spec.recordType, id) as number[]
     if (gone.length === 0) return
     this.sqlite.prepare('DELETE FROM citations WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
-    const tomb = this.sqlite.prepare(`INSERT INTO deletions (record_type, record_id, deleted_at) VALUES ('citation', ?, ?)`)
+    const tomb = this.sqlite.prepare(`INSERT INTO deletions (record_type, record_id, deleted_at, version) VALUES ('citation', ?, ?, ?)`)
     const at = new Date().toISOString()
-    for (const c of gone) tomb.run(String(c), at)
+    const version = readVersion(this.sqlite).version + 1
+    for (const c of gone) tomb.run(String(c), at, version)
   }
 
   /** A slug from the record's name, made unique with a counter. */

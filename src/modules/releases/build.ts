@@ -1,0 +1,128 @@
+import { chmodSync, createReadStream, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { join, relative } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import Database from 'better-sqlite3'
+import { readVersion } from '../../db/dataset.ts'
+import { InUseError, InvalidParameterError, ReleaseExistsError } from '../../errors.ts'
+import { EXPORT_RESOURCES } from '../export/plan.ts'
+import { exportMeta, type Snapshot } from '../export/stream.ts'
+import { writeExportFile } from '../export/files.ts'
+import { releaseCitation } from './citation.ts'
+import { csvName, dataPackage } from './datapackage.ts'
+import { DATABASE_FILE, listReleases, MANIFEST, releaseDir, TAG_PATTERN, type ReleaseFile, type ReleaseManifest } from './store.ts'
+
+export interface ReleaseSource {
+  /** The live database connection; used directly only for an in-memory database. */
+  sqlite: Database.Database
+  databasePath: string
+}
+
+export interface BuildOptions { root: string, tag: string, baseUrl: string }
+
+const building = new Set<string>()
+
+/** The URL a release is cited by. */
+export const releaseUrl = (baseUrl: string, tag: string) => `${baseUrl}/v1/releases/${tag}`
+
+function freeze(source: string | null, dest: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./freeze-worker.mjs', import.meta.url), { workerData: { source, dest } })
+    worker.once('message', (m: { ok: boolean, message?: string }) => (m.ok ? resolve() : reject(new Error(`could not freeze the database: ${m.message}`))))
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`the freezing worker stopped with code ${code}`)))
+  })
+}
+
+function refuseTaken(root: string, tag: string, version: number) {
+  const existing = listReleases(root)
+  if (existing.some((r) => r.tag === tag)) throw new ReleaseExistsError(`release ${tag} exists already; a release never changes`)
+  const same = existing.find((r) => r.datasetVersion === version)
+  if (same) throw new ReleaseExistsError(`dataset version ${version} is released already as ${same.tag}; write something first`)
+}
+
+/** sha256 of a file, read as a stream so that the event loop keeps turning on large files. */
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+/**
+ * Freezes the current dataset version under a tag: an immutable SQLite file made with VACUUM INTO
+ * (API keys removed), the exports in every format read from that file, a Frictionless data
+ * package, citations and a manifest with the size and sha256 of every file. The release is built
+ * in a hidden folder and renamed into place, so a release either exists whole or not at all.
+ */
+export async function buildRelease(source: ReleaseSource, opts: BuildOptions): Promise<ReleaseManifest> {
+  const { root, tag, baseUrl } = opts
+  if (!TAG_PATTERN.test(tag)) throw new InvalidParameterError(`tag: "${tag}" is not a release tag; one looks like 2026.1`)
+  if (building.has(root)) throw new InUseError('another release is being built; try again when it is done')
+  building.add(root)
+  mkdirSync(root, { recursive: true })
+  const work = join(root, `.building-${tag}-${process.pid}-${Date.now()}`)
+  try {
+    refuseTaken(root, tag, readVersion(source.sqlite).version)
+    mkdirSync(join(work, 'csv'), { recursive: true })
+    const db = join(work, DATABASE_FILE)
+    if (source.databasePath === ':memory:') {
+      source.sqlite.prepare('VACUUM INTO ?').run(db)
+      await freeze(null, db)
+    } else {
+      await freeze(source.databasePath, db)
+    }
+    const frozen = new Database(db, { readonly: true, fileMustExist: true })
+    let manifest: ReleaseManifest
+    try {
+      const version = readVersion(frozen)
+      refuseTaken(root, tag, version.version)
+      const createdAt = new Date().toISOString()
+      const url = releaseUrl(baseUrl, tag)
+      const snapshot: Snapshot = { sqlite: frozen, shared: false, release: () => {} }
+      const all = exportMeta(frozen, 'json', {}, [...EXPORT_RESOURCES])
+      await writeExportFile(snapshot, all, join(work, 'timeline.json'))
+      await writeExportFile(snapshot, { ...all, format: 'ndjson' }, join(work, 'timeline.ndjson'))
+      for (const r of EXPORT_RESOURCES) {
+        await writeExportFile(snapshot, { ...all, format: 'csv', resources: [r], counts: { [r]: all.counts[r] } }, join(work, csvName(r)))
+      }
+      const meta = { tag, datasetVersion: version.version, createdAt, url }
+      writeFileSync(join(work, 'datapackage.json'), JSON.stringify(dataPackage(frozen, meta), null, 2) + '\n')
+      const citation = releaseCitation(meta)
+      writeFileSync(join(work, 'citation.json'), JSON.stringify(citation.csl, null, 2) + '\n')
+      writeFileSync(join(work, 'citation.bib'), citation.bibtex.trim() + '\n')
+      manifest = {
+        tag, datasetVersion: version.version, datasetUpdatedAt: version.updatedAt, createdAt,
+        counts: all.counts as Record<string, number>, licence: all.licence, files: [],
+      }
+    } finally {
+      frozen.close()
+    }
+    manifest.files = await filesUnder(work)
+    writeFileSync(join(work, MANIFEST), JSON.stringify(manifest, null, 2) + '\n')
+    for (const f of [...manifest.files.map((f) => f.name), MANIFEST]) chmodSync(join(work, f), 0o444)
+    // rename() refuses to replace a non-empty folder, so a release made meanwhile by another process wins.
+    try {
+      renameSync(work, releaseDir(root, tag))
+    } catch {
+      throw new ReleaseExistsError(`release ${tag} exists already; a release never changes`)
+    }
+    return manifest
+  } finally {
+    building.delete(root)
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+async function filesUnder(dir: string): Promise<ReleaseFile[]> {
+  const out: ReleaseFile[] = []
+  const walk = async (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name)
+      const st = statSync(path)
+      if (st.isDirectory()) await walk(path)
+      else out.push({ name: relative(dir, path).split('\\').join('/'), bytes: st.size, sha256: await sha256(path) })
+    }
+  }
+  await walk(dir)
+  return out.sort((a, b) => a.name.localeCompare(b.name))
+}

@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify'
+import { ReadOnlyError, NotFoundError } from '../../errors.ts'
+import { DATABASE_FILE, readRelease, releaseDir, TAG_PATTERN } from './store.ts'
+import { IMMUTABLE } from './routes.ts'
+import type { Config } from '../../config/config.ts'
+
+/** An app serving one database file read-only, with the requests it is answering counted. */
+export interface Served { app: FastifyInstance, tag: string, active: number, retired: boolean }
+
+/** Builds the whole API over one release file, read-only. */
+export async function serveFile(config: Config, path: string, tag: string, cacheControl: string): Promise<Served> {
+  // Imported here: app.ts imports this module, and a release app is an app like any other.
+  const { buildApp } = await import('../../app.ts')
+  const app = await buildApp({
+    config: { ...config, databasePath: path, readOnly: true, seedOnStart: false, cacheControl, rateLimitMax: 0, maxEventLoopDelayMs: 0 },
+  })
+  await app.ready()
+  return { app: app as unknown as FastifyInstance, tag, active: 0, retired: false }
+}
+
+/**
+ * Hands a raw request to a served app and counts it until its response closes, so that an app
+ * retired meanwhile (a replica swapping releases, an evicted pinned release) closes only once its
+ * last in-flight request is answered.
+ */
+export function dispatch(served: Served, req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) {
+  served.active++
+  res.once('close', () => {
+    served.active--
+    if (served.retired && served.active === 0) void served.app.close()
+  })
+  served.app.routing(req, res)
+}
+
+export function retire(served: Served) {
+  served.retired = true
+  if (served.active === 0) void served.app.close()
+}
+
+const MAX_OPEN = 3
+
+/**
+ * `/releases/{tag}/...` answers any read route from that release's database file: the REST API
+ * under `/releases/{tag}/v1/...`, GraphQL at `/releases/{tag}/graphql`. The route is separate
+ * from the live API, so the live path does no extra work for it. A few release apps stay open
+ * (least recently used closed first).
+ */
+export default async function pinnedReleases(app: FastifyInstance) {
+  if (app.config.readOnly) return
+  const open = new Map<string, Promise<Served>>()
+  const acquire = (tag: string): Promise<Served> => {
+    const known = open.get(tag)
+    if (known) { open.delete(tag); open.set(tag, known); return known }
+    const made = serveFile(app.config, `${releaseDir(app.config.releasesPath, tag)}/${DATABASE_FILE}`, tag, IMMUTABLE)
+    made.catch(() => open.delete(tag))
+    open.set(tag, made)
+    while (open.size > MAX_OPEN) {
+      const [oldest, served] = open.entries().next().value!
+      open.delete(oldest)
+      void served.then(retire, () => {})
+    }
+    return made
+  }
+  app.addHook('onClose', async () => {
+    for (const served of open.values()) void served.then(retire, () => {})
+    open.clear()
+  })
+
+  app.route({
+    method: ['GET', 'HEAD', 'POST'],
+    url: '/releases/:tag/*',
+    schema: { hide: true },
+    // Hands over in onRequest, before the body is read, so the release app parses it itself.
+    onRequest: async (request, reply) => {
+      const { tag, '*': rest } = request.params as { tag: string, '*': string }
+      if (!TAG_PATTERN.test(tag) || !readRelease(app.config.releasesPath, tag)) throw new NotFoundError('release', tag)
+      if (request.method === 'POST' && rest !== 'graphql') throw new ReadOnlyError(`release ${tag} never changes; send writes to the live API`)
+      const served = await acquire(tag)
+      const query = request.raw.url!.indexOf('?')
+      request.raw.url = `/${rest.split('?')[0]}${query >= 0 ? request.raw.url!.slice(query) : ''}`
+      reply.hijack()
+      keepPrefix(reply.raw, `/releases/${tag}`)
+      dispatch(served, request.raw, reply.raw)
+    },
+    handler: async () => undefined,
+  })
+}
+
+/** The release app links its next pages from its own root; a pinned client must stay on the release. */
+function keepPrefix(res: import('node:http').ServerResponse, prefix: string) {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => import('node:http').ServerResponse
+  res.writeHead = ((...args: unknown[]) => {
+    const headers = args.find((a, i) => i > 0 && a && typeof a === 'object') as Record<string, unknown> | undefined
+    if (headers && typeof headers.link === 'string') headers.link = headers.link.replace(/<\//g, `<${prefix}/`)
+    else if (typeof res.getHeader('link') === 'string') res.setHeader('link', (res.getHeader('link') as string).replace(/<\//g, `<${prefix}/`))
+    return writeHead(...args)
+  }) as typeof res.writeHead
+}

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { createKey } from '../../src/modules/keys/queries.ts'
+import { buildTestApp, tempDir } from '../helper.ts'
+
+async function released() {
+  const dir = tempDir()
+  const app = await buildTestApp({ databasePath: join(dir, 'timeline.db'), releasesPath: join(dir, 'releases') })
+  const admin = { authorization: `Bearer ${createKey(app.storage.sqlite, 'admin key', 'admin').key}` }
+  const made = await app.inject({ method: 'POST', url: '/v1/releases', headers: admin, payload: { tag: '2026.1' } })
+  expect(made.statusCode).toBe(201)
+  return { app, admin, release: made.json().data }
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+
+describe('serving releases', () => {
+  it('serves every file byte-identical, with its digest as a strong ETag and immutable caching', async () => {
+    const { app, release } = await released()
+    for (const f of release.files as { name: string, sha256: string, bytes: number }[]) {
+      const url = `/v1/releases/2026.1/files/${f.name}`
+      const [a, b] = [await app.inject(url), await app.inject(url)]
+      expect(a.statusCode).toBe(200)
+      expect(a.rawPayload.equals(b.rawPayload)).toBe(true)
+      expect({ sha: sha(a.rawPayload), bytes: a.rawPayload.length }).toEqual({ sha: f.sha256, bytes: f.bytes })
+      expect(a.headers.etag).toBe(`"${f.sha256}"`)
+      expect(a.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+      const again = await app.inject({ url, headers: { 'if-none-match': a.headers.etag as string } })
+      expect(again.statusCode).toBe(304)
+      expect(again.rawPayload.length).toBe(0)
+    }
+    expect((await app.inject('/v1/releases/2026.1/files/../timeline.db')).statusCode).toBe(404)
+    expect((await app.inject('/v1/releases/2026.1/files/nothing.csv')).json().code).toBe('NOT_FOUND')
+    expect((await app.inject('/v1/releases/2031.9')).json().code).toBe('NOT_FOUND')
+    expect((await app.inject('/v1/releases/latest')).json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ parameter: 'tag' }] })
+  })
+
+  it('answers REST and GraphQL reads from the release after the live data has moved on, and refuses writes there', async () => {
+    const { app, admin, release } = await released()
+    const before = await app.inject('/v1/events?limit=3')
+    const src = (await app.inject('/v1/sources')).json().data[0]
+    const patched = await app.inject({ method: 'PATCH', url: `/v1/sources/${src.id}`, headers: { ...admin, 'if-match': before.headers.etag as string }, payload: { note: 'a later note' } })
+    expect(patched.statusCode).toBe(200)
+
+    const pinned = await app.inject(`/releases/2026.1/v1/sources/${src.id}`)
+    expect(pinned.statusCode).toBe(200)
+    expect(pinned.json().data.note).toBe(src.note)
+    expect((await app.inject(`/v1/sources/${src.id}`)).json().data.note).toBe('a later note')
+    expect(pinned.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    expect(pinned.headers.etag).toBe(`"v${release.datasetVersion}-json"`)
+    const list = await app.inject('/releases/2026.1/v1/events?limit=3')
+    expect(list.json().data).toEqual(before.json().data)
+    expect(list.headers.link).toMatch(/^<\/releases\/2026\.1\/v1\/events\?limit=3&cursor=[^>]+>; rel="next"$/)
+    const next = await app.inject((list.headers.link as string).slice(1, (list.headers.link as string).indexOf('>')))
+    expect(next.statusCode).toBe(200)
+    expect(next.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    expect((await app.inject({ url: '/releases/2026.1/v1/events?limit=3', headers: { 'if-none-match': list.headers.etag as string } })).statusCode).toBe(304)
+    expect((await app.inject('/releases/2026.1/v1/events?format=csv')).headers['content-type']).toMatch(/text\/csv/)
+
+    const gql = await app.inject({ method: 'POST', url: '/releases/2026.1/graphql', payload: { query: `{ dataset { version } source(id: "${src.id}") { note } }` } })
+    expect(gql.json().data).toEqual({ dataset: { version: release.datasetVersion }, source: { note: src.note } })
+
+    const write = await app.inject({ method: 'POST', url: '/releases/2026.1/v1/sources', headers: admin, payload: {} })
+    expect(write.statusCode).toBe(405)
+    expect(write.json().code).toBe('READ_ONLY')
+    const mutation = await app.inject({ method: 'POST', url: '/releases/2026.1/graphql', headers: admin, payload: { query: `mutation { deleteSource(id: "${src.id}", ifMatch: "v99") { recordId } }` } })
+    expect(JSON.stringify(mutation.json())).toContain('READ_ONLY')
+    expect((await app.inject('/releases/2031.9/v1/events')).json().code).toBe('NOT_FOUND')
+    expect((await app.inject('/releases/nope/v1/events')).statusCode).toBe(404)
+  })
+
+  it('lists releases with an ETag that changes when a release is made, not cached by dataset version', async () => {
+    const { app, admin } = await released()
+    const first = await app.inject('/v1/releases')
+    expect(first.json().data).toHaveLength(1)
+    const etag = first.headers.etag as string
+    const src = (await app.inject('/v1/sources')).json().data[0]
+    await app.inject({ method: 'PATCH', url: `/v1/sources/${src.id}`, headers: { ...admin, 'if-match': (await app.inject('/v1/sources')).headers.etag as string }, payload: { note: 'x' } })
+    expect((await app.inject({ method: 'POST', url: '/v1/releases', headers: admin, payload: { tag: '2026.2' } })).statusCode).toBe(201)
+    const second = await app.inject({ url: '/v1/releases', headers: { 'if-none-match': etag } })
+    expect(second.statusCode).toBe(200)
+    expect(second.json().data.map((r: { tag: string }) => r.tag)).toEqual(['2026.1', '2026.2'])
+  })
+})
+
+describe('read-only mode', () => {
+  it('serves a release file and refuses writes naming the primary', async () => {
+    const { app: primary } = await released()
+    const path = join(primary.config.releasesPath, '2026.1', 'timeline.db')
+    const replica = await buildTestApp({ databasePath: path, readOnly: true, seedOnStart: false, primaryUrl: 'https://primary.example.org' })
+    expect((await replica.inject('/v1/events?limit=1')).statusCode).toBe(200)
+    expect((await replica.inject('/ready')).statusCode).toBe(200)
+    const refused = await replica.inject({ method: 'DELETE', url: '/v1/sources/x', headers: { 'if-match': '"v1-json"' } })
+    expect(refused.statusCode).toBe(405)
+    expect(refused.headers.allow).toBe('GET, HEAD')
+    expect(refused.json()).toMatchObject({ code: 'READ_ONLY', detail: expect.stringContaining('https://primary.example.org') })
+  })
+})
