@@ -1,0 +1,103 @@
+import { EVENT_TYPES } from '../../domain/vocabulary.ts'
+import type { FacetField } from '../stats/facets.ts'
+import { histogram } from './histogram.ts'
+import { html, raw, type Html } from './html.ts'
+import { formatCount as n, pageHref, queryOf, type PageFilters } from './links.ts'
+import { placeMap } from './map.ts'
+import { displayDate, eventBody, layout } from './render.ts'
+import type { PageEvent } from './data.ts'
+import type { TimelineView } from './view.ts'
+
+const label = (s: string) => s.replaceAll('_', ' ')
+const FACET_TITLE: Record<FacetField, string> = { type: 'Type', place: 'Place', actor: 'Actor' }
+
+/** The filters in force, each with a link that removes it alone. */
+function activeFilters(v: TimelineView): Html {
+  const f = v.filters
+  const chips: [string, Partial<PageFilters>][] = []
+  if (f.from) chips.push([`From ${f.from}`, { from: undefined }])
+  if (f.to) chips.push([`To ${f.to}`, { to: undefined }])
+  if (f.type?.length) chips.push([`Type: ${f.type.map(label).join(', ')}`, { type: undefined }])
+  if (f.place) chips.push([`Place: ${v.names.place ?? f.place}`, { place: undefined }])
+  if (f.actor) chips.push([`Actor: ${v.names.actor ?? f.actor}`, { actor: undefined }])
+  if (chips.length === 0) return html`<p class="meta">Showing every event. Choose a bar, a place or a facet to narrow the view.</p>`
+  return html`<ul class="active" aria-label="Filters in force">${chips.map(([text, patch]) => html`<li>${text} <a href="${pageHref(f, patch)}" aria-label="Remove the filter ${text}">remove</a></li>`)}
+    <li><a href="/">Clear all</a></li></ul>`
+}
+
+function facets(v: TimelineView): Html {
+  const f = v.filters
+  return html`<aside class="facets" aria-labelledby="facets-heading"><h2 id="facets-heading">Narrow by</h2>
+  ${(['type', 'place', 'actor'] as const).map((field) => {
+    const values = v.facets.values[field]
+    if (v.facets.cutShort.includes(field)) return html`<h3>${FACET_TITLE[field]}</h3><p class="meta">Too many events to count in time; narrow the view first.</p>`
+    if (!values?.length) return ''
+    return html`<h3>${FACET_TITLE[field]}</h3><ul>${values.map((x) => {
+      const active = field === 'type' ? f.type?.length === 1 && f.type[0] === x.value : f[field] === x.value
+      return html`<li>${active ? html`<strong>${x.label}</strong>` : html`<a href="${pageHref(f, { [field]: field === 'type' ? [x.value] : x.value })}" class="facet" data-field="${field}" data-value="${x.value}">${x.label}</a>`} <span class="count">${n(x.count)}</span></li>`
+    })}</ul>`
+  })}</aside>`
+}
+
+function eventList(v: TimelineView): Html {
+  const days = new Map<string, PageEvent[]>()
+  for (const e of v.list.events) {
+    const key = e.event.start.slice(0, 10)
+    days.set(key, [...(days.get(key) ?? []), e])
+  }
+  const pager = html`<nav class="pager" aria-label="Pages of events">
+    ${v.list.prev ? html`<a href="${pageHref(v.filters, {}, { before: v.list.prev })}" rel="prev">← Earlier events</a>` : ''}
+    ${v.list.next ? html`<a href="${pageHref(v.filters, {}, { after: v.list.next })}" rel="next">Later events →</a>` : ''}
+  </nav>`
+  return html`<section class="list" aria-labelledby="timeline-heading">
+  <h2 id="timeline-heading">Events <span class="meta">(${n(v.list.events.length)} shown of ${n(v.total)}, in date order)</span></h2>
+  ${v.list.events.length === 0 ? html`<p>No event matches these filters.</p>` : ''}
+  ${[...days.entries()].map(([day, events]) => html`<section class="day" aria-label="${displayDate(day)}">
+    <h3><time datetime="${day}">${displayDate(day)}</time></h3>
+    <ol class="events">${events.map((e) => html`<li><article id="${e.event.id}">${eventBody(e, 'h4')}</article></li>`)}</ol>
+  </section>`)}
+  ${pager}
+</section>`
+}
+
+export function renderTimeline(v: TimelineView, error?: string): string {
+  const f = v.filters
+  const qs = queryOf(f)
+  const sep = qs ? `?${qs}&` : '?'
+  const body = html`
+<p class="lede">${v.dataset.lede}</p>
+<section aria-labelledby="overview-heading">
+  <h2 id="overview-heading">When</h2>
+  ${activeFilters(v)}
+  ${error ? html`<p role="alert" class="cite">${error}</p>` : ''}
+  ${histogram(v.overview, f)}
+</section>
+<section aria-labelledby="map-heading">
+  <h2 id="map-heading">Where</h2>
+  ${v.map ? placeMap(v.map.places, v.map.more, f) : html`<p>Too many events in this view to map in time; narrow it by date, place or actor.</p>`}
+</section>
+<div class="browse">
+${facets(v)}
+${eventList(v)}
+</div>
+<section aria-labelledby="filters-heading">
+  <h2 id="filters-heading">Dates and data</h2>
+  <form method="get" action="/">
+    <label>From <input type="date" name="from" value="${f.from ?? ''}"></label>
+    <label>To <input type="date" name="to" value="${f.to ?? ''}"></label>
+    <label>Type <select name="type"><option value="">any type</option>${EVENT_TYPES.map((t) => html`<option value="${t}"${f.type?.length === 1 && f.type[0] === t ? raw(' selected') : ''}>${label(t)}</option>`)}</select></label>
+    ${f.place ? html`<input type="hidden" name="place" value="${f.place}">` : ''}${f.actor ? html`<input type="hidden" name="actor" value="${f.actor}">` : ''}
+    <button type="submit">Show</button>
+  </form>
+  <ul class="links" aria-label="This view as data">
+    <li><a href="/v1/events${sep}limit=200">JSON</a></li>
+    <li><a href="/v1/events${sep}limit=200&amp;format=csv">CSV</a></li>
+    <li><a href="/v1/stats/events${sep}groupBy=period&amp;period=${v.overview.period}">Counts per ${v.overview.period}</a></li>
+    <li><a href="/v1/stats/events${sep}groupBy=place&amp;format=csv">Counts per place (CSV)</a></li>
+    <li><a href="/v1/events.geojson${qs ? `?${qs}` : ''}">GeoJSON</a></li>
+    <li><a href="/v1/export${sep}format=ndjson">Full export (NDJSON)</a></li>
+  </ul>
+  <p class="cite">Dataset version ${v.dataset.version}, updated ${v.dataset.updatedAt.slice(0, 10)}. ${v.dataset.licence}</p>
+</section>`
+  return layout(v.dataset.title, qs ? `/?${qs}` : '/', body).toString()
+}
