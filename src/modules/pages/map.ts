@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { geoMercator, geoPath, type GeoPermissibleObjects } from 'd3-geo'
+import { geoBounds, geoMercator, geoPath, type GeoPermissibleObjects } from 'd3-geo'
+import { LRUCache } from 'lru-cache'
 import { feature } from 'topojson-client'
 import type { GeometryCollection, Topology } from 'topojson-specification'
 import { html, raw, type Html } from './html.ts'
@@ -11,7 +12,13 @@ import type { MapPlace } from './queries.ts'
 // map is a few kilobytes of path data.
 const require = createRequire(import.meta.url)
 const atlas = JSON.parse(readFileSync(require.resolve('world-atlas/countries-110m.json'), 'utf8')) as Topology<{ countries: GeometryCollection<{ name: string }> }>
-const COUNTRIES = feature(atlas, atlas.objects.countries).features
+const COUNTRIES = feature(atlas, atlas.objects.countries).features.map((c) => ({ c, b: geoBounds(c) }))
+// Clipping every country to a small regional view is most of the cost of a map: skip the
+// countries whose bounds lie outside it (those across the antimeridian are always clipped), and
+// keep the outlines of recent views, bounded in bytes.
+const near = (b: [[number, number], [number, number]], w: number, s: number, e: number, n: number) =>
+  b[0][0] > b[1][0] || !(b[1][0] < w || b[0][0] > e || b[1][1] < s || b[0][1] > n)
+const outlineCache = new LRUCache<string, string>({ maxSize: 2_000_000, sizeCalculation: (v, k) => v.length + k.length })
 
 const W = 640, H = 400, PAD = 16
 /** Points drawn at most; past it the places with most events are kept and the rest are counted. */
@@ -38,7 +45,14 @@ export function placeMap(places: MapPlace[], more: boolean, f: PageFilters): Htm
   const box = { type: 'MultiPoint', coordinates: [[cx - hw, Math.max(-80, cy - hh)], [cx + hw, Math.min(80, cy + hh)]] } as GeoPermissibleObjects
   const projection = geoMercator().fitExtent([[PAD, PAD], [W - PAD, H - PAD]], box).clipExtent([[0, 0], [W, H]])
   const path = geoPath(projection).digits(0)
-  const outlines = COUNTRIES.map((c) => path(c)).filter((d): d is string => !!d).join('')
+  const key = [cx, cy, hw, hh].map((x) => x.toFixed(3)).join(',')
+  let outlines = outlineCache.get(key)
+  if (outlines === undefined) {
+    // The view box in degrees is narrower than the fitted extent on its long side: widen the test.
+    const mw = Math.max(hw, hh * 2) * 2 + 10, mh = Math.max(hh, hw) * 2 + 10
+    outlines = COUNTRIES.filter(({ b }) => near(b, cx - mw, cy - mh, cx + mw, cy + mh)).map(({ c }) => path(c)).filter((d): d is string => !!d).join('')
+    outlineCache.set(key, outlines)
+  }
   const max = Math.max(...located.map((p) => p.events))
   const byCount = [...located].sort((a, b) => b.events - a.events || a.name.localeCompare(b.name))
   const total = located.reduce((t, p) => t + p.events, 0)

@@ -1,4 +1,5 @@
 import { EVENT_TYPES } from '../../domain/vocabulary.ts'
+import { encodeCursor } from '../../http/cursor.ts'
 import type { FacetField } from '../stats/facets.ts'
 import { histogram } from './histogram.ts'
 import { html, raw, type Html } from './html.ts'
@@ -39,22 +40,34 @@ function facets(v: TimelineView): Html {
   })}</aside>`
 }
 
+/** Bytes of event markup per page: a page of unusually long events stops early and links on. */
+export const LIST_BUDGET = 150_000
+
 function eventList(v: TimelineView): Html {
-  const days = new Map<string, PageEvent[]>()
+  const shown: [PageEvent, Html][] = []
+  let used = 0
   for (const e of v.list.events) {
-    const key = e.event.start.slice(0, 10)
-    days.set(key, [...(days.get(key) ?? []), e])
+    const h = html`<li><article id="${e.event.id}">${eventBody(e, 'h4')}</article></li>`
+    if (shown.length && used + h.value.length > LIST_BUDGET) break
+    shown.push([e, h]); used += h.value.length
   }
+  const days = new Map<string, Html[]>()
+  for (const [e, h] of shown) {
+    const key = e.event.start.slice(0, 10)
+    days.set(key, [...(days.get(key) ?? []), h])
+  }
+  const first = shown[0]?.[0].event, last = shown[shown.length - 1]?.[0].event
+  const later = v.list.later || shown.length < v.list.events.length
   const pager = html`<nav class="pager" aria-label="Pages of events">
-    ${v.list.prev ? html`<a href="${pageHref(v.filters, {}, { before: v.list.prev })}" rel="prev">← Earlier events</a>` : ''}
-    ${v.list.next ? html`<a href="${pageHref(v.filters, {}, { after: v.list.next })}" rel="next">Later events →</a>` : ''}
+    ${v.list.earlier && first ? html`<a href="${pageHref(v.filters, {}, { before: encodeCursor('-date', [first.startSortKey, first.id]) })}" rel="prev">← Earlier events</a>` : ''}
+    ${later && last ? html`<a href="${pageHref(v.filters, {}, { after: encodeCursor('date', [last.startSortKey, last.id]) })}" rel="next">Later events →</a>` : ''}
   </nav>`
   return html`<section class="list" aria-labelledby="timeline-heading">
-  <h2 id="timeline-heading">Events <span class="meta">(${n(v.list.events.length)} shown of ${n(v.total)}, in date order)</span></h2>
-  ${v.list.events.length === 0 ? html`<p>No event matches these filters.</p>` : ''}
-  ${[...days.entries()].map(([day, events]) => html`<section class="day" aria-label="${displayDate(day)}">
+  <h2 id="timeline-heading">Events <span class="meta">(${n(shown.length)} shown of ${n(v.total)}, in date order)</span></h2>
+  ${shown.length === 0 ? html`<p>No event matches these filters.</p>` : ''}
+  ${[...days.entries()].map(([day, items]) => html`<section class="day" aria-label="${displayDate(day)}">
     <h3><time datetime="${day}">${displayDate(day)}</time></h3>
-    <ol class="events">${events.map((e) => html`<li><article id="${e.event.id}">${eventBody(e, 'h4')}</article></li>`)}</ol>
+    <ol class="events">${items}</ol>
   </section>`)}
   ${pager}
 </section>`

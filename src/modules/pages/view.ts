@@ -1,17 +1,16 @@
 import type Database from 'better-sqlite3'
-import { encodeCursor } from '../../http/cursor.ts'
 import { actorsByIds } from '../actors/queries.ts'
-import { datasetInfo } from '../dataset/queries.ts'
+import { readVersion } from '../../db/dataset.ts'
+import { LICENCE } from '../dataset/queries.ts'
 import { listEvents } from '../events/queries.ts'
 import { placesByIds } from '../places/queries.ts'
 import { listSources } from '../sources/queries.ts'
-import { eventStats } from '../stats/queries.ts'
-import { eventFacets, FACET_FIELDS, type Facets } from '../stats/facets.ts'
+import { countFilteredEvents, eventFacets, FACET_FIELDS, type Facets } from '../stats/facets.ts'
 import { withDetails, type PageEvent } from './data.ts'
 import type { PageFilters } from './links.ts'
 import { MAP_MAX_PLACES } from './map.ts'
 import { overview, type Overview } from './overview.ts'
-import { eventSpan, leadingCountries, placeCountsOverall, placesWithCounts, type MapPlace } from './queries.ts'
+import { eventSpan, leadingCountries, placeCountsOf, placeCountsOverall, placesWithCounts, type MapPlace } from './queries.ts'
 
 /** Events per page of the list: enough to read, few enough that a page stays small at any size. */
 export const PAGE_SIZE = 50
@@ -30,7 +29,7 @@ export interface TimelineView {
   map: { places: MapPlace[], more: boolean } | null
   facets: Facets
   names: { place?: string, actor?: string }
-  list: { events: PageEvent[], next: string | null, prev: string | null }
+  list: { events: PageEvent[], earlier: boolean, later: boolean }
 }
 
 const REGION = new Intl.DisplayNames(['en'], { type: 'region' })
@@ -39,16 +38,21 @@ const n = (v: number) => v.toLocaleString('en-GB')
 
 /** Title and lede from the dataset's own metadata and records, so any imported dataset reads right. */
 function datasetText(sqlite: Database.Database, o: { first: string, last: string } | null): Dataset {
-  const info = datasetInfo(sqlite)
+  // GET /v1/dataset counts every table (a third of a second at a million events); the page needs
+  // only the events, which the facet summary already holds, and the sources.
+  const events = countFilteredEvents(sqlite, {}, () => 0)
+  const v = readVersion(sqlite)
   const countries = leadingCountries(sqlite, 3).map((c) => { try { return REGION.of(c) ?? c } catch { return c } })
-  const publishers = [...new Set(listSources(sqlite, {}, 50).rows.map((s) => s.publisher))].slice(0, 3)
+  const sources = listSources(sqlite, {}, 50)
+  const publishers = [...new Set(sources.rows.map((s) => s.publisher))]
+  const named = publishers.slice(0, 3)
+  const nSources = sources.nextCursor ? 'more than 50 sources' : `${n(sources.rows.length)} source${sources.rows.length === 1 ? '' : 's'}`
   const span = o ? (o.first.slice(0, 4) === o.last.slice(0, 4) ? o.first.slice(0, 4) : `${o.first.slice(0, 4)}–${o.last.slice(0, 4)}`) : ''
-  const c = info.counts
-  const title = `${countries.length ? `${listWords(countries)}: ` : ''}${n(c.events)} cited event${c.events === 1 ? '' : 's'}${span ? `, ${span}` : ''}`
-  const lede = `A timeline of ${n(c.events)} events with ${n(c.casualtyReports)} casualty reports, ${n(c.displacementCounts)} displacement counts `
-    + `and ${n(c.statements)} statements, compiled from ${n(c.sources)} source${c.sources === 1 ? '' : 's'}`
-    + `${publishers.length ? ` (${listWords(publishers)}${c.sources > publishers.length ? ' and others' : ''})` : ''}. Every figure links to the paragraph it comes from.`
-  return { title, lede, version: info.version, updatedAt: info.updatedAt, licence: info.licence }
+  const title = `${countries.length ? `${listWords(countries)}: ` : ''}${n(events)} cited event${events === 1 ? '' : 's'}${span ? `, ${span}` : ''}`
+  const lede = `A timeline of ${n(events)} event${events === 1 ? '' : 's'}${span ? ` from ${span}` : ''}, compiled from ${nSources}`
+    + `${named.length ? ` (${listWords(named)}${publishers.length > named.length || sources.nextCursor ? ' and others' : ''})` : ''}.`
+    + ' Each figure and claim links to the paragraph of its source; see the shape over time, then where, then the cited facts.'
+  return { title, lede, version: v.version, updatedAt: v.updatedAt, licence: LICENCE }
 }
 
 function mapPlaces(sqlite: Database.Database, f: PageFilters, total: number, facets: Facets): TimelineView['map'] {
@@ -60,23 +64,17 @@ function mapPlaces(sqlite: Database.Database, f: PageFilters, total: number, fac
     const top = facets.values.place
     return top ? { places: placesWithCounts(sqlite, top.map((v) => [v.value, v.count])), more: true } : null
   }
-  const page = eventStats(sqlite, f, { groupBy: ['place'], limit: 5000 })
-  const counts = page.rows.flatMap((r): [string, number][] => (r.key.place ? [[r.key.place.id, r.events]] : []))
-    .sort((a, b) => b[1] - a[1])
-  return { places: placesWithCounts(sqlite, counts.slice(0, MAP_MAX_PLACES)), more: counts.length > MAP_MAX_PLACES || page.nextCursor !== null }
+  const { rows, more } = placeCountsOf(sqlite, f, MAP_MAX_PLACES)
+  return { places: placesWithCounts(sqlite, rows), more }
 }
 
 function eventPage(sqlite: Database.Database, f: PageFilters, c: Cursor): TimelineView['list'] {
   const back = !!c.before && !c.after
   const page = back ? listEvents(sqlite, f, '-date', PAGE_SIZE, c.before) : listEvents(sqlite, f, 'date', PAGE_SIZE, c.after)
-  const rows = back ? page.rows.reverse() : page.rows
-  const first = rows[0], last = rows[rows.length - 1]
-  const hasPrev = back ? page.nextCursor !== null : !!c.after
-  const hasNext = back ? true : page.nextCursor !== null
   return {
-    events: withDetails(sqlite, rows),
-    prev: hasPrev && first ? encodeCursor('-date', [first.startSortKey, first.id]) : null,
-    next: hasNext && last ? encodeCursor('date', [last.startSortKey, last.id]) : null,
+    events: withDetails(sqlite, back ? page.rows.reverse() : page.rows),
+    earlier: back ? page.nextCursor !== null : !!c.after,
+    later: back ? true : page.nextCursor !== null,
   }
 }
 
