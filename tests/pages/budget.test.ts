@@ -87,7 +87,8 @@ describe(`the page at / on ${SYNTH_EVENTS.toLocaleString('en')} synthetic events
     const body = await page(app, '/')
     expect(body.length).toBeLessThan(BUDGET)
     expect(articleIds(body)).toHaveLength(PAGE_SIZE)
-    const year = bars(body).find(([, n]) => n > 0)![0]
+    // Synthetic events fall in 2020-2023.
+    const year = '2021'
     for (const url of [`/?from=${year}&to=${year}`, `/?from=${year}-03&to=${year}-03`, `/?from=${year}-03-02&to=${year}-03-02`,
       '/?place=synth-place-000012', '/?actor=synth-actor-000003', '/?type=attack', `/?type=attack&from=${year}-03&to=${year}-03`]) {
       const html = await page(app, url)

@@ -33,7 +33,7 @@ blockquote footer { font-family: system-ui, sans-serif; font-size: .85rem; color
 .lede { font-size: 1.05rem; }
 .panel { font-size: 12px; font-weight: bold; fill: var(--ink); } .tick { font-size: 11px; fill: var(--muted); }
 .hit { fill: transparent; } .bar { fill: var(--accent); } a.period:hover .bar, a.period:focus .bar { fill: #1a5fb4; } a.period:focus .hit { fill: #1a5fb422; }
-.axis { stroke: var(--rule); } .range { stroke: var(--ink); stroke-width: 2; pointer-events: none; } .range.open { stroke-dasharray: 3 2; }
+.chart svg text, .axis, .arrow { pointer-events: none; } .axis { stroke: var(--rule); } .range { stroke: var(--ink); stroke-width: 2; pointer-events: none; } .range.open { stroke-dasharray: 3 2; }
 .arrow { fill: var(--ink); } .best { fill: var(--accent); stroke: #fff; stroke-width: 1; pointer-events: none; }
 .sea { fill: #eef2f5; } .land { fill: #e4ddd0; stroke: #fff; stroke-width: .6; } .place circle { fill: #8a1c1ccc; stroke: #fff; stroke-width: .8; } .place:focus circle, .place:hover circle { fill: #1a5fb4; }
 table.values { border-collapse: collapse; font-family: system-ui, sans-serif; font-size: .85rem; margin: .5rem 0; } .values th, .values td { text-align: left; padding: .15rem .6rem .15rem 0; border-bottom: 1px solid var(--rule); }
