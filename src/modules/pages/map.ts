@@ -60,6 +60,7 @@ export function placeMap(places: MapPlace[], more: boolean, f: PageFilters): Htm
     + `each a point sized by its ${n(total)} events; most events at ${byCount.slice(0, 3).map((p) => `${p.name} (${n(p.events)})`).join(', ')}.`
     + (unlocated ? ` ${n(unlocated)} place${unlocated === 1 ? ' has' : 's have'} no coordinates and ${unlocated === 1 ? 'is' : 'are'} not drawn.` : '')
   return html`<figure class="chart map">
+  ${located.length > 20 ? html`<a class="skip-map" href="#facets-heading">Skip the ${n(located.length)} places of the map</a>` : ''}
   <svg id="map" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="map-title map-desc">
     <title id="map-title">Where the events took place</title>
     <desc id="map-desc">${summary}</desc>

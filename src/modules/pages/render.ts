@@ -17,7 +17,7 @@ h4 { font-size: 1.1rem; margin: 0 0 .2rem; }
 a { color: var(--accent); }
 a:focus, button:focus, select:focus, input:focus { outline: 3px solid #1a5fb4; outline-offset: 2px; }
 nav ul, .links { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1rem; font-family: system-ui, sans-serif; font-size: .9rem; }
-.skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: .5rem; background: #fff; padding: .3rem; }
+.skip, .skip-map { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: .5rem; background: #fff; padding: .3rem; } .skip-map:focus { position: static; display: inline-block; background: #fff; padding: .3rem; }
 form { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; font-family: system-ui, sans-serif; font-size: .9rem; }
 label { display: flex; flex-direction: column; gap: .2rem; }
 input, select, button { font: inherit; padding: .3rem .4rem; min-height: 2.2rem; }
