@@ -56,7 +56,7 @@ async function locatedPlaces(ctx: Ctx, view: URLSearchParams): Promise<Set<strin
   const located = new Set<string>()
   let cursor: string | null = null
   do {
-    const r = await getJson(ctx.app, `/v1/places?limit=200${cursor ? `&cursor=${cursor}` : ''}`)
+    const r: { body: any } = await getJson(ctx.app, `/v1/places?limit=200${cursor ? `&cursor=${cursor}` : ''}`)
     for (const p of r.body.data as { id: string, latitude: number | null }[]) if (ids.has(p.id) && p.latitude !== null) located.add(p.id)
     cursor = r.body.page.nextCursor
   } while (cursor)

@@ -23,7 +23,7 @@ async function apiIds(app: App, query: string): Promise<string[]> {
   const ids: string[] = []
   let cursor: string | null = null
   do {
-    const r = await getJson(app, `/v1/events?${query}&limit=200${cursor ? `&cursor=${cursor}` : ''}`)
+    const r: { body: any } = await getJson(app, `/v1/events?${query}&limit=200${cursor ? `&cursor=${cursor}` : ''}`)
     ids.push(...r.body.data.map((e: { id: string }) => e.id))
     cursor = r.body.page.nextCursor
   } while (cursor)
