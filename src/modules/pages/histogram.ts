@@ -59,6 +59,8 @@ export function histogram(o: Overview, f: PageFilters): Html {
     ${bins.map((b, i) => {
       const h = (b.events / maxEvents) * EVENTS_H
       const x = LEFT + i * bw
+      // An empty period is drawn but is no link: nothing to narrow to, and no stop for the keyboard.
+      if (b.events === 0) return html`<g class="period empty" data-period="${b.period}" data-events="0"></g>`
       return html`<a href="${pageHref(f, { from: b.from, to: b.to })}" class="period" data-period="${b.period}" data-events="${b.events}"><title>${b.period}: ${n(b.events)} event${b.events === 1 ? "" : "s"}</title><rect x="${x.toFixed(1)}" y="${TOP}" width="${bw.toFixed(1)}" height="${displacedY + FIG_H - TOP}" class="hit"></rect><rect x="${(x + bw * 0.1).toFixed(1)}" y="${(TOP + EVENTS_H - h).toFixed(1)}" width="${Math.max(1, bw * 0.8).toFixed(1)}" height="${h.toFixed(1)}" class="bar"></rect></a>`
     })}
     <text x="${LEFT}" y="${killedY - 6}" class="panel">Killed</text>

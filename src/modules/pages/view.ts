@@ -49,7 +49,8 @@ function datasetText(sqlite: Database.Database, o: { first: string, last: string
   const nSources = sources.nextCursor ? 'more than 50 sources' : `${n(sources.rows.length)} source${sources.rows.length === 1 ? '' : 's'}`
   const span = o ? (o.first.slice(0, 4) === o.last.slice(0, 4) ? o.first.slice(0, 4) : `${o.first.slice(0, 4)}–${o.last.slice(0, 4)}`) : ''
   const title = `${countries.length ? `${listWords(countries)}: ` : ''}${n(events)} cited event${events === 1 ? '' : 's'}${span ? `, ${span}` : ''}`
-  const lede = `A timeline of ${n(events)} event${events === 1 ? '' : 's'}${span ? ` from ${span}` : ''}, compiled from ${nSources}`
+  const years = o ? (o.first.slice(0, 4) === o.last.slice(0, 4) ? ` in ${o.first.slice(0, 4)}` : ` from ${o.first.slice(0, 4)} to ${o.last.slice(0, 4)}`) : ''
+  const lede = `A timeline of ${n(events)} event${events === 1 ? '' : 's'}${years}, compiled from ${nSources}`
     + `${named.length ? ` (${listWords(named)}${publishers.length > named.length || sources.nextCursor ? ' and others' : ''})` : ''}.`
     + ' Each figure and claim links to the paragraph of its source; see the shape over time, then where, then the cited facts.'
   return { title, lede, version: v.version, updatedAt: v.updatedAt, licence: LICENCE }
