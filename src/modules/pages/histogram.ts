@@ -4,7 +4,7 @@ import { formatCount as n, pageHref, type PageFilters } from './links.ts'
 import type { Bin, Overview } from './overview.ts'
 
 const W = 640, LEFT = 8, RIGHT = 8
-const EVENTS_H = 110, FIG_H = 64, GAP = 22, TOP = 18
+const EVENTS_H = 110, FIG_H = 64, GAP = 26, TOP = 28
 
 /** A figure range in words: "205 to 310, best 5", "at least 205 (open-ended)". */
 export function rangeText(f: Figure | null): string {
@@ -21,10 +21,12 @@ export function rangeText(f: Figure | null): string {
  */
 function rangePanel(bins: Bin[], pick: (b: Bin) => Figure | null, y0: number, bw: number, cls: string): Html {
   const figs = bins.map(pick)
-  const max = Math.max(1, ...figs.map((f) => Math.max(f?.low ?? 0, f?.high ?? 0, f?.best ?? 0)))
+  const top = Math.max(1, ...figs.map((f) => Math.max(f?.low ?? 0, f?.high ?? 0, f?.best ?? 0)))
+  // Room above the largest bound, so an open-ended range shows as a line rising past its low.
+  const max = figs.some((f) => f && f.events > 0 && f.high === null) ? top * 1.3 : top
   const y = (v: number) => (y0 + FIG_H - (v / max) * (FIG_H - 6)).toFixed(1)
   return html`<g class="${cls}"><line x1="${LEFT}" x2="${W - RIGHT}" y1="${y0 + FIG_H}" y2="${y0 + FIG_H}" class="axis"></line>
-  <text x="${W - RIGHT}" y="${y0 + 8}" text-anchor="end" class="tick">${n(max)}</text>${figs.map((f, i) => {
+  <text x="${W - RIGHT}" y="${y0 + 10}" text-anchor="end" class="tick">${n(top)}</text>${figs.map((f, i) => {
     if (!f || f.events === 0) return ''
     const x = (LEFT + (i + 0.5) * bw).toFixed(1)
     const open = f.high === null
@@ -42,8 +44,8 @@ export function histogram(o: Overview, f: PageFilters): Html {
   const bw = (W - LEFT - RIGHT) / Math.max(1, bins.length)
   const maxEvents = Math.max(1, ...bins.map((b) => b.events))
   const killedY = TOP + EVENTS_H + GAP, displacedY = killedY + FIG_H + GAP
-  const height = (o.displacedMeasure ? displacedY + FIG_H : killedY + FIG_H) + 16
-  const every = Math.ceil(bins.length / 8)
+  const height = (o.displacedMeasure ? displacedY + FIG_H : killedY + FIG_H) + 20
+  const every = Math.ceil(bins.length / 5)
   const total = bins.reduce((s, b) => s + b.events, 0) + o.coarse.reduce((s, b) => s + b.events, 0)
   const peak = bins.reduce((a, b) => (b.events > a.events ? b : a), bins[0] ?? o.coarse[0]!)
   const word = PERIOD_WORD[o.period]
@@ -55,7 +57,7 @@ export function histogram(o: Overview, f: PageFilters): Html {
   <svg id="histogram" viewBox="0 0 ${W} ${height}" role="img" aria-labelledby="histogram-title histogram-desc">
     <title id="histogram-title">Events per ${word}</title>
     <desc id="histogram-desc">${summary}</desc>
-    <text x="${LEFT}" y="12" class="panel">Events per ${word} (max ${n(maxEvents)})</text>
+    <text x="${LEFT}" y="20" class="panel">Events per ${word} (max ${n(maxEvents)})</text>
     ${bins.map((b, i) => {
       const h = (b.events / maxEvents) * EVENTS_H
       const x = LEFT + i * bw
@@ -66,7 +68,7 @@ export function histogram(o: Overview, f: PageFilters): Html {
     <text x="${LEFT}" y="${killedY - 6}" class="panel">Killed</text>
     ${rangePanel(bins, (b) => b.killed, killedY, bw, 'killed')}
     ${o.displacedMeasure ? html`<text x="${LEFT}" y="${displacedY - 6}" class="panel">${dLabel}</text>${rangePanel(bins, (b) => b.displaced, displacedY, bw, 'displaced')}` : ''}
-    ${bins.map((b, i) => (i % every === 0 ? html`<text x="${(LEFT + i * bw).toFixed(1)}" y="${height - 3}" class="tick">${b.period}</text>` : ''))}
+    ${bins.map((b, i) => (i % every === 0 && LEFT + i * bw < W - 110 ? html`<text x="${(LEFT + i * bw).toFixed(1)}" y="${height - 3}" class="tick">${b.period}</text>` : ''))}
   </svg>
   <figcaption>${summary}</figcaption>
   <details><summary>The plotted values as a table</summary>

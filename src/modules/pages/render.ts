@@ -31,7 +31,7 @@ blockquote footer { font-family: system-ui, sans-serif; font-size: .85rem; color
 .cite { font-family: system-ui, sans-serif; font-size: .8rem; color: var(--muted); }
 .chart { margin: 1rem 0; } .chart svg { display: block; width: 100%; max-width: 42rem; height: auto; font-family: system-ui, sans-serif; }
 .lede { font-size: 1.05rem; }
-.panel { font-size: 12px; font-weight: bold; fill: var(--ink); } .tick { font-size: 11px; fill: var(--muted); }
+.panel { font-size: 15px; font-weight: bold; fill: var(--ink); } .tick { font-size: 14px; fill: var(--muted); }
 .hit { fill: transparent; } .bar { fill: var(--accent); } a.period:hover .bar, a.period:focus .bar { fill: #1a5fb4; } a.period:focus .hit { fill: #1a5fb422; }
 .chart svg text, .axis, .arrow { pointer-events: none; } .axis { stroke: var(--rule); } .range { stroke: var(--ink); stroke-width: 2; pointer-events: none; } .range.open { stroke-dasharray: 3 2; }
 .arrow { fill: var(--ink); } .best { fill: var(--accent); stroke: #fff; stroke-width: 1; pointer-events: none; }
@@ -43,10 +43,10 @@ details summary { cursor: pointer; font-family: system-ui, sans-serif; font-size
 .facets h2 { font-size: 1.1rem; } .facets h3 { color: var(--ink); margin: 1rem 0 .3rem; }
 ul.active { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem; font-family: system-ui, sans-serif; font-size: .9rem; } ul.active li { background: #f0ebe4; padding: .1rem .5rem; border-radius: .8rem; }
 .pager { display: flex; justify-content: space-between; gap: 1rem; font-family: system-ui, sans-serif; margin: 1rem 0; }
-figcaption { font-family: system-ui, sans-serif; font-size: .85rem; color: var(--muted); }
+figcaption { margin-top: .4rem; font-family: system-ui, sans-serif; font-size: .85rem; color: var(--muted); }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dt { font-weight: bold; }
 footer.page { margin-top: 3rem; border-top: 1px solid var(--rule); font-size: .85rem; color: var(--muted); padding-bottom: 2rem; }
-@media (max-width: 40rem) { body { font-size: 15px; } h1 { font-size: 1.3rem; } dl { grid-template-columns: 1fr; } .browse { grid-template-columns: minmax(0, 1fr); } }
+@media (max-width: 40rem) { body { font-size: 15px; } h1 { font-size: 1.3rem; } dl { grid-template-columns: 1fr; } .browse { grid-template-columns: minmax(0, 1fr); } .facets li { display: inline-block; margin-right: .9rem; } .panel { font-size: 22px; } .tick { font-size: 20px; } }
 `)
 
 const label = (s: string) => s.replaceAll('_', ' ')
