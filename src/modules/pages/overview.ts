@@ -39,7 +39,7 @@ function mondayOf(label: string): number {
   return jan4 - weekday * DAY + (w - 1) * 7 * DAY
 }
 
-function weekLabel(ms: number): string {
+export function weekLabel(ms: number): string {
   const d = new Date(ms)
   const thursday = ms + (3 - ((d.getUTCDay() + 6) % 7)) * DAY
   const year = new Date(thursday).getUTCFullYear()
