@@ -45,3 +45,15 @@ describe('the histogram on the seed', () => {
     expect(res.body).toContain('href="/?from=2023-09-18&amp;to=2023-09-24"')
   })
 })
+
+describe('the page on an empty dataset', () => {
+  const app = sharedApp({ seedOnStart: false })
+
+  it('says there is nothing yet instead of failing', async () => {
+    const res = await app().inject('/')
+    expect(res.statusCode).toBe(200)
+    expect(res.body).toContain('No events in this view.')
+    expect(res.body).toContain('No event matches these filters.')
+    expect(res.body).toMatch(/<title>0 cited events<\/title>/)
+  })
+})
