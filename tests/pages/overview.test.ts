@@ -57,3 +57,24 @@ describe('the page on an empty dataset', () => {
     expect(res.body).toMatch(/<title>0 cited events<\/title>/)
   })
 })
+
+describe('the histogram over more periods than bars fit', () => {
+  const app = sharedApp()
+
+  it('draws runs of years as one bar, adding their counts, and the page stays within budget', async () => {
+    const insert = app().storage.sqlite.prepare(`INSERT INTO events (id, title, summary, type, start, start_utc, date_precision, date_basis, date_note, place_id)
+      VALUES (?, ?, 'Test event', 'attack', ?, ?, 'day', 'stated', NULL, NULL)`)
+    app().storage.sqlite.transaction(() => {
+      for (let y = 1600; y < 1900; y++) insert.run(`old-${y}`, `Event of ${y}`, `${y}-06-01`, `${y}-06-01T00:00:00.000Z`)
+    })()
+    const res = await app().inject('/')
+    expect(res.statusCode).toBe(200)
+    expect(res.body.length).toBeLessThan(300 * 1024)
+    const bars = [...res.body.matchAll(/data-period="([^"]+)" data-events="(\d+)"/g)].map((m) => [m[1]!, Number(m[2])] as const)
+    expect(bars.length).toBeLessThanOrEqual(200)
+    expect(bars[0]).toEqual(['1600–1601', 2])
+    const total = (await getJson(app(), '/v1/stats/events?groupBy=')).body.data[0].events
+    expect(bars.reduce((t, [, n]) => t + n, 0)).toBe(total)
+    expect(res.body).toContain('href="/?from=1600&amp;to=1601"')
+  })
+})

@@ -85,6 +85,35 @@ function periodsBetween(period: Period, lo: number, hi: number): string[] | null
   return keys
 }
 
+/** Two figures of distinct events combined by the rule of docs/stats.md: bounds and bests add, one open end opens the sum. */
+function addFigures(a: Figure | null, b: Figure | null): Figure | null {
+  if (!a || !b) return a ?? b
+  const sum = (x: number | null, y: number | null, xn: number, yn: number) => (xn + yn === 0 ? null : (x ?? 0) + (y ?? 0))
+  return {
+    events: a.events + b.events, eventsWithoutFigure: a.eventsWithoutFigure + b.eventsWithoutFigure,
+    low: sum(a.low, b.low, a.lowEvents, b.lowEvents), lowEvents: a.lowEvents + b.lowEvents,
+    lowIfDisjoint: sum(a.lowIfDisjoint, b.lowIfDisjoint, a.lowEvents, b.lowEvents),
+    high: a.events + b.events === 0 ? null : (a.events > 0 && a.high === null) || (b.events > 0 && b.high === null) ? null : (a.high ?? 0) + (b.high ?? 0),
+    openEndedEvents: a.openEndedEvents + b.openEndedEvents,
+    best: sum(a.best, b.best, a.bestEvents, b.bestEvents), bestEvents: a.bestEvents + b.bestEvents,
+  }
+}
+
+/**
+ * Runs of `k` periods drawn as one bar ("1801–1810"), when a span holds more non-empty periods
+ * than bars fit: a page must stay small whatever the dataset.
+ */
+function merged(bins: Bin[], k: number): Bin[] {
+  const out: Bin[] = []
+  for (let i = 0; i < bins.length; i += k) {
+    const run = bins.slice(i, i + k)
+    const first = run[0]!, last = run[run.length - 1]!
+    out.push(run.slice(1).reduce((m, b) => ({ ...m, events: m.events + b.events, killed: addFigures(m.killed, b.killed), displaced: addFigures(m.displaced, b.displaced) }),
+      { ...first, period: run.length > 1 ? `${first.period}–${last.period}` : first.period, to: last.to }))
+  }
+  return out
+}
+
 const bin = (r: StatsRow, displaced: Overview['displacedMeasure']): Bin => ({
   period: r.key.period!, ...boundsOf(r.key.period!), events: r.events,
   killed: r.figures.killed, displaced: displaced ? r.figures[displaced] : null,
@@ -112,5 +141,5 @@ export function overview(sqlite: Database.Database, f: EventFilters): Overview {
   const bins = keys && keys.length >= byKey.size && [...byKey.keys()].every((k) => keys.includes(k))
     ? keys.map((k) => byKey.get(k) ?? { period: k, ...boundsOf(k), events: 0, killed: null, displaced: null })
     : [...byKey.values()]
-  return { period, bins, coarse, displacedMeasure, truncated: page.nextCursor !== null }
+  return { period, bins: bins.length > MAX_FILLED ? merged(bins, Math.ceil(bins.length / MAX_FILLED)) : bins, coarse, displacedMeasure, truncated: page.nextCursor !== null }
 }

@@ -40,16 +40,18 @@ function facets(v: TimelineView): Html {
   })}</aside>`
 }
 
-/** Bytes of event markup per page: a page of unusually long events stops early and links on. */
-export const LIST_BUDGET = 150_000
+/** Bytes of a whole page; the list gets what the charts and facets leave, and stops early when full. */
+export const PAGE_BUDGET = 300 * 1024
+const LIST_MAX = 150_000
 
-function eventList(v: TimelineView): Html {
+function eventList(v: TimelineView, budget: number): Html {
   const shown: [PageEvent, Html][] = []
   let used = 0
   for (const e of v.list.events) {
     const h = html`<li><article id="${e.event.id}">${eventBody(e, 'h4')}</article></li>`
-    if (shown.length && used + h.value.length > LIST_BUDGET) break
-    shown.push([e, h]); used += h.value.length
+    if (shown.length && used + h.value.length + 200 > budget) break
+    // The day headings around the events add up to some 200 bytes an event.
+    shown.push([e, h]); used += h.value.length + 200
   }
   const days = new Map<string, Html[]>()
   for (const [e, h] of shown) {
@@ -77,21 +79,26 @@ export function renderTimeline(v: TimelineView, error?: string): string {
   const f = v.filters
   const qs = queryOf(f)
   const sep = qs ? `?${qs}&` : '?'
+  const charts = html`${histogram(v.overview, f)}`
+  const map = v.map ? placeMap(v.map.places, v.map.more, f) : html`<p>Too many events in this view to map in time; narrow it by date, place or actor.</p>`
+  const side = facets(v)
+  // What is left of the page budget after the other parts and the frame (style, header, form: under 12 KB).
+  const budget = Math.min(LIST_MAX, PAGE_BUDGET - 12_000 - charts.value.length - map.value.length - side.value.length)
   const body = html`
 <p class="lede">${v.dataset.lede}</p>
 <section aria-labelledby="overview-heading">
   <h2 id="overview-heading">When</h2>
   ${activeFilters(v)}
   ${error ? html`<p role="alert" class="cite">${error}</p>` : ''}
-  ${histogram(v.overview, f)}
+  ${charts}
 </section>
 <section aria-labelledby="map-heading">
   <h2 id="map-heading">Where</h2>
-  ${v.map ? placeMap(v.map.places, v.map.more, f) : html`<p>Too many events in this view to map in time; narrow it by date, place or actor.</p>`}
+  ${map}
 </section>
 <div class="browse">
-${facets(v)}
-${eventList(v)}
+${side}
+${eventList(v, budget)}
 </div>
 <section aria-labelledby="filters-heading">
   <h2 id="filters-heading">Dates and data</h2>
