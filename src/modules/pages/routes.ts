@@ -25,6 +25,16 @@ const PageQuery = z.object({
 
 /** Server-rendered pages for people: the overview and list at / and one page per event. */
 const routes: FastifyPluginAsync = async (app) => {
+  // Draw the page once before serving: the first reader then finds its statements prepared and
+  // its database pages read, instead of paying for them (half a second at a million events).
+  app.addHook('onReady', async () => {
+    try {
+      renderTimeline(timelineView(app.storage.sqlite, {}, {}))
+    } catch (err) {
+      app.log.warn({ err }, 'the page at / could not be drawn at start-up')
+    }
+  })
+
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
     const parsed = PageQuery.safeParse(request.query)
     const { after, before, ...filters } = parsed.success ? parsed.data : {}
