@@ -14,8 +14,13 @@ import { eventSpan, leadingCountries, placeCountsOf, placeCountsOverall, placesW
 
 /** Events per page of the list: enough to read, few enough that a page stays small at any size. */
 export const PAGE_SIZE = 50
-/** A filtered view with more events than this draws its map from the budgeted place facet. */
+/**
+ * A filtered view with more events than this draws its map from the budgeted place facet. Counting
+ * places under date bounds alone reads a covering index (about 90 ms for 250,000 events); other
+ * filters read the events themselves, several times slower.
+ */
 const MAP_SCAN_MAX = 50_000
+const MAP_SCAN_MAX_DATES = 300_000
 
 export interface Cursor { after?: string | undefined, before?: string | undefined }
 
@@ -61,7 +66,8 @@ function mapPlaces(sqlite: Database.Database, f: PageFilters, total: number, fac
     const { rows, more } = placeCountsOverall(sqlite, MAP_MAX_PLACES)
     return { places: placesWithCounts(sqlite, rows), more }
   }
-  if (total > MAP_SCAN_MAX) {
+  const datesOnly = Object.entries(f).every(([k, v]) => v === undefined || k === 'from' || k === 'to')
+  if (total > (datesOnly ? MAP_SCAN_MAX_DATES : MAP_SCAN_MAX)) {
     const top = facets.values.place
     return top ? { places: placesWithCounts(sqlite, top.map((v) => [v.value, v.count])), more: true } : null
   }
