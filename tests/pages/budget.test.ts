@@ -71,6 +71,13 @@ describe('the page at / on the seed', () => {
     expect(all).toContain('href="/?place=nagorno-karabakh" class="facet"')
   })
 
+  it('names actors and places in stats read after the facets the page counts', async () => {
+    await page(app, '/')
+    await getJson(app, '/v1/events?facets=actor,place')
+    const rows = (await getJson(app, '/v1/stats/events?groupBy=actor')).body.data
+    expect(rows.find((r: { key: { actor: { id: string } | null } }) => r.key.actor?.id === 'azerbaijani-armed-forces').key.actor.name).toBe('Azerbaijani armed forces')
+  })
+
   it('answers a cursor it did not issue with a 400', async () => {
     expect((await app.inject('/?after=bm90LWEtY3Vyc29y')).statusCode).toBe(400)
   })
