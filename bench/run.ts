@@ -128,6 +128,8 @@ try {
   rows.push(['list of 50, no facets (uncached)', await load(noCache, () => `/v1/events?limit=50&from=${day()}`)])
   rows.push(['list of 50, unfiltered, facets type,place,actor + count (uncached)', await load(noCache, () => `/v1/events?limit=50&facets=type,place,actor&count=exact&cursor=${Buffer.from(JSON.stringify(['date', `${day()}T00:00:00.000Z`, ''])).toString('base64url')}`)])
   rows.push(['list of 50, actor filter, facets type,place,actor (uncached)', await load(noCache, () => `/v1/events?limit=50&actor=${actorId()}&facets=type,place,actor`)])
+  rows.push(['page /: histogram, map, facets, 50 events (uncached; p50 target 300 ms)', await load(noCache, () => '/')])
+  rows.push(['page / narrowed to one place (uncached)', await load(noCache, () => `/?place=synth-place-${String(Math.floor(Math.random() * Math.max(10, Math.round(EVENTS / 200)))).padStart(6, '0')}`)])
   rows.push(['stats: month x type, killed only, repeated (cache hit)', await load(`${base}/v1/stats/events?groupBy=period,type&period=month&measures=killed`), 0.5])
   rows.push([`bare Fastify route sending ${pageBytes} bytes, the size of that page`, await load(`http://127.0.0.1:${barePort}/bare-large`)])
   const sql10 = await statementsPerRequest(10)

@@ -1,17 +1,14 @@
 import type Database from 'better-sqlite3'
 import { groupedByKey } from '../../graphql/args.ts'
-import { listActors } from '../actors/queries.ts'
 import { casualtiesOfEvents } from '../casualties/queries.ts'
 import { presentCasualties } from '../casualties/present.ts'
-import { displacementOfEvents, listDisplacement } from '../displacement/queries.ts'
+import { displacementOfEvents } from '../displacement/queries.ts'
 import { presentDisplacement } from '../displacement/present.ts'
-import { actorsOfEvents, listEvents, type EventActorRow, type EventFilters, type EventRow } from '../events/queries.ts'
+import { actorsOfEvents, type EventActorRow, type EventRow } from '../events/queries.ts'
 import { placesByIds, type PlaceRow } from '../places/queries.ts'
 import { citationsFor, type CitationRow } from '../sources/queries.ts'
 import { statementsOfEvents } from '../statements/queries.ts'
 import { presentStatements } from '../statements/present.ts'
-
-export const PAGE_MAX_EVENTS = 500
 
 export type Casualty = ReturnType<typeof presentCasualties>[number]
 export type Displacement = ReturnType<typeof presentDisplacement>[number]
@@ -28,14 +25,9 @@ export interface PageEvent {
 }
 
 /**
- * Everything the human pages show, read through the same query functions as the API: the page
- * and the JSON it links to cannot disagree.
+ * Everything the human pages show about events, read through the same query functions as the API:
+ * the page and the JSON it links to cannot disagree.
  */
-export function pageEvents(sqlite: Database.Database, filters: EventFilters): { events: PageEvent[], truncated: boolean } {
-  const page = listEvents(sqlite, filters, 'date', PAGE_MAX_EVENTS)
-  return { events: withDetails(sqlite, page.rows), truncated: page.nextCursor !== null }
-}
-
 export function withDetails(sqlite: Database.Database, rows: EventRow[]): PageEvent[] {
   const ids = rows.map((e) => e.id)
   if (ids.length === 0) return []
@@ -56,14 +48,4 @@ export function withDetails(sqlite: Database.Database, rows: EventRow[]): PageEv
     statements: statements[i]!.map((s) => s.statement),
     citations: citations[i]!,
   }))
-}
-
-/** Actors offered in the filter form: those that take part in at least one event. */
-export function filterActors(sqlite: Database.Database) {
-  return listActors(sqlite, {}, 200).rows
-}
-
-/** Every displacement count, for the chart of counts over time. */
-export function displacementSeries(sqlite: Database.Database) {
-  return presentDisplacement(sqlite, listDisplacement(sqlite, {}, 200).rows)
 }

@@ -1,9 +1,6 @@
-import { EVENT_TYPES } from '../../domain/vocabulary.ts'
-import type { EventFilters } from '../events/queries.ts'
-import type { ActorRow } from '../actors/queries.ts'
 import type { CitationRow } from '../sources/queries.ts'
-import { barChart, figureBar } from './charts.ts'
 import type { Casualty, Displacement, PageEvent, Statement } from './data.ts'
+export { displayDate }
 import { displayDate, figureText, METRIC_LABEL } from './figures.ts'
 import { html, raw, type Html } from './html.ts'
 
@@ -20,7 +17,7 @@ h4 { font-size: 1.1rem; margin: 0 0 .2rem; }
 a { color: var(--accent); }
 a:focus, button:focus, select:focus, input:focus { outline: 3px solid #1a5fb4; outline-offset: 2px; }
 nav ul, .links { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1rem; font-family: system-ui, sans-serif; font-size: .9rem; }
-.skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: .5rem; background: #fff; padding: .3rem; }
+.skip, .skip-map { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: .5rem; background: #fff; padding: .3rem; } .skip-map:focus { position: static; display: inline-block; background: #fff; padding: .3rem; }
 form { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; font-family: system-ui, sans-serif; font-size: .9rem; }
 label { display: flex; flex-direction: column; gap: .2rem; }
 input, select, button { font: inherit; padding: .3rem .4rem; min-height: 2.2rem; }
@@ -32,18 +29,29 @@ ul.figures { padding-left: 1.1rem; } .figure { font-weight: bold; }
 blockquote { margin: .5rem 0; padding: .3rem .8rem; border-left: 3px solid var(--accent); background: #f3efe9; }
 blockquote footer { font-family: system-ui, sans-serif; font-size: .85rem; color: var(--muted); padding: 0; }
 .cite { font-family: system-ui, sans-serif; font-size: .8rem; color: var(--muted); }
-.chart { margin: 1rem 0; } .chart svg { width: 100%; max-width: 42rem; height: auto; font-family: system-ui, sans-serif; }
-.bar-label { font-size: 12px; fill: var(--ink); } .bar-value { font-size: 12px; fill: var(--ink); font-weight: bold; } .bar-value.inside { fill: #fff; }
-.bar-fill { fill: var(--accent); } .bar-fill.open { fill: #c0605f; } .bar-arrow { fill: #c0605f; }
-figcaption { font-family: system-ui, sans-serif; font-size: .85rem; color: var(--muted); }
+.chart { margin: 1rem 0; } .chart svg { display: block; width: 100%; max-width: 42rem; height: auto; font-family: system-ui, sans-serif; }
+.lede { font-size: 1.05rem; }
+.panel { font-size: 15px; font-weight: bold; fill: var(--ink); } .tick { font-size: 14px; fill: var(--muted); }
+.hit { fill: transparent; } .bar { fill: var(--accent); } a.period:hover .bar, a.period:focus .bar { fill: #1a5fb4; } a.period:focus .hit { fill: #1a5fb422; }
+.chart svg text, .axis, .arrow { pointer-events: none; } .axis { stroke: var(--rule); } .range { stroke: var(--ink); stroke-width: 2; pointer-events: none; } .range.open { stroke-dasharray: 3 2; }
+.arrow { fill: var(--ink); } .best { fill: var(--accent); stroke: #fff; stroke-width: 1; pointer-events: none; }
+.sea { fill: #eef2f5; } .land { fill: #e4ddd0; stroke: #fff; stroke-width: .6; } .place circle { fill: #8a1c1ccc; stroke: #fff; stroke-width: .8; } .place:focus circle, .place:hover circle { fill: #1a5fb4; }
+table.values { border-collapse: collapse; font-family: system-ui, sans-serif; font-size: .85rem; margin: .5rem 0; } .values th, .values td { text-align: left; padding: .15rem .6rem .15rem 0; border-bottom: 1px solid var(--rule); }
+details summary { cursor: pointer; font-family: system-ui, sans-serif; font-size: .85rem; }
+.browse { display: grid; grid-template-columns: minmax(0, 14rem) minmax(0, 1fr); gap: 1.5rem; }
+.facets { font-family: system-ui, sans-serif; font-size: .9rem; } .facets ul { list-style: none; padding: 0; margin: 0; } .facets li { margin: .15rem 0; overflow-wrap: anywhere; } .count { color: var(--muted); }
+.facets h2 { font-size: 1.1rem; } .facets h3 { color: var(--ink); margin: 1rem 0 .3rem; }
+ul.active { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem; font-family: system-ui, sans-serif; font-size: .9rem; } ul.active li { background: #f0ebe4; padding: .1rem .5rem; border-radius: .8rem; }
+.pager { display: flex; justify-content: space-between; gap: 1rem; font-family: system-ui, sans-serif; margin: 1rem 0; }
+figcaption { margin-top: .4rem; font-family: system-ui, sans-serif; font-size: .85rem; color: var(--muted); }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dt { font-weight: bold; }
 footer.page { margin-top: 3rem; border-top: 1px solid var(--rule); font-size: .85rem; color: var(--muted); padding-bottom: 2rem; }
-@media (max-width: 40rem) { body { font-size: 15px; } h1 { font-size: 1.3rem; } dl { grid-template-columns: 1fr; } }
+@media (max-width: 40rem) { body { font-size: 15px; } h1 { font-size: 1.3rem; } dl { grid-template-columns: 1fr; } .browse { grid-template-columns: minmax(0, 1fr); } .facets li { display: inline-block; margin-right: .9rem; } .panel { font-size: 22px; } .tick { font-size: 20px; } }
 `)
 
 const label = (s: string) => s.replaceAll('_', ' ')
 
-function layout(title: string, canonical: string, body: Html): Html {
+export function layout(title: string, canonical: string, body: Html): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -88,7 +96,7 @@ function statement(s: Statement): Html {
   <footer>${s.speaker.name}, ${label(s.medium)}, <time datetime="${s.saidAtSortKey}">${displayDate(s.saidAt)}</time>${s.dateBasis !== 'stated' ? ` (date ${s.dateBasis})` : ''}. ${citations(s.citations)}</footer></blockquote>`
 }
 
-function eventBody(p: PageEvent, headingLevel: 'h2' | 'h4'): Html {
+export function eventBody(p: PageEvent, headingLevel: 'h2' | 'h4'): Html {
   const e = p.event
   const heading = headingLevel === 'h4' ? html`<h4><a href="/events/${e.id}">${e.title}</a></h4>` : html``
   return html`${heading}
@@ -100,70 +108,6 @@ function eventBody(p: PageEvent, headingLevel: 'h2' | 'h4'): Html {
   ${p.casualties.length || p.displacement.length ? html`<ul class="figures">${p.casualties.map(casualty)}${p.displacement.map(displacement)}</ul>` : ''}
   ${p.statements.map(statement)}
   ${citations(p.citations)}`
-}
-
-function query(f: EventFilters): string {
-  const q = new URLSearchParams()
-  if (f.from) q.set('from', f.from)
-  if (f.to) q.set('to', f.to)
-  if (f.type?.length) q.set('type', f.type.join(','))
-  if (f.actor) q.set('actor', f.actor)
-  return q.toString()
-}
-
-export interface TimelinePage {
-  events: PageEvent[]
-  truncated: boolean
-  filters: EventFilters
-  actors: ActorRow[]
-  series: Displacement[]
-  error?: string
-}
-
-export function renderTimeline(p: TimelinePage): string {
-  const qs = query(p.filters)
-  const sep = qs ? `?${qs}&` : '?'
-  const days = new Map<string, PageEvent[]>()
-  for (const e of p.events) {
-    const key = e.event.start.slice(0, 10)
-    days.set(key, [...(days.get(key) ?? []), e])
-  }
-  const casualtyBars = p.events.flatMap((e) => e.casualties.map((c) => figureBar(`${e.event.title}: ${c.outcome} (${label(c.victimGroup)})`, c)))
-  const seriesBars = p.series.map((d) => figureBar(`${METRIC_LABEL[d.metric] ?? d.metric}${d.destination ? ` in ${d.destination.name}` : d.origin ? ` in ${d.origin.name}` : ''}, ${displayDate(d.asOf)}`, d))
-  const body = html`
-<section aria-labelledby="filters-heading">
-  <h2 id="filters-heading">Filter the timeline</h2>
-  ${p.error ? html`<p role="alert" class="cite">${p.error}</p>` : ''}
-  <form method="get" action="/">
-    <label>From <input type="date" name="from" value="${p.filters.from ?? ''}"></label>
-    <label>To <input type="date" name="to" value="${p.filters.to ?? ''}"></label>
-    <label>Type <select name="type"><option value="">any type</option>${EVENT_TYPES.map((t) => html`<option value="${t}"${p.filters.type?.length === 1 && p.filters.type[0] === t ? raw(' selected') : ''}>${label(t)}</option>`)}</select></label>
-    <label>Actor <select name="actor"><option value="">any actor</option>${p.actors.map((a) => html`<option value="${a.id}"${p.filters.actor === a.id ? raw(' selected') : ''}>${a.name}</option>`)}</select></label>
-    <button type="submit">Show</button>
-    ${qs ? html`<a href="/">Clear filters</a>` : ''}
-  </form>
-  <ul class="links" aria-label="This view as data">
-    <li><a href="/v1/events${sep}limit=200">JSON</a></li>
-    <li><a href="/v1/events${sep}limit=200&amp;format=csv">CSV</a></li>
-    <li><a href="/v1/events.geojson${qs ? `?${qs}` : ''}">GeoJSON</a></li>
-    <li><a href="/v1/timeline.json${qs ? `?${qs}` : ''}">TimelineJS</a></li>
-    <li><a href="/v1/export${sep}format=ndjson">Full export (NDJSON)</a></li>
-  </ul>
-</section>
-<section aria-labelledby="charts-heading">
-  <h2 id="charts-heading">Figures</h2>
-  ${seriesBars.length ? barChart('displacement-chart', 'Displacement counts over time', `Displacement and refugee counts in date order: ${seriesBars.map((b) => `${b.label}: ${b.text}`).join('; ')}.`, seriesBars) : html`<p>No displacement counts.</p>`}
-  ${casualtyBars.length ? barChart('casualty-chart', 'Casualty figures by event', `Casualty figures of the events shown, as reported; an arrow marks a lower bound. ${casualtyBars.map((b) => `${b.label}: ${b.text}`).join('; ')}.`, casualtyBars) : html`<p>No casualty figures for these events.</p>`}
-</section>
-<section aria-labelledby="timeline-heading">
-  <h2 id="timeline-heading">Timeline <span class="meta">(${p.events.length} event${p.events.length === 1 ? '' : 's'}${p.truncated ? ', the first shown' : ''})</span></h2>
-  ${p.events.length === 0 ? html`<p>No event matches these filters.</p>` : ''}
-  ${[...days.entries()].map(([day, events]) => html`<section class="day" aria-label="${displayDate(day)}">
-    <h3><time datetime="${day}">${displayDate(day)}</time></h3>
-    <ol class="events">${events.map((e) => html`<li><article id="${e.event.id}">${eventBody(e, 'h4')}</article></li>`)}</ol>
-  </section>`)}
-</section>`
-  return layout('Nagorno-Karabakh, September 2023: offensive and exodus', qs ? `/?${qs}` : '/', body).toString()
 }
 
 export function renderEvent(p: PageEvent): string {

@@ -148,6 +148,7 @@ function presentRows(sqlite: Database.Database, groups: Group[]): StatsRow[] {
   const has = (k: string) => groups.length > 0 && k in groups[0]!.key
   const ids = (k: string) => [...new Set(groups.map((g) => g.key[k]).filter((v): v is string => typeof v === 'string' && v !== ''))]
   const names = (table: string, list: string[]) => new Map(list.length
+    // raw(false): the facets read the same statement (one per SQL text and connection) in raw mode.
     ? (prepared(sqlite, `SELECT id, name FROM ${table} WHERE id IN ${IN_JSON}`).raw(false).all(JSON.stringify(list)) as { id: string, name: string }[]).map((x) => [x.id, x.name])
     : [])
   const places = has('place') ? names('places', ids('place')) : new Map<string, string>()

@@ -1,0 +1,80 @@
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { boundsOf, periodFor, weekLabel } from '../../src/modules/pages/overview.ts'
+import { getJson, sharedApp } from '../helper.ts'
+
+const DAY = 86_400_000
+
+describe('the histogram period', () => {
+  it('follows the span: years from five years, months from six months, weeks from six weeks, else days', () => {
+    expect([periodFor(40 * 365), periodFor(5 * 365), periodFor(4 * 365), periodFor(365), periodFor(181)]).toEqual(['year', 'year', 'month', 'month', 'month'])
+    expect([periodFor(180), periodFor(90), periodFor(43), periodFor(42), periodFor(30), periodFor(0)]).toEqual(['week', 'week', 'week', 'day', 'day', 'day'])
+  })
+
+  it('labels weeks as SQLite does (ISO 8601), so empty weeks fill in between the stats rows', () => {
+    const db = new Database(':memory:')
+    const sql = db.prepare(`SELECT strftime('%G-W%V', ?) AS w`)
+    for (let t = Date.UTC(2019, 11, 20); t < Date.UTC(2027, 0, 10); t += 3 * DAY) {
+      const day = new Date(t).toISOString().slice(0, 10)
+      expect(weekLabel(t), day).toBe((sql.get(day) as { w: string }).w)
+    }
+    db.close()
+  })
+
+  it('narrows a week bar to its Monday and Sunday, and a month or year to itself', () => {
+    expect(boundsOf('2023-W38')).toEqual({ from: '2023-09-18', to: '2023-09-24' })
+    expect(boundsOf('2021-W01')).toEqual({ from: '2021-01-04', to: '2021-01-10' })
+    expect(boundsOf('2020-W53')).toEqual({ from: '2020-12-28', to: '2021-01-03' })
+    expect(boundsOf('2023-09')).toEqual({ from: '2023-09', to: '2023-09' })
+    expect(boundsOf('1991')).toEqual({ from: '1991', to: '1991' })
+  })
+})
+
+describe('the histogram on the seed', () => {
+  const app = sharedApp()
+
+  it('draws a quarter by week, every week from the first to the last, linked to its days', async () => {
+    const res = await app().inject('/?from=2023-07&to=2023-09-30')
+    const bars = [...res.body.matchAll(/data-period="([^"]+)" data-events="(\d+)"/g)].map((m) => [m[1]!, Number(m[2])] as const)
+    expect(bars[0]![0]).toBe('2023-W26')
+    expect(bars[bars.length - 1]![0]).toBe('2023-W39')
+    expect(bars).toHaveLength(14)
+    const api = (await getJson(app(), '/v1/stats/events?groupBy=period&period=week&from=2023-07&to=2023-09-30')).body.data
+      .filter((r: { key: { periodPlaced: boolean } }) => r.key.periodPlaced).map((r: { key: { period: string }, events: number }) => [r.key.period, r.events])
+    expect(bars.filter(([, n]) => n > 0)).toEqual(api)
+    expect(res.body).toContain('href="/?from=2023-09-18&amp;to=2023-09-24"')
+  })
+})
+
+describe('the page on an empty dataset', () => {
+  const app = sharedApp({ seedOnStart: false })
+
+  it('says there is nothing yet instead of failing', async () => {
+    const res = await app().inject('/')
+    expect(res.statusCode).toBe(200)
+    expect(res.body).toContain('No events in this view.')
+    expect(res.body).toContain('No event matches these filters.')
+    expect(res.body).toMatch(/<title>0 cited events<\/title>/)
+  })
+})
+
+describe('the histogram over more periods than bars fit', () => {
+  const app = sharedApp()
+
+  it('draws runs of years as one bar, adding their counts, and the page stays within budget', async () => {
+    const insert = app().storage.sqlite.prepare(`INSERT INTO events (id, title, summary, type, start, start_utc, date_precision, date_basis, date_note, place_id)
+      VALUES (?, ?, 'Test event', 'attack', ?, ?, 'day', 'stated', NULL, NULL)`)
+    app().storage.sqlite.transaction(() => {
+      for (let y = 1600; y < 1900; y++) insert.run(`old-${y}`, `Event of ${y}`, `${y}-06-01`, `${y}-06-01T00:00:00.000Z`)
+    })()
+    const res = await app().inject('/')
+    expect(res.statusCode).toBe(200)
+    expect(res.body.length).toBeLessThan(300 * 1024)
+    const bars = [...res.body.matchAll(/data-period="([^"]+)" data-events="(\d+)"/g)].map((m) => [m[1]!, Number(m[2])] as const)
+    expect(bars.length).toBeLessThanOrEqual(200)
+    expect(bars[0]).toEqual(['1600–1601', 2])
+    const total = (await getJson(app(), '/v1/stats/events?groupBy=')).body.data[0].events
+    expect(bars.reduce((t, [, n]) => t + n, 0)).toBe(total)
+    expect(res.body).toContain('href="/?from=1600&amp;to=1601"')
+  })
+})
