@@ -1,6 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -9,6 +7,7 @@ import { seedData } from '../seed/data.ts'
 import { migrateDatabase, openDatabase } from '../src/db/client.ts'
 import { seedDatabase } from '../src/db/seed.ts'
 import { synthesise } from '../src/db/synth.ts'
+import { freePort, pinSelf, rss, startServer } from './support.ts'
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, duration: { type: 'string', default: '5' }, db: { type: 'string' } } })
 const EVENTS = Number(values.events)
@@ -16,26 +15,6 @@ const DURATION = Number(values.duration)
 const dir = mkdtempSync(join(tmpdir(), 'timeline-bench-'))
 // --db reuses a synthetic database built before (npm run db:synth), which at a million events takes a while.
 const dbPath = values.db ?? join(dir, 'bench.db')
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-async function startChild(script: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = fork(script, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
-  const port = env.PORT!
-  for (let i = 0; i < 200; i++) {
-    try { await fetch(`http://127.0.0.1:${port}/`); return child } catch { await new Promise((r) => setTimeout(r, 100)) }
-  }
-  throw new Error(`${script} did not start`)
-}
-
-const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024
 
 async function load(url: string, paths?: () => string, extra: Partial<autocannon.Options> = {}) {
   const result = await autocannon({
@@ -71,18 +50,20 @@ if (!values.db) {
 
 const apiPort = await freePort(), uncachedPort = await freePort(), barePort = await freePort()
 const serverEnv = { DATABASE_PATH: dbPath, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', SEED_ON_START: 'false' }
-const api = await startChild('src/server.ts', { ...serverEnv, PORT: String(apiPort) })
+const api = await startServer('src/server.ts', { ...serverEnv, PORT: String(apiPort) }, 0)
 // The same server with its response cache off, for the cases that must not be served from memory.
-const uncached = await startChild('src/server.ts', { ...serverEnv, PORT: String(uncachedPort), CACHE_MAX_ENTRIES: '0' })
+const uncached = await startServer('src/server.ts', { ...serverEnv, PORT: String(uncachedPort), CACHE_MAX_ENTRIES: '0' }, 0)
 // The size of a cached page of 50 events, for a bare route that sends as many bytes.
 const pageBytes = await (async () => {
-  const probe = await startChild('src/server.ts', { ...serverEnv, PORT: String(barePort) })
+  const probe = await startServer('src/server.ts', { ...serverEnv, PORT: String(barePort) }, 0)
   const bytes = (await (await fetch(`http://127.0.0.1:${barePort}/v1/events?limit=50&sort=-date&type=attack`)).arrayBuffer()).byteLength
   probe.kill('SIGTERM')
   await new Promise((r) => probe.once('exit', r))
   return bytes
 })()
-const bare = await startChild('bench/bare-server.ts', { PORT: String(barePort), LARGE_BYTES: String(pageBytes) })
+const bare = await startServer('bench/bare-server.ts', { PORT: String(barePort), LARGE_BYTES: String(pageBytes) }, 0)
+// Servers on core 0, this load generator on core 1.
+pinSelf()
 const base = `http://127.0.0.1:${apiPort}`
 const noCache = `http://127.0.0.1:${uncachedPort}`
 const eventId = () => `synth-event-${String(Math.floor(Math.random() * EVENTS)).padStart(7, '0')}`
