@@ -14,6 +14,7 @@ const DatabaseBusyBase = createError<'DATABASE_BUSY', 503, [string]>('DATABASE_B
 export class DatabaseBusyError extends DatabaseBusyBase {
   readonly retryAfter = 5
 }
+export const ReleaseBusyError = createError<'RELEASE_BUSY', 503, [string]>('RELEASE_BUSY', '%s', 503)
 export const TooManyExportsError = createError<'TOO_MANY_EXPORTS', 503, [string]>('TOO_MANY_EXPORTS', '%s', 503)
 
 export const InUseError = createError<'IN_USE', 409, [string]>('IN_USE', '%s', 409)
@@ -47,5 +48,5 @@ export const KNOWN_CODES = new Set([
   'IN_USE', 'PRECONDITION_FAILED', 'PRECONDITION_REQUIRED', 'UNAUTHORIZED', 'FORBIDDEN', 'UNKNOWN_REFERENCE',
   'RATE_LIMITED', 'GRAPHQL_LIMIT_EXCEEDED', 'OVERLOADED', 'METHOD_NOT_ALLOWED', 'REQUEST_TIMEOUT', 'HEADERS_TOO_LARGE', 'DATABASE_BUSY',
   'TOO_MANY_EXPORTS',
-  'RELEASE_EXISTS', 'READ_ONLY',
+  'RELEASE_EXISTS', 'READ_ONLY', 'RELEASE_BUSY',
 ])

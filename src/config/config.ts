@@ -80,6 +80,8 @@ export type Config = Readonly<{
   cacheControl: string
   /** Serve the database file read-only and refuse every write. */
   readOnly: boolean
+  /** Draw the page at / once at start-up; off for release apps opened on demand, where it would only add to the wait. */
+  warmUp: boolean
   /** Where writes go, named in the error a read-only server gives; a replica also polls its releases. */
   primaryUrl: string | undefined
   replicaPollMs: number
@@ -125,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     cacheControl: e.CACHE_CONTROL,
     readOnly: e.READ_ONLY,
+    warmUp: true,
     primaryUrl: e.PRIMARY_URL?.replace(/\/+$/, ''),
     replicaPollMs: e.REPLICA_POLL_MS,
     ...overrides,

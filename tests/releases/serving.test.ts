@@ -96,4 +96,20 @@ describe('read-only mode', () => {
     expect(refused.headers.allow).toBe('GET, HEAD')
     expect(refused.json()).toMatchObject({ code: 'READ_ONLY', detail: expect.stringContaining('https://primary.example.org') })
   })
+
+  it('opens at most one release app per interval, so cycling through tags cannot stall the server again and again', async () => {
+    const { app, admin } = await released()
+    // A second release needs a write first: a version is released once.
+    const etag = (await app.inject('/v1/sources')).headers.etag as string
+    const src = (await app.inject('/v1/sources')).json().data[0]
+    await app.inject({ method: 'PATCH', url: `/v1/sources/${src.id}`, headers: { ...admin, 'if-match': etag }, payload: { note: 'for a second release' } })
+    expect((await app.inject({ method: 'POST', url: '/v1/releases', headers: admin, payload: { tag: '2026.2' } })).statusCode).toBe(201)
+    expect((await app.inject('/releases/2026.1/v1/events?limit=1')).statusCode).toBe(200)
+    const busy = await app.inject('/releases/2026.2/v1/events?limit=1')
+    expect(busy.statusCode).toBe(503)
+    expect(busy.json().code).toBe('RELEASE_BUSY')
+    expect(Number(busy.headers['retry-after'])).toBeGreaterThan(0)
+    // The release already open keeps answering.
+    expect((await app.inject('/releases/2026.1/v1/events?limit=2')).statusCode).toBe(200)
+  })
 })

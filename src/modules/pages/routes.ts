@@ -28,6 +28,7 @@ const routes: FastifyPluginAsync = async (app) => {
   // Draw the page once before serving: the first reader then finds its statements prepared and
   // its database pages read, instead of paying for them (half a second at a million events).
   app.addHook('onReady', async () => {
+    if (!app.config.warmUp) return
     try {
       renderTimeline(timelineView(app.storage.sqlite, {}, {}))
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { ReadOnlyError, NotFoundError } from '../../errors.ts'
+import { NotFoundError, ReadOnlyError, ReleaseBusyError } from '../../errors.ts'
 import { DATABASE_FILE, readRelease, releaseDir, TAG_PATTERN } from './store.ts'
 import { IMMUTABLE } from './routes.ts'
 import type { Config } from '../../config/config.ts'
@@ -8,11 +8,11 @@ import type { Config } from '../../config/config.ts'
 export interface Served { app: FastifyInstance, tag: string, active: number, retired: boolean }
 
 /** Builds the whole API over one release file, read-only. */
-export async function serveFile(config: Config, path: string, tag: string, cacheControl: string): Promise<Served> {
+export async function serveFile(config: Config, path: string, tag: string, cacheControl: string, warmUp = true): Promise<Served> {
   // Imported here: app.ts imports this module, and a release app is an app like any other.
   const { buildApp } = await import('../../app.ts')
   const app = await buildApp({
-    config: { ...config, databasePath: path, readOnly: true, seedOnStart: false, cacheControl, rateLimitMax: 0, maxEventLoopDelayMs: 0 },
+    config: { ...config, databasePath: path, readOnly: true, seedOnStart: false, cacheControl, rateLimitMax: 0, maxEventLoopDelayMs: 0, warmUp },
   })
   await app.ready()
   return { app: app as unknown as FastifyInstance, tag, active: 0, retired: false }
@@ -38,6 +38,12 @@ export function retire(served: Served) {
 }
 
 const MAX_OPEN = 3
+/**
+ * Opening a release builds a whole app on the event loop (half a second or more on a large file),
+ * so a client cycling through tags could stall the server again and again: at most one release
+ * is opened per interval, and a request for another one meanwhile is asked to retry.
+ */
+const OPEN_INTERVAL_MS = 10_000
 
 /**
  * `/releases/{tag}/...` answers any read route from that release's database file: the REST API
@@ -48,10 +54,14 @@ const MAX_OPEN = 3
 export default async function pinnedReleases(app: FastifyInstance) {
   if (app.config.readOnly) return
   const open = new Map<string, Promise<Served>>()
+  let lastOpened = Number.NEGATIVE_INFINITY
   const acquire = (tag: string): Promise<Served> => {
     const known = open.get(tag)
     if (known) { open.delete(tag); open.set(tag, known); return known }
-    const made = serveFile(app.config, `${releaseDir(app.config.releasesPath, tag)}/${DATABASE_FILE}`, tag, IMMUTABLE)
+    const wait = lastOpened + OPEN_INTERVAL_MS - Date.now()
+    if (wait > 0) throw Object.assign(new ReleaseBusyError(`another release was opened just now; release ${tag} can be opened in ${Math.ceil(wait / 1000)} s`), { retryAfter: Math.ceil(wait / 1000) })
+    lastOpened = Date.now()
+    const made = serveFile(app.config, `${releaseDir(app.config.releasesPath, tag)}/${DATABASE_FILE}`, tag, IMMUTABLE, false)
     made.catch(() => open.delete(tag))
     open.set(tag, made)
     while (open.size > MAX_OPEN) {
