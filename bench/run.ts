@@ -70,7 +70,7 @@ const eventId = () => `synth-event-${String(Math.floor(Math.random() * EVENTS)).
 const day = () => new Date(Date.UTC(2020, 0, 1) + Math.floor(Math.random() * 1400) * 86400000).toISOString().slice(0, 10)
 const plusDays = (d: string, n: number) => new Date(Date.parse(d) + n * 86400000).toISOString().slice(0, 10)
 const actorId = () => `synth-actor-${String(Math.floor(Math.random() * Math.max(20, Math.round(EVENTS / 50)))).padStart(6, '0')}`
-const NESTED = 'query ($from: String) { events(first: 50, filter: { from: $from }) { nodes { id title start place { name latitude longitude } actors { role actor { name } } casualtyReports { low high best qualifier reportedPhrase } } } }'
+const NESTED = 'query ($from: PartialDate) { events(first: 50, filter: { from: $from }) { nodes { id title start place { name latitude longitude } actors { role actor { name } } casualtyReports { nodes { low high best qualifier reportedPhrase } } } } }'
 
 /** SQL statements one nested GraphQL request runs, counted in this process on the same database. */
 async function statementsPerRequest(first: number) {
