@@ -7,29 +7,85 @@ import { InvalidParameterError } from '../../errors.ts'
  * FTS5 operators and punctuation in user input are searched for, never interpreted.
  */
 export function ftsQuery(q: string): string {
+  return queryWords(q).map((w) => `"${w}"*`).join(' ')
+}
+
+function queryWords(q: string): string[] {
   const words = q.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []
   if (words.length === 0) throw new InvalidParameterError('q: needs at least one letter or digit')
-  return words.slice(0, 16).map((w) => `"${w}"*`).join(' ')
+  return words.slice(0, 16)
+}
+
+const fold = (w: string) => w.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()
+const SNIPPET_WORDS = 16
+
+/**
+ * The words of `text` around its first hit, hits in [brackets], cut ends marked with `…`: what
+ * FTS5's snippet() gives, made from the row already read. snippet() re-runs the match for each row,
+ * which on a word found in a hundred thousand records costs milliseconds a row.
+ */
+export function snippetOf(text: string, words: string[]): string {
+  const prefixes = words.map(fold)
+  const tokens = [...text.matchAll(/[\p{L}\p{N}]+/gu)]
+  const hit = (t: string) => { const f = fold(t); return prefixes.some((p) => f.startsWith(p)) }
+  const first = Math.max(0, tokens.findIndex((m) => hit(m[0])))
+  const from = Math.max(0, Math.min(first - 3, tokens.length - SNIPPET_WORDS))
+  const shown = tokens.slice(from, from + SNIPPET_WORDS)
+  if (shown.length === 0) return ''
+  let out = from > 0 ? '…' : ''
+  let at = shown[0]!.index!
+  for (const m of shown) {
+    out += text.slice(at, m.index!) + (hit(m[0]) ? `[${m[0]}]` : m[0])
+    at = m.index! + m[0].length
+  }
+  const last = shown[shown.length - 1]!
+  return out + (from + shown.length < tokens.length ? '…' : text.slice(last.index! + last[0].length))
 }
 
 export interface SearchHit { recordType: string, recordId: string, title: string, snippet: string, rank: number }
 
 /**
+ * How many matches are ranked. FTS5 yields matches in rowid order, so ranking is bounded by taking
+ * the most recently indexed matches first: a word found in a hundred thousand records is ranked
+ * among its latest 2,000 instead of all of them (bm25 for every match took half a second at a
+ * million events). Rarer words, with fewer matches than this, are ranked in full; counts are exact.
+ */
+export const SEARCH_CANDIDATES = 2000
+
+interface Ranked { rid: number, recordType: string, recordId: string, title: string, body: string, rank: number }
+
+/**
  * Hits ordered by relevance (bm25, lower is better), then by record: a keyset over the computed
  * rank, so later pages resume where the last one ended instead of re-ranking from the top.
+ * Snippets are made for the page's rows only.
  */
 export function searchPage(sqlite: Database.Database, q: string, limit: number, cursor?: PageAt): KeysetPage<SearchHit> {
-  return listPage<SearchHit>(sqlite, {
-    from: `(SELECT record_type AS recordType, record_id AS recordId,
-      CASE record_type WHEN 'event' THEN title ELSE substr(body, 1, 120) END AS title,
-      snippet(search_index, 3, '[', ']', '…', 16) AS snippet, bm25(search_index) AS rank
-      FROM search_index WHERE search_index MATCH ?) h`,
-    select: 'h.recordType AS recordType, h.recordId AS recordId, h.title AS title, h.snippet AS snippet, h.rank AS rank',
-    where: [], params: [ftsQuery(q)], limit, cursor,
+  const match = ftsQuery(q)
+  const page = listPage<Ranked>(sqlite, {
+    from: `(SELECT rowid AS rid, record_type AS recordType, record_id AS recordId,
+      CASE record_type WHEN 'event' THEN title ELSE substr(body, 1, 120) END AS title, body, bm25(search_index) AS rank
+      FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ${SEARCH_CANDIDATES}) h`,
+    select: 'h.rid AS rid, h.recordType AS recordType, h.recordId AS recordId, h.title AS title, h.body AS body, h.rank AS rank',
+    where: [], params: [match], limit, cursor,
     // Counting matches needs neither ranks nor snippets, which cost more than the match itself.
-    count: { from: 'search_index', where: ['search_index MATCH ?'], params: [ftsQuery(q)] },
+    count: { from: 'search_index', where: ['search_index MATCH ?'], params: [match] },
     sort: { name: 'rank', desc: false, columns: [{ expr: 'h.rank', key: 'rank' }, { expr: 'h.recordType', key: 'recordType' }, { expr: 'h.recordId', key: 'recordId' }] },
   })
+  let hits: SearchHit[] | undefined
+  const withSnippets = (): SearchHit[] => {
+    if (hits) return hits
+    const words = queryWords(q)
+    return (hits = page.rows.map(({ rid: _rid, body, ...r }) => ({ ...r, snippet: snippetOf(body, words) })))
+  }
+  // Delegated one by one: spreading the page would read its rows at once.
+  return {
+    get rows() { return withSnippets() },
+    get nextCursor() { return page.nextCursor },
+    cursorOf: (row) => page.cursorOf(row as unknown as Ranked),
+    hasNext: () => page.hasNext(),
+    hasPrevious: () => page.hasPrevious(),
+    count: () => page.count(),
+  }
 }
 
 export function search(sqlite: Database.Database, q: string, limit: number): SearchHit[] {

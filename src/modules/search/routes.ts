@@ -21,7 +21,7 @@ const HIT_CSV: CsvColumn<Hit>[] = [
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/search', {
     schema: {
-      tags: ['search'], operationId: 'search', description: 'Every word must match, as a prefix; hits are ranked and the snippet marks matches in [brackets]. `?format=csv` or `Accept: text/csv` returns CSV.', summary: 'Full-text search over events and statements',
+      tags: ['search'], operationId: 'search', description: 'Every word must match, as a prefix; hits are ranked by bm25 (among the 2,000 most recently indexed matches when there are more) and the snippet marks matches in [brackets]. `?format=csv` or `Accept: text/csv` returns CSV.', summary: 'Full-text search over events and statements',
       querystring: z.strictObject({
         q: z.string().min(1).max(200).describe('words to find; every word must match, as a prefix'),
         limit: z.coerce.number().int().min(1).max(LIMIT_MAX).default(20),
