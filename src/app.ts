@@ -34,6 +34,7 @@ import releaseRoutes from './modules/releases/routes.ts'
 import pinnedReleases from './modules/releases/pinned.ts'
 import readOnly from './modules/releases/readonly.ts'
 import changeRoutes from './modules/changes/routes.ts'
+import { FrontDoor } from './http/front-door.ts'
 
 const NO_QUERY = z.strictObject({})
 
@@ -45,7 +46,9 @@ export interface BuildOptions {
 /** Builds the application without listening: the server and the tests share this. */
 export async function buildApp(options: BuildOptions = {}) {
   const config = loadConfig(process.env, options.config)
+  const front = new FrontDoor()
   const app = Fastify({
+    serverFactory: front.serverFactory,
     logger: { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
     requestTimeout: config.requestTimeoutMs,
@@ -61,7 +64,7 @@ export async function buildApp(options: BuildOptions = {}) {
   await app.register(protection)
   await app.register(cors, corsOptions(config))
   await app.register(database)
-  await app.register(caching)
+  await app.register(caching, { front })
   await app.register(auth)
   await app.register(curation)
   await app.register(readOnly)

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream'
 import { LRUCache } from 'lru-cache'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { readVersion } from '../db/dataset.ts'
+import type { FrontDoor } from '../http/front-door.ts'
 import { wantsCsv } from '../http/reply.ts'
 
 declare module 'fastify' {
@@ -17,17 +18,33 @@ declare module 'fastify' {
   }
 }
 
-interface Cached { body: string, headers: Record<string, string> }
+interface Cached {
+  body: Buffer
+  /** What the route set; Fastify's hooks add the rest again on a hit. */
+  headers: Record<string, string>
+  /**
+   * Every header of the first answer but the per-client rate-limit counts, as `writeHead` takes
+   * them, for the front door; null when that answer was to a cross-origin request (its CORS
+   * headers were for that origin).
+   */
+  front: string[] | null
+}
 
 /** Upper bound of what an entry holds: V8 keeps a string in at most two bytes a character. */
 const ENTRY_OVERHEAD = 256
 const sizeOf = (value: Cached, key: string) => {
-  let n = ENTRY_OVERHEAD + 2 * (key.length + value.body.length)
+  let n = ENTRY_OVERHEAD + 2 * key.length + value.body.length
   for (const [k, v] of Object.entries(value.headers)) n += 2 * (k.length + v.length)
+  for (const h of value.front ?? []) n += 2 * h.length
   return n
 }
 
 const KEPT_HEADERS = ['content-type', 'link', 'content-disposition']
+const PER_RESPONSE = new Set(['content-length', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'])
+const cacheable = (url: string) => url.startsWith('/v1/') || url.startsWith('/graphql?')
+/** Keyed by what selects the representation: the version, the URL and whether Accept asks for CSV. */
+const keyOf = (version: number, accept: string | undefined, url: string) =>
+  `v${version}|${accept?.includes('text/csv') && !accept.includes('application/json') ? 'csv' : 'json'}|${url}`
 const UNCACHED = /^\/v1\/export(\/|\?|$)/
 const READ_ONLY_QUERY = /\b(mutation|subscription)\b/
 
@@ -41,7 +58,7 @@ function matches(request: FastifyRequest, etag: string): boolean {
  * is therefore the ETag (a matching If-None-Match is a 304 before any query runs) and the key of a
  * response cache: a repeated read is served from memory until the next write moves the version.
  */
-export default fp(async (app) => {
+export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
   const cache = app.config.cacheMaxEntries > 0
     ? new LRUCache<string, Cached>({ max: app.config.cacheMaxEntries, maxSize: app.config.cacheMaxBytes, maxEntrySize: app.config.cacheMaxBytes / 8, sizeCalculation: sizeOf })
     : null
@@ -57,7 +74,7 @@ export default fp(async (app) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return
     // Unknown routes fall through to the 404 handler; they have no representation to cache.
     // GraphQL queries over GET are representations of their URL too, so HTTP caches can keep them.
-    if (!(request.url.startsWith('/v1/') || request.url.startsWith('/graphql?')) || !request.routeOptions.url || request.routeOptions.config.ownCaching) return
+    if (!cacheable(request.url) || !request.routeOptions.url || request.routeOptions.config.ownCaching) return
     const version = readVersion(app.storage.sqlite).version
     request.datasetVersion = version
     const etag = `"v${version}-${wantsCsv(request) ? 'csv' : 'json'}"`
@@ -65,7 +82,7 @@ export default fp(async (app) => {
     const vary = reply.getHeader('vary')
     reply.header('etag', etag).header('cache-control', app.config.cacheControl).header('vary', vary ? `${String(vary)}, Accept` : 'Accept')
     if (!cache || UNCACHED.test(request.url)) return
-    request.cacheKey = `${etag}|${request.url}`
+    request.cacheKey = keyOf(version, request.headers.accept, request.url)
     const hit = cache.get(request.cacheKey)
     // Only valid requests are cached, so a hit may answer If-None-Match before validation runs.
     if (hit && matches(request, etag)) return reply.code(304).send()
@@ -98,9 +115,35 @@ export default fp(async (app) => {
       if (!(request.url.startsWith('/graphql') && payload.includes('"errors"'))) {
         const headers: Record<string, string> = {}
         for (const h of KEPT_HEADERS) { const v = reply.getHeader(h); if (v !== undefined) headers[h] = String(v) }
-        cache.set(request.cacheKey, { body: payload, headers })
+        let all: string[] | null = null
+        if (request.method === 'GET' && request.headers.origin === undefined) {
+          all = ['x-cache', 'hit']
+          for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined && !PER_RESPONSE.has(k)) all.push(k, String(v))
+        }
+        cache.set(request.cacheKey, { body: Buffer.from(payload), headers, front: all })
       }
     }
     return payload
   })
+
+  if (!cache || !front) return
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  // Fastify logs every request at info and below; so does the front door.
+  const logHits = ['trace', 'debug', 'info'].includes(app.log.level)
+  // Conditional and cross-origin requests go the long way: their answers depend on more than the URL.
+  front.handler = (req, res) => {
+    const url = req.url!
+    if (closing || req.method !== 'GET' || !cacheable(url) || req.headers.origin !== undefined || req.headers['if-none-match'] !== undefined) return false
+    const hit = cache.get(keyOf(readVersion(app.storage.sqlite).version, req.headers.accept, url))
+    if (!hit?.front) return false
+    // Over the limit: Fastify's limiter answers the 429 (and counts the request once more).
+    const limits = app.countRequest(req.socket.remoteAddress ?? '')
+    if (!limits) return false
+    const headers = [...hit.front, 'content-length', String(hit.body.length)]
+    for (const [k, v] of limits) headers.push(k, v)
+    res.writeHead(200, headers).end(hit.body)
+    if (logHits) app.log.info({ req: { method: 'GET', url }, res: { statusCode: 200 }, cache: 'front' }, 'answered from the response cache')
+    return true
+  }
 }, { name: 'caching', dependencies: ['database', 'config'] })

@@ -2,10 +2,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import fp from 'fastify-plugin'
 import helmet, { type HelmetOptions } from 'helmet'
 import rateLimit from '@fastify/rate-limit'
+import LocalStore from '@fastify/rate-limit/store/LocalStore.js'
 import underPressure from '@fastify/under-pressure'
 import { sendProblem } from './errors.ts'
 
 const UNLIMITED = new Set(['/health', '/ready'])
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Counts one request of a client against the rate limit, for answers given outside Fastify's
+     * hooks (the response cache's front door): the headers to send, or null when over the limit.
+     */
+    countRequest(ip: string): [string, string][] | null
+  }
+}
+
+interface Counter { current: number, ttl: number }
+interface Store { incr(key: string, done: (err: Error | null, counter: Counter) => void, window: number, max: number): void }
 
 /**
  * What a public API needs to stay up: security headers with a CSP that allows nothing from other
@@ -48,13 +62,27 @@ export default fp(async (app) => {
     done()
   })
 
-  if (app.config.rateLimitMax > 0) {
+  const { rateLimitMax: max, rateLimitWindowMs: window } = app.config
+  // The limiter's counters, shared with countRequest. Its memory store counts synchronously.
+  let counters: Store | undefined
+  class SharedStore extends (LocalStore as unknown as new (...args: unknown[]) => Store & { child(o: object): Store }) {
+    override child(options: object) { return (counters = super.child(options)) }
+  }
+  app.decorate('countRequest', (ip: string) => {
+    if (!counters) return []
+    let counter: Counter | undefined
+    counters.incr(ip, (_err, c) => { counter = c }, window, max)
+    if (!counter || counter.current > max) return null
+    return [['x-ratelimit-limit', String(max)], ['x-ratelimit-remaining', String(max - counter.current)], ['x-ratelimit-reset', String(Math.ceil(counter.ttl / 1000))]]
+  })
+
+  if (max > 0) {
     // Applied as an application-wide onRequest hook rather than per route, so that it runs before
     // anything else answers: 304s and response-cache hits are counted too.
-    await app.register(rateLimit, { global: false })
+    await app.register(rateLimit, { global: false, store: SharedStore as never })
     app.addHook('onRequest', app.rateLimit({
-      max: app.config.rateLimitMax,
-      timeWindow: app.config.rateLimitWindowMs,
+      max,
+      timeWindow: window,
       allowList: (request) => UNLIMITED.has(request.url),
       errorResponseBuilder: (_request, context) => Object.assign(
         new Error(`rate limit of ${context.max} requests per ${Math.round(app.config.rateLimitWindowMs / 1000)} s exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`),
