@@ -59,9 +59,24 @@ function figureRange(where: string[], params: SqlValue[], measures: readonly str
 export const EVENT_SORTS = ['date', '-date', 'updated', '-updated'] as const
 export type EventSort = (typeof EVENT_SORTS)[number]
 
-const SELECT = `e.id AS id, e.title AS title, e.summary AS summary, e.type AS type, e.start AS start, e.end AS "end",
-  e.start_utc AS startSortKey, e.date_precision AS datePrecision, e.date_basis AS dateBasis, e.date_note AS dateNote,
-  e.place_id AS placeId, e.created_at AS createdAt, e.updated_at AS updatedAt`
+/** An event row's fields in the order documents give them, with the column each comes from. */
+const COLUMNS: readonly (readonly [keyof EventRow, string])[] = [
+  ['id', 'e.id'], ['title', 'e.title'], ['summary', 'e.summary'], ['type', 'e.type'], ['start', 'e.start'], ['end', 'e."end"'],
+  ['startSortKey', 'e.start_utc'], ['datePrecision', 'e.date_precision'], ['dateBasis', 'e.date_basis'], ['dateNote', 'e.date_note'],
+  ['placeId', 'e.place_id'], ['createdAt', 'e.created_at'], ['updatedAt', 'e.updated_at'],
+]
+
+const SELECT = COLUMNS.map(([key, expr]) => `${expr} AS "${key}"`).join(', ')
+
+/**
+ * The same fields as one JSON object a row, written by SQLite, beside the columns a cursor is made
+ * of: building the text there costs a third of building row objects and serialising them.
+ */
+const SELECT_JSON = `json_object(${COLUMNS.map(([key, expr]) => `'${key}', ${expr}`).join(', ')}) AS json,
+  e.start_utc AS startSortKey, e.updated_at AS updatedAt, e.id AS id`
+
+/** A page row as JSON text, with the sort keys its cursor needs. */
+export interface EventJsonRow { json: string, startSortKey: string, updatedAt: string, id: string }
 
 const SORTS: Record<EventSort, SortSpec> = {
   'date': { name: 'date', desc: false, columns: [{ expr: 'e.start_utc', key: 'startSortKey' }, { expr: 'e.id', key: 'id' }] },
@@ -104,6 +119,11 @@ export function eventListSpec(f: EventFilters, sort: EventSort, limit: number, c
 
 export function listEvents(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): KeysetPage<EventRow> {
   return listPage<EventRow>(sqlite, eventListSpec(f, sort, limit, cursor))
+}
+
+/** The page listEvents would give, each row as its JSON text. */
+export function listEventsJson(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): KeysetPage<EventJsonRow> {
+  return listPage<EventJsonRow>(sqlite, { ...eventListSpec(f, sort, limit, cursor), select: SELECT_JSON })
 }
 
 export function countEvents(sqlite: Database.Database, f: EventFilters): number {

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { NotFoundError } from '../../errors.ts'
-import { sendList } from '../../http/reply.ts'
+import { sendJsonPage, sendList, wantsCsv } from '../../http/reply.ts'
 import { IdParams, itemResponse, problemResponses } from '../../http/schemas.ts'
 import { presentEventDetail } from './present.ts'
-import { getEvent, listEvents } from './queries.ts'
+import { getEvent, listEvents, listEventsJson } from './queries.ts'
 import { listExtras } from './extras.ts'
 import { EventDetail, EventListQuery, EventListResponse } from './schemas.ts'
 import { eventCsvColumns } from './csv.ts'
@@ -20,10 +20,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { limit, cursor, sort, format: _format, facets, count, ...filters } = request.query
-    const page = listEvents(app.storage.sqlite, filters, sort, limit, cursor)
-    const body = sendList(request, reply, { page, limit, sort, csv: (rows) => eventCsvColumns(app.storage.sqlite, rows), filename: 'events' })
-    if (!('data' in body) || (!facets && !count)) return body
-    return { ...body, meta: { ...body.meta, ...listExtras(app.storage.sqlite, request.url, filters, facets, count) } }
+    if (wantsCsv(request)) {
+      const page = listEvents(app.storage.sqlite, filters, sort, limit, cursor)
+      return sendList(request, reply, { page, limit, sort, csv: (rows) => eventCsvColumns(app.storage.sqlite, rows), filename: 'events' })
+    }
+    const page = listEventsJson(app.storage.sqlite, filters, sort, limit, cursor)
+    const extras = facets || count ? listExtras(app.storage.sqlite, request.url, filters, facets, count) : undefined
+    return sendJsonPage(request, reply, { page, limit, sort, meta: extras })
   })
 
   app.get('/events/:id', {

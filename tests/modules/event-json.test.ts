@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { createKey } from '../../src/modules/keys/queries.ts'
+import { listEvents, type EventFilters, type EventSort } from '../../src/modules/events/queries.ts'
+import { addSyntheticEvents } from '../fixtures.ts'
+import { buildTestApp } from '../helper.ts'
+
+// Text that JSON writers escape in different ways: quotes, backslashes, control characters,
+// line and paragraph separators, and characters outside the basic plane.
+const AWKWARD = 'Quote " backslash \\ tab \t newline \n nul-ish \u0001 sep \u2028\u2029 emoji 🕊️ Xankəndi'
+
+describe('event lists written by SQLite read as the rows would', () => {
+  it('every page, sort and filter gives the body JSON.stringify would give for the same rows', async () => {
+    const app = await buildTestApp()
+    addSyntheticEvents(app.storage.sqlite, 120)
+    const { key } = createKey(app.storage.sqlite, 'desk', 'editor')
+    const created = await app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${key}` }, payload: {
+      title: AWKWARD, summary: AWKWARD, type: 'statement', start: '2023-09-25', datePrecision: 'day', dateBasis: 'inferred', dateNote: AWKWARD,
+      citations: [{ sourceId: 'ft-2023-09-24', paragraph: 1 }],
+    } })
+    expect(created.statusCode).toBe(201)
+    const cases: [EventFilters, EventSort, number][] = [
+      [{}, 'date', 50], [{}, '-date', 7], [{}, 'updated', 30], [{}, '-updated', 200],
+      [{ from: '2023-09' }, 'date', 5], [{ type: ['statement'] }, '-date', 40], [{ place: 'baku' }, 'date', 10], [{ q: 'emoji' }, 'date', 10],
+    ]
+    let checked = 0
+    for (const [filters, sort, limit] of cases) {
+      let url = `/v1/events?sort=${sort}&limit=${limit}${Object.entries(filters).map(([k, v]) => `&${k}=${encodeURIComponent(String(v))}`).join('')}`
+      for (let pageNo = 0; pageNo < 3 && url; pageNo++) {
+        const res = await app.inject(url)
+        expect(res.statusCode, url).toBe(200)
+        const body = res.json()
+        const cursor = new URL(url, 'http://x').searchParams.get('cursor') ?? undefined
+        const rows = listEvents(app.storage.sqlite, filters, sort, limit, cursor)
+        const expected = { data: rows.rows, page: { nextCursor: rows.nextCursor, limit }, meta: { datasetVersion: body.meta.datasetVersion, count: rows.rows.length, sort } }
+        expect(res.body, url).toBe(JSON.stringify(expected))
+        checked += rows.rows.length
+        url = rows.nextCursor ? `${url.replace(/&cursor=[^&]*/, '')}&cursor=${rows.nextCursor}` : ''
+      }
+    }
+    expect(checked).toBeGreaterThan(300)
+    const awkward = (await app.inject('/v1/events?q=emoji')).json().data
+    expect(awkward.map((e: { title: string }) => e.title)).toEqual([AWKWARD])
+  })
+
+  it('facets and totals sit in meta beside a page written by SQLite', async () => {
+    const app = await buildTestApp()
+    const res = await app.inject('/v1/events?limit=3&facets=type&count=exact')
+    const body = res.json()
+    expect(body.data).toHaveLength(3)
+    expect(body.meta.total).toBe((await app.inject('/v1/events?limit=100')).json().data.length)
+    expect(body.meta.facets.type.reduce((n: number, f: { count: number }) => n + f.count, 0)).toBe(body.meta.total)
+  })
+})
