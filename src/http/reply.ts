@@ -48,7 +48,12 @@ export function sendJsonPage(request: FastifyRequest, reply: FastifyReply, o: { 
   for (let i = 0; i < rows.length; i++) data += (i ? ',' : '') + rows[i]!.json
   const page = JSON.stringify({ nextCursor: o.page.nextCursor, limit: o.limit })
   const meta = JSON.stringify({ datasetVersion: request.datasetVersion, count: rows.length, ...(o.sort ? { sort: o.sort } : {}), ...o.meta })
-  return reply.type('application/json; charset=utf-8').send(`{"data":[${data}],"page":${page},"meta":${meta}}`)
+  return sendJsonText(reply, `{"data":[${data}],"page":${page},"meta":${meta}}`)
+}
+
+/** Sends JSON already written as text: Fastify passes a string with a JSON type through unserialised. */
+export function sendJsonText(reply: FastifyReply, text: string) {
+  return reply.type('application/json; charset=utf-8').send(text)
 }
 
 export function sendCsv<T>(reply: FastifyReply, rows: readonly T[], columns: readonly CsvColumn<T>[], filename: string) {

@@ -1,6 +1,16 @@
+import type Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { casualtiesOfEvents } from '../../src/modules/casualties/queries.ts'
+import { presentCasualties } from '../../src/modules/casualties/present.ts'
+import { displacementOfEvents } from '../../src/modules/displacement/queries.ts'
+import { presentDisplacement } from '../../src/modules/displacement/present.ts'
 import { createKey } from '../../src/modules/keys/queries.ts'
-import { listEvents, type EventFilters, type EventSort } from '../../src/modules/events/queries.ts'
+import { actorsOfEvents, getEvent, listEvents, type EventFilters, type EventRow, type EventSort } from '../../src/modules/events/queries.ts'
+import { EventDetail } from '../../src/modules/events/schemas.ts'
+import { getPlace } from '../../src/modules/places/queries.ts'
+import { citationsByRecord } from '../../src/modules/sources/queries.ts'
+import { statementsOfEvents } from '../../src/modules/statements/queries.ts'
+import { presentStatements } from '../../src/modules/statements/present.ts'
 import { addSyntheticEvents } from '../fixtures.ts'
 import { buildTestApp } from '../helper.ts'
 
@@ -49,5 +59,48 @@ describe('event lists written by SQLite read as the rows would', () => {
     expect(body.data).toHaveLength(3)
     expect(body.meta.total).toBe((await app.inject('/v1/events?limit=100')).json().data.length)
     expect(body.meta.facets.type.reduce((n: number, f: { count: number }) => n + f.count, 0)).toBe(body.meta.total)
+  })
+})
+
+/** The event detail composed from the presenters the casualty, displacement and statement routes use. */
+function presented(sqlite: Database.Database, event: EventRow) {
+  const place = event.placeId ? getPlace(sqlite, event.placeId) : undefined
+  return EventDetail.parse({
+    ...event,
+    place: place ? { id: place.id, name: place.name, latitude: place.latitude, longitude: place.longitude } : null,
+    actors: actorsOfEvents(sqlite, [event.id]).map(({ actorId, name, kind, role }) => ({ id: actorId, name, kind, role })),
+    casualtyReports: presentCasualties(sqlite, casualtiesOfEvents(sqlite, [event.id])),
+    displacementCounts: presentDisplacement(sqlite, displacementOfEvents(sqlite, [event.id])),
+    statements: presentStatements(sqlite, statementsOfEvents(sqlite, [event.id])),
+    citations: citationsByRecord(sqlite, 'event', [event.id])[0]!,
+  })
+}
+
+describe('the event detail written by SQLite', () => {
+  it('is, for every event, the document the shared presenters give', async () => {
+    const app = await buildTestApp()
+    addSyntheticEvents(app.storage.sqlite, 40)
+    const { key } = createKey(app.storage.sqlite, 'desk', 'editor')
+    const created = await app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${key}` }, payload: {
+      title: AWKWARD, summary: AWKWARD, type: 'displacement', start: '2023-09-25', datePrecision: 'day', dateBasis: 'inferred', dateNote: AWKWARD,
+      placeId: 'yevlakh', actors: [{ actorId: 'azerbaijan', role: 'initiator' }, { actorId: 'armenia', role: 'affected' }],
+      citations: [{ sourceId: 'ft-2023-09-24', paragraph: 2, quote: AWKWARD }, { sourceId: 'ft-2023-09-24', paragraph: 1 }],
+    } })
+    expect(created.statusCode).toBe(201)
+    const ids = app.storage.sqlite.prepare('SELECT id FROM events').pluck().all() as string[]
+    const kinds = { casualtyReports: 0, displacementCounts: 0, statements: 0, place: 0 }
+    for (const id of ids) {
+      const res = await app.inject(`/v1/events/${id}`)
+      expect(res.statusCode).toBe(200)
+      const body = res.json()
+      expect(body.data, id).toEqual(presented(app.storage.sqlite, getEvent(app.storage.sqlite, id)!))
+      for (const k of ['casualtyReports', 'displacementCounts', 'statements'] as const) if (body.data[k].length) kinds[k]++
+      if (body.data.place) kinds.place++
+    }
+    // The comparison covered every kind of embedded record, not only empty lists.
+    expect(Object.values(kinds).every((n) => n > 0)).toBe(true)
+    const missing = await app.inject('/v1/events/no-such-event')
+    expect(missing.statusCode).toBe(404)
+    expect(missing.json().code).toBe('NOT_FOUND')
   })
 })

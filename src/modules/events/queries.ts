@@ -72,7 +72,9 @@ const SELECT = COLUMNS.map(([key, expr]) => `${expr} AS "${key}"`).join(', ')
  * The same fields as one JSON object a row, written by SQLite, beside the columns a cursor is made
  * of: building the text there costs a third of building row objects and serialising them.
  */
-const SELECT_JSON = `json_object(${COLUMNS.map(([key, expr]) => `'${key}', ${expr}`).join(', ')}) AS json,
+export const EVENT_JSON = `json_object(${COLUMNS.map(([key, expr]) => `'${key}', ${expr}`).join(', ')})`
+
+const SELECT_JSON = `${EVENT_JSON} AS json,
   e.start_utc AS startSortKey, e.updated_at AS updatedAt, e.id AS id`
 
 /** A page row as JSON text, with the sort keys its cursor needs. */

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { NotFoundError } from '../../errors.ts'
-import { sendJsonPage, sendList, wantsCsv } from '../../http/reply.ts'
+import { sendJsonPage, sendJsonText, sendList, wantsCsv } from '../../http/reply.ts'
 import { IdParams, itemResponse, problemResponses } from '../../http/schemas.ts'
-import { presentEventDetail } from './present.ts'
-import { getEvent, listEvents, listEventsJson } from './queries.ts'
+import { eventDetailJson } from './document.ts'
+import { listEvents, listEventsJson } from './queries.ts'
 import { listExtras } from './extras.ts'
 import { EventDetail, EventListQuery, EventListResponse } from './schemas.ts'
 import { eventCsvColumns } from './csv.ts'
@@ -37,10 +37,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       params: IdParams,
       response: { 200: itemResponse(EventDetail), ...problemResponses },
     },
-  }, async (request) => {
-    const event = getEvent(app.storage.sqlite, request.params.id)
-    if (!event) throw new NotFoundError('event', request.params.id)
-    return { data: presentEventDetail(app.storage.sqlite, event), meta: { datasetVersion: request.datasetVersion } }
+  }, async (request, reply) => {
+    const event = eventDetailJson(app.storage.sqlite, request.params.id)
+    if (event === undefined) throw new NotFoundError('event', request.params.id)
+    return sendJsonText(reply, `{"data":${event},"meta":{"datasetVersion":${request.datasetVersion}}}`)
   })
 }
 
