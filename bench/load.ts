@@ -60,4 +60,4 @@ export function printTable(header: string[], rows: (string | number)[][]): void 
 
 /** req/s with the failures, if any, beside it: a case that failed is not comparable. */
 export const rate = (m: Measured) => `${m.rps.toFixed(0)}${m.failed ? ` (${m.failed} failed)` : ''}`
-export const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '-')
+export const ratio = (a: number, b: number) => (b > 0 ? (a / b >= 1 ? (a / b).toFixed(2) : (a / b).toPrecision(2)) : '-')
