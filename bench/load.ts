@@ -6,7 +6,11 @@ export interface Measured { rps: number, p50: number, p99: number, failed: numbe
 export interface LoadOptions { connections: number, duration: number, warmup: number }
 
 /** parseArgs options shared by the benchmarks that drive autocannon. */
-export const loadFlags = { connections: { type: 'string', default: '50' }, duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '3' } } as const
+export const loadFlags = {
+  connections: { type: 'string', short: 'c', default: '50' },
+  duration: { type: 'string', short: 'd', default: '10' },
+  warmup: { type: 'string', short: 'w', default: '3' },
+} as const
 
 export function parseLoad(v: { connections: string, duration: string, warmup: string }): LoadOptions {
   return { connections: Number(v.connections), duration: Number(v.duration), warmup: Number(v.warmup) }
