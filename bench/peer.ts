@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
 import { NESTED, plusDays, randomDay, SYNTH_SPAN, synthEventId, type Span } from './cases.ts'
 import { loadFlags, measure, parseLoad, printTable, rate, ratio, type Measured, type Target } from './load.ts'
 import { startPlatformatic } from './platformatic.ts'
-import { freePort, pinSelf, startServer, stop } from './support.ts'
+import { canPin, freePort, pinSelf, startServer, stop } from './support.ts'
 import { buildSynthDb } from './synth-db.ts'
 
 // The same cases against Platformatic DB over its own file of as many events, this API with and
@@ -102,7 +102,7 @@ try {
   row(`cache hit: the same list of 50 (${(listBytes / 1024).toFixed(1)} KB)`, 'ours, cached', hitList, baseline, undefined, met('>= 0.3 of bare', hitList.rps >= 0.3 * baseline.rps))
   if (!values.bare) row(`bare route sending ${(listBytes / 1024).toFixed(1)} KB`, 'bare', await measure({ base: bare.replace(/\/bare$/, '/bare-large'), path: () => '' }, load), baseline)
 
-  console.log(`\nautocannon -c ${load.connections} -d ${load.duration} after ${load.warmup} s of warm-up; ${EVENTS} events on each side; ${cpus().length} cores; node ${process.version}`)
+  console.log(`\nautocannon -c ${load.connections} -d ${load.duration} after ${load.warmup} s of warm-up; ${EVENTS} events on each side; ${cpus().length} cores; node ${process.version}; ${canPin ? 'servers started here on core 0, load on core 1' : 'nothing pinned'}`)
   console.log(`API ${api}, uncached ${uncached}${uncached === api ? ' (no uncached server given: the same one)' : ''}, Platformatic ${peer}, bare ${bare}\n`)
   printTable(['case', 'server', 'req/s', 'p50 ms', 'p99 ms', 'x Platformatic', 'x bare', 'target'], rows)
 } finally {

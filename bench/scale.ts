@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { NESTED, pick, randomDay, SYNTH_SPAN, WORDS } from './cases.ts'
 import { loadFlags, measure, parseLoad, printTable, rate, ratio, type Measured, type Target } from './load.ts'
-import { freePort, pinSelf, startServer, stop } from './support.ts'
+import { canPin, freePort, pinSelf, startServer, stop } from './support.ts'
 import { buildSynthDb } from './synth-db.ts'
 
 // The same uncached reads over synthetic databases of growing size, each beside a bare Fastify
@@ -69,7 +69,7 @@ try {
       await stop(child)
     }
   }
-  console.log(`\nautocannon -c ${load.connections} -d ${load.duration} after ${load.warmup} s of warm-up; response cache off; ${cpus().length} cores; node ${process.version}`)
+  console.log(`\nautocannon -c ${load.connections} -d ${load.duration} after ${load.warmup} s of warm-up; response cache off; ${cpus().length} cores; node ${process.version}; ${canPin ? 'servers started here on core 0, load on core 1' : 'nothing pinned'}`)
   console.log(`bare route ${bare}: ${rate(baseline)} req/s, p50 ${baseline.p50} ms, p99 ${baseline.p99} ms\n`)
   const rows = [...results].flatMap(([name, ms]) => ms.map((m, i) => [name, sizes[i]!.events.toLocaleString('en'), rate(m), m.p50, m.p99, ratio(m.rps, baseline.rps), ratio(m.rps, ms[0]!.rps)]))
   printTable(['case', 'events', 'req/s', 'p50 ms', 'p99 ms', 'x bare', `x ${sizes[0]!.label}`], rows)

@@ -14,7 +14,7 @@ export function freePort(): Promise<number> {
 }
 
 /** `taskset` is there and there are two cores to keep apart; otherwise nothing is pinned. */
-const canPin = (() => {
+export const canPin = (() => {
   try {
     execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' })
     return cpus().length >= 2
