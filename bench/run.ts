@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
-import { seedData } from '../seed/data.ts'
-import { migrateDatabase, openDatabase } from '../src/db/client.ts'
-import { seedDatabase } from '../src/db/seed.ts'
-import { synthesise } from '../src/db/synth.ts'
+import { actorId, NESTED, pick, placeId, plusDays, randomDay, SYNTH_SPAN, synthEventId, WORDS } from './cases.ts'
 import { freePort, pinSelf, rss, startServer } from './support.ts'
+import { buildSynthDb } from './synth-db.ts'
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, duration: { type: 'string', default: '5' }, db: { type: 'string' } } })
 const EVENTS = Number(values.events)
@@ -38,15 +36,7 @@ async function runExport(base: string) {
   return { bytes, records: lines - 1, seconds: (performance.now() - started) / 1000 }
 }
 
-if (!values.db) {
-  console.log(`building a synthetic database: seed + ${EVENTS} events...`)
-  const storage = openDatabase(dbPath)
-  migrateDatabase(storage.db)
-  seedDatabase(storage.sqlite, seedData)
-  synthesise(storage.sqlite, { events: EVENTS })
-  storage.sqlite.pragma('wal_checkpoint(TRUNCATE)')
-  storage.close()
-}
+if (!values.db) buildSynthDb(dbPath, EVENTS)
 
 const apiPort = await freePort(), uncachedPort = await freePort(), barePort = await freePort()
 const serverEnv = { DATABASE_PATH: dbPath, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', SEED_ON_START: 'false' }
@@ -66,11 +56,8 @@ const bare = await startServer('bench/bare-server.ts', { PORT: String(barePort),
 pinSelf()
 const base = `http://127.0.0.1:${apiPort}`
 const noCache = `http://127.0.0.1:${uncachedPort}`
-const eventId = () => `synth-event-${String(Math.floor(Math.random() * EVENTS)).padStart(7, '0')}`
-const day = () => new Date(Date.UTC(2020, 0, 1) + Math.floor(Math.random() * 1400) * 86400000).toISOString().slice(0, 10)
-const plusDays = (d: string, n: number) => new Date(Date.parse(d) + n * 86400000).toISOString().slice(0, 10)
-const actorId = () => `synth-actor-${String(Math.floor(Math.random() * Math.max(20, Math.round(EVENTS / 50)))).padStart(6, '0')}`
-const NESTED = 'query ($from: PartialDate) { events(first: 50, filter: { from: $from }) { nodes { id title start place { name latitude longitude } actors { role actor { name } } casualtyReports { nodes { low high best qualifier reportedPhrase } } } } }'
+const eventId = () => synthEventId(EVENTS)
+const day = () => randomDay(SYNTH_SPAN, 60)
 
 /** SQL statements one nested GraphQL request runs, counted in this process on the same database. */
 async function statementsPerRequest(first: number) {
@@ -93,24 +80,23 @@ try {
   const single = await load(base, () => `/v1/events/${eventId()}`)
   rows.push(['single event by id (random ids)', single, 0.35])
   rows.push(['list of 50 by date, different pages (uncached)', await load(noCache, () => `/v1/events?limit=50&sort=date&from=${day()}`), 0.06])
-  rows.push(['list of 50, date range and actor (uncached)', await load(noCache, () => { const d = day(); return `/v1/events?limit=50&from=${d}&to=${plusDays(d, 180)}&actor=${actorId()}` }), 0.06])
+  rows.push(['list of 50, date range and actor (uncached)', await load(noCache, () => { const d = day(); return `/v1/events?limit=50&from=${d}&to=${plusDays(d, 180)}&actor=${actorId(EVENTS)}` }), 0.06])
   const gqlBody = () => JSON.stringify({ query: NESTED, variables: { from: day() } })
   rows.push(['GraphQL: 50 events with actors, place, casualties (uncached)', await load(noCache, undefined, {
     requests: [{ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, setupRequest: (req: any) => ({ ...req, body: gqlBody() }) }],
   }), 0.03])
   rows.push(['the same REST list repeated (cache hit)', await load(`${base}/v1/events?limit=50&sort=-date&type=attack`), 0.6])
-  const words = ['ceasefire', 'shelling', 'convoy', 'corridor', 'talks', 'border', 'village', 'refugees']
-  const word = () => words[Math.floor(Math.random() * words.length)]!
+  const word = () => pick(WORDS)
   rows.push(['stats: month x type, whole dataset (uncached; p50 target 50 ms)', await load(noCache, () => `/v1/stats/events?groupBy=period,type&period=month`)])
-  rows.push(['stats: actor filter, by month (uncached; p50 target 250 ms)', await load(noCache, () => `/v1/stats/events?groupBy=period&actor=${actorId()}`)])
-  rows.push(['stats: place filter, month x type (uncached; p50 target 250 ms)', await load(noCache, () => `/v1/stats/events?groupBy=period,type&place=synth-place-${String(Math.floor(Math.random() * Math.max(10, Math.round(EVENTS / 200)))).padStart(6, '0')}`)])
+  rows.push(['stats: actor filter, by month (uncached; p50 target 250 ms)', await load(noCache, () => `/v1/stats/events?groupBy=period&actor=${actorId(EVENTS)}`)])
+  rows.push(['stats: place filter, month x type (uncached; p50 target 250 ms)', await load(noCache, () => `/v1/stats/events?groupBy=period,type&place=${placeId(EVENTS)}`)])
   rows.push(['stats: 90-day range, by week (uncached; p50 target 250 ms)', await load(noCache, () => { const d = day(); return `/v1/stats/events?groupBy=period&period=week&from=${d}&to=${plusDays(d, 90)}&minKilled=1` })])
   rows.push(['stats: q filter, by type (uncached; p50 target 250 ms)', await load(noCache, () => `/v1/stats/events?groupBy=type&q=${word()}`)])
   rows.push(['list of 50, no facets (uncached)', await load(noCache, () => `/v1/events?limit=50&from=${day()}`)])
   rows.push(['list of 50, unfiltered, facets type,place,actor + count (uncached)', await load(noCache, () => `/v1/events?limit=50&facets=type,place,actor&count=exact&cursor=${Buffer.from(JSON.stringify(['date', `${day()}T00:00:00.000Z`, ''])).toString('base64url')}`)])
-  rows.push(['list of 50, actor filter, facets type,place,actor (uncached)', await load(noCache, () => `/v1/events?limit=50&actor=${actorId()}&facets=type,place,actor`)])
+  rows.push(['list of 50, actor filter, facets type,place,actor (uncached)', await load(noCache, () => `/v1/events?limit=50&actor=${actorId(EVENTS)}&facets=type,place,actor`)])
   rows.push(['page /: histogram, map, facets, 50 events (uncached; p50 target 300 ms)', await load(noCache, () => '/')])
-  rows.push(['page / narrowed to one place (uncached)', await load(noCache, () => `/?place=synth-place-${String(Math.floor(Math.random() * Math.max(10, Math.round(EVENTS / 200)))).padStart(6, '0')}`)])
+  rows.push(['page / narrowed to one place (uncached)', await load(noCache, () => `/?place=${placeId(EVENTS)}`)])
   rows.push(['stats: month x type, killed only, repeated (cache hit)', await load(`${base}/v1/stats/events?groupBy=period,type&period=month&measures=killed`), 0.5])
   rows.push([`bare Fastify route sending ${pageBytes} bytes, the size of that page`, await load(`http://127.0.0.1:${barePort}/bare-large`)])
   const sql10 = await statementsPerRequest(10)

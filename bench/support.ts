@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
@@ -14,7 +14,7 @@ export function freePort(): Promise<number> {
 }
 
 /** `taskset` is there and there are two cores to keep apart; otherwise nothing is pinned. */
-const canPin = (() => {
+export const canPin = (() => {
   try {
     execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' })
     return cpus().length >= 2
@@ -28,22 +28,44 @@ export function pinSelf(): void {
   if (canPin) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' })
 }
 
+/** Spawns a command on the given core when pinning is possible. */
+export function spawnPinned(cmd: string, args: string[], opts: SpawnOptions, core?: number): ChildProcess {
+  const [c, ...rest] = canPin && core !== undefined ? ['taskset', '-c', String(core), cmd, ...args] : [cmd, ...args]
+  return spawn(c!, rest, opts)
+}
+
 /** Runs a TypeScript entry point under Node, on the given core when pinning is possible. */
 export function spawnTs(script: string, args: string[], env: Record<string, string>, core?: number): ChildProcess {
-  const node = [process.execPath, '--import', 'tsx', script, ...args]
-  const [cmd, ...rest] = canPin && core !== undefined ? ['taskset', '-c', String(core), ...node] : node
-  return spawn(cmd!, rest, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  return spawnPinned(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] }, core)
+}
+
+/** Waits until `url` answers, failing early when the child exits and after `timeoutMs`. */
+export async function waitUntilUp(url: string, child: ChildProcess, name: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before answering`)
+    try { await fetch(url); return } catch { await new Promise((r) => setTimeout(r, 100)) }
+  }
+  child.kill('SIGKILL')
+  throw new Error(`${name} did not answer at ${url} within ${timeoutMs / 1000} s`)
 }
 
 /** Starts a server entry point and waits until it answers on its port. */
-export async function startServer(script: string, env: Record<string, string>, core?: number): Promise<ChildProcess> {
+export async function startServer(script: string, env: Record<string, string>, core?: number, timeoutMs?: number): Promise<ChildProcess> {
   const child = spawnTs(script, [], env, core)
   child.stdout!.resume()
-  for (let i = 0; i < 300; i++) {
-    try { await fetch(`http://127.0.0.1:${env.PORT}/health`); return child } catch { await new Promise((r) => setTimeout(r, 100)) }
-  }
-  child.kill('SIGKILL')
-  throw new Error(`${script} did not start`)
+  await waitUntilUp(`http://127.0.0.1:${env.PORT}/health`, child, script, timeoutMs)
+  return child
+}
+
+/** Stops a child process and waits for it to be gone. */
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const gone = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+  await gone
+  clearTimeout(timer)
 }
 
 /** Resident memory of a process, in bytes, read from /proc. */
