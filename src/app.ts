@@ -38,6 +38,9 @@ import { FrontDoor } from './http/front-door.ts'
 
 const NO_QUERY = z.strictObject({})
 
+/** Lets other work in between the steps of building an app, as release apps are built while serving. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve))
+
 export interface BuildOptions {
   config?: Partial<Config>
   fastify?: FastifyServerOptions
@@ -60,15 +63,25 @@ export async function buildApp(options: BuildOptions = {}) {
     ...options.fastify,
   }).withTypeProvider<ZodTypeProvider>()
   await app.register(configPlugin, { config })
+  await breathe()
   await app.register(errors)
+  await breathe()
   await app.register(protection)
+  await breathe()
   await app.register(cors, corsOptions(config))
+  await breathe()
   await app.register(database)
+  await breathe()
   await app.register(caching, { front })
+  await breathe()
   await app.register(auth)
+  await breathe()
   await app.register(curation)
+  await breathe()
   await app.register(readOnly)
+  await breathe()
   await app.register(openapi)
+  await breathe()
   // zod compiles the REST routes only: Mercurius validates its own routes with JSON schema.
   await app.register(async (rest) => {
     rest.setValidatorCompiler(validatorCompiler)
@@ -81,13 +94,18 @@ export async function buildApp(options: BuildOptions = {}) {
     await rest.register(async (v1) => {
       for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes, exportRoutes, timelineRoutes, curationRoutes, statsRoutes, releaseRoutes, changeRoutes]) {
         await v1.register(routes)
+        await breathe()
       }
     }, { prefix: '/v1' })
   })
   await app.register(graphql)
+  await breathe()
   await app.register(graphiql, { graphiql: config.graphiql })
+  await breathe()
   await app.register(pageRoutes)
+  await breathe()
   await app.register(pinnedReleases)
+  await breathe()
   return app
 }
 
