@@ -1,19 +1,21 @@
 import type Database from 'better-sqlite3'
 import DataLoader from 'dataloader'
+import type { GraphQLResolveInfo } from 'graphql'
 import type { IResolvers, MercuriusContext } from 'mercurius'
 import type { RecordType } from '../domain/vocabulary.ts'
 import { actorsByIds, type ActorRow } from '../modules/actors/queries.ts'
-import { casualtiesByIds, casualtyListSpec } from '../modules/casualties/queries.ts'
+import { casualtiesByIds, casualtyBriefListSpec, casualtyListSpec, CASUALTY_BRIEF_KEYS } from '../modules/casualties/queries.ts'
 import { revisionsSpec, versionsOf, type RevisionRow } from '../modules/curation/queries.ts'
-import { RESOURCES } from '../modules/curation/resources.ts'
+import { RESOURCE_BY_TYPE, RESOURCES } from '../modules/curation/resources.ts'
 import { displacementByIds, displacementListSpec } from '../modules/displacement/queries.ts'
-import { actorEventsSpec, actorsOfEvents, eventIdsOfStatements, eventsByIds, type EventRow } from '../modules/events/queries.ts'
-import { placesByIds, type PlaceRow } from '../modules/places/queries.ts'
+import { actorEventsSpec, actorsOfEvents, eventIdsOfStatements, eventsByIds, type EventActorRow, type EventRow } from '../modules/events/queries.ts'
+import { PLACE_BRIEF_KEYS, placesBriefByIds, placesByIds, type PlaceRow } from '../modules/places/queries.ts'
 import { citationsFor, sourcesByIds, type CitationRow, type SourceRow } from '../modules/sources/queries.ts'
 import { eventStatementsSpec, statementListSpec, statementsByIds, type StatementRow } from '../modules/statements/queries.ts'
 import { groupedByKey } from './args.ts'
 import { globalId, TYPE_NAMES } from './ids.ts'
 import { ownedConnections } from './nested.ts'
+import { briefEnough } from './projection.ts'
 
 /** A loader of records by id: one statement per batch, results in the order of the keys. */
 function byId<T extends { id: string }>(load: (ids: string[]) => T[]) {
@@ -29,45 +31,72 @@ function byOwner<T>(load: (ids: string[]) => T[], ownerOf: (row: T) => string) {
 }
 
 /**
+ * An object whose members are made on first use: a request builds only the loaders its query
+ * reaches (a page of events reaches a handful of the forty or so), then keeps them.
+ */
+function lazy<T extends object>(make: { [K in keyof T]: () => T[K] }): T {
+  const out = {} as T
+  for (const key of Object.keys(make) as (keyof T & string)[]) {
+    Object.defineProperty(out, key, {
+      configurable: true, enumerable: true,
+      get() {
+        const value = make[key]()
+        Object.defineProperty(out, key, { value, enumerable: true })
+        return value
+      },
+    })
+  }
+  return out
+}
+
+const byType = <T>(types: readonly { recordType: string }[], make: (recordType: string) => T) =>
+  lazy<Record<string, T>>(Object.fromEntries(types.map((r) => [r.recordType, () => make(r.recordType)])))
+
+/**
  * The per-request loaders behind every relation in schema.graphql. Keys are plain ids, so batching
  * costs a map lookup per field rather than a serialisation of the parent object, and a page costs
- * one statement per relation whatever its size.
+ * one statement per relation whatever its size. The brief ones read fewer columns (projection.ts).
  */
 export function createLoaders(sqlite: Database.Database) {
-  const citations = Object.fromEntries(RESOURCES.filter((r) => r.cited).map((r) => [r.recordType,
-    byOwner<CitationRow>((ids) => citationsFor(sqlite, r.recordType as RecordType, ids), (c) => c.recordId)]))
-  const records = {
-    actor: byId<ActorRow>((ids) => actorsByIds(sqlite, ids)),
-    place: byId<PlaceRow>((ids) => placesByIds(sqlite, ids)),
-    event: byId<EventRow>((ids) => eventsByIds(sqlite, ids)),
-    source: byId<SourceRow>((ids) => sourcesByIds(sqlite, ids)),
-    casualty_report: byId((ids) => casualtiesByIds(sqlite, ids)),
-    displacement_count: byId((ids) => displacementByIds(sqlite, ids)),
-    statement: byId<StatementRow>((ids) => statementsByIds(sqlite, ids)),
-  } as Record<string, DataLoader<string, { id: string } | null>>
-  return {
-    records,
-    actor: records.actor as DataLoader<string, ActorRow | null>,
-    place: records.place as DataLoader<string, PlaceRow | null>,
-    event: records.event as DataLoader<string, EventRow | null>,
-    source: records.source as DataLoader<string, SourceRow | null>,
-    eventActors: byOwner((ids) => actorsOfEvents(sqlite, ids), (r) => r.eventId),
-    eventCasualties: ownedConnections(sqlite, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id'),
-    eventDisplacement: ownedConnections(sqlite, (a) => displacementListSpec({}, a.limit, a.at), 'd.event_id'),
-    statementEvents: byOwner((ids) => eventIdsOfStatements(sqlite, ids), (r) => r.statementId),
-    actorEvents: ownedConnections<EventRow>(sqlite, (a) => actorEventsSpec((a.role as string | undefined) ?? null, a.limit, a.at), 'ea.actor_id'),
-    speakerStatements: ownedConnections<StatementRow>(sqlite, (a) => statementListSpec({}, a.limit, a.at), 's.speaker_id'),
-    eventStatements: ownedConnections<StatementRow>(sqlite, (a) => eventStatementsSpec(a.limit, a.at), 'se.event_id'),
-    citations,
-    revisions: Object.fromEntries(RESOURCES.map((r) => [r.recordType,
-      ownedConnections<RevisionRow>(sqlite, (a) => revisionsSpec(r.recordType, a.limit, a.at), 'r.record_id')])),
+  const records = byType<DataLoader<string, { id: string } | null>>(Object.keys(TYPE_NAMES).map((recordType) => ({ recordType })), (type) => {
+    switch (type) {
+      case 'actor': return byId<ActorRow>((ids) => actorsByIds(sqlite, ids))
+      case 'place': return byId<PlaceRow>((ids) => placesByIds(sqlite, ids))
+      case 'event': return byId<EventRow>((ids) => eventsByIds(sqlite, ids))
+      case 'source': return byId<SourceRow>((ids) => sourcesByIds(sqlite, ids))
+      case 'casualty_report': return byId((ids) => casualtiesByIds(sqlite, ids))
+      case 'displacement_count': return byId((ids) => displacementByIds(sqlite, ids))
+      default: return byId<StatementRow>((ids) => statementsByIds(sqlite, ids))
+    }
+  })
+  return lazy({
+    records: () => records,
+    actor: () => records.actor as DataLoader<string, ActorRow | null>,
+    place: () => records.place as DataLoader<string, PlaceRow | null>,
+    placeBrief: () => byId<PlaceRow>((ids) => placesBriefByIds(sqlite, ids)),
+    event: () => records.event as DataLoader<string, EventRow | null>,
+    source: () => records.source as DataLoader<string, SourceRow | null>,
+    eventActors: () => byOwner((ids) => actorsOfEvents(sqlite, ids), (r) => r.eventId),
+    eventCasualties: () => ownedConnections(sqlite, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id'),
+    eventCasualtiesBrief: () => ownedConnections(sqlite, (a) => casualtyBriefListSpec({}, a.limit, a.at), 'c.event_id'),
+    eventDisplacement: () => ownedConnections(sqlite, (a) => displacementListSpec({}, a.limit, a.at), 'd.event_id'),
+    statementEvents: () => byOwner((ids) => eventIdsOfStatements(sqlite, ids), (r) => r.statementId),
+    actorEvents: () => ownedConnections<EventRow>(sqlite, (a) => actorEventsSpec((a.role as string | undefined) ?? null, a.limit, a.at), 'ea.actor_id'),
+    speakerStatements: () => ownedConnections<StatementRow>(sqlite, (a) => statementListSpec({}, a.limit, a.at), 's.speaker_id'),
+    eventStatements: () => ownedConnections<StatementRow>(sqlite, (a) => eventStatementsSpec(a.limit, a.at), 'se.event_id'),
+    citations: () => byType(RESOURCES.filter((r) => r.cited), (type) =>
+      byOwner<CitationRow>((ids) => citationsFor(sqlite, type as RecordType, ids), (c) => c.recordId)),
+    revisions: () => byType(RESOURCES, (type) =>
+      ownedConnections<RevisionRow>(sqlite, (a) => revisionsSpec(type as RecordType, a.limit, a.at), 'r.record_id')),
     // The version of each record's last write, for its `etag`: one statement per type and page.
-    versions: Object.fromEntries(RESOURCES.map((r) => [r.recordType,
-      new DataLoader<string, number | null>(async (ids) => {
-        const map = new Map(versionsOf(sqlite, r.table, ids).map((v) => [v.id, v.version]))
+    versions: () => byType(RESOURCES, (type) => {
+      const table = RESOURCE_BY_TYPE.get(type as RecordType)!.table
+      return new DataLoader<string, number | null>(async (ids) => {
+        const map = new Map(versionsOf(sqlite, table, ids).map((v) => [v.id, v.version]))
         return ids.map((id) => map.get(id) ?? null)
-      })])),
-  }
+      })
+    }),
+  })
 }
 
 export type Loaders = ReturnType<typeof createLoaders>
@@ -77,6 +106,7 @@ declare module 'mercurius' {
 }
 
 type Ctx = MercuriusContext
+const LINKED_ACTOR_KEYS = ['id', 'name', 'kind']
 type Paged = { first?: number | null, after?: string | null, last?: number | null, before?: string | null }
 const one = (load: (ctx: Ctx) => DataLoader<string, unknown>, key: string) =>
   (parent: Record<string, unknown>, _: unknown, ctx: Ctx) => (parent[key] ? load(ctx).load(parent[key] as string) : null)
@@ -88,15 +118,23 @@ const history = (type: string) => (parent: { id: string }, args: Paged, ctx: Ctx
 /** Field resolvers for every relation, each through a loader, and the fields every record has. */
 export const relationResolvers: IResolvers = withRecordFields({
   Event: {
-    place: one((c) => c.loaders.place, 'placeId'),
+    place: (e: { placeId: string | null }, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (e.placeId
+      ? (briefEnough(info, 'Place', PLACE_BRIEF_KEYS, false) ? ctx.loaders.placeBrief : ctx.loaders.place).load(e.placeId)
+      : null),
     actors: many((c) => c.loaders.eventActors),
-    casualtyReports: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventCasualties(e.id, args),
+    casualtyReports: (e: { id: string }, args: Paged, ctx: Ctx, info: GraphQLResolveInfo) =>
+      (briefEnough(info, 'CasualtyReport', CASUALTY_BRIEF_KEYS, true) ? ctx.loaders.eventCasualtiesBrief : ctx.loaders.eventCasualties)(e.id, args),
     displacementCounts: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventDisplacement(e.id, args),
     statements: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventStatements(e.id, args),
     citations: cited('event'),
     revisions: history('event'),
   },
-  EventActor: { actor: one((c) => c.loaders.actor, 'actorId') },
+  // The row that links an event to an actor holds the actor's name and kind: enough for most queries.
+  EventActor: {
+    actor: (r: EventActorRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (briefEnough(info, 'Actor', LINKED_ACTOR_KEYS, false)
+      ? { id: r.actorId, name: r.name, kind: r.kind }
+      : ctx.loaders.actor.load(r.actorId)),
+  },
   Actor: {
     affiliation: one((c) => c.loaders.actor, 'affiliationId'),
     events: (a: { id: string }, args: Paged & { role?: string | null }, ctx: Ctx) => ctx.loaders.actorEvents(a.id, args),
