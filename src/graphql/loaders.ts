@@ -4,18 +4,18 @@ import type { GraphQLResolveInfo } from 'graphql'
 import type { IResolvers, MercuriusContext } from 'mercurius'
 import type { RecordType } from '../domain/vocabulary.ts'
 import { actorsByIds, type ActorRow } from '../modules/actors/queries.ts'
-import { casualtiesByIds, casualtyBriefListSpec, casualtyListSpec, CASUALTY_BRIEF_KEYS } from '../modules/casualties/queries.ts'
+import { casualtiesByIds, casualtyListSpec, CASUALTY_BRIEF_KEYS, eventCasualtiesBriefSpec } from '../modules/casualties/queries.ts'
 import { revisionsSpec, versionsOf, type RevisionRow } from '../modules/curation/queries.ts'
 import { RESOURCE_BY_TYPE, RESOURCES } from '../modules/curation/resources.ts'
 import { displacementByIds, displacementListSpec } from '../modules/displacement/queries.ts'
-import { actorEventsSpec, actorsOfEvents, eventIdsOfStatements, eventsByIds, type EventActorRow, type EventRow } from '../modules/events/queries.ts'
+import { actorEventsSpec, actorNamesOfEvents, actorsOfEvents, eventIdsOfStatements, eventsByIds, type EventActorRow, type EventRow } from '../modules/events/queries.ts'
 import { PLACE_BRIEF_KEYS, placesBriefByIds, placesByIds, type PlaceRow } from '../modules/places/queries.ts'
 import { citationsFor, sourcesByIds, type CitationRow, type SourceRow } from '../modules/sources/queries.ts'
 import { eventStatementsSpec, statementListSpec, statementsByIds, type StatementRow } from '../modules/statements/queries.ts'
 import { groupedByKey } from './args.ts'
 import { globalId, TYPE_NAMES } from './ids.ts'
 import { ownedConnections } from './nested.ts'
-import { briefEnough } from './projection.ts'
+import { briefEnough, CONNECTION, LINKED_ACTOR, OBJECT } from './projection.ts'
 
 /** A loader of records by id: one statement per batch, results in the order of the keys. */
 function byId<T extends { id: string }>(load: (ids: string[]) => T[]) {
@@ -76,9 +76,10 @@ export function createLoaders(sqlite: Database.Database) {
     placeBrief: () => byId<PlaceRow>((ids) => placesBriefByIds(sqlite, ids)),
     event: () => records.event as DataLoader<string, EventRow | null>,
     source: () => records.source as DataLoader<string, SourceRow | null>,
-    eventActors: () => byOwner((ids) => actorsOfEvents(sqlite, ids), (r) => r.eventId),
+    eventActors: () => byOwner<EventActorRow>((ids) => actorsOfEvents(sqlite, ids), (r) => r.eventId),
+    eventActorNames: () => byOwner<EventActorRow>((ids) => actorNamesOfEvents(sqlite, ids) as EventActorRow[], (r) => r.eventId),
     eventCasualties: () => ownedConnections(sqlite, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id'),
-    eventCasualtiesBrief: () => ownedConnections(sqlite, (a) => casualtyBriefListSpec({}, a.limit, a.at), 'c.event_id'),
+    eventCasualtiesBrief: () => ownedConnections(sqlite, (a) => eventCasualtiesBriefSpec(a.limit, a.at), 'c.event_id'),
     eventDisplacement: () => ownedConnections(sqlite, (a) => displacementListSpec({}, a.limit, a.at), 'd.event_id'),
     statementEvents: () => byOwner((ids) => eventIdsOfStatements(sqlite, ids), (r) => r.statementId),
     actorEvents: () => ownedConnections<EventRow>(sqlite, (a) => actorEventsSpec((a.role as string | undefined) ?? null, a.limit, a.at), 'ea.actor_id'),
@@ -106,7 +107,9 @@ declare module 'mercurius' {
 }
 
 type Ctx = MercuriusContext
+// An event's actors are listed with their id, name and kind; with only their id and name when that is enough.
 const LINKED_ACTOR_KEYS = ['id', 'name', 'kind']
+const ACTOR_NAME_KEYS = ['id', 'name']
 type Paged = { first?: number | null, after?: string | null, last?: number | null, before?: string | null }
 const one = (load: (ctx: Ctx) => DataLoader<string, unknown>, key: string) =>
   (parent: Record<string, unknown>, _: unknown, ctx: Ctx) => (parent[key] ? load(ctx).load(parent[key] as string) : null)
@@ -119,11 +122,12 @@ const history = (type: string) => (parent: { id: string }, args: Paged, ctx: Ctx
 export const relationResolvers: IResolvers = withRecordFields({
   Event: {
     place: (e: { placeId: string | null }, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (e.placeId
-      ? (briefEnough(info, 'Place', PLACE_BRIEF_KEYS, false) ? ctx.loaders.placeBrief : ctx.loaders.place).load(e.placeId)
+      ? (briefEnough(info, 'Place', PLACE_BRIEF_KEYS, OBJECT) ? ctx.loaders.placeBrief : ctx.loaders.place).load(e.placeId)
       : null),
-    actors: many((c) => c.loaders.eventActors),
+    actors: (e: { id: string }, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) =>
+      (briefEnough(info, 'Actor', ACTOR_NAME_KEYS, LINKED_ACTOR) ? ctx.loaders.eventActorNames : ctx.loaders.eventActors).load(e.id),
     casualtyReports: (e: { id: string }, args: Paged, ctx: Ctx, info: GraphQLResolveInfo) =>
-      (briefEnough(info, 'CasualtyReport', CASUALTY_BRIEF_KEYS, true) ? ctx.loaders.eventCasualtiesBrief : ctx.loaders.eventCasualties)(e.id, args),
+      (briefEnough(info, 'CasualtyReport', CASUALTY_BRIEF_KEYS, CONNECTION) ? ctx.loaders.eventCasualtiesBrief : ctx.loaders.eventCasualties)(e.id, args),
     displacementCounts: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventDisplacement(e.id, args),
     statements: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventStatements(e.id, args),
     citations: cited('event'),
@@ -131,7 +135,7 @@ export const relationResolvers: IResolvers = withRecordFields({
   },
   // The row that links an event to an actor holds the actor's name and kind: enough for most queries.
   EventActor: {
-    actor: (r: EventActorRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (briefEnough(info, 'Actor', LINKED_ACTOR_KEYS, false)
+    actor: (r: EventActorRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (briefEnough(info, 'Actor', LINKED_ACTOR_KEYS, OBJECT)
       ? { id: r.actorId, name: r.name, kind: r.kind }
       : ctx.loaders.actor.load(r.actorId)),
   },

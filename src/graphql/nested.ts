@@ -37,13 +37,22 @@ export function ownedConnections<T extends object>(sqlite: Database.Database, sp
     }
     return keys.map((k) => found.get(k)!)
   })
+  // Every parent of a page asks with the same arguments: they are checked and keyed once per request.
+  const keyOfArgs = new Map<string, string>()
+  const keyOf = (args: PagingArgs & Record<string, unknown>) => {
+    const text = JSON.stringify(args)
+    let key = keyOfArgs.get(text)
+    if (key === undefined) {
+      const { first: _f, last: _l, after: _a, before: _b, ...rest } = args
+      const { limit, at } = paging(args, fallback)
+      key = argsKey({ ...rest, limit, ...at })
+      argsByKey.set(key, { ...rest, limit, at })
+      keyOfArgs.set(text, key)
+    }
+    return key
+  }
   return async (owner: string, args: PagingArgs & Record<string, unknown>): Promise<Connection<T>> => {
-    const { first: _f, last: _l, after: _a, before: _b, ...rest } = args
-    const { limit, at } = paging(args, fallback)
-    const a: SpecArgs = { ...rest, limit, at }
-    const key = argsKey({ ...rest, limit, ...at })
-    argsByKey.set(key, a)
-    const k = `${owner}\u0000${key}`
+    const k = `${owner}\u0000${keyOf(args)}`
     return connection(await pages.load(k), () => counts.load(k))
   }
 }

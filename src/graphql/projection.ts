@@ -44,36 +44,38 @@ function collect(type: string, set: SelectionSetNode, fragments: Fragments, keys
   return true
 }
 
-const known = new WeakMap<FieldNode, Map<string, ReadonlySet<string> | null>>()
-
-/**
- * The row keys read below the field being resolved, for records of `type` reached along `paths`
- * (`[[]]` for the field's own object, `[['nodes'], ['edges', 'node']]` for a connection); null when
- * they cannot be told. Documents are parsed once and cached, so this is worked out once per query.
- */
-function readKeys(info: GraphQLResolveInfo, type: string, paths: readonly (readonly string[])[]): ReadonlySet<string> | null {
-  const node = info.fieldNodes.length === 1 ? info.fieldNodes[0]! : undefined
-  const memo = node && known.get(node)
-  const cacheKey = `${type}:${paths.map((p) => p.join('.')).join(',')}`
-  if (memo?.has(cacheKey)) return memo.get(cacheKey)!
-  let keys: Set<string> | null = new Set()
+/** The row keys read below the fields being resolved, for records of `type` reached along `paths`; null when they cannot be told. */
+function readKeys(info: GraphQLResolveInfo, type: string, paths: readonly (readonly string[])[]): Set<string> | null {
+  const keys = new Set<string>()
   for (const field of info.fieldNodes) {
-    if (!keys || !field.selectionSet) break
-    for (const path of paths) if (keys && !collect(type, field.selectionSet, info.fragments, keys, path)) keys = null
-  }
-  if (node) {
-    if (!known.has(node)) known.set(node, new Map())
-    known.get(node)!.set(cacheKey, keys)
+    if (!field.selectionSet) continue
+    for (const path of paths) if (!collect(type, field.selectionSet, info.fragments, keys, path)) return null
   }
   return keys
 }
 
-const CONNECTION_PATHS = [['nodes'], ['edges', 'node']]
+/** Where the records sit below a field: the field's own object, a connection's nodes, a link's target. */
+export const OBJECT: readonly (readonly string[])[] = [[]]
+export const CONNECTION: readonly (readonly string[])[] = [['nodes'], ['edges', 'node']]
+export const LINKED_ACTOR: readonly (readonly string[])[] = [['actor']]
 
-/** Whether the records a field returns (an object, or a connection's nodes) need no key outside `brief`. */
-export function briefEnough(info: GraphQLResolveInfo, type: string, brief: readonly string[], connection: boolean): boolean {
-  const keys = readKeys(info, type, connection ? CONNECTION_PATHS : [[]])
-  if (!keys) return false
-  for (const k of keys) if (!brief.includes(k)) return false
-  return true
+/** Answers per field of a parsed document (documents are cached, so each is worked out once), per brief set. */
+const known = new WeakMap<FieldNode, Map<readonly string[], boolean>>()
+
+/**
+ * Whether the records of `type` below a field, along `paths`, need no row key outside `brief` (a
+ * constant of a query module). For a given field the type and paths never change.
+ */
+export function briefEnough(info: GraphQLResolveInfo, type: string, brief: readonly string[], paths: readonly (readonly string[])[]): boolean {
+  const node = info.fieldNodes.length === 1 ? info.fieldNodes[0]! : undefined
+  const memo = node && known.get(node)
+  const hit = memo?.get(brief)
+  if (hit !== undefined) return hit
+  const keys = readKeys(info, type, paths)
+  const answer = keys !== null && [...keys].every((k) => brief.includes(k))
+  if (node) {
+    if (memo) memo.set(brief, answer)
+    else known.set(node, new Map([[brief, answer]]))
+  }
+  return answer
 }

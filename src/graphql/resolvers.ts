@@ -12,7 +12,7 @@ import { listSources } from '../modules/sources/queries.ts'
 import { listStatements, type StatementFilters } from '../modules/statements/queries.ts'
 import { checkedFilter, connection, connectionResolvers, pageInfoResolvers, paging, sqliteOf, type PagingArgs } from './args.ts'
 import { localFilter, localId, parseGlobalId, TYPE_NAMES } from './ids.ts'
-import { briefEnough } from './projection.ts'
+import { briefEnough, CONNECTION } from './projection.ts'
 import { facetsField, statsQuery } from './stats.ts'
 
 type Ctx = MercuriusContext
@@ -47,7 +47,7 @@ const query = {
   events: (_: unknown, a: Args<{ filter?: EventFilters, orderBy?: string }>, ctx: Ctx, info: GraphQLResolveInfo) => {
     const { limit, at } = paging(a)
     const filter = checkedFilter(localFilter(a.filter))
-    const list = briefEnough(info, 'Event', EVENT_BRIEF_KEYS, true) ? listEventsBrief : listEvents
+    const list = briefEnough(info, 'Event', EVENT_BRIEF_KEYS, CONNECTION) ? listEventsBrief : listEvents
     // The filter rides along for EventConnection.facets; assigned, not spread, so no getter runs.
     return Object.assign(connection(list(sqliteOf(ctx), filter, ORDERS[a.orderBy ?? 'date_asc'] ?? 'date', limit, at)), { filter })
   },

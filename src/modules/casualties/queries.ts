@@ -121,11 +121,15 @@ export function casualtiesByIds(sqlite: Database.Database, ids: readonly string[
 /**
  * The keys of a brief casualty report: the figure and its wording, without notes, actors and the
  * event's title. Readers that know which fields they need (GraphQL) read brief rows when these
- * cover them; without the event's title and start, the event is read from an index alone.
+ * cover them.
  */
 export const CASUALTY_BRIEF_KEYS: readonly (keyof CasualtyRow)[] = ['id', 'eventId', 'outcome', 'victimGroup', 'low', 'high', 'best', 'qualifier', 'reportedPhrase', 'eventSortKey', 'updatedAt']
 
-/** casualtyListSpec with rows holding only CASUALTY_BRIEF_KEYS. */
-export function casualtyBriefListSpec(f: CasualtyFilters, limit: number, cursor?: PageAt): ListSpec {
-  return { ...casualtyListSpec(f, limit, cursor), select: narrowSelect(SELECT, CASUALTY_BRIEF_KEYS) }
+/**
+ * The figures of given events (for ownerPages keyed by `c.event_id`), as casualtyListSpec pages them,
+ * with rows holding only CASUALTY_BRIEF_KEYS. The figures are found first and their event after:
+ * most events have none, and reading each event first costs a row lookup apiece.
+ */
+export function eventCasualtiesBriefSpec(limit: number, cursor?: PageAt): ListSpec {
+  return { ...casualtyListSpec({}, limit, cursor), from: 'casualty_reports c CROSS JOIN events e ON e.id = c.event_id', select: narrowSelect(SELECT, CASUALTY_BRIEF_KEYS) }
 }
