@@ -16,19 +16,21 @@ import { groupedByKey } from './args.ts'
 import { globalId, TYPE_NAMES } from './ids.ts'
 import { ownedConnections } from './nested.ts'
 import { briefEnough, CONNECTION, LINKED_ACTOR, OBJECT } from './projection.ts'
+import { perPage } from './siblings.ts'
 
-/** A loader of records by id: one statement per batch, results in the order of the keys. */
-function byId<T extends { id: string }>(load: (ids: string[]) => T[]) {
-  return new DataLoader<string, T | null>(async (ids) => {
-    const map = new Map(load([...ids]).map((r) => [r.id, r]))
-    return ids.map((id) => map.get(id) ?? null)
-  })
+/** Records by id, in the order of the keys: one statement per batch. */
+const idBatch = <T extends { id: string }>(load: (ids: string[]) => T[]) => (ids: readonly string[]): (T | null)[] => {
+  const map = new Map(load([...ids]).map((r) => [r.id, r]))
+  return ids.map((id) => map.get(id) ?? null)
 }
 
-/** A loader of the rows that belong to each owner id. */
-function byOwner<T>(load: (ids: string[]) => T[], ownerOf: (row: T) => string) {
-  return new DataLoader<string, T[]>(async (ids) => groupedByKey([...ids], load([...ids]), ownerOf))
-}
+/** The rows that belong to each owner id, in the order of the keys. */
+const ownerBatch = <T>(load: (ids: string[]) => T[], ownerOf: (row: T) => string) =>
+  (ids: readonly string[]): T[][] => groupedByKey([...ids], load([...ids]), ownerOf)
+
+const loaderOf = <V>(batch: (keys: readonly string[]) => V[]) => new DataLoader<string, V>(async (keys) => batch(keys))
+const byId = <T extends { id: string }>(load: (ids: string[]) => T[]) => loaderOf(idBatch(load))
+const byOwner = <T>(load: (ids: string[]) => T[], ownerOf: (row: T) => string) => loaderOf(ownerBatch(load, ownerOf))
 
 /**
  * An object whose members are made on first use: a request builds only the loaders its query
@@ -58,10 +60,16 @@ const byType = <T>(types: readonly { recordType: string }[], make: (recordType: 
  * one statement per relation whatever its size. The brief ones read fewer columns (projection.ts).
  */
 export function createLoaders(sqlite: Database.Database) {
+  const batches = {
+    place: idBatch<PlaceRow>((ids) => placesByIds(sqlite, ids)),
+    placeBrief: idBatch<PlaceRow>((ids) => placesBriefByIds(sqlite, ids)),
+    eventActors: ownerBatch<EventActorRow>((ids) => actorsOfEvents(sqlite, ids), (r) => r.eventId),
+    eventActorNames: ownerBatch<EventActorRow>((ids) => actorNamesOfEvents(sqlite, ids) as EventActorRow[], (r) => r.eventId),
+  }
   const records = byType<DataLoader<string, { id: string } | null>>(Object.keys(TYPE_NAMES).map((recordType) => ({ recordType })), (type) => {
     switch (type) {
       case 'actor': return byId<ActorRow>((ids) => actorsByIds(sqlite, ids))
-      case 'place': return byId<PlaceRow>((ids) => placesByIds(sqlite, ids))
+      case 'place': return loaderOf(batches.place)
       case 'event': return byId<EventRow>((ids) => eventsByIds(sqlite, ids))
       case 'source': return byId<SourceRow>((ids) => sourcesByIds(sqlite, ids))
       case 'casualty_report': return byId((ids) => casualtiesByIds(sqlite, ids))
@@ -69,15 +77,26 @@ export function createLoaders(sqlite: Database.Database) {
       default: return byId<StatementRow>((ids) => statementsByIds(sqlite, ids))
     }
   })
+  const placeOfEvent = (e: EventRow) => e.placeId
+  const idOfEvent = (e: EventRow) => e.id
+  const once = <T>(make: () => T) => { let made: T | undefined; return () => (made ??= make()) }
+  const placeBrief = once(() => loaderOf(batches.placeBrief))
+  const eventActors = once(() => loaderOf(batches.eventActors))
+  const eventActorNames = once(() => loaderOf(batches.eventActorNames))
   return lazy({
     records: () => records,
+    // Relations of the rows of a top-level page of events, read for the page at once (siblings.ts).
+    eventPlace: () => perPage(() => records.place as DataLoader<string, PlaceRow | null>, batches.place, placeOfEvent),
+    eventPlaceBrief: () => perPage(placeBrief, batches.placeBrief, placeOfEvent),
+    eventActorsOf: () => perPage(eventActors, batches.eventActors, idOfEvent),
+    eventActorNamesOf: () => perPage(eventActorNames, batches.eventActorNames, idOfEvent),
     actor: () => records.actor as DataLoader<string, ActorRow | null>,
     place: () => records.place as DataLoader<string, PlaceRow | null>,
-    placeBrief: () => byId<PlaceRow>((ids) => placesBriefByIds(sqlite, ids)),
+    placeBrief,
     event: () => records.event as DataLoader<string, EventRow | null>,
     source: () => records.source as DataLoader<string, SourceRow | null>,
-    eventActors: () => byOwner<EventActorRow>((ids) => actorsOfEvents(sqlite, ids), (r) => r.eventId),
-    eventActorNames: () => byOwner<EventActorRow>((ids) => actorNamesOfEvents(sqlite, ids) as EventActorRow[], (r) => r.eventId),
+    eventActors,
+    eventActorNames,
     eventCasualties: () => ownedConnections(sqlite, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id'),
     eventCasualtiesBrief: () => ownedConnections(sqlite, (a) => eventCasualtiesBriefSpec(a.limit, a.at), 'c.event_id'),
     eventDisplacement: () => ownedConnections(sqlite, (a) => displacementListSpec({}, a.limit, a.at), 'd.event_id'),
@@ -121,13 +140,13 @@ const history = (type: string) => (parent: { id: string }, args: Paged, ctx: Ctx
 /** Field resolvers for every relation, each through a loader, and the fields every record has. */
 export const relationResolvers: IResolvers = withRecordFields({
   Event: {
-    place: (e: { placeId: string | null }, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (e.placeId
-      ? (briefEnough(info, 'Place', PLACE_BRIEF_KEYS, OBJECT) ? ctx.loaders.placeBrief : ctx.loaders.place).load(e.placeId)
+    place: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (e.placeId
+      ? (briefEnough(info, 'Place', PLACE_BRIEF_KEYS, OBJECT) ? ctx.loaders.eventPlaceBrief : ctx.loaders.eventPlace)(e, e.placeId)
       : null),
-    actors: (e: { id: string }, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) =>
-      (briefEnough(info, 'Actor', ACTOR_NAME_KEYS, LINKED_ACTOR) ? ctx.loaders.eventActorNames : ctx.loaders.eventActors).load(e.id),
-    casualtyReports: (e: { id: string }, args: Paged, ctx: Ctx, info: GraphQLResolveInfo) =>
-      (briefEnough(info, 'CasualtyReport', CASUALTY_BRIEF_KEYS, CONNECTION) ? ctx.loaders.eventCasualtiesBrief : ctx.loaders.eventCasualties)(e.id, args),
+    actors: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) =>
+      (briefEnough(info, 'Actor', ACTOR_NAME_KEYS, LINKED_ACTOR) ? ctx.loaders.eventActorNamesOf : ctx.loaders.eventActorsOf)(e, e.id),
+    casualtyReports: (e: EventRow, args: Paged, ctx: Ctx, info: GraphQLResolveInfo) =>
+      (briefEnough(info, 'CasualtyReport', CASUALTY_BRIEF_KEYS, CONNECTION) ? ctx.loaders.eventCasualtiesBrief : ctx.loaders.eventCasualties)(e.id, args, e),
     displacementCounts: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventDisplacement(e.id, args),
     statements: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventStatements(e.id, args),
     citations: cited('event'),

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import DataLoader from 'dataloader'
 import { countByOwner, ownerPages, type KeysetPage, type ListSpec } from '../db/keyset.ts'
 import { argsKey, connection, paging, type Connection, type PagingArgs } from './args.ts'
+import { pageOf } from './siblings.ts'
 
 type SpecArgs = { limit: number, at: ListSpec['cursor'] } & Record<string, unknown>
 
@@ -51,8 +52,29 @@ export function ownedConnections<T extends object>(sqlite: Database.Database, sp
     }
     return key
   }
-  return async (owner: string, args: PagingArgs & Record<string, unknown>): Promise<Connection<T>> => {
-    const k = `${owner}\u0000${keyOf(args)}`
-    return connection(await pages.load(k), () => counts.load(k))
+  // Pages under the rows of a top-level page, read for all of them at once (see siblings.ts).
+  const pageReads = new WeakMap<readonly object[], Map<string, Map<string, KeysetPage<T>> | { error: unknown }>>()
+  const readForPage = (siblings: readonly object[], key: string) => {
+    let byArgs = pageReads.get(siblings)
+    if (!byArgs) pageReads.set(siblings, byArgs = new Map())
+    let got = byArgs.get(key)
+    if (!got) {
+      const owners = [...new Set(siblings.map((r) => (r as { id: string }).id))]
+      try {
+        got = ownerPages<T>(sqlite, specOf(argsByKey.get(key)!), ownerExpr, owners)
+      } catch (error) {
+        got = { error }
+      }
+      byArgs.set(key, got)
+    }
+    if (got instanceof Map) return got
+    throw got.error
+  }
+  return (owner: string, args: PagingArgs & Record<string, unknown>, parent?: object): Connection<T> | Promise<Connection<T>> => {
+    const key = keyOf(args)
+    const k = `${owner}\u0000${key}`
+    const siblings = parent && pageOf(parent)
+    if (siblings) return connection(readForPage(siblings, key).get(owner)!, () => counts.load(k))
+    return pages.load(k).then((page) => connection(page, () => counts.load(k)))
   }
 }
