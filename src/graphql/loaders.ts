@@ -16,7 +16,7 @@ import { groupedByKey } from './args.ts'
 import { globalId, TYPE_NAMES } from './ids.ts'
 import { ownedConnections } from './nested.ts'
 import { briefEnough, CONNECTION, LINKED_ACTOR, OBJECT } from './projection.ts'
-import { perPage } from './siblings.ts'
+import { Pages } from './siblings.ts'
 
 /** Records by id, in the order of the keys: one statement per batch. */
 const idBatch = <T extends { id: string }>(load: (ids: string[]) => T[]) => (ids: readonly string[]): (T | null)[] => {
@@ -77,6 +77,7 @@ export function createLoaders(sqlite: Database.Database) {
       default: return byId<StatementRow>((ids) => statementsByIds(sqlite, ids))
     }
   })
+  const pages = new Pages()
   const placeOfEvent = (e: EventRow) => e.placeId
   const idOfEvent = (e: EventRow) => e.id
   const once = <T>(make: () => T) => { let made: T | undefined; return () => (made ??= make()) }
@@ -85,11 +86,12 @@ export function createLoaders(sqlite: Database.Database) {
   const eventActorNames = once(() => loaderOf(batches.eventActorNames))
   return lazy({
     records: () => records,
+    pages: () => pages,
     // Relations of the rows of a top-level page of events, read for the page at once (siblings.ts).
-    eventPlace: () => perPage(() => records.place as DataLoader<string, PlaceRow | null>, batches.place, placeOfEvent),
-    eventPlaceBrief: () => perPage(placeBrief, batches.placeBrief, placeOfEvent),
-    eventActorsOf: () => perPage(eventActors, batches.eventActors, idOfEvent),
-    eventActorNamesOf: () => perPage(eventActorNames, batches.eventActorNames, idOfEvent),
+    eventPlace: () => pages.relation(() => records.place as DataLoader<string, PlaceRow | null>, batches.place, placeOfEvent),
+    eventPlaceBrief: () => pages.relation(placeBrief, batches.placeBrief, placeOfEvent),
+    eventActorsOf: () => pages.relation(eventActors, batches.eventActors, idOfEvent),
+    eventActorNamesOf: () => pages.relation(eventActorNames, batches.eventActorNames, idOfEvent),
     actor: () => records.actor as DataLoader<string, ActorRow | null>,
     place: () => records.place as DataLoader<string, PlaceRow | null>,
     placeBrief,
@@ -97,8 +99,8 @@ export function createLoaders(sqlite: Database.Database) {
     source: () => records.source as DataLoader<string, SourceRow | null>,
     eventActors,
     eventActorNames,
-    eventCasualties: () => ownedConnections(sqlite, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id'),
-    eventCasualtiesBrief: () => ownedConnections(sqlite, (a) => eventCasualtiesBriefSpec(a.limit, a.at), 'c.event_id'),
+    eventCasualties: () => ownedConnections(sqlite, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id', 50, pages),
+    eventCasualtiesBrief: () => ownedConnections(sqlite, (a) => eventCasualtiesBriefSpec(a.limit, a.at), 'c.event_id', 50, pages),
     eventDisplacement: () => ownedConnections(sqlite, (a) => displacementListSpec({}, a.limit, a.at), 'd.event_id'),
     statementEvents: () => byOwner((ids) => eventIdsOfStatements(sqlite, ids), (r) => r.statementId),
     actorEvents: () => ownedConnections<EventRow>(sqlite, (a) => actorEventsSpec((a.role as string | undefined) ?? null, a.limit, a.at), 'ea.actor_id'),

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import DataLoader from 'dataloader'
 import { countByOwner, ownerPages, type KeysetPage, type ListSpec } from '../db/keyset.ts'
 import { argsKey, connection, paging, type Connection, type PagingArgs } from './args.ts'
-import { pageOf } from './siblings.ts'
+import type { Pages } from './siblings.ts'
 
 type SpecArgs = { limit: number, at: ListSpec['cursor'] } & Record<string, unknown>
 
@@ -11,7 +11,7 @@ type SpecArgs = { limit: number, at: ListSpec['cursor'] } & Record<string, unkno
  * all parents asking with the same arguments share one statement for their pages and, when
  * `totalCount` is selected, one grouped statement for their counts.
  */
-export function ownedConnections<T extends object>(sqlite: Database.Database, specOf: (a: SpecArgs) => ListSpec, ownerExpr: string, fallback = 50) {
+export function ownedConnections<T extends object>(sqlite: Database.Database, specOf: (a: SpecArgs) => ListSpec, ownerExpr: string, fallback = 50, topPages?: Pages) {
   const argsByKey = new Map<string, SpecArgs>()
   const split = (keys: readonly string[]) => {
     const groups = new Map<string, string[]>()
@@ -53,7 +53,7 @@ export function ownedConnections<T extends object>(sqlite: Database.Database, sp
     return key
   }
   // Pages under the rows of a top-level page, read for all of them at once (see siblings.ts).
-  const pageReads = new WeakMap<readonly object[], Map<string, Map<string, KeysetPage<T>> | { error: unknown }>>()
+  const pageReads = new Map<readonly object[], Map<string, Map<string, KeysetPage<T>> | { error: unknown }>>()
   const readForPage = (siblings: readonly object[], key: string) => {
     let byArgs = pageReads.get(siblings)
     if (!byArgs) pageReads.set(siblings, byArgs = new Map())
@@ -73,7 +73,7 @@ export function ownedConnections<T extends object>(sqlite: Database.Database, sp
   return (owner: string, args: PagingArgs & Record<string, unknown>, parent?: object): Connection<T> | Promise<Connection<T>> => {
     const key = keyOf(args)
     const k = `${owner}\u0000${key}`
-    const siblings = parent && pageOf(parent)
+    const siblings = parent && topPages?.of(parent)
     if (siblings) return connection(readForPage(siblings, key).get(owner)!, () => counts.load(k))
     return pages.load(k).then((page) => connection(page, () => counts.load(k)))
   }

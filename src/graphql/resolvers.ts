@@ -13,7 +13,6 @@ import { listStatements, type StatementFilters } from '../modules/statements/que
 import { checkedFilter, connection, connectionResolvers, pageInfoResolvers, paging, sqliteOf, type PagingArgs } from './args.ts'
 import { localFilter, localId, parseGlobalId, TYPE_NAMES } from './ids.ts'
 import { briefEnough, CONNECTION } from './projection.ts'
-import { markedPage } from './siblings.ts'
 import { facetsField, statsQuery } from './stats.ts'
 
 type Ctx = MercuriusContext
@@ -50,7 +49,7 @@ const query = {
     const filter = checkedFilter(localFilter(a.filter))
     const list = briefEnough(info, 'Event', EVENT_BRIEF_KEYS, CONNECTION) ? listEventsBrief : listEvents
     // The filter rides along for EventConnection.facets; assigned, not spread, so no getter runs.
-    return Object.assign(connection(markedPage(list(sqliteOf(ctx), filter, ORDERS[a.orderBy ?? 'date_asc'] ?? 'date', limit, at))), { filter })
+    return Object.assign(connection(ctx.loaders.pages.marked(list(sqliteOf(ctx), filter, ORDERS[a.orderBy ?? 'date_asc'] ?? 'date', limit, at))), { filter })
   },
   event: byId('event'),
   actors: (_: unknown, a: Args<{ kind?: string, q?: string }>, ctx: Ctx) => {
