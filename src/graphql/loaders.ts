@@ -1,73 +1,124 @@
 import type Database from 'better-sqlite3'
 import DataLoader from 'dataloader'
+import type { GraphQLResolveInfo } from 'graphql'
 import type { IResolvers, MercuriusContext } from 'mercurius'
 import type { RecordType } from '../domain/vocabulary.ts'
 import { actorsByIds, type ActorRow } from '../modules/actors/queries.ts'
-import { casualtiesByIds, casualtyListSpec } from '../modules/casualties/queries.ts'
+import { casualtiesByIds, casualtyListSpec, CASUALTY_BRIEF_KEYS, eventCasualtiesBriefSpec } from '../modules/casualties/queries.ts'
 import { revisionsSpec, versionsOf, type RevisionRow } from '../modules/curation/queries.ts'
-import { RESOURCES } from '../modules/curation/resources.ts'
+import { RESOURCE_BY_TYPE, RESOURCES } from '../modules/curation/resources.ts'
 import { displacementByIds, displacementListSpec } from '../modules/displacement/queries.ts'
-import { actorEventsSpec, actorsOfEvents, eventIdsOfStatements, eventsByIds, type EventRow } from '../modules/events/queries.ts'
-import { placesByIds, type PlaceRow } from '../modules/places/queries.ts'
+import { actorEventsSpec, actorNamesOfEvents, actorsOfEvents, eventIdsOfStatements, eventsByIds, type EventActorRow, type EventRow } from '../modules/events/queries.ts'
+import { PLACE_BRIEF_KEYS, placesBriefByIds, placesByIds, type PlaceRow } from '../modules/places/queries.ts'
 import { citationsFor, sourcesByIds, type CitationRow, type SourceRow } from '../modules/sources/queries.ts'
 import { eventStatementsSpec, statementListSpec, statementsByIds, type StatementRow } from '../modules/statements/queries.ts'
 import { groupedByKey } from './args.ts'
 import { globalId, TYPE_NAMES } from './ids.ts'
 import { ownedConnections } from './nested.ts'
+import { briefEnough, CONNECTION, LINKED_ACTOR, OBJECT } from './projection.ts'
+import { Pages } from './siblings.ts'
 
-/** A loader of records by id: one statement per batch, results in the order of the keys. */
-function byId<T extends { id: string }>(load: (ids: string[]) => T[]) {
-  return new DataLoader<string, T | null>(async (ids) => {
-    const map = new Map(load([...ids]).map((r) => [r.id, r]))
-    return ids.map((id) => map.get(id) ?? null)
-  })
+/** Records by id, in the order of the keys: one statement per batch. */
+const idBatch = <T extends { id: string }>(load: (ids: string[]) => T[]) => (ids: readonly string[]): (T | null)[] => {
+  const map = new Map(load([...ids]).map((r) => [r.id, r]))
+  return ids.map((id) => map.get(id) ?? null)
 }
 
-/** A loader of the rows that belong to each owner id. */
-function byOwner<T>(load: (ids: string[]) => T[], ownerOf: (row: T) => string) {
-  return new DataLoader<string, T[]>(async (ids) => groupedByKey([...ids], load([...ids]), ownerOf))
+/** The rows that belong to each owner id, in the order of the keys. */
+const ownerBatch = <T>(load: (ids: string[]) => T[], ownerOf: (row: T) => string) =>
+  (ids: readonly string[]): T[][] => groupedByKey([...ids], load([...ids]), ownerOf)
+
+const loaderOf = <V>(batch: (keys: readonly string[]) => V[]) => new DataLoader<string, V>(async (keys) => batch(keys))
+const byId = <T extends { id: string }>(load: (ids: string[]) => T[]) => loaderOf(idBatch(load))
+const byOwner = <T>(load: (ids: string[]) => T[], ownerOf: (row: T) => string) => loaderOf(ownerBatch(load, ownerOf))
+
+/**
+ * An object whose members are made on first use: a request builds only the loaders its query
+ * reaches (a page of events reaches a handful of the forty or so), then keeps them.
+ */
+function lazy<T extends object>(make: { [K in keyof T]: () => T[K] }): T {
+  const out = {} as T
+  for (const key of Object.keys(make) as (keyof T & string)[]) {
+    Object.defineProperty(out, key, {
+      configurable: true, enumerable: true,
+      get() {
+        const value = make[key]()
+        Object.defineProperty(out, key, { value, enumerable: true })
+        return value
+      },
+    })
+  }
+  return out
 }
+
+const byType = <T>(types: readonly { recordType: string }[], make: (recordType: string) => T) =>
+  lazy<Record<string, T>>(Object.fromEntries(types.map((r) => [r.recordType, () => make(r.recordType)])))
 
 /**
  * The per-request loaders behind every relation in schema.graphql. Keys are plain ids, so batching
  * costs a map lookup per field rather than a serialisation of the parent object, and a page costs
- * one statement per relation whatever its size.
+ * one statement per relation whatever its size. The brief ones read fewer columns (projection.ts).
  */
 export function createLoaders(sqlite: Database.Database) {
-  const citations = Object.fromEntries(RESOURCES.filter((r) => r.cited).map((r) => [r.recordType,
-    byOwner<CitationRow>((ids) => citationsFor(sqlite, r.recordType as RecordType, ids), (c) => c.recordId)]))
-  const records = {
-    actor: byId<ActorRow>((ids) => actorsByIds(sqlite, ids)),
-    place: byId<PlaceRow>((ids) => placesByIds(sqlite, ids)),
-    event: byId<EventRow>((ids) => eventsByIds(sqlite, ids)),
-    source: byId<SourceRow>((ids) => sourcesByIds(sqlite, ids)),
-    casualty_report: byId((ids) => casualtiesByIds(sqlite, ids)),
-    displacement_count: byId((ids) => displacementByIds(sqlite, ids)),
-    statement: byId<StatementRow>((ids) => statementsByIds(sqlite, ids)),
-  } as Record<string, DataLoader<string, { id: string } | null>>
-  return {
-    records,
-    actor: records.actor as DataLoader<string, ActorRow | null>,
-    place: records.place as DataLoader<string, PlaceRow | null>,
-    event: records.event as DataLoader<string, EventRow | null>,
-    source: records.source as DataLoader<string, SourceRow | null>,
-    eventActors: byOwner((ids) => actorsOfEvents(sqlite, ids), (r) => r.eventId),
-    eventCasualties: ownedConnections(sqlite, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id'),
-    eventDisplacement: ownedConnections(sqlite, (a) => displacementListSpec({}, a.limit, a.at), 'd.event_id'),
-    statementEvents: byOwner((ids) => eventIdsOfStatements(sqlite, ids), (r) => r.statementId),
-    actorEvents: ownedConnections<EventRow>(sqlite, (a) => actorEventsSpec((a.role as string | undefined) ?? null, a.limit, a.at), 'ea.actor_id'),
-    speakerStatements: ownedConnections<StatementRow>(sqlite, (a) => statementListSpec({}, a.limit, a.at), 's.speaker_id'),
-    eventStatements: ownedConnections<StatementRow>(sqlite, (a) => eventStatementsSpec(a.limit, a.at), 'se.event_id'),
-    citations,
-    revisions: Object.fromEntries(RESOURCES.map((r) => [r.recordType,
-      ownedConnections<RevisionRow>(sqlite, (a) => revisionsSpec(r.recordType, a.limit, a.at), 'r.record_id')])),
-    // The version of each record's last write, for its `etag`: one statement per type and page.
-    versions: Object.fromEntries(RESOURCES.map((r) => [r.recordType,
-      new DataLoader<string, number | null>(async (ids) => {
-        const map = new Map(versionsOf(sqlite, r.table, ids).map((v) => [v.id, v.version]))
-        return ids.map((id) => map.get(id) ?? null)
-      })])),
+  const batches = {
+    place: idBatch<PlaceRow>((ids) => placesByIds(sqlite, ids)),
+    placeBrief: idBatch<PlaceRow>((ids) => placesBriefByIds(sqlite, ids)),
+    eventActors: ownerBatch<EventActorRow>((ids) => actorsOfEvents(sqlite, ids), (r) => r.eventId),
+    eventActorNames: ownerBatch<EventActorRow>((ids) => actorNamesOfEvents(sqlite, ids) as EventActorRow[], (r) => r.eventId),
   }
+  const records = byType<DataLoader<string, { id: string } | null>>(Object.keys(TYPE_NAMES).map((recordType) => ({ recordType })), (type) => {
+    switch (type) {
+      case 'actor': return byId<ActorRow>((ids) => actorsByIds(sqlite, ids))
+      case 'place': return loaderOf(batches.place)
+      case 'event': return byId<EventRow>((ids) => eventsByIds(sqlite, ids))
+      case 'source': return byId<SourceRow>((ids) => sourcesByIds(sqlite, ids))
+      case 'casualty_report': return byId((ids) => casualtiesByIds(sqlite, ids))
+      case 'displacement_count': return byId((ids) => displacementByIds(sqlite, ids))
+      default: return byId<StatementRow>((ids) => statementsByIds(sqlite, ids))
+    }
+  })
+  const pages = new Pages()
+  const placeOfEvent = (e: EventRow) => e.placeId
+  const idOfEvent = (e: EventRow) => e.id
+  const once = <T>(make: () => T) => { let made: T | undefined; return () => (made ??= make()) }
+  const placeBrief = once(() => loaderOf(batches.placeBrief))
+  const eventActors = once(() => loaderOf(batches.eventActors))
+  const eventActorNames = once(() => loaderOf(batches.eventActorNames))
+  return lazy({
+    records: () => records,
+    pages: () => pages,
+    // Relations of the rows of a top-level page of events, read for the page at once (siblings.ts).
+    eventPlace: () => pages.relation(() => records.place as DataLoader<string, PlaceRow | null>, batches.place, placeOfEvent),
+    eventPlaceBrief: () => pages.relation(placeBrief, batches.placeBrief, placeOfEvent),
+    eventActorsOf: () => pages.relation(eventActors, batches.eventActors, idOfEvent),
+    eventActorNamesOf: () => pages.relation(eventActorNames, batches.eventActorNames, idOfEvent),
+    actor: () => records.actor as DataLoader<string, ActorRow | null>,
+    place: () => records.place as DataLoader<string, PlaceRow | null>,
+    placeBrief,
+    event: () => records.event as DataLoader<string, EventRow | null>,
+    source: () => records.source as DataLoader<string, SourceRow | null>,
+    eventActors,
+    eventActorNames,
+    eventCasualties: () => ownedConnections(sqlite, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id', 50, pages),
+    eventCasualtiesBrief: () => ownedConnections(sqlite, (a) => eventCasualtiesBriefSpec(a.limit, a.at), 'c.event_id', 50, pages),
+    eventDisplacement: () => ownedConnections(sqlite, (a) => displacementListSpec({}, a.limit, a.at), 'd.event_id'),
+    statementEvents: () => byOwner((ids) => eventIdsOfStatements(sqlite, ids), (r) => r.statementId),
+    actorEvents: () => ownedConnections<EventRow>(sqlite, (a) => actorEventsSpec((a.role as string | undefined) ?? null, a.limit, a.at), 'ea.actor_id'),
+    speakerStatements: () => ownedConnections<StatementRow>(sqlite, (a) => statementListSpec({}, a.limit, a.at), 's.speaker_id'),
+    eventStatements: () => ownedConnections<StatementRow>(sqlite, (a) => eventStatementsSpec(a.limit, a.at), 'se.event_id'),
+    citations: () => byType(RESOURCES.filter((r) => r.cited), (type) =>
+      byOwner<CitationRow>((ids) => citationsFor(sqlite, type as RecordType, ids), (c) => c.recordId)),
+    revisions: () => byType(RESOURCES, (type) =>
+      ownedConnections<RevisionRow>(sqlite, (a) => revisionsSpec(type as RecordType, a.limit, a.at), 'r.record_id')),
+    // The version of each record's last write, for its `etag`: one statement per type and page.
+    versions: () => byType(RESOURCES, (type) => {
+      const table = RESOURCE_BY_TYPE.get(type as RecordType)!.table
+      return new DataLoader<string, number | null>(async (ids) => {
+        const map = new Map(versionsOf(sqlite, table, ids).map((v) => [v.id, v.version]))
+        return ids.map((id) => map.get(id) ?? null)
+      })
+    }),
+  })
 }
 
 export type Loaders = ReturnType<typeof createLoaders>
@@ -77,6 +128,9 @@ declare module 'mercurius' {
 }
 
 type Ctx = MercuriusContext
+// An event's actors are listed with their id, name and kind; with only their id and name when that is enough.
+const LINKED_ACTOR_KEYS = ['id', 'name', 'kind']
+const ACTOR_NAME_KEYS = ['id', 'name']
 type Paged = { first?: number | null, after?: string | null, last?: number | null, before?: string | null }
 const one = (load: (ctx: Ctx) => DataLoader<string, unknown>, key: string) =>
   (parent: Record<string, unknown>, _: unknown, ctx: Ctx) => (parent[key] ? load(ctx).load(parent[key] as string) : null)
@@ -88,15 +142,24 @@ const history = (type: string) => (parent: { id: string }, args: Paged, ctx: Ctx
 /** Field resolvers for every relation, each through a loader, and the fields every record has. */
 export const relationResolvers: IResolvers = withRecordFields({
   Event: {
-    place: one((c) => c.loaders.place, 'placeId'),
-    actors: many((c) => c.loaders.eventActors),
-    casualtyReports: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventCasualties(e.id, args),
+    place: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (e.placeId
+      ? (briefEnough(info, 'Place', PLACE_BRIEF_KEYS, OBJECT) ? ctx.loaders.eventPlaceBrief : ctx.loaders.eventPlace)(e, e.placeId)
+      : null),
+    actors: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) =>
+      (briefEnough(info, 'Actor', ACTOR_NAME_KEYS, LINKED_ACTOR) ? ctx.loaders.eventActorNamesOf : ctx.loaders.eventActorsOf)(e, e.id),
+    casualtyReports: (e: EventRow, args: Paged, ctx: Ctx, info: GraphQLResolveInfo) =>
+      (briefEnough(info, 'CasualtyReport', CASUALTY_BRIEF_KEYS, CONNECTION) ? ctx.loaders.eventCasualtiesBrief : ctx.loaders.eventCasualties)(e.id, args, e),
     displacementCounts: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventDisplacement(e.id, args),
     statements: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventStatements(e.id, args),
     citations: cited('event'),
     revisions: history('event'),
   },
-  EventActor: { actor: one((c) => c.loaders.actor, 'actorId') },
+  // The row that links an event to an actor holds the actor's name and kind: enough for most queries.
+  EventActor: {
+    actor: (r: EventActorRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (briefEnough(info, 'Actor', LINKED_ACTOR_KEYS, OBJECT)
+      ? { id: r.actorId, name: r.name, kind: r.kind }
+      : ctx.loaders.actor.load(r.actorId)),
+  },
   Actor: {
     affiliation: one((c) => c.loaders.actor, 'affiliationId'),
     events: (a: { id: string }, args: Paged & { role?: string | null }, ctx: Ctx) => ctx.loaders.actorEvents(a.id, args),

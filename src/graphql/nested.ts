@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import DataLoader from 'dataloader'
 import { countByOwner, ownerPages, type KeysetPage, type ListSpec } from '../db/keyset.ts'
 import { argsKey, connection, paging, type Connection, type PagingArgs } from './args.ts'
+import type { Pages } from './siblings.ts'
 
 type SpecArgs = { limit: number, at: ListSpec['cursor'] } & Record<string, unknown>
 
@@ -10,7 +11,7 @@ type SpecArgs = { limit: number, at: ListSpec['cursor'] } & Record<string, unkno
  * all parents asking with the same arguments share one statement for their pages and, when
  * `totalCount` is selected, one grouped statement for their counts.
  */
-export function ownedConnections<T extends object>(sqlite: Database.Database, specOf: (a: SpecArgs) => ListSpec, ownerExpr: string, fallback = 50) {
+export function ownedConnections<T extends object>(sqlite: Database.Database, specOf: (a: SpecArgs) => ListSpec, ownerExpr: string, fallback = 50, topPages?: Pages) {
   const argsByKey = new Map<string, SpecArgs>()
   const split = (keys: readonly string[]) => {
     const groups = new Map<string, string[]>()
@@ -37,13 +38,43 @@ export function ownedConnections<T extends object>(sqlite: Database.Database, sp
     }
     return keys.map((k) => found.get(k)!)
   })
-  return async (owner: string, args: PagingArgs & Record<string, unknown>): Promise<Connection<T>> => {
-    const { first: _f, last: _l, after: _a, before: _b, ...rest } = args
-    const { limit, at } = paging(args, fallback)
-    const a: SpecArgs = { ...rest, limit, at }
-    const key = argsKey({ ...rest, limit, ...at })
-    argsByKey.set(key, a)
+  // Every parent of a page asks with the same arguments: they are checked and keyed once per request.
+  const keyOfArgs = new Map<string, string>()
+  const keyOf = (args: PagingArgs & Record<string, unknown>) => {
+    const text = JSON.stringify(args)
+    let key = keyOfArgs.get(text)
+    if (key === undefined) {
+      const { first: _f, last: _l, after: _a, before: _b, ...rest } = args
+      const { limit, at } = paging(args, fallback)
+      key = argsKey({ ...rest, limit, ...at })
+      argsByKey.set(key, { ...rest, limit, at })
+      keyOfArgs.set(text, key)
+    }
+    return key
+  }
+  // Pages under the rows of a top-level page, read for all of them at once (see siblings.ts).
+  const pageReads = new Map<readonly object[], Map<string, Map<string, KeysetPage<T>> | { error: unknown }>>()
+  const readForPage = (siblings: readonly object[], key: string) => {
+    let byArgs = pageReads.get(siblings)
+    if (!byArgs) pageReads.set(siblings, byArgs = new Map())
+    let got = byArgs.get(key)
+    if (!got) {
+      const owners = [...new Set(siblings.map((r) => (r as { id: string }).id))]
+      try {
+        got = ownerPages<T>(sqlite, specOf(argsByKey.get(key)!), ownerExpr, owners)
+      } catch (error) {
+        got = { error }
+      }
+      byArgs.set(key, got)
+    }
+    if (got instanceof Map) return got
+    throw got.error
+  }
+  return (owner: string, args: PagingArgs & Record<string, unknown>, parent?: object): Connection<T> | Promise<Connection<T>> => {
+    const key = keyOf(args)
     const k = `${owner}\u0000${key}`
-    return connection(await pages.load(k), () => counts.load(k))
+    const siblings = parent && topPages?.of(parent)
+    if (siblings) return connection(readForPage(siblings, key).get(owner)!, () => counts.load(k))
+    return pages.load(k).then((page) => connection(page, () => counts.load(k)))
   }
 }

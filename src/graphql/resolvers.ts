@@ -1,16 +1,18 @@
+import type { GraphQLResolveInfo } from 'graphql'
 import type { IResolvers, MercuriusContext } from 'mercurius'
 import { InvalidParameterError } from '../errors.ts'
 import { listActors } from '../modules/actors/queries.ts'
 import { listCasualties, summariseCasualties, type CasualtyFilters } from '../modules/casualties/queries.ts'
 import { datasetInfo } from '../modules/dataset/queries.ts'
 import { listDisplacement, type DisplacementFilters } from '../modules/displacement/queries.ts'
-import { listEvents, type EventFilters, type EventSort } from '../modules/events/queries.ts'
+import { EVENT_BRIEF_KEYS, listEvents, listEventsBrief, type EventFilters, type EventSort } from '../modules/events/queries.ts'
 import { listPlaces } from '../modules/places/queries.ts'
 import { searchPage, type SearchHit } from '../modules/search/queries.ts'
 import { listSources } from '../modules/sources/queries.ts'
 import { listStatements, type StatementFilters } from '../modules/statements/queries.ts'
 import { checkedFilter, connection, connectionResolvers, pageInfoResolvers, paging, sqliteOf, type PagingArgs } from './args.ts'
 import { localFilter, localId, parseGlobalId, TYPE_NAMES } from './ids.ts'
+import { briefEnough, CONNECTION } from './projection.ts'
 import { facetsField, statsQuery } from './stats.ts'
 
 type Ctx = MercuriusContext
@@ -42,11 +44,12 @@ const query = {
     if (ids.length > 200) throw new InvalidParameterError('ids: at most 200')
     return ids.map((id) => nodeOf(ctx, id))
   },
-  events: (_: unknown, a: Args<{ filter?: EventFilters, orderBy?: string }>, ctx: Ctx) => {
+  events: (_: unknown, a: Args<{ filter?: EventFilters, orderBy?: string }>, ctx: Ctx, info: GraphQLResolveInfo) => {
     const { limit, at } = paging(a)
     const filter = checkedFilter(localFilter(a.filter))
+    const list = briefEnough(info, 'Event', EVENT_BRIEF_KEYS, CONNECTION) ? listEventsBrief : listEvents
     // The filter rides along for EventConnection.facets; assigned, not spread, so no getter runs.
-    return Object.assign(connection(listEvents(sqliteOf(ctx), filter, ORDERS[a.orderBy ?? 'date_asc'] ?? 'date', limit, at)), { filter })
+    return Object.assign(connection(ctx.loaders.pages.marked(list(sqliteOf(ctx), filter, ORDERS[a.orderBy ?? 'date_asc'] ?? 'date', limit, at))), { filter })
   },
   event: byId('event'),
   actors: (_: unknown, a: Args<{ kind?: string, q?: string }>, ctx: Ctx) => {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
+import { narrowSelect } from '../../db/projection.ts'
 import type { CasualtyOutcome, Qualifier, VictimGroup } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 
@@ -115,4 +116,20 @@ export function summariseCasualties(sqlite: Database.Database, f: CasualtyFilter
 
 export function casualtiesByIds(sqlite: Database.Database, ids: readonly string[]): CasualtyRow[] {
   return prepared(sqlite, `SELECT ${SELECT} FROM ${FROM} WHERE c.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as CasualtyRow[]
+}
+
+/**
+ * The keys of a brief casualty report: the figure and its wording, without notes, actors and the
+ * event's title. Readers that know which fields they need (GraphQL) read brief rows when these
+ * cover them.
+ */
+export const CASUALTY_BRIEF_KEYS: readonly (keyof CasualtyRow)[] = ['id', 'eventId', 'outcome', 'victimGroup', 'low', 'high', 'best', 'qualifier', 'reportedPhrase', 'eventSortKey', 'updatedAt']
+
+/**
+ * The figures of given events (for ownerPages keyed by `c.event_id`), as casualtyListSpec pages them,
+ * with rows holding only CASUALTY_BRIEF_KEYS. The figures are found first and their event after:
+ * most events have none, and reading each event first costs a row lookup apiece.
+ */
+export function eventCasualtiesBriefSpec(limit: number, cursor?: PageAt): ListSpec {
+  return { ...casualtyListSpec({}, limit, cursor), from: 'casualty_reports c CROSS JOIN events e ON e.id = c.event_id', select: narrowSelect(SELECT, CASUALTY_BRIEF_KEYS) }
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { countRows, IN_JSON, listPage, type ListSpec, type KeysetPage, type PageAt, type SqlValue, type SortSpec } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
+import { narrowSelect } from '../../db/projection.ts'
 import type { ActorKind, ActorRole, DateBasis, DatePrecision, EventType } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { ftsQuery } from '../search/queries.ts'
@@ -149,6 +150,13 @@ export function actorsOfEvents(sqlite: Database.Database, eventIds: readonly str
     WHERE ea.event_id IN ${IN_JSON} ORDER BY ea.event_id, ea.role, a.name`).all(JSON.stringify(eventIds)) as EventActorRow[]
 }
 
+/** actorsOfEvents without the actors' kind, in the same order: for readers that know they need no more (GraphQL). */
+export function actorNamesOfEvents(sqlite: Database.Database, eventIds: readonly string[]): Omit<EventActorRow, 'kind'>[] {
+  return prepared(sqlite, `SELECT ea.event_id AS eventId, ea.actor_id AS actorId, ea.role AS role, a.name AS name
+    FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+    WHERE ea.event_id IN ${IN_JSON} ORDER BY ea.event_id, ea.role, a.name`).all(JSON.stringify(eventIds)) as Omit<EventActorRow, 'kind'>[]
+}
+
 /** Event ids of statements for a batch of statements. */
 export function eventIdsOfStatements(sqlite: Database.Database, statementIds: readonly string[]): { statementId: string, eventId: string }[] {
   return prepared(sqlite, `SELECT se.statement_id AS statementId, se.event_id AS eventId FROM statement_events se
@@ -174,4 +182,17 @@ export function actorEventsSpec(role: string | null, limit: number, cursor?: Pag
   return role
     ? { from: 'event_actors ea JOIN events e ON e.id = ea.event_id', select: SELECT, where: ['ea.role = ?'], params: [role], sort: SORTS.date, limit, cursor }
     : { from: '(SELECT DISTINCT actor_id, event_id FROM event_actors) ea JOIN events e ON e.id = ea.event_id', select: SELECT, where: [], params: [], sort: SORTS.date, limit, cursor }
+}
+
+/**
+ * The keys of a brief event: what a listing shows, without the long texts and bookkeeping. Readers
+ * that know which fields they need (GraphQL) read brief rows when these cover them: at a page of
+ * 50 the columns nobody asked for cost more than finding the rows. One fixed set, not any subset,
+ * so each filter combination is still one prepared statement (two with this one).
+ */
+export const EVENT_BRIEF_KEYS: readonly (keyof EventRow)[] = ['id', 'title', 'type', 'start', 'end', 'startSortKey', 'datePrecision', 'placeId', 'updatedAt']
+
+/** listEvents with rows holding only EVENT_BRIEF_KEYS. */
+export function listEventsBrief(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): KeysetPage<EventRow> {
+  return listPage<EventRow>(sqlite, { ...eventListSpec(f, sort, limit, cursor), select: narrowSelect(SELECT, EVENT_BRIEF_KEYS) })
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { IN_JSON, listPage, mapPage, nameOrAliasLike, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
+import { narrowSelect } from '../../db/projection.ts'
 import type { PlaceKind } from '../../domain/vocabulary.ts'
 import { lowerBound } from '../../domain/dates.ts'
 
@@ -37,4 +38,12 @@ export function getPlace(sqlite: Database.Database, id: string): PlaceRow | unde
 
 export function placesByIds(sqlite: Database.Database, ids: readonly string[]): PlaceRow[] {
   return (prepared(sqlite, `SELECT ${SELECT} FROM places p WHERE p.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as RawPlace[]).map(parse)
+}
+
+/** The keys of a brief place: where it is, without aliases, notes and bookkeeping (see placesBriefByIds). */
+export const PLACE_BRIEF_KEYS: readonly (keyof PlaceRow)[] = ['id', 'name', 'kind', 'latitude', 'longitude', 'countryCode', 'parentId']
+
+/** placesByIds with rows holding only PLACE_BRIEF_KEYS: for readers that know they need no more. */
+export function placesBriefByIds(sqlite: Database.Database, ids: readonly string[]): PlaceRow[] {
+  return prepared(sqlite, `SELECT ${narrowSelect(SELECT, PLACE_BRIEF_KEYS)} FROM places p WHERE p.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as PlaceRow[]
 }
