@@ -6,7 +6,8 @@ import type { Storage } from '../../db/client.ts'
 import { readVersion } from '../../db/dataset.ts'
 import { neutralise } from '../../http/csv.ts'
 import { LICENCE } from '../dataset/queries.ts'
-import { countQuery, EXPORT_RESOURCES, exportQuery, RECORD_TYPE, type ExportFilters, type ExportResource } from './plan.ts'
+import { countRows, linePages, SQL_JSON } from './lines.ts'
+import { EXPORT_RESOURCES, exportCountQuery, exportQuery, RECORD_TYPE, type ExportFilters, type ExportResource } from './plan.ts'
 
 export const EXPORT_FORMATS = ['json', 'ndjson', 'csv'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
@@ -61,9 +62,22 @@ export function exportMeta(sqlite: Database.Database, format: ExportFormat, filt
   const v = readVersion(sqlite)
   const counts: Partial<Record<ExportResource, number>> = {}
   for (const r of resources) {
-    const q = countQuery(exportQuery(r, filters))
-    counts[r] = (sqlite.prepare(q.sql).get(...q.params) as { n: number }).n
+    const q = exportCountQuery(r, filters)
+    counts[r] = sqlite.prepare(q.sql).pluck().get(...q.params) as number
   }
+  return { format, datasetVersion: v.version, datasetUpdatedAt: v.updatedAt, filters, resources: [...resources], counts, licence: LICENCE }
+}
+
+/**
+ * exportMeta for a server: whole tables are counted in steps, with the event loop turning between.
+ * A shared connection has no snapshot to hold across those turns, so it is counted at once.
+ */
+export async function readExportMeta(snapshot: Snapshot, format: ExportFormat, filters: ExportFilters, resources: readonly ExportResource[]): Promise<ExportMeta> {
+  const { sqlite } = snapshot
+  if (snapshot.shared) return exportMeta(sqlite, format, filters, resources)
+  const v = readVersion(sqlite)
+  const counts: Partial<Record<ExportResource, number>> = {}
+  for (const r of resources) counts[r] = await countRows(sqlite, r, filters, () => yieldToLoop())
   return { format, datasetVersion: v.version, datasetUpdatedAt: v.updatedAt, filters, resources: [...resources], counts, licence: LICENCE }
 }
 
@@ -80,38 +94,42 @@ function* rows(sqlite: Database.Database, resource: ExportResource, filters: Exp
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 
 /**
- * The export as a stream of text chunks. Rows come from `iterate()`; chunks of about 64 KiB are
- * handed out one at a time (the consumer's pace is the backpressure) and the event loop gets a
- * turn between chunks, so other requests are served while a large export runs.
+ * The export as a stream of text chunks. Chunks of at least 64 KiB (a page of SQLite-built lines
+ * is usually one) are handed out one at a time, the consumer's pace being the backpressure, and
+ * the event loop gets a turn between chunks, so other requests are served while an export runs.
  */
 export async function* exportChunks(snapshot: Snapshot, meta: ExportMeta, progress?: (rows: number) => void): AsyncGenerator<string> {
   const { sqlite, shared } = snapshot
   let buffer = ''
   let count = 0
-  if (meta.format === 'ndjson') {
-    buffer += JSON.stringify({ type: 'meta', ...meta }) + '\n'
+  if (meta.format === 'ndjson' || meta.format === 'json') {
+    const ndjson = meta.format === 'ndjson'
+    buffer += ndjson ? JSON.stringify({ type: 'meta', ...meta }) + '\n' : `{"meta":${JSON.stringify(meta)}`
     for (const r of meta.resources) {
       const type = RECORD_TYPE[r]
-      for (const row of rows(sqlite, r, meta.filters, shared)) {
-        buffer += `{"type":"${type}","data":${JSON.stringify(row)}}\n`
-        count++
-        if (buffer.length >= CHUNK_BYTES) { progress?.(count); yield buffer; buffer = ''; await yieldToLoop() }
-      }
-    }
-  } else if (meta.format === 'json') {
-    buffer += `{"meta":${JSON.stringify(meta)}`
-    for (const r of meta.resources) {
-      buffer += `,\n"${r}":[`
+      if (!ndjson) buffer += `,\n"${r}":[`
+      // A JSON array puts ",\n" before every record but the first, which gets "\n".
       let first = true
-      for (const row of rows(sqlite, r, meta.filters, shared)) {
-        buffer += (first ? '\n' : ',\n') + JSON.stringify(row)
-        count++
-        first = false
-        if (buffer.length >= CHUNK_BYTES) { progress?.(count); yield buffer; buffer = ''; await yieldToLoop() }
+      const before = ndjson ? `{"type":"${type}","data":` : ',\n'
+      const after = ndjson ? '}\n' : ''
+      if (SQL_JSON.has(r)) {
+        for (const page of linePages(sqlite, r, meta.filters, shared, before, after)) {
+          buffer += first && !ndjson ? page.text.slice(1) : page.text
+          first = false
+          count += page.rows
+          if (buffer.length >= CHUNK_BYTES) { progress?.(count); yield buffer; buffer = ''; await yieldToLoop() }
+        }
+      } else {
+        for (const row of rows(sqlite, r, meta.filters, shared)) {
+          buffer += (first && !ndjson ? '\n' : before) + JSON.stringify(row) + after
+          first = false
+          count++
+          if (buffer.length >= CHUNK_BYTES) { progress?.(count); yield buffer; buffer = ''; await yieldToLoop() }
+        }
       }
-      buffer += ']'
+      if (!ndjson) buffer += ']'
     }
-    buffer += '}\n'
+    if (!ndjson) buffer += '}\n'
   } else {
     const [resource] = meta.resources
     let header: string[] | undefined
