@@ -34,7 +34,7 @@ export const ExportManifest = z.object({
 export const EXPORT_RETRY_AFTER_S = 10
 
 /** Passes the chunks on, telling `onChunk` each time the reader takes one. */
-async function* watched(chunks: AsyncGenerator<string>, onChunk: () => void): AsyncGenerator<string> {
+async function* watched(chunks: AsyncGenerator<Buffer>, onChunk: () => void): AsyncGenerator<Buffer> {
   for await (const chunk of chunks) {
     onChunk()
     yield chunk

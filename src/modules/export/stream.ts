@@ -6,13 +6,12 @@ import type { Storage } from '../../db/client.ts'
 import { readVersion } from '../../db/dataset.ts'
 import { neutralise } from '../../http/csv.ts'
 import { LICENCE } from '../dataset/queries.ts'
+import { Chunks } from './chunks.ts'
 import { countRows, linePages, SQL_JSON } from './lines.ts'
 import { EXPORT_RESOURCES, exportCountQuery, exportQuery, RECORD_TYPE, type ExportFilters, type ExportResource } from './plan.ts'
 
 export const EXPORT_FORMATS = ['json', 'ndjson', 'csv'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
-
-const CHUNK_BYTES = 64 * 1024
 
 export interface ExportMeta {
   format: ExportFormat
@@ -94,62 +93,62 @@ function* rows(sqlite: Database.Database, resource: ExportResource, filters: Exp
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 
 /**
- * The export as a stream of text chunks. Chunks of at least 64 KiB (a page of SQLite-built lines
- * is usually one) are handed out one at a time, the consumer's pace being the backpressure, and
- * the event loop gets a turn between chunks, so other requests are served while an export runs.
+ * The export as a stream of byte chunks. Chunks of about 64 KiB are handed out one at a time, the
+ * consumer's pace being the backpressure, and the event loop gets a turn between chunks, so
+ * other requests are served while an export runs.
  */
-export async function* exportChunks(snapshot: Snapshot, meta: ExportMeta, progress?: (rows: number) => void): AsyncGenerator<string> {
+export async function* exportChunks(snapshot: Snapshot, meta: ExportMeta, progress?: (rows: number) => void): AsyncGenerator<Buffer> {
   const { sqlite, shared } = snapshot
-  let buffer = ''
+  const out = new Chunks()
   let count = 0
+  const hand = async function* () { progress?.(count); yield out.take(); await yieldToLoop() }
   if (meta.format === 'ndjson' || meta.format === 'json') {
     const ndjson = meta.format === 'ndjson'
-    buffer += ndjson ? JSON.stringify({ type: 'meta', ...meta }) + '\n' : `{"meta":${JSON.stringify(meta)}`
+    out.add(ndjson ? JSON.stringify({ type: 'meta', ...meta }) + '\n' : `{"meta":${JSON.stringify(meta)}`)
     for (const r of meta.resources) {
-      const type = RECORD_TYPE[r]
-      if (!ndjson) buffer += `,\n"${r}":[`
+      if (!ndjson) out.add(`,\n"${r}":[`)
       // A JSON array puts ",\n" before every record but the first, which gets "\n".
       let first = true
-      const before = ndjson ? `{"type":"${type}","data":` : ',\n'
+      const before = ndjson ? `{"type":"${RECORD_TYPE[r]}","data":` : ',\n'
       const after = ndjson ? '}\n' : ''
       if (SQL_JSON.has(r)) {
         for (const page of linePages(sqlite, r, meta.filters, shared, before, after)) {
-          buffer += first && !ndjson ? page.text.slice(1) : page.text
+          out.addBytes(first && !ndjson ? page.bytes.subarray(1) : page.bytes)
           first = false
           count += page.rows
-          if (buffer.length >= CHUNK_BYTES) { progress?.(count); yield buffer; buffer = ''; await yieldToLoop() }
+          if (out.full) yield* hand()
         }
       } else {
         for (const row of rows(sqlite, r, meta.filters, shared)) {
-          buffer += (first && !ndjson ? '\n' : before) + JSON.stringify(row) + after
+          out.add((first && !ndjson ? '\n' : before) + JSON.stringify(row) + after)
           first = false
           count++
-          if (buffer.length >= CHUNK_BYTES) { progress?.(count); yield buffer; buffer = ''; await yieldToLoop() }
+          if (out.full) yield* hand()
         }
       }
-      if (!ndjson) buffer += ']'
+      if (!ndjson) out.add(']')
     }
-    if (!ndjson) buffer += '}\n'
+    if (!ndjson) out.add('}\n')
   } else {
     const [resource] = meta.resources
     let header: string[] | undefined
-    buffer += '\ufeff'
+    out.add('\ufeff')
     let batch: unknown[][] = []
-    const emit = () => { buffer += stringify(batch, { record_delimiter: 'windows', quoted_match: /[",\r\n]/ }); batch = [] }
+    const emit = () => { out.add(stringify(batch, { record_delimiter: 'windows', quoted_match: /[",\r\n]/ })); batch = [] }
     for (const row of rows(sqlite, resource!, meta.filters, shared)) {
       if (!header) { header = Object.keys(row); batch.push(header.map(snake)) }
       batch.push(header.map((k) => neutralise(row[k])))
       count++
       if (batch.length >= 500) {
         emit()
-        if (buffer.length >= CHUNK_BYTES) { progress?.(count); yield buffer; buffer = ''; await yieldToLoop() }
+        if (out.full) yield* hand()
       }
     }
     if (!header) batch.push(exportHeader(resource!))
     emit()
   }
   progress?.(count)
-  if (buffer) yield buffer
+  if (!out.empty) yield out.take()
 }
 
 /** Column names of a resource's CSV, for an empty export that has no row to take them from. */
@@ -168,9 +167,8 @@ export async function exportDigest(snapshot: Snapshot, meta: ExportMeta): Promis
   const hash = createHash('sha256')
   let bytes = 0
   for await (const chunk of exportChunks(snapshot, meta)) {
-    const buf = Buffer.from(chunk, 'utf8')
-    bytes += buf.length
-    hash.update(buf)
+    bytes += chunk.length
+    hash.update(chunk)
   }
   return { sha256: hash.digest('hex'), bytes }
 }
