@@ -35,7 +35,7 @@ export function jsonObjectSql(resource: ExportResource): string {
 /** No filter at all: the export is every row of every table, in the order of its index. */
 export const isWhole = (f: ExportFilters) => !isSlice(f) && !f.updatedSince
 
-export interface Page { rows: number, bytes: Buffer }
+export interface Page { rows: number, text: string }
 
 /** Each row as `prefix + record JSON + suffix`, built by SQLite; one statement per call. */
 function lineSql(resource: ExportResource, prefix: string, suffix: string): string {
@@ -58,9 +58,9 @@ export function* linePages(sqlite: Database.Database, resource: ExportResource, 
     let batch: string[] = []
     for (const text of (shared ? stmt.all(...src.params) : stmt.iterate(...src.params)) as Iterable<string>) {
       batch.push(text)
-      if (batch.length >= PAGE_ROWS) { yield { rows: batch.length, bytes: Buffer.from(batch.join('')) }; batch = [] }
+      if (batch.length >= PAGE_ROWS) { yield { rows: batch.length, text: batch.join('') }; batch = [] }
     }
-    if (batch.length) yield { rows: batch.length, bytes: Buffer.from(batch.join('')) }
+    if (batch.length) yield { rows: batch.length, text: batch.join('') }
     return
   }
   // The subquery's ORDER BY keeps the rows in export order: SQLite does not flatten an ordered
@@ -68,7 +68,7 @@ export function* linePages(sqlite: Database.Database, resource: ExportResource, 
   // BLOB the page arrives as UTF-8 bytes, ready for the socket, with no JS string in between.
   const cols = src.order
   const marks = cols.split(',').map(() => '?').join(', ')
-  const page = (after: boolean) => sqlite.prepare(`SELECT count(*), CAST(group_concat(line, '') AS BLOB) FROM (SELECT ${line} AS line FROM ${src.table}`
+  const page = (after: boolean) => sqlite.prepare(`SELECT count(*), group_concat(line, '') FROM (SELECT ${line} AS line FROM ${src.table}`
     + `${whereSql([...src.where, ...(after ? [`(${cols}) > (${marks})`] : [])])} ORDER BY ${cols} LIMIT ${PAGE_ROWS})`).raw()
   const first = page(false)
   const next = page(true)
@@ -78,12 +78,12 @@ export function* linePages(sqlite: Database.Database, resource: ExportResource, 
   const lead = prefix.slice(prefix.lastIndexOf('\n') + 1)
   let after: SqlValue[] | undefined
   for (;;) {
-    const [rows, bytes] = (after ? next.get(...src.params, ...after) : first.get(...src.params)) as [number, Buffer | null]
+    const [rows, text] = (after ? next.get(...src.params, ...after) : first.get(...src.params)) as [number, string | null]
     if (!rows) return
-    yield { rows, bytes: bytes! }
+    yield { rows, text: text! }
     if (rows < PAGE_ROWS) return
-    const end = bytes!.length - Buffer.byteLength(suffix)
-    const last = JSON.parse(bytes!.toString('utf8', bytes!.lastIndexOf(10, end - 1) + 1 + lead.length, end)) as Record<string, SqlValue>
+    const end = text!.length - suffix.length
+    const last = JSON.parse(text!.slice(text!.lastIndexOf('\n', end - 1) + 1 + lead.length, end)) as Record<string, SqlValue>
     after = keyNames.map((k) => last[k]!)
   }
 }

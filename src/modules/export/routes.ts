@@ -34,7 +34,7 @@ export const ExportManifest = z.object({
 export const EXPORT_RETRY_AFTER_S = 10
 
 /** Passes the chunks on, telling `onChunk` each time the reader takes one. */
-async function* watched(chunks: AsyncGenerator<Buffer>, onChunk: () => void): AsyncGenerator<Buffer> {
+async function* watched(chunks: AsyncGenerator<string>, onChunk: () => void): AsyncGenerator<string> {
   for await (const chunk of chunks) {
     onChunk()
     yield chunk
@@ -80,7 +80,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       throw err
     }
     let pulled = Date.now()
-    const body = Readable.from(watched(exportChunks(snapshot, meta), () => { pulled = Date.now() }), { objectMode: false })
+    const body = Readable.from(watched(exportChunks(snapshot, meta), () => { pulled = Date.now() }), { objectMode: true, highWaterMark: 1 })
     // A client that stops reading would keep its slot for good, and two such clients would shut
     // every export out: one that takes no chunk for the request timeout is cut off.
     const stallMs = app.config.requestTimeoutMs

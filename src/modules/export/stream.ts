@@ -97,7 +97,7 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
  * consumer's pace being the backpressure, and the event loop gets a turn between chunks, so
  * other requests are served while an export runs.
  */
-export async function* exportChunks(snapshot: Snapshot, meta: ExportMeta, progress?: (rows: number) => void): AsyncGenerator<Buffer> {
+export async function* exportChunks(snapshot: Snapshot, meta: ExportMeta, progress?: (rows: number) => void): AsyncGenerator<string> {
   const { sqlite, shared } = snapshot
   const out = new Chunks()
   let count = 0
@@ -113,7 +113,7 @@ export async function* exportChunks(snapshot: Snapshot, meta: ExportMeta, progre
       const after = ndjson ? '}\n' : ''
       if (SQL_JSON.has(r)) {
         for (const page of linePages(sqlite, r, meta.filters, shared, before, after)) {
-          out.addBytes(first && !ndjson ? page.bytes.subarray(1) : page.bytes)
+          out.add(first && !ndjson ? page.text.slice(1) : page.text)
           first = false
           count += page.rows
           if (out.full) yield* hand()
@@ -167,7 +167,7 @@ export async function exportDigest(snapshot: Snapshot, meta: ExportMeta): Promis
   const hash = createHash('sha256')
   let bytes = 0
   for await (const chunk of exportChunks(snapshot, meta)) {
-    bytes += chunk.length
+    bytes += Buffer.byteLength(chunk)
     hash.update(chunk)
   }
   return { sha256: hash.digest('hex'), bytes }

@@ -1,0 +1,24 @@
+// Loaded into a server under benchmark with NODE_OPTIONS=--import. On SIGWINCH (a signal
+// close-with-grace leaves alone) it writes to LOOP_DELAY_FILE the longest event-loop delay and
+// the peak of each part of process.memoryUsage() since the last signal, then starts over, so a
+// benchmark can tell how long the server's thread was held, and where memory went, in one phase.
+import { writeFileSync } from 'node:fs'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+
+const file = process.env.LOOP_DELAY_FILE
+if (file) {
+  const h = monitorEventLoopDelay({ resolution: 5 })
+  h.enable()
+  let peak = {}
+  const sample = () => {
+    for (const [k, v] of Object.entries(process.memoryUsage())) peak[k] = Math.max(peak[k] ?? 0, v)
+  }
+  setInterval(sample, 25).unref()
+  process.on('SIGWINCH', () => {
+    sample()
+    const mb = Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v / 1e5) / 10]))
+    writeFileSync(file, JSON.stringify({ maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, peakMB: mb }))
+    h.reset()
+    peak = {}
+  })
+}
