@@ -2,7 +2,7 @@
 // close-with-grace leaves alone) it writes to LOOP_DELAY_FILE the longest event-loop delay and
 // the peak of each part of process.memoryUsage() since the last signal, then starts over, so a
 // benchmark can tell how long the server's thread was held, and where memory went, in one phase.
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 
 const file = process.env.LOOP_DELAY_FILE
@@ -12,6 +12,8 @@ if (file) {
   let peak = {}
   const sample = () => {
     for (const [k, v] of Object.entries(process.memoryUsage())) peak[k] = Math.max(peak[k] ?? 0, v)
+    // Anonymous memory (heap, malloc) apart from mapped files, which the kernel can drop.
+    for (const [, k, kb] of readFileSync('/proc/self/status', 'utf8').matchAll(/^(RssAnon|RssFile|RssShmem):\s+(\d+) kB/gm)) peak[k] = Math.max(peak[k] ?? 0, Number(kb) * 1024)
   }
   setInterval(sample, 25).unref()
   process.on('SIGWINCH', () => {
