@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { synthesise } from '../../src/db/synth.ts'
-import { countRows, PAGE_ROWS } from '../../src/modules/export/lines.ts'
+import { countRows, linePages, PAGE_ROWS, SQL_JSON } from '../../src/modules/export/lines.ts'
 import { EXPORT_RESOURCES, exportQuery, RECORD_TYPE, type ExportFilters } from '../../src/modules/export/plan.ts'
 import { buildTestApp, tempDir } from '../helper.ts'
 
@@ -81,5 +81,21 @@ describe('export encoding', () => {
       }
     }
     expect(turns).toBeGreaterThan(1000)
+  })
+
+  it('pages end where the rows do, also when a table fills its last page exactly', async () => {
+    const app = await buildTestApp({ databasePath: join(tempDir(), 'pages.db') })
+    synthesise(app.storage.sqlite, { events: 1200 })
+    const sqlite = app.storage.sqlite
+    sqlite.prepare(`DELETE FROM event_actors WHERE rowid NOT IN (SELECT rowid FROM event_actors ORDER BY rowid LIMIT ${3 * PAGE_ROWS})`).run()
+    for (const r of SQL_JSON) {
+      const whole = [...linePages(sqlite, r, {}, false, '<', '>\n')]
+      const atOnce = [...linePages(sqlite, r, {}, true, '<', '>\n')]
+      expect(whole.map((p) => p.text).join(''), r).toBe(atOnce.map((p) => p.text).join(''))
+      const n = (sqlite.prepare(`SELECT count(*) AS n FROM (${exportQuery(r, {}).sql})`).get() as { n: number }).n
+      expect(whole.reduce((a, p) => a + p.rows, 0), r).toBe(n)
+      expect(whole.every((p) => p.rows <= PAGE_ROWS), r).toBe(true)
+    }
+    expect([...linePages(sqlite, 'eventActors', {}, false, '', '\n')].map((p) => p.rows)).toEqual([PAGE_ROWS, PAGE_ROWS, PAGE_ROWS])
   })
 })

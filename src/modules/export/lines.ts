@@ -48,7 +48,8 @@ function lineSql(resource: ExportResource, prefix: string, suffix: string): stri
  * no statement stays open between pages); the snapshot's read transaction keeps the pages one
  * version. A filtered export is one statement, iterated: a slice has subqueries SQLite would
  * rebuild for every page, and `updatedSince` could make SQLite sort the matches again for each.
- * On a shared connection, where no iterator may stay open, it is read whole.
+ * On a shared connection, where no iterator may stay open, it is read whole. Each line must
+ * hold one newline, in `prefix` or `suffix`: the next page's keys are read back after the last.
  */
 export function* linePages(sqlite: Database.Database, resource: ExportResource, filters: ExportFilters, shared: boolean, prefix: string, suffix: string): Generator<Page> {
   const src = exportSource(resource, filters)
