@@ -16,11 +16,18 @@ if (file) {
     for (const [, k, kb] of readFileSync('/proc/self/status', 'utf8').matchAll(/^(RssAnon|RssFile|RssShmem):\s+(\d+) kB/gm)) peak[k] = Math.max(peak[k] ?? 0, Number(kb) * 1024)
   }
   setInterval(sample, 25).unref()
+  // CPU used between two ticks 5 ms apart: a long gap with little CPU was the thread waiting (on
+  // the disk, a lock or other processes on its core), not work of its own.
+  const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
+  let lastCpu = cpuMs()
+  let maxCpuGap = 0
+  setInterval(() => { const now = cpuMs(); maxCpuGap = Math.max(maxCpuGap, now - lastCpu); lastCpu = now }, 5).unref()
   process.on('SIGWINCH', () => {
     sample()
     const mb = Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v / 1e5) / 10]))
-    writeFileSync(file, JSON.stringify({ maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, peakMB: mb }))
+    writeFileSync(file, JSON.stringify({ maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, maxCpuMs: Math.round(maxCpuGap), peakMB: mb }))
     h.reset()
     peak = {}
+    maxCpuGap = 0
   })
 }

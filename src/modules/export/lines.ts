@@ -65,12 +65,10 @@ export function* linePages(sqlite: Database.Database, resource: ExportResource, 
     return
   }
   // The subquery's ORDER BY keeps the rows in export order: SQLite does not flatten an ordered
-  // subquery into an aggregate, so group_concat sees them as the subquery returns them. As a
-  // BLOB the page arrives as UTF-8 bytes, ready for the socket, with no JS string in between.
+  // subquery into an aggregate, so group_concat sees them as the subquery returns them.
   const cols = src.order
-  const marks = cols.split(',').map(() => '?').join(', ')
   const page = (after: boolean) => sqlite.prepare(`SELECT count(*), group_concat(line, '') FROM (SELECT ${line} AS line FROM ${src.table}`
-    + `${whereSql([...src.where, ...(after ? [`(${cols}) > (${marks})`] : [])])} ORDER BY ${cols} LIMIT ${PAGE_ROWS})`).raw()
+    + `${whereSql([...src.where, ...(after ? [afterKey(cols)] : [])])} ORDER BY ${cols} LIMIT ${PAGE_ROWS})`).raw()
   const first = page(false)
   const next = page(true)
   // The next page starts after the last key of this one, read back from its last record: JSON
@@ -98,35 +96,27 @@ function aliasOf(resource: ExportResource, column: string): string {
   throw new Error(`${column} is not a column of the ${resource} export`)
 }
 
+/** The rows after a key of the export order: a row value, which SQLite seeks in the order index. */
+const afterKey = (cols: string) => `(${cols}) > (${cols.split(',').map(() => '?').join(', ')})`
+
 interface Step { after?: SqlValue[], last?: SqlValue[] }
 
 /**
- * Walks the export order of a resource in steps of `size` rows: each step is the keys after the
- * previous step's last key up to its own last key (none on the final step). Finding a step's
+ * Walks the export order of a whole table in steps of `size` rows: each step is the keys after
+ * the previous step's last key up to its own last key (none on the final step). Finding a step's
  * last key reads the order index only.
  */
-export function keyset(sqlite: Database.Database, resource: ExportResource, filters: ExportFilters, size: number) {
-  const src = exportSource(resource, filters)
-  const cols = src.order
-  const marks = cols.split(',').map(() => '?').join(', ')
-  const range = (from: boolean, bounded: boolean) => [
-    ...(from ? [`(${cols}) > (${marks})`] : []), ...(bounded ? [`(${cols}) <= (${marks})`] : []),
-  ]
-  const lastOf = (from: boolean) => sqlite.prepare(`SELECT ${cols} FROM ${src.table}${whereSql([...src.where, ...range(from, false)])}`
+function* keySteps(sqlite: Database.Database, table: string, cols: string, size: number): Generator<Step> {
+  const lastOf = (after: boolean) => sqlite.prepare(`SELECT ${cols} FROM ${table}${after ? ` WHERE ${afterKey(cols)}` : ''}`
     + ` ORDER BY ${cols} LIMIT 1 OFFSET ${size - 1}`).raw()
-  return {
-    range,
-    *steps(): Generator<Step> {
-      const first = lastOf(false)
-      const next = lastOf(true)
-      let after: SqlValue[] | undefined
-      for (;;) {
-        const last = (after ? next.get(...src.params, ...after) : first.get(...src.params)) as SqlValue[] | undefined
-        yield { after, last }
-        if (!last) return
-        after = last
-      }
-    },
+  const first = lastOf(false)
+  const next = lastOf(true)
+  let after: SqlValue[] | undefined
+  for (;;) {
+    const last = (after ? next.get(...after) : first.get()) as SqlValue[] | undefined
+    yield { after, last }
+    if (!last) return
+    after = last
   }
 }
 
@@ -140,12 +130,12 @@ export async function countRows(sqlite: Database.Database, resource: ExportResou
     const q = exportCountQuery(resource, filters)
     return (sqlite.prepare(q.sql).pluck().get(...q.params) as number)
   }
-  const src = exportSource(resource, filters)
-  const rest = sqlite.prepare(`SELECT count(*) FROM ${src.table}${whereSql(keyset(sqlite, resource, filters, 1).range(true, false))}`).pluck()
+  const { table, order } = exportSource(resource, filters)
+  const rest = sqlite.prepare(`SELECT count(*) FROM ${table} WHERE ${afterKey(order)}`).pluck()
   let n = 0
-  for (const step of keyset(sqlite, resource, filters, stepRows).steps()) {
+  for (const step of keySteps(sqlite, table, order, stepRows)) {
     if (step.last) n += stepRows
-    else n += step.after ? rest.get(...step.after) as number : sqlite.prepare(`SELECT count(*) FROM ${src.table}`).pluck().get() as number
+    else n += step.after ? rest.get(...step.after) as number : sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
     await turn()
   }
   return n
