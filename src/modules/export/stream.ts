@@ -96,7 +96,7 @@ function* rows(sqlite: Database.Database, resource: ExportResource, filters: Exp
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 
 /**
- * The export as a stream of byte chunks. Chunks of about 64 KiB are handed out one at a time, the
+ * The export as a stream of text chunks. Chunks of about 64 KiB are handed out one at a time, the
  * consumer's pace being the backpressure, and the event loop gets a turn between chunks, so
  * other requests are served while an export runs.
  */
