@@ -97,12 +97,10 @@ export function isSlice(f: ExportFilters): boolean {
   return Object.values(events).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0))
 }
 
-/**
- * The SQL that lists one resource of an export. The whole dataset is every row; a slice is the
- * events that match the filters and every record they need: their actors (with affiliations),
- * places (with parents), figures, statements, citations and the sources those cite.
- */
-export function exportQuery(resource: ExportResource, f: ExportFilters): ExportQuery {
+/** Where one resource of an export comes from: its table, the conditions and their parameters. */
+export interface ExportSource { table: string, where: string[], params: SqlValue[], order: string }
+
+export function exportSource(resource: ExportResource, f: ExportFilters): ExportSource {
   const where: string[] = []
   const params: SqlValue[] = []
   if (isSlice(f)) {
@@ -116,10 +114,28 @@ export function exportQuery(resource: ExportResource, f: ExportFilters): ExportQ
     where.push('updated_at >= ?')
     params.push(lowerBound(f.updatedSince))
   }
-  const sql = `SELECT ${COLUMNS[resource]} FROM ${TABLE[resource]}${where.length ? ` WHERE (${where.join(') AND (')})` : ''} ORDER BY ${ORDER[resource]}`
-  return { sql, params, jsonColumns: resource === 'actors' || resource === 'places' ? ['aliases'] : [] }
+  return { table: TABLE[resource], where, params, order: ORDER[resource] }
+}
+
+export const whereSql = (where: string[]) => (where.length ? ` WHERE (${where.join(') AND (')})` : '')
+
+/**
+ * The SQL that lists one resource of an export. The whole dataset is every row; a slice is the
+ * events that match the filters and every record they need: their actors (with affiliations),
+ * places (with parents), figures, statements, citations and the sources those cite.
+ */
+export function exportQuery(resource: ExportResource, f: ExportFilters): ExportQuery {
+  const s = exportSource(resource, f)
+  const sql = `SELECT ${COLUMNS[resource]} FROM ${s.table}${whereSql(s.where)} ORDER BY ${s.order}`
+  return { sql, params: s.params, jsonColumns: resource === 'actors' || resource === 'places' ? ['aliases'] : [] }
 }
 
 export function countQuery(q: ExportQuery): ExportQuery {
   return { ...q, sql: `SELECT count(*) AS n FROM (${q.sql})` }
+}
+
+/** Counts a resource without building its rows or sorting them, so SQLite can count an index. */
+export function exportCountQuery(resource: ExportResource, f: ExportFilters): ExportQuery {
+  const s = exportSource(resource, f)
+  return { sql: `SELECT count(*) AS n FROM ${s.table}${whereSql(s.where)}`, params: s.params, jsonColumns: [] }
 }

@@ -6,7 +6,7 @@ import { TooManyExportsError } from '../../errors.ts'
 import { DateFilter, Problem, problemResponses } from '../../http/schemas.ts'
 import { EventFilterFields } from '../events/schemas.ts'
 import { EXPORT_RESOURCES } from './plan.ts'
-import { EXPORT_FORMATS, exportChunks, exportDigest, exportMeta, openSnapshot, resourcesFor, type Snapshot } from './stream.ts'
+import { EXPORT_FORMATS, exportChunks, exportDigest, openSnapshot, readExportMeta, resourcesFor, type Snapshot } from './stream.ts'
 
 const ExportQuery = z.strictObject({
   format: z.enum(EXPORT_FORMATS).default('ndjson').describe('ndjson (a meta line, then one {type, data} record per line), json (one document) or csv (one resource per file)'),
@@ -74,13 +74,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const snapshot = snapshotFor(reply)
     let meta
     try {
-      meta = exportMeta(snapshot.sqlite, format, filters, resourcesFor(format, resource))
+      meta = await readExportMeta(snapshot, format, filters, resourcesFor(format, resource))
     } catch (err) {
       snapshot.release()
       throw err
     }
     let pulled = Date.now()
-    const body = Readable.from(watched(exportChunks(snapshot, meta), () => { pulled = Date.now() }), { objectMode: false })
+    const body = Readable.from(watched(exportChunks(snapshot, meta), () => { pulled = Date.now() }), { objectMode: true, highWaterMark: 1 })
     // A client that stops reading would keep its slot for good, and two such clients would shut
     // every export out: one that takes no chunk for the request timeout is cut off.
     const stallMs = app.config.requestTimeoutMs
@@ -110,7 +110,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const { format, resource, ...filters } = request.query
     const snapshot = snapshotFor(reply)
     try {
-      const meta = exportMeta(snapshot.sqlite, format, filters, resourcesFor(format, resource))
+      const meta = await readExportMeta(snapshot, format, filters, resourcesFor(format, resource))
       const digest = await exportDigest(snapshot, meta)
       return { data: { ...meta, filters: { ...meta.filters }, counts: meta.counts as Record<string, number>, ...digest } }
     } finally {

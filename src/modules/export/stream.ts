@@ -6,12 +6,12 @@ import type { Storage } from '../../db/client.ts'
 import { readVersion } from '../../db/dataset.ts'
 import { neutralise } from '../../http/csv.ts'
 import { LICENCE } from '../dataset/queries.ts'
-import { countQuery, EXPORT_RESOURCES, exportQuery, RECORD_TYPE, type ExportFilters, type ExportResource } from './plan.ts'
+import { Chunks } from './chunks.ts'
+import { countRows, linePages, SQL_JSON } from './lines.ts'
+import { EXPORT_RESOURCES, exportCountQuery, exportQuery, RECORD_TYPE, type ExportFilters, type ExportResource } from './plan.ts'
 
 export const EXPORT_FORMATS = ['json', 'ndjson', 'csv'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
-
-const CHUNK_BYTES = 64 * 1024
 
 export interface ExportMeta {
   format: ExportFormat
@@ -43,6 +43,9 @@ export function openSnapshot(storage: Storage, databasePath: string): Snapshot {
   if (databasePath === ':memory:') return { sqlite: storage.sqlite, shared: true, release: () => { if (open) done() } }
   const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true })
   sqlite.pragma('busy_timeout = 5000')
+  // An export reads each page about once, so a large cache buys nothing: 4 MB (the driver's default
+  // is 16 MB) keeps the memory of two exports small, and reads stay within the OS page cache.
+  sqlite.pragma('cache_size = -4096')
   sqlite.exec('BEGIN')
   return {
     sqlite,
@@ -61,9 +64,22 @@ export function exportMeta(sqlite: Database.Database, format: ExportFormat, filt
   const v = readVersion(sqlite)
   const counts: Partial<Record<ExportResource, number>> = {}
   for (const r of resources) {
-    const q = countQuery(exportQuery(r, filters))
-    counts[r] = (sqlite.prepare(q.sql).get(...q.params) as { n: number }).n
+    const q = exportCountQuery(r, filters)
+    counts[r] = sqlite.prepare(q.sql).pluck().get(...q.params) as number
   }
+  return { format, datasetVersion: v.version, datasetUpdatedAt: v.updatedAt, filters, resources: [...resources], counts, licence: LICENCE }
+}
+
+/**
+ * exportMeta for a server: whole tables are counted in steps, with the event loop turning between.
+ * A shared connection has no snapshot to hold across those turns, so it is counted at once.
+ */
+export async function readExportMeta(snapshot: Snapshot, format: ExportFormat, filters: ExportFilters, resources: readonly ExportResource[]): Promise<ExportMeta> {
+  const { sqlite } = snapshot
+  if (snapshot.shared) return exportMeta(sqlite, format, filters, resources)
+  const v = readVersion(sqlite)
+  const counts: Partial<Record<ExportResource, number>> = {}
+  for (const r of resources) counts[r] = await countRows(sqlite, r, filters, () => yieldToLoop())
   return { format, datasetVersion: v.version, datasetUpdatedAt: v.updatedAt, filters, resources: [...resources], counts, licence: LICENCE }
 }
 
@@ -80,58 +96,62 @@ function* rows(sqlite: Database.Database, resource: ExportResource, filters: Exp
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 
 /**
- * The export as a stream of text chunks. Rows come from `iterate()`; chunks of about 64 KiB are
- * handed out one at a time (the consumer's pace is the backpressure) and the event loop gets a
- * turn between chunks, so other requests are served while a large export runs.
+ * The export as a stream of text chunks. Chunks of about 64 KiB are handed out one at a time, the
+ * consumer's pace being the backpressure, and the event loop gets a turn between chunks, so
+ * other requests are served while an export runs.
  */
 export async function* exportChunks(snapshot: Snapshot, meta: ExportMeta, progress?: (rows: number) => void): AsyncGenerator<string> {
   const { sqlite, shared } = snapshot
-  let buffer = ''
+  const out = new Chunks()
   let count = 0
-  if (meta.format === 'ndjson') {
-    buffer += JSON.stringify({ type: 'meta', ...meta }) + '\n'
+  const hand = async function* () { progress?.(count); yield out.take(); await yieldToLoop() }
+  if (meta.format === 'ndjson' || meta.format === 'json') {
+    const ndjson = meta.format === 'ndjson'
+    out.add(ndjson ? JSON.stringify({ type: 'meta', ...meta }) + '\n' : `{"meta":${JSON.stringify(meta)}`)
     for (const r of meta.resources) {
-      const type = RECORD_TYPE[r]
-      for (const row of rows(sqlite, r, meta.filters, shared)) {
-        buffer += `{"type":"${type}","data":${JSON.stringify(row)}}\n`
-        count++
-        if (buffer.length >= CHUNK_BYTES) { progress?.(count); yield buffer; buffer = ''; await yieldToLoop() }
-      }
-    }
-  } else if (meta.format === 'json') {
-    buffer += `{"meta":${JSON.stringify(meta)}`
-    for (const r of meta.resources) {
-      buffer += `,\n"${r}":[`
+      if (!ndjson) out.add(`,\n"${r}":[`)
+      // A JSON array puts ",\n" before every record but the first, which gets "\n".
       let first = true
-      for (const row of rows(sqlite, r, meta.filters, shared)) {
-        buffer += (first ? '\n' : ',\n') + JSON.stringify(row)
-        count++
-        first = false
-        if (buffer.length >= CHUNK_BYTES) { progress?.(count); yield buffer; buffer = ''; await yieldToLoop() }
+      const before = ndjson ? `{"type":"${RECORD_TYPE[r]}","data":` : ',\n'
+      const after = ndjson ? '}\n' : ''
+      if (SQL_JSON.has(r)) {
+        for (const page of linePages(sqlite, r, meta.filters, shared, before, after)) {
+          out.add(first && !ndjson ? page.text.slice(1) : page.text)
+          first = false
+          count += page.rows
+          if (out.full) yield* hand()
+        }
+      } else {
+        for (const row of rows(sqlite, r, meta.filters, shared)) {
+          out.add((first && !ndjson ? '\n' : before) + JSON.stringify(row) + after)
+          first = false
+          count++
+          if (out.full) yield* hand()
+        }
       }
-      buffer += ']'
+      if (!ndjson) out.add(']')
     }
-    buffer += '}\n'
+    if (!ndjson) out.add('}\n')
   } else {
     const [resource] = meta.resources
     let header: string[] | undefined
-    buffer += '\ufeff'
+    out.add('\ufeff')
     let batch: unknown[][] = []
-    const emit = () => { buffer += stringify(batch, { record_delimiter: 'windows', quoted_match: /[",\r\n]/ }); batch = [] }
+    const emit = () => { out.add(stringify(batch, { record_delimiter: 'windows', quoted_match: /[",\r\n]/ })); batch = [] }
     for (const row of rows(sqlite, resource!, meta.filters, shared)) {
       if (!header) { header = Object.keys(row); batch.push(header.map(snake)) }
       batch.push(header.map((k) => neutralise(row[k])))
       count++
       if (batch.length >= 500) {
         emit()
-        if (buffer.length >= CHUNK_BYTES) { progress?.(count); yield buffer; buffer = ''; await yieldToLoop() }
+        if (out.full) yield* hand()
       }
     }
     if (!header) batch.push(exportHeader(resource!))
     emit()
   }
   progress?.(count)
-  if (buffer) yield buffer
+  if (!out.empty) yield out.take()
 }
 
 /** Column names of a resource's CSV, for an empty export that has no row to take them from. */
@@ -150,9 +170,8 @@ export async function exportDigest(snapshot: Snapshot, meta: ExportMeta): Promis
   const hash = createHash('sha256')
   let bytes = 0
   for await (const chunk of exportChunks(snapshot, meta)) {
-    const buf = Buffer.from(chunk, 'utf8')
-    bytes += buf.length
-    hash.update(buf)
+    bytes += Buffer.byteLength(chunk)
+    hash.update(chunk)
   }
   return { sha256: hash.digest('hex'), bytes }
 }
