@@ -1,11 +1,15 @@
+import { resolve } from 'node:path'
 import fp from 'fastify-plugin'
 import { migrateDatabase, openDatabase, pendingMigrations, type Storage } from '../db/client.ts'
 import { seedOnStart } from '../db/seed.ts'
 import { seedData } from '../../seed/data.ts'
+import { inlineRunner, poolRunner, sharable, type StatsRunner } from '../modules/stats/pool.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     storage: Storage
+    /** Runs stats, facets and summaries on worker threads (or inline for an in-memory database). */
+    stats: StatsRunner
   }
 }
 
@@ -15,8 +19,7 @@ export default fp(async (app) => {
   try {
     if (app.config.readOnly) {
       if (pendingMigrations(storage.sqlite) > 0) throw new Error(`${app.config.databasePath} was made by an older schema; serve it from a server of its own release`)
-      app.decorate('storage', storage)
-      app.addHook('onClose', async () => storage.close())
+      serve(storage)
       return
     }
     migrateDatabase(storage.db)
@@ -37,6 +40,23 @@ export default fp(async (app) => {
   // From here on the serving connection never waits for the lock in SQLite's busy loop, which
   // would stop the event loop: writes retry asynchronously (WriteEngine.attempt) instead.
   storage.sqlite.pragma('busy_timeout = 0')
-  app.decorate('storage', storage)
-  app.addHook('onClose', async () => storage.close())
+  serve(storage)
+
+  function serve(s: Storage) {
+    const { databasePath: path, statsWorkers: workers, statsQueueMax: queueMax, statsTimeoutMs: timeoutMs } = app.config
+    const stats = workers > 0 && sharable(path) ? poolRunner(resolve(path), { workers, queueMax, timeoutMs }) : inlineRunner(s.sqlite)
+    app.decorate('storage', s)
+    app.decorate('stats', stats)
+    app.addHook('onClose', async () => {
+      await stats.close()
+      s.close()
+    })
+    if (app.config.warmUp && stats.threads > 0) {
+      // Starts the threads now rather than on the first requests, without delaying start-up; the
+      // query is a summary lookup.
+      app.addHook('onReady', async () => {
+        for (let i = 0; i < stats.threads; i++) stats.run('countEvents', { filters: {} }).catch(() => undefined)
+      })
+    }
+  }
 }, { name: 'database', dependencies: ['config'] })

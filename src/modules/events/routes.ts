@@ -23,7 +23,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const page = listEvents(app.storage.sqlite, filters, sort, limit, cursor)
     const body = sendList(request, reply, { page, limit, sort, csv: (rows) => eventCsvColumns(app.storage.sqlite, rows), filename: 'events' })
     if (!('data' in body) || (!facets && !count)) return body
-    return { ...body, meta: { ...body.meta, ...listExtras(app.storage.sqlite, request.url, filters, facets, count) } }
+    return { ...body, meta: { ...body.meta, ...await listExtras(app.stats, request.datasetVersion, request.url, filters, facets, count) } }
   })
 
   app.get('/events/:id', {
