@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import { readVersion } from '../../db/dataset.ts'
 import { summariseCasualties, type CasualtyFilters } from '../casualties/queries.ts'
 import { countEvents, type EventFilters } from '../events/queries.ts'
+import { overview } from '../pages/overview.ts'
 import { countFilteredEvents, eventFacets, type FacetField } from './facets.ts'
 import { eventStats, type StatsOptions } from './queries.ts'
 
@@ -14,6 +15,7 @@ export const TASKS = {
   eventFacets: (db: Database.Database, a: { filters: EventFilters, fields: FacetField[] }) => eventFacets(db, a.filters, a.fields),
   countEvents: (db: Database.Database, a: { filters: EventFilters }) => countFilteredEvents(db, a.filters, (f) => countEvents(db, f)),
   casualtySummary: (db: Database.Database, a: { filters: CasualtyFilters }) => summariseCasualties(db, a.filters),
+  pageOverview: (db: Database.Database, a: { filters: EventFilters }) => overview(db, a.filters),
 }
 
 export type TaskName = keyof typeof TASKS

@@ -32,6 +32,12 @@ describe('stats on worker threads', () => {
       expect(a.status, url).toBe(200)
       expect(a.body, url).toEqual(b.body)
     }
+    // The page at / draws its overview and facets with the same tasks.
+    for (const url of ['/?q=ceasefire', '/?from=2023-09&type=offensive']) {
+      const a = await workers.inject(url), b = await inline.inject(url)
+      expect(a.statusCode, url).toBe(200)
+      expect(a.body, url).toBe(b.body)
+    }
     const query = `{ eventStats(filter: { q: "ceasefire" }, groupBy: [TYPE]) { rows { key { type } events } source }
       events(filter: { from: "2023-09" }) { facets(fields: [TYPE, ACTOR]) { fields { field values { value count } } cutShort } }
       casualtySummary { outcome victimGroup low high reportCount } }`
