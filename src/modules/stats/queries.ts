@@ -125,6 +125,13 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
   }
 }
 
+/** Rows with only the measures asked for (in their usual order): seven figures make most of a row. */
+export function pickMeasures(rows: StatsRow[], measures: readonly Measure[]): StatsRow[] {
+  if (measures.length === MEASURES.length) return rows
+  const kept = MEASURES.filter((m) => measures.includes(m))
+  return rows.map((r) => ({ ...r, figures: Object.fromEntries(kept.map((m) => [m, r.figures[m]])) as StatsRow['figures'] }))
+}
+
 function figureOf(s: Sums | undefined, events: number): Figure {
   const n = (k: keyof Sums) => s?.[k] ?? 0
   const contributed = n('n')

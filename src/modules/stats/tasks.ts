@@ -4,7 +4,8 @@ import { summariseCasualties, type CasualtyFilters } from '../casualties/queries
 import { countEvents, type EventFilters } from '../events/queries.ts'
 import { overview } from '../pages/overview.ts'
 import { countFilteredEvents, eventFacets, type FacetField } from './facets.ts'
-import { eventStats, type StatsOptions } from './queries.ts'
+import type { Measure } from './dimensions.ts'
+import { eventStats, pickMeasures, type StatsOptions } from './queries.ts'
 
 /**
  * The reads that may take long at a million events, by name. The pool's workers and the inline
@@ -12,6 +13,12 @@ import { eventStats, type StatsOptions } from './queries.ts'
  */
 export const TASKS = {
   eventStats: (db: Database.Database, a: { filters: EventFilters, options: StatsOptions }) => eventStats(db, a.filters, a.options),
+  // The page's rows already written as JSON: the event loop then splices one string instead of
+  // copying and writing thousands of objects (90 ms for 5000 rows at a million events).
+  eventStatsJson: (db: Database.Database, a: { filters: EventFilters, options: StatsOptions, measures: Measure[] }) => {
+    const page = eventStats(db, a.filters, a.options)
+    return { rows: JSON.stringify(pickMeasures(page.rows, a.measures)), count: page.rows.length, nextCursor: page.nextCursor, source: page.source }
+  },
   eventFacets: (db: Database.Database, a: { filters: EventFilters, fields: FacetField[] }) => eventFacets(db, a.filters, a.fields),
   countEvents: (db: Database.Database, a: { filters: EventFilters }) => countFilteredEvents(db, a.filters, (f) => countEvents(db, f)),
   casualtySummary: (db: Database.Database, a: { filters: CasualtyFilters }) => summariseCasualties(db, a.filters),

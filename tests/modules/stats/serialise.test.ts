@@ -14,6 +14,7 @@ describe('stats responses hold to their schema', () => {
     '/v1/stats/events?groupBy=place,country,actor&measures=killed,displaced',
     '/v1/stats/events?groupBy=&q=ceasefire',
     '/v1/stats/events?groupBy=period&period=day&limit=2',
+    '/v1/stats/events?groupBy=type&measures=displaced,killed&format=json',
   ]) {
     it(url, async () => {
       const res = await app().inject(url)
