@@ -72,7 +72,7 @@ export function poolRunner(path: string, o: StatsPoolOptions): StatsRunner {
   return {
     threads: o.workers,
     async run(task, args, minVersion = 0) {
-      // Counted here rather than by the pool's own queue limit, which a burst can overrun.
+      // Counted here: piscina's own maxQueue let bursts through while its threads were busy.
       if (shared.inFlight >= o.workers + o.queueMax) throw new StatsBusyError('every stats worker is busy and the queue is full; retry shortly')
       const job: Job = { path, task, args, minVersion }
       let reply: Reply
