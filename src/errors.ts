@@ -15,6 +15,12 @@ export class DatabaseBusyError extends DatabaseBusyBase {
   readonly retryAfter = 5
 }
 export const ReleaseBusyError = createError<'RELEASE_BUSY', 503, [string]>('RELEASE_BUSY', '%s', 503)
+const StatsBusyBase = createError<'STATS_BUSY', 503, [string]>('STATS_BUSY', '%s', 503)
+/** Every stats worker is busy and the queue is full: a moment's wait is enough; `retryAfter` in seconds. */
+export class StatsBusyError extends StatsBusyBase {
+  readonly retryAfter = 2
+}
+export const StatsTimeoutError = createError<'STATS_TIMEOUT', 503, [string]>('STATS_TIMEOUT', '%s', 503)
 export const TooManyExportsError = createError<'TOO_MANY_EXPORTS', 503, [string]>('TOO_MANY_EXPORTS', '%s', 503)
 
 export const InUseError = createError<'IN_USE', 409, [string]>('IN_USE', '%s', 409)
@@ -47,6 +53,6 @@ export const KNOWN_CODES = new Set([
   'UNSUPPORTED_MEDIA_TYPE', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED',
   'IN_USE', 'PRECONDITION_FAILED', 'PRECONDITION_REQUIRED', 'UNAUTHORIZED', 'FORBIDDEN', 'UNKNOWN_REFERENCE',
   'RATE_LIMITED', 'GRAPHQL_LIMIT_EXCEEDED', 'OVERLOADED', 'METHOD_NOT_ALLOWED', 'REQUEST_TIMEOUT', 'HEADERS_TOO_LARGE', 'DATABASE_BUSY',
-  'TOO_MANY_EXPORTS',
+  'TOO_MANY_EXPORTS', 'STATS_BUSY', 'STATS_TIMEOUT',
   'RELEASE_EXISTS', 'READ_ONLY', 'RELEASE_BUSY',
 ])

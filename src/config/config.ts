@@ -27,6 +27,9 @@ const ConfigSchema = z.object({
   WRITE_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
   EXPORT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(64).default(2),
+  STATS_WORKERS: z.coerce.number().int().min(0).max(16).default(2),
+  STATS_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000).default(32),
+  STATS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   GRAPHIQL: bool.default(true),
   SEED_ON_START: bool.default(true),
   RELEASES_PATH: z.string().min(1).default('./data/releases'),
@@ -70,6 +73,12 @@ export type Config = Readonly<{
   cacheMaxBytes: number
   /** Exports (and export manifests) computed at once; more are answered 503 with Retry-After. */
   exportMaxConcurrent: number
+  /** Worker threads that run stats, facets and summaries on read-only connections; 0 runs them on the event loop. */
+  statsWorkers: number
+  /** Stats tasks waiting for a worker; past it a request is answered 503 STATS_BUSY with Retry-After. */
+  statsQueueMax: number
+  /** Time a stats task may take, waiting included; past it the worker is stopped and the answer is 503 STATS_TIMEOUT. */
+  statsTimeoutMs: number
   graphiql: boolean
   seedOnStart: boolean
   /** Folder holding one sub-folder per release. */
@@ -121,6 +130,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cacheMaxBytes: e.CACHE_MAX_BYTES,
     writeLockWaitMs: e.WRITE_LOCK_WAIT_MS,
     exportMaxConcurrent: e.EXPORT_MAX_CONCURRENT,
+    statsWorkers: e.STATS_WORKERS,
+    statsQueueMax: e.STATS_QUEUE_MAX,
+    statsTimeoutMs: e.STATS_TIMEOUT_MS,
     graphiql: e.GRAPHIQL,
     seedOnStart: e.SEED_ON_START,
     releasesPath: e.RELEASES_PATH,

@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql'
 import type { IResolvers, MercuriusContext } from 'mercurius'
 import { InvalidParameterError } from '../errors.ts'
 import { listActors } from '../modules/actors/queries.ts'
-import { listCasualties, summariseCasualties, type CasualtyFilters } from '../modules/casualties/queries.ts'
+import { listCasualties, type CasualtyFilters } from '../modules/casualties/queries.ts'
 import { datasetInfo } from '../modules/dataset/queries.ts'
 import { listDisplacement, type DisplacementFilters } from '../modules/displacement/queries.ts'
 import { EVENT_BRIEF_KEYS, listEvents, listEventsBrief, type EventFilters, type EventSort } from '../modules/events/queries.ts'
@@ -13,7 +13,7 @@ import { listStatements, type StatementFilters } from '../modules/statements/que
 import { checkedFilter, connection, connectionResolvers, pageInfoResolvers, paging, sqliteOf, type PagingArgs } from './args.ts'
 import { localFilter, localId, parseGlobalId, TYPE_NAMES } from './ids.ts'
 import { briefEnough, CONNECTION } from './projection.ts'
-import { facetsField, statsQuery } from './stats.ts'
+import { casualtySummaryQuery, facetsField, statsQuery } from './stats.ts'
 
 type Ctx = MercuriusContext
 type Args<T = object> = T & PagingArgs
@@ -68,7 +68,7 @@ const query = {
   },
   casualtyReport: byId('casualty_report'),
   casualtySummary: (_: unknown, a: { filter?: CasualtyFilters }, ctx: Ctx) =>
-    summariseCasualties(sqliteOf(ctx), checkedFilter(localFilter(a.filter))),
+    casualtySummaryQuery(localFilter(a.filter), ctx),
   displacementCounts: (_: unknown, a: Args<{ filter?: DisplacementFilters }>, ctx: Ctx) => {
     const { limit, at } = paging(a)
     return connection(listDisplacement(sqliteOf(ctx), checkedFilter(localFilter(a.filter)), limit, at))

@@ -2,21 +2,22 @@ import type { MercuriusContext } from 'mercurius'
 import { InvalidParameterError } from '../errors.ts'
 import type { EventFilters } from '../modules/events/queries.ts'
 import type { Dimension, Period } from '../modules/stats/dimensions.ts'
-import { eventFacets, type FacetField } from '../modules/stats/facets.ts'
-import { eventStats, RULE } from '../modules/stats/queries.ts'
+import type { CasualtyFilters } from '../modules/casualties/queries.ts'
+import type { FacetField } from '../modules/stats/facets.ts'
+import { RULE } from '../modules/stats/queries.ts'
 import { STATS_LIMIT_MAX } from '../modules/stats/schemas.ts'
-import { checkedFilter, sqliteOf } from './args.ts'
+import { checkedFilter } from './args.ts'
 
 interface StatsArgs { filter?: EventFilters, groupBy?: Dimension[] | null, period?: Period | null, first?: number | null, after?: string | null }
 
 /** eventStats and EventConnection.facets: the same query functions as GET /v1/stats/events and ?facets=. */
-export const statsQuery = (_: unknown, a: StatsArgs, ctx: MercuriusContext) => {
+export const statsQuery = async (_: unknown, a: StatsArgs, ctx: MercuriusContext) => {
   const groupBy = a.groupBy ?? ['period']
   if (new Set(groupBy).size !== groupBy.length) throw new InvalidParameterError('groupBy: a dimension is named twice')
   const first = a.first ?? 1000
   if (!Number.isInteger(first) || first < 1 || first > STATS_LIMIT_MAX) throw new InvalidParameterError(`first: must be between 1 and ${STATS_LIMIT_MAX}`)
   const period = a.period ?? 'month'
-  const page = eventStats(sqliteOf(ctx), checkedFilter(a.filter), { groupBy, period, limit: first, cursor: a.after ?? undefined })
+  const page = await ctx.app.stats.run('eventStats', { filters: checkedFilter(a.filter), options: { groupBy, period, limit: first, cursor: a.after ?? undefined } }, versionOf(ctx))
   return {
     rows: page.rows.map((r) => ({ ...r, figures: Object.entries(r.figures).map(([measure, f]) => ({ measure, ...f })) })),
     pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor },
@@ -25,7 +26,14 @@ export const statsQuery = (_: unknown, a: StatsArgs, ctx: MercuriusContext) => {
   }
 }
 
-export const facetsField = (parent: { filter: EventFilters }, a: { fields: FacetField[] }, ctx: MercuriusContext) => {
-  const found = eventFacets(sqliteOf(ctx), parent.filter, [...new Set(a.fields)])
+export const facetsField = async (parent: { filter: EventFilters }, a: { fields: FacetField[] }, ctx: MercuriusContext) => {
+  const found = await ctx.app.stats.run('eventFacets', { filters: parent.filter, fields: [...new Set(a.fields)] }, versionOf(ctx))
   return { fields: Object.entries(found.values).map(([field, values]) => ({ field, values })), cutShort: found.cutShort }
 }
+
+/** casualtySummary: the same task as GET /v1/casualty-reports/summary. */
+export const casualtySummaryQuery = async (filter: CasualtyFilters | null | undefined, ctx: MercuriusContext) =>
+  ctx.app.stats.run('casualtySummary', { filters: checkedFilter(filter) }, versionOf(ctx))
+
+// The version the response is promised under: read before the query by the caching hooks over GET.
+const versionOf = (ctx: MercuriusContext) => ctx.reply?.request.datasetVersion ?? 0

@@ -1,11 +1,17 @@
+import { resolve } from 'node:path'
 import fp from 'fastify-plugin'
 import { migrateDatabase, openDatabase, pendingMigrations, type Storage } from '../db/client.ts'
 import { seedOnStart } from '../db/seed.ts'
 import { seedData } from '../../seed/data.ts'
+import { inlineRunner, poolRunner, sharable, type StatsRunner } from '../modules/stats/pool.ts'
+
+const MAIN_MMAP_BYTES = 64 * 1024 * 1024
 
 declare module 'fastify' {
   interface FastifyInstance {
     storage: Storage
+    /** Runs stats, facets and summaries on worker threads (or inline for an in-memory database). */
+    stats: StatsRunner
   }
 }
 
@@ -15,8 +21,7 @@ export default fp(async (app) => {
   try {
     if (app.config.readOnly) {
       if (pendingMigrations(storage.sqlite) > 0) throw new Error(`${app.config.databasePath} was made by an older schema; serve it from a server of its own release`)
-      app.decorate('storage', storage)
-      app.addHook('onClose', async () => storage.close())
+      serve(storage)
       return
     }
     migrateDatabase(storage.db)
@@ -37,6 +42,28 @@ export default fp(async (app) => {
   // From here on the serving connection never waits for the lock in SQLite's busy loop, which
   // would stop the event loop: writes retry asynchronously (WriteEngine.attempt) instead.
   storage.sqlite.pragma('busy_timeout = 0')
-  app.decorate('storage', storage)
-  app.addHook('onClose', async () => storage.close())
+  serve(storage)
+
+  function serve(s: Storage) {
+    const { databasePath: path, statsWorkers: workers, statsQueueMax: queueMax, statsTimeoutMs: timeoutMs } = app.config
+    const stats = workers > 0 && sharable(path) ? poolRunner(resolve(path), { workers, queueMax, timeoutMs }) : inlineRunner(s.sqlite)
+    // The long scans now run on the workers, which read through their page caches; the event
+    // loop's reads touch a few pages each and gain little from a large memory map, whose pages
+    // count in the process's resident memory (256 MiB of a large file otherwise).
+    if (stats.threads > 0) s.sqlite.pragma(`mmap_size = ${MAIN_MMAP_BYTES}`)
+    app.decorate('storage', s)
+    app.decorate('stats', stats)
+    app.addHook('onClose', async () => {
+      await stats.close()
+      s.close()
+    })
+    if (app.config.warmUp && stats.threads > 0) {
+      // A listening server starts its threads now rather than on the first requests, without
+      // delaying start-up (the query is a summary lookup); an app answering only injected
+      // requests (tests, release apps) starts them when it needs them.
+      app.addHook('onListen', async () => {
+        for (let i = 0; i < stats.threads; i++) stats.run('countEvents', { filters: {} }).catch(() => undefined)
+      })
+    }
+  }
 }, { name: 'database', dependencies: ['config'] })

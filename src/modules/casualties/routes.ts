@@ -5,7 +5,7 @@ import { citationCell, type CsvColumn } from '../../http/csv.ts'
 import { sendCsv, sendList, wantsCsv } from '../../http/reply.ts'
 import { IdParams, itemResponse, listResponse, problemResponses } from '../../http/schemas.ts'
 import { presentCasualties } from './present.ts'
-import { getCasualty, listCasualties, summariseCasualties } from './queries.ts'
+import { getCasualty, listCasualties } from './queries.ts'
 import { CasualtyListQuery, CasualtyReport, CasualtySummaryQuery, CasualtySummaryRow } from './schemas.ts'
 
 type Presented = ReturnType<typeof presentCasualties>[number]
@@ -54,7 +54,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { format: _f, ...filters } = request.query
-    const rows = summariseCasualties(app.storage.sqlite, filters).map((g) => ({ ...g, reports: reportsHref(request.url, g) }))
+    const rows = (await app.stats.run('casualtySummary', { filters }, request.datasetVersion)).map((g) => ({ ...g, reports: reportsHref(request.url, g) }))
     if (wantsCsv(request)) return sendCsv(reply, rows, SUMMARY_CSV, 'casualty-summary')
     return {
       data: rows,

@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3'
-import { countFilteredEvents, eventFacets, type FacetField } from '../stats/facets.ts'
-import { countEvents, type EventFilters } from './queries.ts'
+import type { FacetField } from '../stats/facets.ts'
+import type { StatsRunner } from '../stats/pool.ts'
+import type { EventFilters } from './queries.ts'
 
 /** The URL of this list narrowed to one facet value, from the first page. */
 export function narrowed(url: string, field: FacetField, value: string): string {
@@ -11,11 +11,12 @@ export function narrowed(url: string, field: FacetField, value: string): string 
 }
 
 /** `meta.total` and `meta.facets` of an event list, when asked for. */
-export function listExtras(sqlite: Database.Database, url: string, filters: EventFilters, facets?: FacetField[], count?: 'exact') {
+export async function listExtras(stats: StatsRunner, version: number, url: string, filters: EventFilters, facets?: FacetField[], count?: 'exact') {
   const extras: { total?: number, facets?: Record<string, object[]>, facetsCutShort?: string[] } = {}
-  if (count) extras.total = countFilteredEvents(sqlite, filters, (f) => countEvents(sqlite, f))
+  // Both run on the stats workers: a count or a facet over a broad filter reads many rows.
+  if (count) extras.total = await stats.run('countEvents', { filters }, version)
   if (facets) {
-    const found = eventFacets(sqlite, filters, facets)
+    const found = await stats.run('eventFacets', { filters, fields: facets }, version)
     extras.facets = Object.fromEntries(Object.entries(found.values).map(([field, values]) =>
       [field, values.map((v) => ({ ...v, href: narrowed(url, field as FacetField, v.value) }))]))
     extras.facetsCutShort = found.cutShort

@@ -25,7 +25,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       return sendList(request, reply, { page, limit, sort, csv: (rows) => eventCsvColumns(app.storage.sqlite, rows), filename: 'events' })
     }
     const page = listEventsJson(app.storage.sqlite, filters, sort, limit, cursor)
-    const extras = facets || count ? listExtras(app.storage.sqlite, request.url, filters, facets, count) : undefined
+    const extras = facets || count ? await listExtras(app.stats, request.datasetVersion, request.url, filters, facets, count) : undefined
     return sendJsonPage(request, reply, { page, limit, sort, meta: extras })
   })
 

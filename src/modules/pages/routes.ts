@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { DateFilter } from '../../http/schemas.ts'
 import { EVENT_TYPES } from '../../domain/vocabulary.ts'
 import { getEvent } from '../events/queries.ts'
+import { FACET_FIELDS } from '../stats/facets.ts'
 import { withDetails } from './data.ts'
 import { renderEvent } from './render.ts'
 import { renderTimeline } from './timeline.ts'
@@ -42,7 +43,12 @@ const routes: FastifyPluginAsync = async (app) => {
     const error = parsed.success ? undefined
       : `Some filters were not understood and were ignored: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`
     // A cursor that is not ours is a 400 problem from the error handler, like on the API.
-    const page = renderTimeline(timelineView(app.storage.sqlite, filters, { after, before }), error)
+    // The overview and the facets group the filtered events: they run on the stats workers.
+    const [overview, facets] = await Promise.all([
+      app.stats.run('pageOverview', { filters }, request.datasetVersion),
+      app.stats.run('eventFacets', { filters, fields: [...FACET_FIELDS] }, request.datasetVersion),
+    ])
+    const page = renderTimeline(timelineView(app.storage.sqlite, filters, { after, before }, { overview, facets }), error)
     return reply.code(parsed.success ? 200 : 400).type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').send(page)
   })
 

@@ -86,10 +86,10 @@ function eventPage(sqlite: Database.Database, f: PageFilters, c: Cursor): Timeli
 }
 
 /** Everything the page at / shows for one view, each part read through the API's own query functions. */
-export function timelineView(sqlite: Database.Database, f: PageFilters, c: Cursor): TimelineView {
-  const ov = overview(sqlite, f)
+export function timelineView(sqlite: Database.Database, f: PageFilters, c: Cursor, ready: { overview?: Overview, facets?: Facets } = {}): TimelineView {
+  const ov = ready.overview ?? overview(sqlite, f)
   const total = [...ov.bins, ...ov.coarse].reduce((t, b) => t + b.events, 0)
-  const facets = eventFacets(sqlite, f, FACET_FIELDS)
+  const facets = ready.facets ?? eventFacets(sqlite, f, FACET_FIELDS)
   const names: TimelineView['names'] = {}
   if (f.place) names.place = placesByIds(sqlite, [f.place])[0]?.name ?? f.place
   if (f.actor) names.actor = actorsByIds(sqlite, [f.actor])[0]?.name ?? f.actor

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import { IN_JSON } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import { eventWhere, type EventFilters } from '../events/queries.ts'
+import { eventsTable } from './dimensions.ts'
 
 export const FACET_FIELDS = ['type', 'place', 'actor'] as const
 export type FacetField = (typeof FACET_FIELDS)[number]
@@ -44,8 +45,8 @@ function scanCounts(sqlite: Database.Database, f: EventFilters, field: FacetFiel
   // Links come grouped by event (the primary key leads with it), so a repeated actor (two roles in
   // one event) is always the row just before.
   const sql = field === 'actor'
-    ? `SELECT e.id, ea.actor_id FROM events e JOIN event_actors ea ON ea.event_id = e.id${where}`
-    : `SELECT e.id, ${field === 'type' ? 'e.type' : 'e.place_id'} FROM events e${where}`
+    ? `SELECT e.id, ea.actor_id FROM ${eventsTable(f)} JOIN event_actors ea ON ea.event_id = e.id${where}`
+    : `SELECT e.id, ${field === 'type' ? 'e.type' : 'e.place_id'} FROM ${eventsTable(f)}${where}`
   const counts = new Map<string, number>()
   let n = 0, lastEvent = '', lastValue = ''
   for (const [event, value] of prepared(sqlite, sql).raw().iterate(...w.params) as IterableIterator<[string, string | null]>) {

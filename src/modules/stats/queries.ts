@@ -4,7 +4,7 @@ import { prepared } from '../../db/prepared.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts'
 import { eventWhere, type EventFilters } from '../events/queries.ts'
-import { DAILY, EVENTS, groupColumns, MEASURES, MONTHLY, type Dimension, type Measure, type Period, type Source } from './dimensions.ts'
+import { DAILY, EVENTS, eventsTable, groupColumns, MEASURES, MONTHLY, type Dimension, type Measure, type Period, type Source } from './dimensions.ts'
 
 export interface StatsOptions { groupBy: readonly Dimension[], period?: Period | undefined, limit: number, cursor?: string | undefined }
 
@@ -85,7 +85,7 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
     params.push(...w.params)
   } else {
     const w = eventWhere(f)
-    const sel = `SELECT ${[...keyCols, 'e.id AS id'].join(', ')} FROM ${['events e', ...joins].join(' ')}${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''}`
+    const sel = `SELECT ${[...keyCols, 'e.id AS id'].join(', ')} FROM ${[eventsTable(f), ...joins].join(' ')}${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''}`
     const keys = aliases.map((a) => `${a}, `).join('')
     sql = `WITH sel AS MATERIALIZED (${sel})
       SELECT ${keys}'*' AS measure, count(*), 0, 0, 0, 0, 0, 0, 0 FROM sel${group([])}
@@ -123,6 +123,13 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
     nextCursor: more && last ? encodeCursor(sortName, last.key) : null,
     source: cube ? 'summary' : 'events',
   }
+}
+
+/** Rows with only the measures asked for (in their usual order): seven figures make most of a row. */
+export function pickMeasures(rows: StatsRow[], measures: readonly Measure[]): StatsRow[] {
+  if (measures.length === MEASURES.length) return rows
+  const kept = MEASURES.filter((m) => measures.includes(m))
+  return rows.map((r) => ({ ...r, figures: Object.fromEntries(kept.map((m) => [m, r.figures[m]])) as StatsRow['figures'] }))
 }
 
 function figureOf(s: Sums | undefined, events: number): Figure {

@@ -1,0 +1,129 @@
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { synthesise } from '../../../src/db/synth.ts'
+import { createKey } from '../../../src/modules/keys/queries.ts'
+import { buildTestApp, getJson, gql, tempDir } from '../../helper.ts'
+
+// The stats routes on a database file, where they run on worker threads with their own read-only
+// connections, against the same routes run on the event loop over the same file.
+const URLS = [
+  '/v1/stats/events?groupBy=type&q=ceasefire',
+  '/v1/stats/events?groupBy=period,actor&period=week&from=2023-09&to=2023-10',
+  '/v1/stats/events?groupBy=place&minKilled=1',
+  '/v1/casualty-reports/summary',
+  '/v1/events?facets=type,place,actor&count=exact&from=2023-09-19',
+  '/v1/events?facets=type,place,actor',
+]
+
+async function fileApps(config: object = {}) {
+  const path = join(tempDir(), 'stats.db')
+  const workers = await buildTestApp({ databasePath: path, statsWorkers: 2, ...config })
+  const inline = await buildTestApp({ databasePath: path, statsWorkers: 0, seedOnStart: false })
+  return { workers, inline }
+}
+
+describe('stats on worker threads', () => {
+  it('answers what the event loop answers, REST and GraphQL', async () => {
+    const { workers, inline } = await fileApps()
+    expect(workers.stats.threads).toBe(2)
+    expect(inline.stats.threads).toBe(0)
+    for (const url of URLS) {
+      const a = await getJson(workers, url), b = await getJson(inline, url)
+      expect(a.status, url).toBe(200)
+      expect(a.body, url).toEqual(b.body)
+    }
+    // The page at / draws its overview and facets with the same tasks.
+    for (const url of ['/?q=ceasefire', '/?from=2023-09&type=offensive']) {
+      const a = await workers.inject(url), b = await inline.inject(url)
+      expect(a.statusCode, url).toBe(200)
+      expect(a.body, url).toBe(b.body)
+    }
+    const query = `{ eventStats(filter: { q: "ceasefire" }, groupBy: [TYPE]) { rows { key { type } events } source }
+      events(filter: { from: "2023-09" }) { facets(fields: [TYPE, ACTOR]) { fields { field values { value count } } cutShort } }
+      casualtySummary { outcome victimGroup low high reportCount } }`
+    const a = await gql(workers, query), b = await gql(inline, query)
+    expect(a.body.errors).toBeUndefined()
+    expect(a.body.data.eventStats.rows.length).toBeGreaterThan(0)
+    expect(a.body).toEqual(b.body)
+  })
+
+  it('keeps catalogue errors: a bad cursor is a 400 INVALID_CURSOR from the worker too', async () => {
+    const { workers } = await fileApps()
+    const res = await getJson(workers, '/v1/stats/events?groupBy=type&q=ceasefire&cursor=bm9wZQ')
+    expect(res.status).toBe(400)
+    expect(res.body.code).toBe('INVALID_CURSOR')
+  })
+
+  it('never answers older than the version in the ETag: a write is seen by the next request', async () => {
+    const { workers } = await fileApps()
+    const editor = { authorization: `Bearer ${createKey(workers.storage.sqlite, 'e', 'editor').key}` }
+    const url = '/v1/stats/events?groupBy=&from=2023-09&to=2023-09&updatedSince=1900'
+    const before = await getJson(workers, url)
+    expect(before.body.data[0].figures.killed.lowIfDisjoint).toBe(205)
+    const res = await workers.inject({ method: 'POST', url: '/v1/casualty-reports', headers: editor, payload: {
+      id: 'offensive-killed-30', eventId: 'azerbaijani-offensive-2023-09', outcome: 'killed', victimGroup: 'civilians',
+      low: 30, high: 40, qualifier: 'about', reportedPhrase: 'between 30 and 40 civilians', citations: [],
+    } })
+    expect(res.statusCode).toBe(201)
+    const after = await getJson(workers, url)
+    expect(after.headers.etag).not.toBe(before.headers.etag)
+    expect(after.body.meta.datasetVersion).toBeGreaterThan(before.body.meta.datasetVersion)
+    expect(after.body.data[0].figures.killed.lowIfDisjoint).toBe(235)
+  })
+
+  it('stops a task past its time limit with 503 STATS_TIMEOUT', async () => {
+    const { workers } = await fileApps({ statsTimeoutMs: 1, warmUp: false })
+    const res = await getJson(workers, '/v1/stats/events?groupBy=actor&q=ceasefire')
+    expect(res.status).toBe(503)
+    expect(res.body.code).toBe('STATS_TIMEOUT')
+    expect(res.headers['retry-after']).toBeDefined()
+  })
+
+  it('runs on the event loop for an in-memory database, which no worker can open', async () => {
+    const app = await buildTestApp({ statsWorkers: 2 })
+    expect(app.stats.threads).toBe(0)
+    expect((await getJson(app, '/v1/stats/events?groupBy=type&q=ceasefire')).status).toBe(200)
+  })
+})
+
+describe('stats workers under load', () => {
+  // Enough events that a grouping by actor and week takes tens of milliseconds.
+  async function loaded(config: object) {
+    const { workers, inline } = await fileApps(config)
+    synthesise(inline.storage.sqlite, { events: 2000 })
+    return { workers, inline }
+  }
+  const BROAD = '/v1/stats/events?groupBy=period,actor&period=week&updatedSince=1900'
+
+  it('refuses work past the queue with 503 STATS_BUSY and Retry-After', async () => {
+    // One thread and room for one waiting task: of a burst, the rest are refused at once.
+    const { workers } = await loaded({ statsWorkers: 1, statsQueueMax: 1 })
+    expect((await getJson(workers, '/v1/stats/events?groupBy=type')).status).toBe(200)
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => getJson(workers, `${BROAD}&limit=${1000 - i}`)))
+    const busy = results.filter((r) => r.status === 503)
+    expect(busy.length).toBeGreaterThan(0)
+    expect(results.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(2)
+    expect(busy[0]!.body.code).toBe('STATS_BUSY')
+    expect(busy[0]!.headers['retry-after']).toBe('2')
+  })
+
+  it('keeps the event loop turning while a worker groups the events', async () => {
+    const { workers, inline } = await loaded({})
+    expect((await getJson(workers, '/v1/stats/events?groupBy=type')).status).toBe(200)
+    // Timer ticks during the request: none can run while the event loop runs the query itself.
+    const ticksDuring = async (app: typeof workers, url: string) => {
+      let ticks = 0
+      const timer = setInterval(() => { ticks++ }, 1)
+      const started = performance.now()
+      const res = await getJson(app, url)
+      clearInterval(timer)
+      expect(res.status).toBe(200)
+      return { ticks, ms: performance.now() - started }
+    }
+    const offLoop = await ticksDuring(workers, BROAD)
+    const onLoop = await ticksDuring(inline, `${BROAD}&minKilled=0`)
+    expect(onLoop.ms).toBeGreaterThan(20)
+    expect(offLoop.ticks).toBeGreaterThan(onLoop.ticks)
+    expect(offLoop.ticks).toBeGreaterThanOrEqual(Math.floor(offLoop.ms / 20))
+  })
+})
