@@ -20,11 +20,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { limit, cursor, sort, format: _format, facets, count, ...filters } = request.query
+    // Word filters can match most of the events, and every match is sorted: those pages are read
+    // on the stats workers, off the event loop.
+    const args = { filters, sort, limit, cursor }
     if (wantsCsv(request)) {
-      const page = listEvents(app.storage.sqlite, filters, sort, limit, cursor)
+      const page = filters.q ? await app.stats.run('eventPage', args, request.datasetVersion) : listEvents(app.storage.sqlite, filters, sort, limit, cursor)
       return sendList(request, reply, { page, limit, sort, csv: (rows) => eventCsvColumns(app.storage.sqlite, rows), filename: 'events' })
     }
-    const page = listEventsJson(app.storage.sqlite, filters, sort, limit, cursor)
+    const page = filters.q ? await app.stats.run('eventPageJson', args, request.datasetVersion) : listEventsJson(app.storage.sqlite, filters, sort, limit, cursor)
     const extras = facets || count ? await listExtras(app.stats, request.datasetVersion, request.url, filters, facets, count) : undefined
     return sendJsonPage(request, reply, { page, limit, sort, meta: extras })
   })

@@ -81,7 +81,7 @@ export function poolRunner(path: string, o: StatsPoolOptions): StatsRunner {
         reply = await shared.pool.run(job, { signal: AbortSignal.timeout(o.timeoutMs) }) as Reply
       } catch (err) {
         const e = err as Error
-        if (e.name === 'AbortError' || e.name === 'TimeoutError') throw new StatsTimeoutError(`the statistic took longer than ${o.timeoutMs} ms and was stopped; narrow the filters`)
+        if (e.name === 'AbortError' || e.name === 'TimeoutError') throw new StatsTimeoutError(`the read took longer than ${o.timeoutMs} ms and was stopped; narrow the filters`)
         throw err
       } finally {
         shared.inFlight--

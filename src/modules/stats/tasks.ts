@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3'
 import { readVersion } from '../../db/dataset.ts'
+import type { Page } from '../../db/keyset.ts'
 import { summariseCasualties, type CasualtyFilters } from '../casualties/queries.ts'
-import { countEvents, type EventFilters } from '../events/queries.ts'
+import { countEvents, listEvents, listEventsJson, type EventFilters, type EventSort } from '../events/queries.ts'
 import { overview } from '../pages/overview.ts'
 import { countFilteredEvents, eventFacets, type FacetField } from './facets.ts'
 import type { Measure } from './dimensions.ts'
@@ -23,7 +24,14 @@ export const TASKS = {
   countEvents: (db: Database.Database, a: { filters: EventFilters }) => countFilteredEvents(db, a.filters, (f) => countEvents(db, f)),
   casualtySummary: (db: Database.Database, a: { filters: CasualtyFilters }) => summariseCasualties(db, a.filters),
   pageOverview: (db: Database.Database, a: { filters: EventFilters }) => overview(db, a.filters),
+  // A list filtered by words sorts every match by date before it can give the first row: seconds
+  // for a common word at a million events. Pages come back as plain rows and the next cursor.
+  eventPage: (db: Database.Database, a: EventPageArgs) => plain(listEvents(db, a.filters, a.sort, a.limit, a.cursor)),
+  eventPageJson: (db: Database.Database, a: EventPageArgs) => plain(listEventsJson(db, a.filters, a.sort, a.limit, a.cursor)),
 }
+
+interface EventPageArgs { filters: EventFilters, sort: EventSort, limit: number, cursor?: string | undefined }
+const plain = <T>(page: Page<T>): Page<T> => ({ rows: page.rows, nextCursor: page.nextCursor })
 
 export type TaskName = keyof typeof TASKS
 export type TaskArgs<K extends TaskName> = Parameters<(typeof TASKS)[K]>[1]
