@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
 import { NESTED, plusDays, randomDay, SYNTH_SPAN, synthEventId, type Span } from './cases.ts'
 import { loadFlags, measure, parseLoad, printTable, rate, ratio, type Measured, type Target } from './load.ts'
 import { startPlatformatic } from './platformatic.ts'
-import { canPin, freePort, pinSelf, startServer, stop } from './support.ts'
+import { canPin, freePort, pinSelf, startServer, stop, waitIdle } from './support.ts'
 import { buildSynthDb } from './synth-db.ts'
 
 // The same cases against Platformatic DB over its own file of as many events, this API with and
@@ -34,6 +34,7 @@ async function serve(script: string, env: Record<string, string>, path = ''): Pr
   const port = await freePort()
   const child = await startServer(script, { ...env, PORT: String(port) }, 0)
   closers.push(() => stop(child))
+  await waitIdle([child.pid!])
   return `http://127.0.0.1:${port}${path}`
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { actorId, NESTED, pick, placeId, plusDays, randomDay, SYNTH_SPAN, synthEventId, WORDS } from './cases.ts'
-import { freePort, pinSelf, rss, startServer } from './support.ts'
+import { freePort, pinSelf, rss, startServer, waitIdle } from './support.ts'
 import { buildSynthDb } from './synth-db.ts'
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, duration: { type: 'string', default: '5' }, db: { type: 'string' } } })
@@ -15,11 +15,15 @@ const dir = mkdtempSync(join(tmpdir(), 'timeline-bench-'))
 const dbPath = values.db ?? join(dir, 'bench.db')
 
 async function load(url: string, paths?: () => string, extra: Partial<autocannon.Options> = {}) {
-  const result = await autocannon({
-    url, connections: 10, duration: DURATION,
+  const options = {
+    url, connections: 10,
     ...(paths ? { requests: [{ setupRequest: (req: any) => ({ ...req, path: paths() }) }] } : {}),
     ...extra,
-  })
+  }
+  // A second of the same load first, thrown away: the JIT, the page cache and the stats threads
+  // warm up on it rather than on the measured run.
+  await autocannon({ ...options, duration: 1 })
+  const result = await autocannon({ ...options, duration: DURATION })
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }
 }
@@ -52,6 +56,7 @@ const pageBytes = await (async () => {
   return bytes
 })()
 const bare = await startServer('bench/bare-server.ts', { PORT: String(barePort), LARGE_BYTES: String(pageBytes) }, 0)
+await waitIdle([api.pid!, uncached.pid!])
 // Servers on core 0, this load generator on core 1.
 pinSelf()
 const base = `http://127.0.0.1:${apiPort}`

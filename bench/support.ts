@@ -107,3 +107,24 @@ export async function paced(intervalMs: number, until: number, fn: (i: number) =
   }
   await Promise.all(pending)
 }
+
+/** CPU time a process has used, in clock ticks (user + system, all its threads), from /proc. */
+const cpuTicks = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+  return Number(fields[11]) + Number(fields[12])
+}
+
+/**
+ * Waits until the processes are idle (under a tenth of a core each over half a second), or 30 s:
+ * a server warms up after it starts answering (the page, the stats threads), and a measurement
+ * taken meanwhile would count that work against the first case.
+ */
+export async function waitIdle(pids: number[], timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    const before = pids.map(cpuTicks)
+    await new Promise((r) => setTimeout(r, 500))
+    // 100 ticks a second on Linux: 5 ticks in half a second is a tenth of a core.
+    if (pids.every((pid, i) => cpuTicks(pid) - before[i]! < 5)) return
+  }
+}
