@@ -129,6 +129,15 @@ export function listEventsJson(sqlite: Database.Database, f: EventFilters, sort:
   return listPage<EventJsonRow>(sqlite, { ...eventListSpec(f, sort, limit, cursor), select: SELECT_JSON })
 }
 
+/**
+ * Whether words match more than `limit` indexed records: a count that stops at the limit, a few
+ * milliseconds however common the words. Lists filtered by fewer matches are cheap to sort.
+ */
+export function wordMatchesExceed(sqlite: Database.Database, q: string, limit: number): boolean {
+  const n = prepared(sqlite, 'SELECT count(*) AS n FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)').get(ftsQuery(q), limit + 1) as { n: number }
+  return n.n > limit
+}
+
 export function countEvents(sqlite: Database.Database, f: EventFilters): number {
   return countRows(sqlite, { from: 'events e', ...eventWhere(f) })
 }

@@ -3,10 +3,13 @@ import { NotFoundError } from '../../errors.ts'
 import { sendJsonPage, sendJsonText, sendList, wantsCsv } from '../../http/reply.ts'
 import { IdParams, itemResponse, problemResponses } from '../../http/schemas.ts'
 import { eventDetailJson } from './document.ts'
-import { listEvents, listEventsJson } from './queries.ts'
+import { listEvents, listEventsJson, wordMatchesExceed } from './queries.ts'
 import { listExtras } from './extras.ts'
 import { EventDetail, EventListQuery, EventListResponse } from './schemas.ts'
 import { eventCsvColumns } from './csv.ts'
+
+/** Word matches a list sorts on the event loop: a few milliseconds of lookups at most. */
+const INLINE_WORD_MATCHES = 2000
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/events', {
@@ -20,14 +23,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { limit, cursor, sort, format: _format, facets, count, ...filters } = request.query
-    // Word filters can match most of the events, and every match is sorted: those pages are read
-    // on the stats workers, off the event loop.
+    // Words can match most of the events, and every match is sorted before the first row is known:
+    // pages of common words are read on the stats workers, off the event loop.
+    const offload = filters.q !== undefined && wordMatchesExceed(app.storage.sqlite, filters.q, INLINE_WORD_MATCHES)
     const args = { filters, sort, limit, cursor }
     if (wantsCsv(request)) {
-      const page = filters.q ? await app.stats.run('eventPage', args, request.datasetVersion) : listEvents(app.storage.sqlite, filters, sort, limit, cursor)
+      const page = offload ? await app.stats.run('eventPage', args, request.datasetVersion) : listEvents(app.storage.sqlite, filters, sort, limit, cursor)
       return sendList(request, reply, { page, limit, sort, csv: (rows) => eventCsvColumns(app.storage.sqlite, rows), filename: 'events' })
     }
-    const page = filters.q ? await app.stats.run('eventPageJson', args, request.datasetVersion) : listEventsJson(app.storage.sqlite, filters, sort, limit, cursor)
+    const page = offload ? await app.stats.run('eventPageJson', args, request.datasetVersion) : listEventsJson(app.storage.sqlite, filters, sort, limit, cursor)
     const extras = facets || count ? await listExtras(app.stats, request.datasetVersion, request.url, filters, facets, count) : undefined
     return sendJsonPage(request, reply, { page, limit, sort, meta: extras })
   })

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { synthesise } from '../../../src/db/synth.ts'
+import { wordMatchesExceed } from '../../../src/modules/events/queries.ts'
 import { createKey } from '../../../src/modules/keys/queries.ts'
 import { buildTestApp, getJson, gql, tempDir } from '../../helper.ts'
 
@@ -13,9 +14,6 @@ const URLS = [
   '/v1/casualty-reports/summary',
   '/v1/events?facets=type,place,actor&count=exact&from=2023-09-19',
   '/v1/events?facets=type,place,actor',
-  // Lists filtered by words are read on the workers too.
-  '/v1/events?q=ceasefire',
-  '/v1/events?q=ceasefire&sort=-date&limit=2&format=csv',
 ]
 
 async function fileApps(config: object = {}) {
@@ -51,9 +49,29 @@ describe('stats on worker threads', () => {
     expect(a.body).toEqual(b.body)
   })
 
+  it('reads lists of common words on the workers and lists of rare words on the event loop', async () => {
+    const { workers, inline } = await fileApps({ statsWorkers: 1, statsQueueMax: 1 })
+    // Every synthetic summary has the word "record": more matches than a list sorts inline.
+    synthesise(inline.storage.sqlite, { events: 2500 })
+    expect(wordMatchesExceed(inline.storage.sqlite, 'record', 2000)).toBe(true)
+    expect(wordMatchesExceed(inline.storage.sqlite, 'ceasefire', 2000)).toBe(false)
+    for (const url of ['/v1/events?q=record&limit=5', '/v1/events?q=record&sort=-date&limit=3&format=csv', '/v1/events?q=ceasefire']) {
+      const a = await workers.inject(url), b = await inline.inject(url)
+      expect(a.statusCode, url).toBe(200)
+      expect(a.body, url).toBe(b.body)
+      expect(a.headers.link, url).toBe(b.headers.link)
+    }
+    // One thread and room for one waiting task: a burst of common-word lists meets the bound, a
+    // burst of rare-word lists never reaches the pool.
+    const burst = (q: string) => Promise.all(Array.from({ length: 8 }, (_, i) => workers.inject(`/v1/events?q=${q}&limit=${40 - i}`)))
+    expect((await burst('record')).map((r) => r.statusCode)).toContain(503)
+    expect((await burst('ceasefire')).every((r) => r.statusCode === 200)).toBe(true)
+  })
+
   it('keeps catalogue errors: a bad cursor is a 400 INVALID_CURSOR from the worker too', async () => {
     const { workers } = await fileApps()
-    for (const url of ['/v1/stats/events?groupBy=type&q=ceasefire&cursor=bm9wZQ', '/v1/events?q=ceasefire&cursor=bm9wZQ']) {
+    synthesise(workers.storage.sqlite, { events: 2500 })
+    for (const url of ['/v1/stats/events?groupBy=type&q=ceasefire&cursor=bm9wZQ', '/v1/events?q=record&cursor=bm9wZQ']) {
       const res = await getJson(workers, url)
       expect(res.status, url).toBe(400)
       expect(res.body.code, url).toBe('INVALID_CURSOR')
