@@ -4,7 +4,7 @@ import { prepared } from '../../db/prepared.ts'
 import { narrowSelect } from '../../db/projection.ts'
 import type { ActorKind, ActorRole, DateBasis, DatePrecision, EventType } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
-import { ftsQuery } from '../search/queries.ts'
+import { ftsQuery, ftsTerms } from '../search/queries.ts'
 
 export interface EventRow {
   id: string
@@ -130,11 +130,12 @@ export function listEventsJson(sqlite: Database.Database, f: EventFilters, sort:
 }
 
 /**
- * Whether words match more than `limit` indexed records: a count that stops at the limit, a few
- * milliseconds however common the words. Lists filtered by fewer matches are cheap to sort.
+ * Whether words are common: their exact forms alone match more than `limit` indexed records. The
+ * count stops at the limit and reads exact terms only (a prefix query gathers every match of the
+ * prefix first, tens of milliseconds for a word in every record), so it takes a millisecond or two.
  */
-export function wordMatchesExceed(sqlite: Database.Database, q: string, limit: number): boolean {
-  const n = prepared(sqlite, 'SELECT count(*) AS n FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)').get(ftsQuery(q), limit + 1) as { n: number }
+export function wordsAreCommon(sqlite: Database.Database, q: string, limit: number): boolean {
+  const n = prepared(sqlite, 'SELECT count(*) AS n FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)').get(ftsTerms(q), limit + 1) as { n: number }
   return n.n > limit
 }
 

@@ -3,13 +3,11 @@ import { NotFoundError } from '../../errors.ts'
 import { sendJsonPage, sendJsonText, sendList, wantsCsv } from '../../http/reply.ts'
 import { IdParams, itemResponse, problemResponses } from '../../http/schemas.ts'
 import { eventDetailJson } from './document.ts'
-import { listEvents, listEventsJson, wordMatchesExceed } from './queries.ts'
+import { COMMON_WORD_MATCHES } from '../search/queries.ts'
+import { listEvents, listEventsJson, wordsAreCommon } from './queries.ts'
 import { listExtras } from './extras.ts'
 import { EventDetail, EventListQuery, EventListResponse } from './schemas.ts'
 import { eventCsvColumns } from './csv.ts'
-
-/** Word matches a list sorts on the event loop: a few milliseconds of lookups at most. */
-const INLINE_WORD_MATCHES = 2000
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get('/events', {
@@ -25,7 +23,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const { limit, cursor, sort, format: _format, facets, count, ...filters } = request.query
     // Words can match most of the events, and every match is sorted before the first row is known:
     // pages of common words are read on the stats workers, off the event loop.
-    const offload = filters.q !== undefined && wordMatchesExceed(app.storage.sqlite, filters.q, INLINE_WORD_MATCHES)
+    const offload = filters.q !== undefined && wordsAreCommon(app.storage.sqlite, filters.q, COMMON_WORD_MATCHES)
     const args = { filters, sort, limit, cursor }
     if (wantsCsv(request)) {
       const page = offload ? await app.stats.run('eventPage', args, request.datasetVersion) : listEvents(app.storage.sqlite, filters, sort, limit, cursor)

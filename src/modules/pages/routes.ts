@@ -7,7 +7,8 @@ import { FACET_FIELDS } from '../stats/facets.ts'
 import { withDetails } from './data.ts'
 import { renderEvent } from './render.ts'
 import { renderTimeline } from './timeline.ts'
-import { timelineView } from './view.ts'
+import { MAP_MAX_PLACES } from './map.ts'
+import { mapScans, overviewTotal, timelineView } from './view.ts'
 
 // Form fields arrive empty when left blank; blank means "no filter", not an error.
 const blank = (v: unknown) => (v === '' ? undefined : v)
@@ -48,7 +49,11 @@ const routes: FastifyPluginAsync = async (app) => {
       app.stats.run('pageOverview', { filters }, request.datasetVersion),
       app.stats.run('eventFacets', { filters, fields: [...FACET_FIELDS] }, request.datasetVersion),
     ])
-    const page = renderTimeline(timelineView(app.storage.sqlite, filters, { after, before }, { overview, facets }), error)
+    // So does the map, when it counts the view's events by place.
+    const placeCounts = mapScans(filters, overviewTotal(overview))
+      ? await app.stats.run('placeCounts', { filters, limit: MAP_MAX_PLACES }, request.datasetVersion)
+      : undefined
+    const page = renderTimeline(timelineView(app.storage.sqlite, filters, { after, before }, { overview, facets, placeCounts }), error)
     return reply.code(parsed.success ? 200 : 400).type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').send(page)
   })
 

@@ -61,17 +61,31 @@ function datasetText(sqlite: Database.Database, o: { first: string, last: string
   return { title, lede, version: v.version, updatedAt: v.updatedAt, licence: LICENCE }
 }
 
-function mapPlaces(sqlite: Database.Database, f: PageFilters, total: number, facets: Facets): TimelineView['map'] {
+/** The events the overview counts: the total of the view. */
+export const overviewTotal = (ov: Overview) => [...ov.bins, ...ov.coarse].reduce((t, b) => t + b.events, 0)
+
+/**
+ * Whether the map counts the view's events by place, reading every one of them (the page's
+ * route has that done off the event loop), rather than reading a summary or the place facet.
+ */
+export function mapScans(f: PageFilters, total: number): boolean {
+  if (Object.values(f).every((v) => v === undefined)) return false
+  const datesOnly = Object.entries(f).every(([k, v]) => v === undefined || k === 'from' || k === 'to')
+  return total <= (datesOnly ? MAP_SCAN_MAX_DATES : MAP_SCAN_MAX)
+}
+
+type PlaceCounts = ReturnType<typeof placeCountsOf>
+
+function mapPlaces(sqlite: Database.Database, f: PageFilters, total: number, facets: Facets, counted?: PlaceCounts): TimelineView['map'] {
   if (Object.values(f).every((v) => v === undefined)) {
     const { rows, more } = placeCountsOverall(sqlite, MAP_MAX_PLACES)
     return { places: placesWithCounts(sqlite, rows), more }
   }
-  const datesOnly = Object.entries(f).every(([k, v]) => v === undefined || k === 'from' || k === 'to')
-  if (total > (datesOnly ? MAP_SCAN_MAX_DATES : MAP_SCAN_MAX)) {
+  if (!mapScans(f, total)) {
     const top = facets.values.place
     return top ? { places: placesWithCounts(sqlite, top.map((v) => [v.value, v.count])), more: true } : null
   }
-  const { rows, more } = placeCountsOf(sqlite, f, MAP_MAX_PLACES)
+  const { rows, more } = counted ?? placeCountsOf(sqlite, f, MAP_MAX_PLACES)
   return { places: placesWithCounts(sqlite, rows), more }
 }
 
@@ -86,9 +100,9 @@ function eventPage(sqlite: Database.Database, f: PageFilters, c: Cursor): Timeli
 }
 
 /** Everything the page at / shows for one view, each part read through the API's own query functions. */
-export function timelineView(sqlite: Database.Database, f: PageFilters, c: Cursor, ready: { overview?: Overview, facets?: Facets } = {}): TimelineView {
+export function timelineView(sqlite: Database.Database, f: PageFilters, c: Cursor, ready: { overview?: Overview, facets?: Facets, placeCounts?: PlaceCounts } = {}): TimelineView {
   const ov = ready.overview ?? overview(sqlite, f)
-  const total = [...ov.bins, ...ov.coarse].reduce((t, b) => t + b.events, 0)
+  const total = overviewTotal(ov)
   const facets = ready.facets ?? eventFacets(sqlite, f, FACET_FIELDS)
   const names: TimelineView['names'] = {}
   if (f.place) names.place = placesByIds(sqlite, [f.place])[0]?.name ?? f.place
@@ -98,7 +112,7 @@ export function timelineView(sqlite: Database.Database, f: PageFilters, c: Curso
     dataset: datasetText(sqlite, eventSpan(sqlite, {})),
     overview: ov,
     total,
-    map: mapPlaces(sqlite, f, total, facets),
+    map: mapPlaces(sqlite, f, total, facets, ready.placeCounts),
     facets,
     names,
     list: eventPage(sqlite, f, c),

@@ -10,6 +10,14 @@ export function ftsQuery(q: string): string {
   return queryWords(q).map((w) => `"${w}"*`).join(' ')
 }
 
+/** Matches of a word's exact form past which search and word-filtered lists leave the event loop. */
+export const COMMON_WORD_MATCHES = 2000
+
+/** The same words as whole terms, not prefixes. */
+export function ftsTerms(q: string): string {
+  return queryWords(q).map((w) => `"${w}"`).join(' ')
+}
+
 function queryWords(q: string): string[] {
   const words = q.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []
   if (words.length === 0) throw new InvalidParameterError('q: needs at least one letter or digit')

@@ -3,7 +3,8 @@ import { z } from 'zod'
 import type { CsvColumn } from '../../http/csv.ts'
 import { sendCsv, wantsCsv } from '../../http/reply.ts'
 import { LIMIT_MAX, ListQueryBase, problemResponses } from '../../http/schemas.ts'
-import { search } from './queries.ts'
+import { wordsAreCommon } from '../events/queries.ts'
+import { COMMON_WORD_MATCHES, search } from './queries.ts'
 
 export const SearchHit = z.object({
   recordType: z.enum(['event', 'statement']),
@@ -30,7 +31,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: z.object({ data: z.array(SearchHit), meta: z.object({ datasetVersion: z.number().int(), count: z.number().int() }) }), ...problemResponses },
     },
   }, async (request, reply) => {
-    const hits = search(app.storage.sqlite, request.query.q, request.query.limit) as Hit[]
+    const { q, limit } = request.query
+    // Common words are ranked on the stats workers, off the event loop.
+    const hits = (wordsAreCommon(app.storage.sqlite, q, COMMON_WORD_MATCHES)
+      ? await app.stats.run('search', { q, limit }, request.datasetVersion)
+      : search(app.storage.sqlite, q, limit)) as Hit[]
     if (wantsCsv(request)) return sendCsv(reply, hits, HIT_CSV, 'search')
     return { data: hits as z.infer<typeof SearchHit>[], meta: { datasetVersion: request.datasetVersion, count: hits.length } }
   })

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { synthesise } from '../../../src/db/synth.ts'
-import { wordMatchesExceed } from '../../../src/modules/events/queries.ts'
+import { wordsAreCommon } from '../../../src/modules/events/queries.ts'
 import { createKey } from '../../../src/modules/keys/queries.ts'
 import { buildTestApp, getJson, gql, tempDir } from '../../helper.ts'
 
@@ -49,13 +49,13 @@ describe('stats on worker threads', () => {
     expect(a.body).toEqual(b.body)
   })
 
-  it('reads lists of common words on the workers and lists of rare words on the event loop', async () => {
+  it('reads lists and searches of common words on the workers, and of rare words on the event loop', async () => {
     const { workers, inline } = await fileApps({ statsWorkers: 1, statsQueueMax: 1 })
     // Every synthetic summary has the word "record": more matches than a list sorts inline.
     synthesise(inline.storage.sqlite, { events: 2500 })
-    expect(wordMatchesExceed(inline.storage.sqlite, 'record', 2000)).toBe(true)
-    expect(wordMatchesExceed(inline.storage.sqlite, 'ceasefire', 2000)).toBe(false)
-    for (const url of ['/v1/events?q=record&limit=5', '/v1/events?q=record&sort=-date&limit=3&format=csv', '/v1/events?q=ceasefire']) {
+    expect(wordsAreCommon(inline.storage.sqlite, 'record', 2000)).toBe(true)
+    expect(wordsAreCommon(inline.storage.sqlite, 'ceasefire', 2000)).toBe(false)
+    for (const url of ['/v1/events?q=record&limit=5', '/v1/events?q=record&sort=-date&limit=3&format=csv', '/v1/events?q=ceasefire', '/v1/search?q=record', '/v1/search?q=record%20road&format=csv']) {
       const a = await workers.inject(url), b = await inline.inject(url)
       expect(a.statusCode, url).toBe(200)
       expect(a.body, url).toBe(b.body)
@@ -66,6 +66,8 @@ describe('stats on worker threads', () => {
     const burst = (q: string) => Promise.all(Array.from({ length: 8 }, (_, i) => workers.inject(`/v1/events?q=${q}&limit=${40 - i}`)))
     expect((await burst('record')).map((r) => r.statusCode)).toContain(503)
     expect((await burst('ceasefire')).every((r) => r.statusCode === 200)).toBe(true)
+    const searches = await Promise.all(Array.from({ length: 8 }, (_, i) => workers.inject(`/v1/search?q=record&limit=${40 - i}`)))
+    expect(searches.map((r) => r.statusCode)).toContain(503)
   })
 
   it('keeps catalogue errors: a bad cursor is a 400 INVALID_CURSOR from the worker too', async () => {
