@@ -18,16 +18,21 @@ import { buildTestApp } from '../helper.ts'
 // line and paragraph separators, and characters outside the basic plane.
 const AWKWARD = 'Quote " backslash \\ tab \t newline \n nul-ish \u0001 sep \u2028\u2029 emoji 🕊️ Xankəndi'
 
+/** The seed, `n` synthetic events, and one event written through the API with awkward text everywhere. */
+async function appWithAwkwardEvent(n: number, event: object) {
+  const app = await buildTestApp()
+  addSyntheticEvents(app.storage.sqlite, n)
+  const { key } = createKey(app.storage.sqlite, 'desk', 'editor')
+  const created = await app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${key}` }, payload: {
+    title: AWKWARD, summary: AWKWARD, start: '2023-09-25', datePrecision: 'day', dateBasis: 'inferred', dateNote: AWKWARD, ...event,
+  } })
+  expect(created.statusCode).toBe(201)
+  return app
+}
+
 describe('event lists written by SQLite read as the rows would', () => {
   it('every page, sort and filter gives the body JSON.stringify would give for the same rows', async () => {
-    const app = await buildTestApp()
-    addSyntheticEvents(app.storage.sqlite, 120)
-    const { key } = createKey(app.storage.sqlite, 'desk', 'editor')
-    const created = await app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${key}` }, payload: {
-      title: AWKWARD, summary: AWKWARD, type: 'statement', start: '2023-09-25', datePrecision: 'day', dateBasis: 'inferred', dateNote: AWKWARD,
-      citations: [{ sourceId: 'ft-2023-09-24', paragraph: 1 }],
-    } })
-    expect(created.statusCode).toBe(201)
+    const app = await appWithAwkwardEvent(120, { type: 'statement', citations: [{ sourceId: 'ft-2023-09-24', paragraph: 1 }] })
     const cases: [EventFilters, EventSort, number][] = [
       [{}, 'date', 50], [{}, '-date', 7], [{}, 'updated', 30], [{}, '-updated', 200],
       [{ from: '2023-09' }, 'date', 5], [{ type: ['statement'] }, '-date', 40], [{ place: 'baku' }, 'date', 10], [{ q: 'emoji' }, 'date', 10],
@@ -78,15 +83,10 @@ function presented(sqlite: Database.Database, event: EventRow) {
 
 describe('the event detail written by SQLite', () => {
   it('is, for every event, the document the shared presenters give', async () => {
-    const app = await buildTestApp()
-    addSyntheticEvents(app.storage.sqlite, 40)
-    const { key } = createKey(app.storage.sqlite, 'desk', 'editor')
-    const created = await app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${key}` }, payload: {
-      title: AWKWARD, summary: AWKWARD, type: 'displacement', start: '2023-09-25', datePrecision: 'day', dateBasis: 'inferred', dateNote: AWKWARD,
-      placeId: 'yevlakh', actors: [{ actorId: 'azerbaijan', role: 'initiator' }, { actorId: 'armenia', role: 'affected' }],
+    const app = await appWithAwkwardEvent(40, {
+      type: 'displacement', placeId: 'yevlakh', actors: [{ actorId: 'azerbaijan', role: 'initiator' }, { actorId: 'armenia', role: 'affected' }],
       citations: [{ sourceId: 'ft-2023-09-24', paragraph: 2, quote: AWKWARD }, { sourceId: 'ft-2023-09-24', paragraph: 1 }],
-    } })
-    expect(created.statusCode).toBe(201)
+    })
     const ids = app.storage.sqlite.prepare('SELECT id FROM events').pluck().all() as string[]
     const kinds = { casualtyReports: 0, displacementCounts: 0, statements: 0, place: 0 }
     for (const id of ids) {
