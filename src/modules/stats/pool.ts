@@ -41,7 +41,7 @@ function acquire(o: StatsPoolOptions): Shared {
       // stay: a new thread costs a few hundred milliseconds of module loading.
       minThreads: 0, maxThreads: o.workers, idleTimeout: Number.POSITIVE_INFINITY,
       // A worker holds a page cache and the query's rows; this keeps a runaway task from growing without bound.
-      resourceLimits: { maxOldGenerationSizeMb: 64 },
+      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
     })
     // A thread that dies (out of memory, a failed start) fails its task; the pool replaces it.
     // Without a listener the pool's 'error' event would end the process.

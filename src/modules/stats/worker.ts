@@ -10,7 +10,7 @@ export type Reply = { ok: true, outcome: Outcome } | { ok: false, error: { messa
 // A few files at once: the live database and the releases opened beside it. Each connection keeps
 // a bounded page cache and no memory map, so a worker's memory does not grow with the file.
 const MAX_OPEN = 4
-const CACHE_KIB = 16 * 1024
+const CACHE_KIB = 8 * 1024
 const open = new Map<string, Database.Database>()
 
 function connection(path: string): Database.Database {
