@@ -101,8 +101,10 @@ describe.skipIf(!run)('primary, two replicas and nginx on loopback ports', () =>
 
   it('fails no request when a replica is killed during a load run', async () => {
     let n = 0
-    // Distinct URLs miss the cache, so every request reaches a replica.
-    const path = () => `/v1/events?limit=${(n % 200) + 1}&updatedSince=2021-01-01T${String(Math.floor(n / 3600) % 24).padStart(2, '0')}:${String(Math.floor(n / 60) % 60).padStart(2, '0')}:${String(n++ % 60).padStart(2, '0')}Z`
+    // Distinct URLs miss the cache, so every request reaches a replica. Pages stay small: a
+    // response the replica had begun to send when it died is cut, since nginx cannot take back
+    // what it has forwarded (see docs/operations.md); this checks that nothing else fails.
+    const path = () => `/v1/events?limit=${(n % 10) + 1}&updatedSince=2021-01-01T${String(Math.floor(n / 3600) % 24).padStart(2, '0')}:${String(Math.floor(n / 60) % 60).padStart(2, '0')}:${String(n++ % 60).padStart(2, '0')}Z`
     const running = load(cluster.url, path, 4)
     await new Promise((res) => setTimeout(res, 1500))
     await cluster.stopReplica(0, 'SIGKILL')
