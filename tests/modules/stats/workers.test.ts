@@ -131,6 +131,12 @@ describe('stats workers under load', () => {
     expect(results.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(2)
     expect(busy[0]!.body.code).toBe('STATS_BUSY')
     expect(busy[0]!.headers['retry-after']).toBe('2')
+    // GraphQL asks for the same wait.
+    const query = '{ eventStats(groupBy: [PERIOD, ACTOR], period: WEEK) { rows { events } } }'
+    const answers = await Promise.all(Array.from({ length: 8 }, () => workers.inject({ method: 'POST', url: '/graphql', payload: { query } })))
+    const refused = answers.filter((r) => r.json().errors?.[0]?.extensions?.code === 'STATS_BUSY')
+    expect(refused.length).toBeGreaterThan(0)
+    expect(refused.every((r) => r.headers['retry-after'] === '2')).toBe(true)
   })
 
   it('keeps the event loop turning while a worker groups the events', async () => {
