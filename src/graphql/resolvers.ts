@@ -5,15 +5,16 @@ import { listActors } from '../modules/actors/queries.ts'
 import { listCasualties, type CasualtyFilters } from '../modules/casualties/queries.ts'
 import { datasetInfo } from '../modules/dataset/queries.ts'
 import { listDisplacement, type DisplacementFilters } from '../modules/displacement/queries.ts'
-import { EVENT_BRIEF_KEYS, listEvents, listEventsBrief, type EventFilters, type EventSort } from '../modules/events/queries.ts'
+import type { KeysetPage, PageAt } from '../db/keyset.ts'
+import { EVENT_BRIEF_KEYS, eventCursorOf, listEvents, listEventsBrief, wordsAreCommon, type EventFilters, type EventRow, type EventSort } from '../modules/events/queries.ts'
 import { listPlaces } from '../modules/places/queries.ts'
-import { searchPage, type SearchHit } from '../modules/search/queries.ts'
+import { COMMON_WORD_MATCHES, searchPage, type SearchHit } from '../modules/search/queries.ts'
 import { listSources } from '../modules/sources/queries.ts'
 import { listStatements, type StatementFilters } from '../modules/statements/queries.ts'
 import { checkedFilter, connection, connectionResolvers, pageInfoResolvers, paging, sqliteOf, type PagingArgs } from './args.ts'
 import { localFilter, localId, parseGlobalId, TYPE_NAMES } from './ids.ts'
 import { briefEnough, CONNECTION } from './projection.ts'
-import { casualtySummaryQuery, facetsField, statsQuery } from './stats.ts'
+import { casualtySummaryQuery, facetsField, statsQuery, versionOf } from './stats.ts'
 
 type Ctx = MercuriusContext
 type Args<T = object> = T & PagingArgs
@@ -44,12 +45,16 @@ const query = {
     if (ids.length > 200) throw new InvalidParameterError('ids: at most 200')
     return ids.map((id) => nodeOf(ctx, id))
   },
-  events: (_: unknown, a: Args<{ filter?: EventFilters, orderBy?: string }>, ctx: Ctx, info: GraphQLResolveInfo) => {
+  events: async (_: unknown, a: Args<{ filter?: EventFilters, orderBy?: string }>, ctx: Ctx, info: GraphQLResolveInfo) => {
     const { limit, at } = paging(a)
     const filter = checkedFilter(localFilter(a.filter))
-    const list = briefEnough(info, 'Event', EVENT_BRIEF_KEYS, CONNECTION) ? listEventsBrief : listEvents
+    const sort = ORDERS[a.orderBy ?? 'date_asc'] ?? 'date'
     // The filter rides along for EventConnection.facets; assigned, not spread, so no getter runs.
-    return Object.assign(connection(ctx.loaders.pages.marked(list(sqliteOf(ctx), filter, ORDERS[a.orderBy ?? 'date_asc'] ?? 'date', limit, at))), { filter })
+    if (filter.q && wordsAreCommon(sqliteOf(ctx), filter.q, COMMON_WORD_MATCHES)) {
+      return Object.assign(await commonWordEvents(ctx, filter, sort, limit, at), { filter })
+    }
+    const list = briefEnough(info, 'Event', EVENT_BRIEF_KEYS, CONNECTION) ? listEventsBrief : listEvents
+    return Object.assign(connection(ctx.loaders.pages.marked(list(sqliteOf(ctx), filter, sort, limit, at))), { filter })
   },
   event: byId('event'),
   actors: (_: unknown, a: Args<{ kind?: string, q?: string }>, ctx: Ctx) => {
@@ -90,6 +95,24 @@ const query = {
   },
   dataset: (_: unknown, __: unknown, ctx: Ctx) => datasetInfo(sqliteOf(ctx)),
   eventStats: statsQuery,
+}
+
+/**
+ * Events matching common words, as REST reads them: every match is sorted before the first row is
+ * known (seconds at a million events), so the page and its neighbour probes are read on the stats
+ * workers, and so is the total when asked for.
+ */
+async function commonWordEvents(ctx: Ctx, filters: EventFilters, sort: EventSort, limit: number, at: PageAt) {
+  const read = await ctx.app.stats.run('eventConnectionPage', { filters, sort, limit, at }, versionOf(ctx))
+  const page: KeysetPage<EventRow> = {
+    rows: read.rows,
+    nextCursor: read.nextCursor,
+    cursorOf: (row) => eventCursorOf(sort, row),
+    hasNext: () => read.hasNext,
+    hasPrevious: () => read.hasPrevious,
+    count: () => { throw new Error('counted on the stats workers') },
+  }
+  return connection(ctx.loaders.pages.marked(page), () => ctx.app.stats.run('countEvents', { filters }, versionOf(ctx)))
 }
 
 const CONNECTIONS = ['Event', 'Actor', 'Place', 'CasualtyReport', 'DisplacementCount', 'Statement', 'Source', 'SearchHit', 'Revision']

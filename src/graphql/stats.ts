@@ -36,4 +36,4 @@ export const casualtySummaryQuery = async (filter: CasualtyFilters | null | unde
   ctx.app.stats.run('casualtySummary', { filters: checkedFilter(filter) }, versionOf(ctx))
 
 // The version the response is promised under: read before the query by the caching hooks over GET.
-const versionOf = (ctx: MercuriusContext) => ctx.reply?.request.datasetVersion ?? 0
+export const versionOf = (ctx: MercuriusContext) => ctx.reply?.request.datasetVersion ?? 0

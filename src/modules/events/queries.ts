@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { countRows, IN_JSON, listPage, type ListSpec, type KeysetPage, type PageAt, type SqlValue, type SortSpec } from '../../db/keyset.ts'
+import { countRows, cursorOf, IN_JSON, listPage, type ListSpec, type KeysetPage, type PageAt, type SqlValue, type SortSpec } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import { narrowSelect } from '../../db/projection.ts'
 import type { ActorKind, ActorRole, DateBasis, DatePrecision, EventType } from '../../domain/vocabulary.ts'
@@ -123,6 +123,9 @@ export function eventListSpec(f: EventFilters, sort: EventSort, limit: number, c
 export function listEvents(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): KeysetPage<EventRow> {
   return listPage<EventRow>(sqlite, eventListSpec(f, sort, limit, cursor))
 }
+
+/** The cursor that resumes a listing in `sort` right after `row`. */
+export const eventCursorOf = (sort: EventSort, row: EventRow) => cursorOf(SORTS[sort], row)
 
 /** The page listEvents would give, each row as its JSON text. */
 export function listEventsJson(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): KeysetPage<EventJsonRow> {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import { readVersion } from '../../db/dataset.ts'
-import type { Page } from '../../db/keyset.ts'
+import type { Page, PageAt } from '../../db/keyset.ts'
 import { summariseCasualties, type CasualtyFilters } from '../casualties/queries.ts'
 import { countEvents, listEvents, listEventsJson, type EventFilters, type EventSort } from '../events/queries.ts'
 import { overview } from '../pages/overview.ts'
@@ -31,6 +31,11 @@ export const TASKS = {
   // for a common word at a million events. Pages come back as plain rows and the next cursor.
   eventPage: (db: Database.Database, a: EventPageArgs) => plain(listEvents(db, a.filters, a.sort, a.limit, a.cursor)),
   eventPageJson: (db: Database.Database, a: EventPageArgs) => plain(listEventsJson(db, a.filters, a.sort, a.limit, a.cursor)),
+  // A GraphQL page of events, with whether pages lie on either side (each a probe as costly as the page).
+  eventConnectionPage: (db: Database.Database, a: { filters: EventFilters, sort: EventSort, limit: number, at?: PageAt }) => {
+    const page = listEvents(db, a.filters, a.sort, a.limit, a.at)
+    return { rows: page.rows, nextCursor: page.nextCursor, hasNext: page.hasNext(), hasPrevious: page.hasPrevious() }
+  },
   // Ranking a common word's candidates (bm25 over 2,000 matches) takes up to a tenth of a second.
   search: (db: Database.Database, a: { q: string, limit: number }) => search(db, a.q, a.limit),
 }

@@ -61,6 +61,17 @@ describe('stats on worker threads', () => {
       expect(a.body, url).toBe(b.body)
       expect(a.headers.link, url).toBe(b.headers.link)
     }
+    // GraphQL reads common words on the workers too, page info and total included.
+    const query = `query ($after: String) { events(first: 3, after: $after, filter: { q: "record" }, orderBy: DATE_DESC) {
+      totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id title place { name } actors { role actor { name } } } } }`
+    const first = await gql(workers, query)
+    expect(first.body.errors).toBeUndefined()
+    expect(first.body.data.events.totalCount).toBeGreaterThan(2000)
+    expect(first.body).toEqual((await gql(inline, query)).body)
+    const after = { after: first.body.data.events.pageInfo.endCursor }
+    const second = await gql(workers, query, after)
+    expect(second.body.data.events.pageInfo.hasPreviousPage).toBe(true)
+    expect(second.body).toEqual((await gql(inline, query, after)).body)
     // One thread and room for one waiting task: a burst of common-word lists meets the bound, a
     // burst of rare-word lists never reaches the pool.
     const burst = (q: string) => Promise.all(Array.from({ length: 8 }, (_, i) => workers.inject(`/v1/events?q=${q}&limit=${40 - i}`)))
