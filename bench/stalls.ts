@@ -27,6 +27,8 @@ const HEAVY: [string, string | { graphql: string, variables?: object }][] = [
   ['page / for one place', `/?place=${placeId(EVENTS)}`],
   ['GeoJSON, 500 features', '/v1/events.geojson?limit=500'],
   ['GraphQL, 50 nested events', { graphql: NESTED, variables: { from: '2022-01-01' } }],
+  ['GraphQL, events with q=record and their total', { graphql: '{ events(first: 50, filter: { q: "record" }) { totalCount nodes { id title } } }' }],
+  ['GraphQL, search q=record', { graphql: '{ search(q: "record", first: 20) { nodes { recordId snippet } } }' }],
 ]
 
 const port = await freePort()

@@ -8,7 +8,7 @@ import { listDisplacement, type DisplacementFilters } from '../modules/displacem
 import type { KeysetPage, PageAt } from '../db/keyset.ts'
 import { EVENT_BRIEF_KEYS, eventCursorOf, listEvents, listEventsBrief, wordsAreCommon, type EventFilters, type EventRow, type EventSort } from '../modules/events/queries.ts'
 import { listPlaces } from '../modules/places/queries.ts'
-import { COMMON_WORD_MATCHES, searchPage, type SearchHit } from '../modules/search/queries.ts'
+import { COMMON_WORD_MATCHES, searchCursorOf, searchPage, type SearchHit } from '../modules/search/queries.ts'
 import { listSources } from '../modules/sources/queries.ts'
 import { listStatements, type StatementFilters } from '../modules/statements/queries.ts'
 import { checkedFilter, connection, connectionResolvers, pageInfoResolvers, paging, sqliteOf, type PagingArgs } from './args.ts'
@@ -89,9 +89,12 @@ const query = {
     return connection(listSources(sqliteOf(ctx), {}, limit, at))
   },
   source: byId('source'),
-  search: (_: unknown, a: Args<{ q: string }>, ctx: Ctx) => {
+  search: async (_: unknown, a: Args<{ q: string }>, ctx: Ctx) => {
     const { limit, at } = paging(a, 20)
-    return connection(searchPage(sqliteOf(ctx), a.q, limit, at))
+    if (!wordsAreCommon(sqliteOf(ctx), a.q, COMMON_WORD_MATCHES)) return connection(searchPage(sqliteOf(ctx), a.q, limit, at))
+    // Ranking a common word's candidates takes a tenth of a second at a million events.
+    const read = await ctx.app.stats.run('searchConnectionPage', { q: a.q, limit, at }, versionOf(ctx))
+    return connection(workerPage(read, searchCursorOf), () => ctx.app.stats.run('countMatches', { q: a.q }, versionOf(ctx)))
   },
   dataset: (_: unknown, __: unknown, ctx: Ctx) => datasetInfo(sqliteOf(ctx)),
   eventStats: statsQuery,
@@ -104,15 +107,20 @@ const query = {
  */
 async function commonWordEvents(ctx: Ctx, filters: EventFilters, sort: EventSort, limit: number, at: PageAt) {
   const read = await ctx.app.stats.run('eventConnectionPage', { filters, sort, limit, at }, versionOf(ctx))
-  const page: KeysetPage<EventRow> = {
+  const page = workerPage<EventRow>(read, (row) => eventCursorOf(sort, row))
+  return connection(ctx.loaders.pages.marked(page), () => ctx.app.stats.run('countEvents', { filters }, versionOf(ctx)))
+}
+
+/** A page read on a worker, with its neighbours known; its total is counted there too, when asked. */
+function workerPage<T>(read: { rows: T[], nextCursor: string | null, hasNext: boolean, hasPrevious: boolean }, cursorOf: (row: T) => string): KeysetPage<T> {
+  return {
     rows: read.rows,
     nextCursor: read.nextCursor,
-    cursorOf: (row) => eventCursorOf(sort, row),
+    cursorOf,
     hasNext: () => read.hasNext,
     hasPrevious: () => read.hasPrevious,
     count: () => { throw new Error('counted on the stats workers') },
   }
-  return connection(ctx.loaders.pages.marked(page), () => ctx.app.stats.run('countEvents', { filters }, versionOf(ctx)))
 }
 
 const CONNECTIONS = ['Event', 'Actor', 'Place', 'CasualtyReport', 'DisplacementCount', 'Statement', 'Source', 'SearchHit', 'Revision']

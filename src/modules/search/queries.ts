@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { listPage, type KeysetPage, type PageAt } from '../../db/keyset.ts'
+import { cursorOf, listPage, type KeysetPage, type PageAt, type SortSpec } from '../../db/keyset.ts'
 import { InvalidParameterError } from '../../errors.ts'
 
 /**
@@ -60,6 +60,11 @@ export interface SearchHit { recordType: string, recordId: string, title: string
  */
 export const SEARCH_CANDIDATES = 2000
 
+const BY_RANK: SortSpec = { name: 'rank', desc: false, columns: [{ expr: 'h.rank', key: 'rank' }, { expr: 'h.recordType', key: 'recordType' }, { expr: 'h.recordId', key: 'recordId' }] }
+
+/** The cursor that resumes a search right after `hit`. */
+export const searchCursorOf = (hit: SearchHit) => cursorOf(BY_RANK, hit)
+
 interface Ranked { rid: number, recordType: string, recordId: string, title: string, body: string, rank: number }
 
 /**
@@ -77,7 +82,7 @@ export function searchPage(sqlite: Database.Database, q: string, limit: number, 
     where: [], params: [match], limit, cursor,
     // Counting matches needs neither ranks nor snippets, which cost more than the match itself.
     count: { from: 'search_index', where: ['search_index MATCH ?'], params: [match] },
-    sort: { name: 'rank', desc: false, columns: [{ expr: 'h.rank', key: 'rank' }, { expr: 'h.recordType', key: 'recordType' }, { expr: 'h.recordId', key: 'recordId' }] },
+    sort: BY_RANK,
   })
   let hits: SearchHit[] | undefined
   const withSnippets = (): SearchHit[] => {

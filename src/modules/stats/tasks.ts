@@ -5,7 +5,7 @@ import { summariseCasualties, type CasualtyFilters } from '../casualties/queries
 import { countEvents, listEvents, listEventsJson, type EventFilters, type EventSort } from '../events/queries.ts'
 import { overview } from '../pages/overview.ts'
 import { placeCountsOf } from '../pages/queries.ts'
-import { search } from '../search/queries.ts'
+import { search, searchPage } from '../search/queries.ts'
 import { countFilteredEvents, eventFacets, type FacetField } from './facets.ts'
 import type { Measure } from './dimensions.ts'
 import { eventStats, pickMeasures, type StatsOptions } from './queries.ts'
@@ -38,6 +38,11 @@ export const TASKS = {
   },
   // Ranking a common word's candidates (bm25 over 2,000 matches) takes up to a tenth of a second.
   search: (db: Database.Database, a: { q: string, limit: number }) => search(db, a.q, a.limit),
+  searchConnectionPage: (db: Database.Database, a: { q: string, limit: number, at?: PageAt }) => {
+    const page = searchPage(db, a.q, a.limit, a.at)
+    return { rows: page.rows, nextCursor: page.nextCursor, hasNext: page.hasNext(), hasPrevious: page.hasPrevious() }
+  },
+  countMatches: (db: Database.Database, a: { q: string }) => searchPage(db, a.q, 1).count(),
 }
 
 interface EventPageArgs { filters: EventFilters, sort: EventSort, limit: number, cursor?: string | undefined }

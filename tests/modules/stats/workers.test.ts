@@ -68,6 +68,13 @@ describe('stats on worker threads', () => {
     expect(first.body.errors).toBeUndefined()
     expect(first.body.data.events.totalCount).toBeGreaterThan(2000)
     expect(first.body).toEqual((await gql(inline, query)).body)
+    const searchQuery = `query ($after: String) { search(q: "record", first: 4, after: $after) {
+      totalCount pageInfo { hasNextPage hasPreviousPage endCursor } nodes { recordId snippet rank } } }`
+    const found = await gql(workers, searchQuery)
+    expect(found.body.errors).toBeUndefined()
+    expect(found.body).toEqual((await gql(inline, searchQuery)).body)
+    const further = { after: found.body.data.search.pageInfo.endCursor }
+    expect((await gql(workers, searchQuery, further)).body).toEqual((await gql(inline, searchQuery, further)).body)
     const after = { after: first.body.data.events.pageInfo.endCursor }
     const second = await gql(workers, query, after)
     expect(second.body.data.events.pageInfo.hasPreviousPage).toBe(true)
