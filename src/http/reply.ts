@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Page } from '../db/keyset.ts'
+import type { JsonPage, Page } from '../db/keyset.ts'
 import { toCsv, type CsvColumn } from './csv.ts'
 
 export function wantsCsv(request: FastifyRequest): boolean {
@@ -41,14 +41,11 @@ export function sendList<T>(request: FastifyRequest, reply: FastifyReply, o: Lis
  * around them with the fields in the order the response schema gives, so it reads as sendList's
  * would, without making and serialising an object per row.
  */
-export function sendJsonPage(request: FastifyRequest, reply: FastifyReply, o: { page: Page<{ json: string }>, limit: number, sort?: string, meta?: object | undefined }) {
+export function sendJsonPage(request: FastifyRequest, reply: FastifyReply, o: { page: JsonPage, limit: number, sort?: string, meta?: object | undefined }) {
   if (o.page.nextCursor) reply.header('link', `<${nextUrl(request, o.page.nextCursor)}>; rel="next"`)
-  const rows = o.page.rows
-  let data = ''
-  for (let i = 0; i < rows.length; i++) data += (i ? ',' : '') + rows[i]!.json
   const page = JSON.stringify({ nextCursor: o.page.nextCursor, limit: o.limit })
-  const meta = JSON.stringify({ datasetVersion: request.datasetVersion, count: rows.length, ...(o.sort ? { sort: o.sort } : {}), ...o.meta })
-  return sendJsonText(reply, `{"data":[${data}],"page":${page},"meta":${meta}}`)
+  const meta = JSON.stringify({ datasetVersion: request.datasetVersion, count: o.page.count, ...(o.sort ? { sort: o.sort } : {}), ...o.meta })
+  return sendJsonText(reply, `{"data":[${o.page.json}],"page":${page},"meta":${meta}}`)
 }
 
 /** Sends JSON already written as text: Fastify passes a string with a JSON type through unserialised. */

@@ -16,7 +16,7 @@ import { buildTestApp } from '../helper.ts'
 
 // Text that JSON writers escape in different ways: quotes, backslashes, control characters,
 // line and paragraph separators, and characters outside the basic plane.
-const AWKWARD = 'Quote " backslash \\ tab \t newline \n nul-ish \u0001 sep \u2028\u2029 emoji 🕊️ Xankəndi'
+const AWKWARD = 'Quote " backslash \\ rs \u001e \\ tab \t newline \n nul-ish \u0001 sep \u2028\u2029 emoji 🕊️ Xankəndi'
 
 /** The seed, `n` synthetic events, and one event written through the API with awkward text everywhere. */
 async function appWithAwkwardEvent(n: number, event: object) {

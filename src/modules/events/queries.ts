@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { countRows, cursorOf, IN_JSON, listPage, type ListSpec, type KeysetPage, type PageAt, type SqlValue, type SortSpec } from '../../db/keyset.ts'
+import { countRows, cursorOf, IN_JSON, jsonPage, listPage, type JsonPage, type ListSpec, type KeysetPage, type PageAt, type SqlValue, type SortSpec } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import { narrowSelect } from '../../db/projection.ts'
 import type { ActorKind, ActorRole, DateBasis, DatePrecision, EventType } from '../../domain/vocabulary.ts'
@@ -70,16 +70,10 @@ const COLUMNS: readonly (readonly [keyof EventRow, string])[] = [
 const SELECT = COLUMNS.map(([key, expr]) => `${expr} AS "${key}"`).join(', ')
 
 /**
- * The same fields as one JSON object a row, written by SQLite, beside the columns a cursor is made
- * of: building the text there costs a third of building row objects and serialising them.
+ * The same fields as one JSON object a row, written by SQLite (the sort keys among them, for the
+ * cursor): building the text there costs a third of building row objects and serialising them.
  */
 export const EVENT_JSON = `json_object(${COLUMNS.map(([key, expr]) => `'${key}', ${expr}`).join(', ')})`
-
-const SELECT_JSON = `${EVENT_JSON} AS json,
-  e.start_utc AS startSortKey, e.updated_at AS updatedAt, e.id AS id`
-
-/** A page row as JSON text, with the sort keys its cursor needs. */
-export interface EventJsonRow { json: string, startSortKey: string, updatedAt: string, id: string }
 
 const SORTS: Record<EventSort, SortSpec> = {
   'date': { name: 'date', desc: false, columns: [{ expr: 'e.start_utc', key: 'startSortKey' }, { expr: 'e.id', key: 'id' }] },
@@ -128,8 +122,8 @@ export function listEvents(sqlite: Database.Database, f: EventFilters, sort: Eve
 export const eventCursorOf = (sort: EventSort, row: EventRow) => cursorOf(SORTS[sort], row)
 
 /** The page listEvents would give, each row as its JSON text. */
-export function listEventsJson(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): KeysetPage<EventJsonRow> {
-  return listPage<EventJsonRow>(sqlite, { ...eventListSpec(f, sort, limit, cursor), select: SELECT_JSON })
+export function listEventsJson(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: string): JsonPage {
+  return jsonPage(sqlite, { ...eventListSpec(f, sort, limit, cursor), cursor }, EVENT_JSON)
 }
 
 /**

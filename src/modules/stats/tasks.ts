@@ -30,7 +30,7 @@ export const TASKS = {
   // A list filtered by words sorts every match by date before it can give the first row: seconds
   // for a common word at a million events. Pages come back as plain rows and the next cursor.
   eventPage: (db: Database.Database, a: EventPageArgs) => plain(listEvents(db, a.filters, a.sort, a.limit, a.cursor)),
-  eventPageJson: (db: Database.Database, a: EventPageArgs) => plain(listEventsJson(db, a.filters, a.sort, a.limit, a.cursor)),
+  eventPageJson: (db: Database.Database, a: EventPageArgs) => listEventsJson(db, a.filters, a.sort, a.limit, a.cursor),
   // A GraphQL page of events, with whether pages lie on either side (each a probe as costly as the page).
   eventConnectionPage: (db: Database.Database, a: { filters: EventFilters, sort: EventSort, limit: number, at?: PageAt }) => {
     const page = listEvents(db, a.filters, a.sort, a.limit, a.at)
