@@ -14,6 +14,8 @@ describe('configuration', () => {
     expect(c.databasePath).toBe('/tmp/x.db')
     expect(c.corsOrigins).toEqual(['https://a.example', 'https://b.example'])
     expect(c.graphiql).toBe(false)
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0)
+    expect(loadConfig({}).heapGrowthPercent).toBe(50)
   })
 
   it('fails with one line naming the bad variable', () => {
@@ -21,5 +23,6 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^invalid configuration: PORT: /)
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/)
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/)
+    expect(() => loadConfig({ HEAP_GROWTH_PERCENT: '-5' })).toThrow(/HEAP_GROWTH_PERCENT/)
   })
 })

@@ -30,6 +30,7 @@ const ConfigSchema = z.object({
   STATS_WORKERS: z.coerce.number().int().min(0).max(16).default(2),
   STATS_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000).default(32),
   STATS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(400).default(50),
   GRAPHIQL: bool.default(true),
   SEED_ON_START: bool.default(true),
   RELEASES_PATH: z.string().min(1).default('./data/releases'),
@@ -77,6 +78,11 @@ export type Config = Readonly<{
   statsWorkers: number
   /** Stats tasks waiting for a worker; past it a request is answered 503 STATS_BUSY with Retry-After. */
   statsQueueMax: number
+  /**
+   * How far past what is live each heap may grow before a full collection (V8's
+   * --heap-growing-percent); 0 leaves V8's own factor, up to four times the live size.
+   */
+  heapGrowthPercent: number
   /** Time a stats task may take, waiting included; past it the worker is stopped and the answer is 503 STATS_TIMEOUT. */
   statsTimeoutMs: number
   graphiql: boolean
@@ -133,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     statsWorkers: e.STATS_WORKERS,
     statsQueueMax: e.STATS_QUEUE_MAX,
     statsTimeoutMs: e.STATS_TIMEOUT_MS,
+    heapGrowthPercent: e.HEAP_GROWTH_PERCENT,
     graphiql: e.GRAPHIQL,
     seedOnStart: e.SEED_ON_START,
     releasesPath: e.RELEASES_PATH,
