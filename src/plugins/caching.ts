@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { Readable } from 'node:stream'
 import { LRUCache } from 'lru-cache'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { readVersion } from '../db/dataset.ts'
+import { currentVersion } from '../db/dataset.ts'
 import type { FrontDoor } from '../http/front-door.ts'
 import { wantsCsv } from '../http/reply.ts'
 
@@ -75,7 +75,7 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     // Unknown routes fall through to the 404 handler; they have no representation to cache.
     // GraphQL queries over GET are representations of their URL too, so HTTP caches can keep them.
     if (!cacheable(request.url) || !request.routeOptions.url || request.routeOptions.config.ownCaching) return
-    const version = readVersion(app.storage.sqlite).version
+    const version = currentVersion(app.storage.sqlite)
     request.datasetVersion = version
     const etag = `"v${version}-${wantsCsv(request) ? 'csv' : 'json'}"`
     // Appended, not set: CORS has already said the response varies by Origin.
@@ -95,7 +95,7 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     const body = request.body as { query?: unknown } | undefined
     if (typeof body?.query !== 'string' || READ_ONLY_QUERY.test(body.query)) return
     // A digest, not the body: a key's size must not be the client's choice.
-    request.cacheKey = `v${readVersion(app.storage.sqlite).version}|graphql|${createHash('sha256').update(JSON.stringify(body)).digest('base64url')}`
+    request.cacheKey = `v${currentVersion(app.storage.sqlite)}|graphql|${createHash('sha256').update(JSON.stringify(body)).digest('base64url')}`
     const hit = cache.get(request.cacheKey)
     if (hit) return send(reply, hit)
   })
@@ -135,7 +135,7 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
   front.handler = (req, res) => {
     const url = req.url!
     if (closing || req.method !== 'GET' || !cacheable(url) || req.headers.origin !== undefined || req.headers['if-none-match'] !== undefined) return false
-    const hit = cache.get(keyOf(readVersion(app.storage.sqlite).version, req.headers.accept, url))
+    const hit = cache.get(keyOf(currentVersion(app.storage.sqlite), req.headers.accept, url))
     if (!hit?.front) return false
     // Over the limit: Fastify's limiter answers the 429 (and counts the request once more).
     const limits = app.countRequest(req.socket.remoteAddress ?? '')
