@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { buildApp, type App } from '../src/app.ts'
 import type { Config } from '../src/config/config.ts'
+import { VERSION_SHARED_MS } from '../src/db/dataset.ts'
 
 const open: App[] = []
 const dirs: string[] = []
@@ -51,3 +52,9 @@ export async function getJson<T = any>(app: App, url: string) {
   const res = await app.inject({ method: 'GET', url })
   return { status: res.statusCode, headers: res.headers, body: res.json() as T }
 }
+
+/**
+ * Waits until requests no longer share the last read of the dataset version, so the next request
+ * reads it itself: statement counts then hold that one read every time, whatever the timing.
+ */
+export const versionReadAgain = () => new Promise((resolve) => setTimeout(resolve, VERSION_SHARED_MS + 1))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { seedData } from '../../seed/data.ts'
 import { addSyntheticEvents } from '../fixtures.ts'
-import { getJson, gql, sharedApp } from '../helper.ts'
+import { getJson, gql, sharedApp, versionReadAgain } from '../helper.ts'
 
 const app = sharedApp()
 
@@ -136,6 +136,7 @@ describe('totalCount', () => {
     const sql = () => app().storage.statements.count
     const cost = async (q: string) => {
       await gql(app(), q)
+      await versionReadAgain()
       const before = sql()
       await gql(app(), q + ' ')
       return sql() - before
