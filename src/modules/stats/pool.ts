@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { Piscina } from 'piscina'
 import { StatsBusyError, StatsTimeoutError } from '../../errors.ts'
+import { workerEntry } from './entry.ts'
 import { runTask, type TaskArgs, type TaskName, type TaskResult } from './tasks.ts'
 import type { Job, Reply } from './worker.ts'
 
@@ -36,9 +37,9 @@ function acquire(o: StatsPoolOptions): Shared {
   let entry = pools.get(key)
   if (!entry) {
     const pool = new Piscina({
-      filename: new URL('./worker.mjs', import.meta.url).href,
+      filename: workerEntry(),
       // Threads start on the first task (an app that never asks for stats starts none) and then
-      // stay: a new thread costs a few hundred milliseconds of module loading.
+      // stay: a new thread costs some 40 ms of module loading (entry.ts).
       minThreads: 0, maxThreads: o.workers, idleTimeout: Number.POSITIVE_INFINITY,
       // A worker holds a page cache and the query's rows; this keeps a runaway task from growing without bound.
       resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
