@@ -297,6 +297,21 @@ export const statsMonthly = sqliteTable('stats_monthly', {
   ...statsColumns,
 }, (t) => [primaryKey({ columns: [t.month, t.type, t.dateClass, t.measure] })])
 
+const { type: _type, ...sumColumns } = statsColumns
+
+/**
+ * The same per actor and UTC month, without the type: each event counts once for each of its
+ * actors (whatever their roles), and events without actors under actor ''. Grouping by actor (and
+ * month, quarter or year) over whole months reads this instead of joining every event of the range
+ * to its actors and figures. Kept current by triggers on events, event_actors and event_figures;
+ * a table without rowid (migrations/0007), so a month range is one contiguous read.
+ */
+export const statsActorMonthly = sqliteTable('stats_actor_monthly', {
+  month: text('month').notNull(),
+  actorId: text('actor_id').notNull(),
+  ...sumColumns,
+}, (t) => [primaryKey({ columns: [t.month, t.actorId, t.dateClass, t.measure] })])
+
 /** Events per type, place and actor over the whole dataset: facets of an unfiltered list. */
 export const facetCounts = sqliteTable('facet_counts', {
   field: text('field').notNull(),

@@ -8,8 +8,11 @@ export type Dimension = (typeof DIMENSIONS)[number]
 export const MEASURES = ['killed', 'injured', 'missing', 'arrived', 'displaced', 'departed', 'population_at_risk'] as const
 export type Measure = (typeof MEASURES)[number]
 
-/** Where a grouping reads its day, date class and type: the daily summary or the events themselves. */
-export interface Source { day: string, dateClass: string, type: string }
+/**
+ * Where a grouping reads its day, date class, type and actor: a summary table or the events
+ * themselves (which join their actors).
+ */
+export interface Source { day: string, dateClass: string, type: string, actor?: string }
 
 /**
  * The events table as the stats and facets read it. Words or an actor select events by id, and
@@ -26,6 +29,8 @@ export function eventsTable(f: { q?: string | undefined, actor?: string | undefi
 export const DAILY: Source = { day: 'd.day', dateClass: 'd.date_class', type: 'd.type' }
 // A month key ("2023-09") works wherever a day does for month, quarter and year periods.
 export const MONTHLY: Source = { day: 'd.month', dateClass: 'd.date_class', type: 'd.type' }
+// Per actor and month: no type, and the actor ('' for none) is a column.
+export const ACTOR_MONTHLY: Source = { day: 'd.month', dateClass: 'd.date_class', type: 'NULL', actor: 'd.actor_id' }
 export const EVENTS: Source = {
   day: 'substr(e.start_utc, 1, 10)',
   dateClass: `CASE e.date_precision WHEN 'month' THEN 'month' WHEN 'year' THEN 'year' ELSE 'day' END`,
@@ -76,6 +81,8 @@ export function groupColumns(groupBy: readonly Dimension[], period: Period, s: S
     } else if (d === 'country') {
       joins.push('LEFT JOIN places gp ON gp.id = e.place_id')
       columns.push({ expr: `coalesce(gp.country_code, '')`, alias: 'country' })
+    } else if (s.actor) {
+      columns.push({ expr: s.actor, alias: 'actor' })
     } else {
       // One link per event and actor, whatever the number of roles, so no event is counted twice.
       joins.push(`LEFT JOIN event_actors ga ON ga.event_id = e.id

@@ -4,7 +4,7 @@ import { prepared } from '../../db/prepared.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts'
 import { eventWhere, type EventFilters } from '../events/queries.ts'
-import { DAILY, EVENTS, eventsTable, groupColumns, MEASURES, MONTHLY, type Dimension, type Measure, type Period, type Source } from './dimensions.ts'
+import { ACTOR_MONTHLY, DAILY, EVENTS, eventsTable, groupColumns, MEASURES, MONTHLY, type Dimension, type Measure, type Period, type Source } from './dimensions.ts'
 
 export interface StatsOptions { groupBy: readonly Dimension[], period?: Period | undefined, limit: number, cursor?: string | undefined }
 
@@ -27,25 +27,29 @@ export const RULE = 'Reports of one event and measure may count the same people:
   + '(lowIfDisjoint adds its reports). Distinct events add. One open-ended event makes the high null. Events without a figure are '
   + 'counted in eventsWithoutFigure, never as zero. See docs/stats.md.'
 
-type Cube = { table: 'stats_daily' | 'stats_monthly', column: 'day' | 'month', source: Source }
+type Cube = { table: 'stats_daily' | 'stats_monthly' | 'stats_actor_monthly', column: 'day' | 'month', source: Source }
 const DAILY_CUBE: Cube = { table: 'stats_daily', column: 'day', source: DAILY }
 const MONTHLY_CUBE: Cube = { table: 'stats_monthly', column: 'month', source: MONTHLY }
+const ACTOR_CUBE: Cube = { table: 'stats_actor_monthly', column: 'month', source: ACTOR_MONTHLY }
 
 const startsDay = (iso: string) => iso.endsWith('T00:00:00.000Z')
 const startsMonth = (iso: string) => iso.endsWith('-01T00:00:00.000Z')
 
 /**
  * Grouping by period and type under a type filter and whole-day (or whole-month) date bounds reads
- * a summary table: a few rows per day or per month instead of every event. Anything else groups
- * the filtered events themselves.
+ * a summary table: a few rows per day or per month instead of every event. So does grouping by
+ * actor (alone or with a month, quarter or year) over whole months, without other filters. Anything
+ * else groups the filtered events themselves.
  */
 function summaryFor(f: EventFilters, o: StatsOptions): Cube | null {
-  if (o.groupBy.some((d) => d !== 'period' && d !== 'type')) return null
-  if (Object.entries(f).some(([k, v]) => v !== undefined && !['from', 'to', 'type'].includes(k))) return null
+  const byActor = o.groupBy.includes('actor')
+  if (o.groupBy.some((d) => d !== 'period' && d !== (byActor ? 'actor' : 'type'))) return null
+  const allowed = byActor ? ['from', 'to'] : ['from', 'to', 'type']
+  if (Object.entries(f).some(([k, v]) => v !== undefined && !allowed.includes(k))) return null
   const bounds = [f.from ? lowerBound(f.from) : null, f.to ? upperBoundExclusive(f.to) : null].filter((b): b is string => b !== null)
   const coarse = !o.groupBy.includes('period') || ['month', 'quarter', 'year'].includes(o.period ?? 'month')
-  if (coarse && bounds.every(startsMonth)) return MONTHLY_CUBE
-  return bounds.every(startsDay) ? DAILY_CUBE : null
+  if (coarse && bounds.every(startsMonth)) return byActor ? ACTOR_CUBE : MONTHLY_CUBE
+  return !byActor && bounds.every(startsDay) ? DAILY_CUBE : null
 }
 
 function cubeWhere(cube: Cube, f: EventFilters): { where: string[], params: SqlValue[] } {
