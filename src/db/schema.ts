@@ -312,6 +312,21 @@ export const statsActorMonthly = sqliteTable('stats_actor_monthly', {
   ...sumColumns,
 }, (t) => [primaryKey({ columns: [t.month, t.actorId, t.dateClass, t.measure] })])
 
+/**
+ * The columns stats group events by, keyed by the event's full-text row (search_keys.fts_rowid):
+ * a word's matches come out of the index in rowid order, and each is then one step along this
+ * table instead of two searches by text id (search_keys, then events). Kept by triggers on
+ * search_keys and events (migrations/0008).
+ */
+export const statsEventKeys = sqliteTable('stats_event_keys', {
+  ftsRowid: integer('fts_rowid').primaryKey(),
+  id: text('id').notNull(),
+  startUtc: text('start_utc').notNull(),
+  type: text('type').notNull(),
+  datePrecision: text('date_precision').notNull(),
+  placeId: text('place_id'),
+})
+
 /** Events per type, place and actor over the whole dataset: facets of an unfiltered list. */
 export const facetCounts = sqliteTable('facet_counts', {
   field: text('field').notNull(),

@@ -3,10 +3,10 @@ import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { MIGRATIONS_FOLDER } from './client.ts'
 
-const SUMMARY_TABLES = ['event_figures', 'stats_daily', 'stats_monthly', 'stats_actor_monthly', 'facet_counts']
+const SUMMARY_TABLES = ['event_figures', 'stats_daily', 'stats_monthly', 'stats_actor_monthly', 'stats_event_keys', 'facet_counts']
 const SUMMARY_TRIGGERS = /_(figures|stats|facet)_[ab][iud]$/
 // event_figures first: the later statements read it.
-const BACKFILL_MIGRATIONS = ['_stats_triggers.sql', '_stats_actor_monthly.sql']
+const BACKFILL_MIGRATIONS = ['_stats_triggers.sql', '_stats_actor_monthly.sql', '_stats_event_keys.sql']
 
 /** The statements of the stats migrations that fill the summary tables from the records. */
 function backfillStatements(): string[] {

@@ -1,3 +1,5 @@
+import type { SqlValue } from '../../db/keyset.ts'
+import { eventWhere, type EventFilters } from '../events/queries.ts'
 
 export const PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const
 export type Period = (typeof PERIODS)[number]
@@ -24,6 +26,27 @@ export interface Source { day: string, dateClass: string, type: string, actor?: 
 export function eventsTable(f: { q?: string | undefined, actor?: string | undefined, place?: string | undefined, from?: string | undefined, to?: string | undefined }): string {
   const byId = f.actor ? !f.place : Boolean(f.q && !f.place && !f.from && !f.to)
   return byId ? 'events e INDEXED BY events_stats_id_idx' : 'events e'
+}
+
+/** The filtered events as stats and facets read them: what to select from, and the conditions. */
+export interface EventSet { from: string, where: string[], params: SqlValue[] }
+
+const MATCH = /^e\.id IN \(SELECT k\.record_id FROM search_index JOIN search_keys k /
+
+/**
+ * Words select events through the full-text index: there stats_event_keys, keyed by the index's
+ * rowid, stands for the events (same column names under the same alias), and each match costs one
+ * step along it instead of a search by text id in search_keys and another in events (a common word
+ * at a million events: about 120,000 matches, 290 ms before, 200 ms now). The other conditions
+ * stay as the event filters write them; `updatedSince` reads a column the table does not hold.
+ */
+export function eventSet(f: EventFilters): EventSet {
+  const w = eventWhere(f)
+  const at = f.q && f.updatedSince === undefined ? w.where.findIndex((c) => MATCH.test(c)) : -1
+  if (at < 0) return { from: eventsTable(f), where: w.where, params: w.params }
+  const where = [...w.where]
+  where[at] = 'search_index MATCH ?'
+  return { from: 'search_index JOIN stats_event_keys e ON e.fts_rowid = search_index.rowid', where, params: w.params }
 }
 
 export const DAILY: Source = { day: 'd.day', dateClass: 'd.date_class', type: 'd.type' }

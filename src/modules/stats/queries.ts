@@ -3,8 +3,8 @@ import { IN_JSON, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts'
-import { eventWhere, type EventFilters } from '../events/queries.ts'
-import { ACTOR_MONTHLY, DAILY, EVENTS, eventsTable, groupColumns, MEASURES, MONTHLY, type Dimension, type Measure, type Period, type Source } from './dimensions.ts'
+import type { EventFilters } from '../events/queries.ts'
+import { ACTOR_MONTHLY, DAILY, EVENTS, eventSet, groupColumns, MEASURES, MONTHLY, type Dimension, type Measure, type Period, type Source } from './dimensions.ts'
 
 export interface StatsOptions { groupBy: readonly Dimension[], period?: Period | undefined, limit: number, cursor?: string | undefined }
 
@@ -88,8 +88,8 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
       FROM ${cube.table} d${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''}${group(['measure'])}`
     params.push(...w.params)
   } else {
-    const w = eventWhere(f)
-    const sel = `SELECT ${[...keyCols, 'e.id AS id'].join(', ')} FROM ${[eventsTable(f), ...joins].join(' ')}${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''}`
+    const w = eventSet(f)
+    const sel = `SELECT ${[...keyCols, 'e.id AS id'].join(', ')} FROM ${[w.from, ...joins].join(' ')}${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''}`
     const keys = aliases.map((a) => `${a}, `).join('')
     sql = `WITH sel AS MATERIALIZED (${sel})
       SELECT ${keys}'*' AS measure, count(*), 0, 0, 0, 0, 0, 0, 0 FROM sel${group([])}

@@ -20,7 +20,11 @@ function recomputed(app: App) {
     UNION ALL SELECT 'place', place_id, count(*) FROM events WHERE place_id IS NOT NULL GROUP BY place_id
     UNION ALL SELECT 'type', type, count(*) FROM events GROUP BY type ORDER BY 1, 2`).all()
   const keptFacets = db.prepare(`SELECT field, value, events AS n FROM facet_counts WHERE events <> 0 ORDER BY 1, 2`).all()
-  return { figures, kept, facets, keptFacets, actorMonths: actorMonths(app), keptActorMonths: keptActorMonths(app) }
+  // Each event's search row with the event's own columns, as stats_event_keys should hold them.
+  const eventKeys = db.prepare(`SELECT k.fts_rowid, e.id, e.start_utc, e.type, e.date_precision, e.place_id
+    FROM events e JOIN search_keys k ON k.record_type = 'event' AND k.record_id = e.id ORDER BY 1`).all()
+  const keptEventKeys = db.prepare('SELECT fts_rowid, id, start_utc, type, date_precision, place_id FROM stats_event_keys ORDER BY 1').all()
+  return { figures, kept, facets, keptFacets, actorMonths: actorMonths(app), keptActorMonths: keptActorMonths(app), eventKeys, keptEventKeys }
 }
 
 type Sums = [number, number, number, number, number, number, number, number]
@@ -106,6 +110,7 @@ describe('summary tables follow every write in its transaction', () => {
     expect(after.keptFacets).toEqual(after.facets)
     expect(Object.keys(after.actorMonths).some((k) => k.includes('||'))).toBe(true)
     expect(after.keptActorMonths).toEqual(after.actorMonths)
+    expect(after.keptEventKeys).toEqual(after.eventKeys)
     // Grouping by actor over whole months reads stats_actor_monthly and answers what grouping the events does.
     for (const q of ['groupBy=actor&from=2023-09&to=2023-10', 'groupBy=actor,period&period=quarter', 'groupBy=period,actor&period=month&from=2023']) {
       const viaSummary = (await getJson(app, `/v1/stats/events?${q}`)).body
@@ -130,12 +135,26 @@ describe('summary tables follow every write in its transaction', () => {
     expect(state.keptFacets).toEqual(state.facets)
     expect(Object.keys(state.keptActorMonths).length).toBeGreaterThan(400)
     expect(state.keptActorMonths).toEqual(state.actorMonths)
+    expect(state.keptEventKeys.length).toBeGreaterThan(400)
+    expect(state.keptEventKeys).toEqual(state.eventKeys)
     for (const q of ['groupBy=period,type&period=week', 'groupBy=actor&from=2021-02&to=2022-07', 'groupBy=actor,period&period=year']) {
       const viaSummary = (await getJson(app, `/v1/stats/events?${q}`)).body
       const viaEvents = (await getJson(app, `/v1/stats/events?${q}&updatedSince=1900`)).body
       expect(viaSummary.meta.source, q).toBe('summary')
       expect(viaSummary.data, q).toEqual(viaEvents.data)
     }
+    // Words read stats_event_keys through the index's rowids; with updatedSince they read the events by id.
+    for (const q of ['groupBy=type,place&q=ceasefire', 'groupBy=period,actor&period=week&q=convoy&from=2021', 'groupBy=country&q=shelling&minKilled=1']) {
+      const viaKeys = (await getJson(app, `/v1/stats/events?${q}`)).body
+      const viaEvents = (await getJson(app, `/v1/stats/events?${q}&updatedSince=1900`)).body
+      expect(viaKeys.data.length, q).toBeGreaterThan(1)
+      expect(viaKeys.data, q).toEqual(viaEvents.data)
+    }
+    const counts = async (url: string) => Object.fromEntries(Object.entries((await getJson(app, url)).body.meta.facets as Record<string, { value: string, count: number }[]>)
+      .map(([field, values]) => [field, values.map((v) => [v.value, v.count])]))
+    const facets = await counts('/v1/events?q=village&facets=type,place,actor&limit=1')
+    expect(facets.actor!.length).toBeGreaterThan(1)
+    expect(facets).toEqual(await counts('/v1/events?q=village&facets=type,place,actor&limit=1&updatedSince=1900'))
     // The triggers are back: a write after the load moves the summaries with it.
     const editor = { authorization: `Bearer ${createKey(app.storage.sqlite, 'e', 'editor').key}` }
     await write(app, 'POST', '/v1/casualty-reports', editor, {
@@ -152,5 +171,6 @@ describe('summary tables follow every write in its transaction', () => {
     state = recomputed(app)
     expect(state.kept).toEqual(state.figures)
     expect(state.keptActorMonths).toEqual(state.actorMonths)
+    expect(state.keptEventKeys).toEqual(state.eventKeys)
   })
 })
