@@ -17,13 +17,13 @@ export type Measure = (typeof MEASURES)[number]
 export interface Source { day: string, dateClass: string, type: string, actor?: string }
 
 /**
- * The events table as the stats and facets read it. Words or an actor select events by id, and
- * SQLite then looks each one up by its primary key and reads its whole row (title and summary
- * included) for four short columns: through events_stats_id_idx, which holds them, the lookups
- * stay in the index (a common word at a million events: about a quarter less time). A place or
- * a date range is left to the planner, whose index on it often selects fewer events than a word.
+ * The events table as the stats and facets read it when eventSet does not put stats_event_keys in
+ * its place. An actor (or words beside updatedSince) select events by id, and SQLite then looks
+ * each one up by its primary key and reads its whole row (title and summary included) for four
+ * short columns: through events_stats_id_idx, which holds them, the lookups stay in the index. A
+ * place or a date range is left to the planner, whose index on it often selects fewer events.
  */
-export function eventsTable(f: { q?: string | undefined, actor?: string | undefined, place?: string | undefined, from?: string | undefined, to?: string | undefined }): string {
+function eventsTable(f: { q?: string | undefined, actor?: string | undefined, place?: string | undefined, from?: string | undefined, to?: string | undefined }): string {
   const byId = f.actor ? !f.place : Boolean(f.q && !f.place && !f.from && !f.to)
   return byId ? 'events e INDEXED BY events_stats_id_idx' : 'events e'
 }
