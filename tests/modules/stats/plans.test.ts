@@ -61,9 +61,16 @@ describe('stats query plans on the synthetic dataset', () => {
     }
   })
 
-  it('grouping by actor under a day range, a type or by week groups the events themselves', () => {
+  it('grouping by actor over days that hold whole months reads those months in the summary, and only the days around them in the events', () => {
+    const { source, plan } = planOf({ from: '2021-02-03', to: '2021-05-10' }, { groupBy: ['actor'] })
+    expect(source).toBe('summary')
+    expect(plan).toMatch(/SEARCH d USING PRIMARY KEY \(month>\? AND month<\?\)/)
+    expect(plan.match(/SEARCH e USING (COVERING )?INDEX \w+ \(start_utc>\? AND start_utc<\?\)/g)).toHaveLength(2)
+  })
+
+  it('grouping by actor within a month, under a type or by week groups the events themselves', () => {
     for (const [f, o] of [
-      [{ from: '2021-02-03', to: '2021-04' }, { groupBy: ['actor'] }],
+      [{ from: '2021-02-03', to: '2021-02-20' }, { groupBy: ['actor'] }],
       [{ from: '2021-02', type: ['attack'] }, { groupBy: ['actor'] }],
       [{ from: '2021-02' }, { groupBy: ['actor', 'period'], period: 'week' }],
       [{ from: '2021-02' }, { groupBy: ['actor', 'type'] }],

@@ -112,7 +112,8 @@ describe('summary tables follow every write in its transaction', () => {
     expect(after.keptActorMonths).toEqual(after.actorMonths)
     expect(after.keptEventKeys).toEqual(after.eventKeys)
     // Grouping by actor over whole months reads stats_actor_monthly and answers what grouping the events does.
-    for (const q of ['groupBy=actor&from=2023-09&to=2023-10', 'groupBy=actor,period&period=quarter', 'groupBy=period,actor&period=month&from=2023']) {
+    for (const q of ['groupBy=actor&from=2023-09&to=2023-10', 'groupBy=actor,period&period=quarter', 'groupBy=period,actor&period=month&from=2023',
+      'groupBy=actor&from=2023-09-19&to=2023-10-31', 'groupBy=actor&from=2023-08-15&to=2023-10-10', 'groupBy=actor,period&period=year&from=2023-08-31']) {
       const viaSummary = (await getJson(app, `/v1/stats/events?${q}`)).body
       const viaEvents = (await getJson(app, `/v1/stats/events?${q}&updatedSince=1900`)).body
       expect([viaSummary.meta.source, viaEvents.meta.source], q).toEqual(['summary', 'events'])
@@ -137,7 +138,8 @@ describe('summary tables follow every write in its transaction', () => {
     expect(state.keptActorMonths).toEqual(state.actorMonths)
     expect(state.keptEventKeys.length).toBeGreaterThan(400)
     expect(state.keptEventKeys).toEqual(state.eventKeys)
-    for (const q of ['groupBy=period,type&period=week', 'groupBy=actor&from=2021-02&to=2022-07', 'groupBy=actor,period&period=year']) {
+    for (const q of ['groupBy=period,type&period=week', 'groupBy=actor&from=2021-02&to=2022-07', 'groupBy=actor,period&period=year',
+      'groupBy=actor&from=2021-02-11&to=2021-06-03', 'groupBy=period,actor&period=quarter&from=2021-02-11', 'groupBy=actor&to=2021-06-03T12:00:00Z']) {
       const viaSummary = (await getJson(app, `/v1/stats/events?${q}`)).body
       const viaEvents = (await getJson(app, `/v1/stats/events?${q}&updatedSince=1900`)).body
       expect(viaSummary.meta.source, q).toBe('summary')
