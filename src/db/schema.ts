@@ -265,6 +265,9 @@ export const eventFigures = sqliteTable('event_figures', {
   primaryKey({ columns: [t.eventId, t.measure] }),
   index('event_figures_low_idx').on(t.measure, t.low, t.eventId),
   index('event_figures_high_idx').on(t.measure, t.high, t.eventId),
+  // Stats join each selected event to its figures: through the primary key's index every figure
+  // then costs a second search, in the table; this index holds all the columns they read.
+  index('event_figures_cover_idx').on(t.eventId, t.measure, t.low, t.lowIfDisjoint, t.high, t.best),
 ])
 
 const statsColumns = {
@@ -296,6 +299,36 @@ export const statsMonthly = sqliteTable('stats_monthly', {
   month: text('month').notNull(),
   ...statsColumns,
 }, (t) => [primaryKey({ columns: [t.month, t.type, t.dateClass, t.measure] })])
+
+const { type: _type, ...sumColumns } = statsColumns
+
+/**
+ * The same per actor and UTC month, without the type: each event counts once for each of its
+ * actors (whatever their roles), and events without actors under actor ''. Grouping by actor (and
+ * month, quarter or year) over whole months reads this instead of joining every event of the range
+ * to its actors and figures. Kept current by triggers on events, event_actors and event_figures;
+ * a table without rowid (migrations/0007), so a month range is one contiguous read.
+ */
+export const statsActorMonthly = sqliteTable('stats_actor_monthly', {
+  month: text('month').notNull(),
+  actorId: text('actor_id').notNull(),
+  ...sumColumns,
+}, (t) => [primaryKey({ columns: [t.month, t.actorId, t.dateClass, t.measure] })])
+
+/**
+ * The columns stats group events by, keyed by the event's full-text row (search_keys.fts_rowid):
+ * a word's matches come out of the index in rowid order, and each is then one step along this
+ * table instead of two searches by text id (search_keys, then events). Kept by triggers on
+ * search_keys and events (migrations/0008).
+ */
+export const statsEventKeys = sqliteTable('stats_event_keys', {
+  ftsRowid: integer('fts_rowid').primaryKey(),
+  id: text('id').notNull(),
+  startUtc: text('start_utc').notNull(),
+  type: text('type').notNull(),
+  datePrecision: text('date_precision').notNull(),
+  placeId: text('place_id'),
+})
 
 /** Events per type, place and actor over the whole dataset: facets of an unfiltered list. */
 export const facetCounts = sqliteTable('facet_counts', {

@@ -3,15 +3,19 @@ import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { MIGRATIONS_FOLDER } from './client.ts'
 
-const SUMMARY_TABLES = ['event_figures', 'stats_daily', 'stats_monthly', 'facet_counts']
-const SUMMARY_TRIGGERS = /_(figures|stats|facet)_a[iud]$/
+const SUMMARY_TABLES = ['event_figures', 'stats_daily', 'stats_monthly', 'stats_actor_monthly', 'stats_event_keys', 'facet_counts']
+const SUMMARY_TRIGGERS = /_(figures|stats|facet)_[ab][iud]$/
+// event_figures first: the later statements read it.
+const BACKFILL_MIGRATIONS = ['_stats_triggers.sql', '_stats_actor_monthly.sql', '_stats_event_keys.sql']
 
-/** The statements of the stats migration that fill the summary tables from the records. */
+/** The statements of the stats migrations that fill the summary tables from the records. */
 function backfillStatements(): string[] {
-  // Found by name, not number, so renumbering the migration on a merge does not break it.
-  const file = readdirSync(MIGRATIONS_FOLDER).find((f) => f.endsWith('_stats_triggers.sql'))!
-  const sql = readFileSync(join(MIGRATIONS_FOLDER, file), 'utf8')
-  return sql.split('--> statement-breakpoint').map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter((s) => s.startsWith('INSERT INTO'))
+  // Found by name, not number, so renumbering a migration on a merge does not break it.
+  const files = readdirSync(MIGRATIONS_FOLDER)
+  return BACKFILL_MIGRATIONS.flatMap((suffix) => {
+    const sql = readFileSync(join(MIGRATIONS_FOLDER, files.find((f) => f.endsWith(suffix))!), 'utf8')
+    return sql.split('--> statement-breakpoint').map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter((s) => s.startsWith('INSERT INTO'))
+  })
 }
 
 /**

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3'
 import { IN_JSON } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
-import { eventWhere, type EventFilters } from '../events/queries.ts'
-import { eventsTable } from './dimensions.ts'
+import type { EventFilters } from '../events/queries.ts'
+import { eventSet } from './dimensions.ts'
 
 export const FACET_FIELDS = ['type', 'place', 'actor'] as const
 export type FacetField = (typeof FACET_FIELDS)[number]
@@ -40,13 +40,13 @@ function topCounts(sqlite: Database.Database, field: FacetField): [string, numbe
 }
 
 function scanCounts(sqlite: Database.Database, f: EventFilters, field: FacetField, deadline: number): [string, number][] | null {
-  const w = eventWhere(f)
+  const w = eventSet(f)
   const where = w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''
   // Links come grouped by event (the primary key leads with it), so a repeated actor (two roles in
   // one event) is always the row just before.
   const sql = field === 'actor'
-    ? `SELECT e.id, ea.actor_id FROM ${eventsTable(f)} JOIN event_actors ea ON ea.event_id = e.id${where}`
-    : `SELECT e.id, ${field === 'type' ? 'e.type' : 'e.place_id'} FROM ${eventsTable(f)}${where}`
+    ? `SELECT e.id, ea.actor_id FROM ${w.from} JOIN event_actors ea ON ea.event_id = e.id${where}`
+    : `SELECT e.id, ${field === 'type' ? 'e.type' : 'e.place_id'} FROM ${w.from}${where}`
   const counts = new Map<string, number>()
   let n = 0, lastEvent = '', lastValue = ''
   for (const [event, value] of prepared(sqlite, sql).raw().iterate(...w.params) as IterableIterator<[string, string | null]>) {

@@ -3,8 +3,8 @@ import { IN_JSON, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts'
-import { eventWhere, type EventFilters } from '../events/queries.ts'
-import { DAILY, EVENTS, eventsTable, groupColumns, MEASURES, MONTHLY, type Dimension, type Measure, type Period, type Source } from './dimensions.ts'
+import type { EventFilters } from '../events/queries.ts'
+import { ACTOR_MONTHLY, DAILY, EVENTS, eventSet, groupColumns, MEASURES, MONTHLY, type Dimension, type Measure, type Period, type Source } from './dimensions.ts'
 
 export interface StatsOptions { groupBy: readonly Dimension[], period?: Period | undefined, limit: number, cursor?: string | undefined }
 
@@ -27,25 +27,29 @@ export const RULE = 'Reports of one event and measure may count the same people:
   + '(lowIfDisjoint adds its reports). Distinct events add. One open-ended event makes the high null. Events without a figure are '
   + 'counted in eventsWithoutFigure, never as zero. See docs/stats.md.'
 
-type Cube = { table: 'stats_daily' | 'stats_monthly', column: 'day' | 'month', source: Source }
+type Cube = { table: 'stats_daily' | 'stats_monthly' | 'stats_actor_monthly', column: 'day' | 'month', source: Source }
 const DAILY_CUBE: Cube = { table: 'stats_daily', column: 'day', source: DAILY }
 const MONTHLY_CUBE: Cube = { table: 'stats_monthly', column: 'month', source: MONTHLY }
+const ACTOR_CUBE: Cube = { table: 'stats_actor_monthly', column: 'month', source: ACTOR_MONTHLY }
 
 const startsDay = (iso: string) => iso.endsWith('T00:00:00.000Z')
 const startsMonth = (iso: string) => iso.endsWith('-01T00:00:00.000Z')
 
 /**
  * Grouping by period and type under a type filter and whole-day (or whole-month) date bounds reads
- * a summary table: a few rows per day or per month instead of every event. Anything else groups
- * the filtered events themselves.
+ * a summary table: a few rows per day or per month instead of every event. So does grouping by
+ * actor (alone or with a month, quarter or year) over whole months, without other filters. Anything
+ * else groups the filtered events themselves.
  */
 function summaryFor(f: EventFilters, o: StatsOptions): Cube | null {
-  if (o.groupBy.some((d) => d !== 'period' && d !== 'type')) return null
-  if (Object.entries(f).some(([k, v]) => v !== undefined && !['from', 'to', 'type'].includes(k))) return null
+  const byActor = o.groupBy.includes('actor')
+  if (o.groupBy.some((d) => d !== 'period' && d !== (byActor ? 'actor' : 'type'))) return null
+  const allowed = byActor ? ['from', 'to'] : ['from', 'to', 'type']
+  if (Object.entries(f).some(([k, v]) => v !== undefined && !allowed.includes(k))) return null
   const bounds = [f.from ? lowerBound(f.from) : null, f.to ? upperBoundExclusive(f.to) : null].filter((b): b is string => b !== null)
   const coarse = !o.groupBy.includes('period') || ['month', 'quarter', 'year'].includes(o.period ?? 'month')
-  if (coarse && bounds.every(startsMonth)) return MONTHLY_CUBE
-  return bounds.every(startsDay) ? DAILY_CUBE : null
+  if (coarse && bounds.every(startsMonth)) return byActor ? ACTOR_CUBE : MONTHLY_CUBE
+  return !byActor && bounds.every(startsDay) ? DAILY_CUBE : null
 }
 
 function cubeWhere(cube: Cube, f: EventFilters): { where: string[], params: SqlValue[] } {
@@ -55,6 +59,52 @@ function cubeWhere(cube: Cube, f: EventFilters): { where: string[], params: SqlV
   if (f.to) { where.push(`d.${cube.column} < ?`); params.push(upperBoundExclusive(f.to).slice(0, cut)) }
   if (f.type?.length) { where.push(`d.type IN ${IN_JSON}`); params.push(JSON.stringify(f.type)) }
   return { where, params }
+}
+
+/** The sums of a summary row, in the order FIGURE_SUMS names them. */
+const SUMS = ['events', 'low_events', 'low', 'low_if_disjoint', 'high_open', 'high', 'best_events', 'best'] as const
+
+/**
+ * Grouping by actor over a range that starts or ends inside a month: the whole months between read
+ * stats_actor_monthly, and only the events of the partial months at either end are joined to their
+ * actors and figures. Null when the range holds no whole month.
+ */
+function actorSplit(f: EventFilters, o: StatsOptions): { months: { where: string[], params: SqlValue[] }, edges: [string, string][] } | null {
+  if (!o.groupBy.includes('actor') || o.groupBy.some((d) => d !== 'period' && d !== 'actor')) return null
+  if (o.groupBy.includes('period') && !['month', 'quarter', 'year'].includes(o.period ?? 'month')) return null
+  if (Object.entries(f).some(([k, v]) => v !== undefined && k !== 'from' && k !== 'to')) return null
+  const lower = f.from ? lowerBound(f.from) : null, upper = f.to ? upperBoundExclusive(f.to) : null
+  const first = lower === null ? null : startsMonth(lower) ? lower.slice(0, 7) : nextMonth(lower.slice(0, 7))
+  const last = upper?.slice(0, 7) ?? null // the months before it are whole
+  if (first !== null && (first.length > 7 || (last !== null && first >= last))) return null
+  const months = { where: [] as string[], params: [] as SqlValue[] }
+  const edges: [string, string][] = []
+  if (first !== null) { months.where.push('d.month >= ?'); months.params.push(first) }
+  if (last !== null) { months.where.push('d.month < ?'); months.params.push(last) }
+  if (lower !== null && !startsMonth(lower)) edges.push([lower, `${first}-01T00:00:00.000Z`])
+  if (upper !== null && !startsMonth(upper)) edges.push([`${last}-01T00:00:00.000Z`, upper])
+  return { months, edges }
+}
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number]
+  return m === 12 ? `${String(y + 1).padStart(4, '0')}-01` : `${String(y).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}`
+}
+
+/**
+ * Per group, a '*' row with its event count and a row per measure with eight sums, over the events
+ * the parts select (each a FROM and its conditions), selected once in a materialised CTE for both.
+ */
+function eventsSql(g: { columns: { expr: string, alias: string }[], joins: string[] }, group: (extra: string[]) => string, parts: { from: string, where: string[] }[]): string | null {
+  if (!parts.length) return null
+  const keyCols = g.columns.map((c) => `${c.expr} AS "${c.alias}"`)
+  const keys = g.columns.map((c) => `"${c.alias}", `).join('')
+  const sel = parts.map((w) => `SELECT ${[...keyCols, 'e.id AS id'].join(', ')} FROM ${[w.from, ...g.joins].join(' ')}${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''}`)
+  return `WITH sel AS MATERIALIZED (${sel.join(' UNION ALL ')})
+      SELECT ${keys}'*' AS measure, count(*) AS c0, 0 AS c1, 0 AS c2, 0 AS c3, 0 AS c4, 0 AS c5, 0 AS c6, 0 AS c7 FROM sel${group([])}
+      UNION ALL
+      SELECT ${keys}f.measure, count(*), count(f.low), sum(f.low), sum(f.low_if_disjoint), sum(f.high IS NULL), sum(f.high), count(f.best), sum(f.best)
+      FROM sel JOIN event_figures f ON f.event_id = sel.id${group(['f.measure'])}`
 }
 
 const FIGURE_SUMS = ['n', 'lowN', 'low', 'lowD', 'openN', 'high', 'bestN', 'best'] as const
@@ -69,29 +119,32 @@ type Sums = Record<(typeof FIGURE_SUMS)[number], number>
  */
 export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsOptions): StatsPage {
   const cube = summaryFor(f, o)
-  const { columns, joins } = groupColumns(o.groupBy, o.period ?? 'month', cube ? cube.source : EVENTS)
+  const split = cube ? null : actorSplit(f, o)
+  const source = (cube ?? (split ? ACTOR_CUBE : null))?.source ?? EVENTS
+  const { columns, joins } = groupColumns(o.groupBy, o.period ?? 'month', source)
   const aliases = columns.map((c) => `"${c.alias}"`)
   const keyCols = columns.map((c) => `${c.expr} AS "${c.alias}"`)
   const group = (extra: string[]) => {
     const list = [...aliases, ...extra]
     return list.length ? ` GROUP BY ${list.join(', ')}` : ''
   }
+  const cubeSql = (c: Cube, where: string[]) => `SELECT ${[...keyCols, 'd.measure AS measure', ...SUMS.map((x, i) => `sum(d.${x}) AS c${i}`)].join(', ')}
+      FROM ${c.table} d${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${group(['measure'])}`
   let sql: string
   const params: SqlValue[] = []
   if (cube) {
     const w = cubeWhere(cube, f)
-    sql = `SELECT ${[...keyCols, 'd.measure AS measure', ...['events', 'low_events', 'low', 'low_if_disjoint', 'high_open', 'high', 'best_events', 'best'].map((c) => `sum(d.${c})`)].join(', ')}
-      FROM ${cube.table} d${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''}${group(['measure'])}`
+    sql = cubeSql(cube, w.where)
     params.push(...w.params)
+  } else if (split) {
+    // Whole months from the summary, the days at either end from the events, summed per group.
+    const events = eventsSql(groupColumns(o.groupBy, o.period ?? 'month', EVENTS), group, split.edges.map(() => ({ from: 'events e', where: ['e.start_utc >= ?', 'e.start_utc < ?'] })))
+    sql = `SELECT ${[...aliases, 'measure', ...SUMS.map((_, i) => `sum(c${i})`)].join(', ')}
+      FROM (${cubeSql(ACTOR_CUBE, split.months.where)}${events ? ` UNION ALL SELECT * FROM (${events})` : ''})${group(['measure'])}`
+    params.push(...split.months.params, ...split.edges.flat())
   } else {
-    const w = eventWhere(f)
-    const sel = `SELECT ${[...keyCols, 'e.id AS id'].join(', ')} FROM ${[eventsTable(f), ...joins].join(' ')}${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''}`
-    const keys = aliases.map((a) => `${a}, `).join('')
-    sql = `WITH sel AS MATERIALIZED (${sel})
-      SELECT ${keys}'*' AS measure, count(*), 0, 0, 0, 0, 0, 0, 0 FROM sel${group([])}
-      UNION ALL
-      SELECT ${keys}f.measure, count(*), count(f.low), sum(f.low), sum(f.low_if_disjoint), sum(f.high IS NULL), sum(f.high), count(f.best), sum(f.best)
-      FROM sel JOIN event_figures f ON f.event_id = sel.id${group(['f.measure'])}`
+    const w = eventSet(f)
+    sql = eventsSql({ columns, joins }, group, [w])!
     params.push(...w.params)
   }
   const sortName = `stats:${o.groupBy.join(',')}:${o.period ?? 'month'}`
@@ -121,7 +174,7 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
   return {
     rows: presentRows(sqlite, live.map((g) => ({ key: Object.fromEntries(columns.map((c, i) => [c.alias, g.key[i]!])), events: g.events, sums: g.sums }))),
     nextCursor: more && last ? encodeCursor(sortName, last.key) : null,
-    source: cube ? 'summary' : 'events',
+    source: cube || split ? 'summary' : 'events',
   }
 }
 

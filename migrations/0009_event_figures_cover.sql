@@ -1,0 +1,1 @@
+CREATE INDEX `event_figures_cover_idx` ON `event_figures` (`event_id`,`measure`,`low`,`low_if_disjoint`,`high`,`best`);
