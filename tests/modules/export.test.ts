@@ -7,6 +7,8 @@ import { bumpVersion } from '../../src/db/dataset.ts'
 import { synthesise } from '../../src/db/synth.ts'
 import { EXPORT_RESOURCES, RECORD_TYPE } from '../../src/modules/export/plan.ts'
 import { openSnapshotCount } from '../../src/modules/export/stream.ts'
+import { toGeoJson, toTimelineJs } from '../../src/modules/timeline/formats.ts'
+import { eventViews } from '../../src/modules/timeline/queries.ts'
 import { buildTestApp, getJson, sharedApp, tempDir } from '../helper.ts'
 
 const app = sharedApp()
@@ -152,6 +154,18 @@ describe('GeoJSON and TimelineJS', () => {
     expect(fc.links).toEqual([{ rel: 'next', type: 'application/geo+json', href: expect.stringMatching(/^\/v1\/events\.geojson\?limit=3&cursor=/) }])
     expect(first.headers.link).toContain(fc.links[0].href)
     expect((await get('/v1/events.geojson?limit=501')).statusCode).toBe(400)
+  })
+
+  it('bodies spliced from JSON written on the workers are the bytes serialising the whole objects gives', async () => {
+    const views = eventViews(app().storage.sqlite, {}, 3)
+    const geo = await get('/v1/events.geojson?limit=3')
+    const links = [{ href: geo.json().links[0].href, rel: 'next', type: 'application/geo+json' }]
+    expect(geo.body).toBe(JSON.stringify({ ...toGeoJson(views.views, true), links }))
+    const last = await get('/v1/events.geojson?limit=500')
+    expect(last.body).toBe(JSON.stringify({ ...toGeoJson(eventViews(app().storage.sqlite, {}, 500).views, false), links: [] }))
+    const timeline = await get('/v1/timeline.json?limit=3')
+    expect(timeline.headers['content-type']).toBe('application/json; charset=utf-8')
+    expect(timeline.body).toBe(JSON.stringify(toTimelineJs(views.views)))
   })
 
   it('TimelineJS follows the format: dates no finer than their precision, headlines, groups, eras', async () => {

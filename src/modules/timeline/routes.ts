@@ -4,8 +4,7 @@ import { z } from 'zod'
 import { nextUrl } from '../../http/reply.ts'
 import { DateFilter, ListQueryBase, problemResponses } from '../../http/schemas.ts'
 import { EventFilterFields } from '../events/schemas.ts'
-import { toGeoJson, toTimelineJs } from './formats.ts'
-import { eventViews, VIEW_MAX_EVENTS, VIEW_PAGE_EVENTS } from './queries.ts'
+import { VIEW_MAX_EVENTS, VIEW_PAGE_EVENTS } from './queries.ts'
 
 const ViewQuery = z.strictObject({
   ...EventFilterFields,
@@ -38,10 +37,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { limit, cursor, ...filters } = request.query
-    const { views, nextCursor } = eventViews(app.storage.sqlite, filters, limit, cursor)
+    const { features, nextCursor } = await app.stats.run('geoJsonPage', { filters, limit, cursor }, request.datasetVersion)
     const next = linkNext(request, reply, nextCursor)
-    reply.type('application/geo+json')
-    return { ...toGeoJson(views, next !== null), links: next ? [{ href: next, rel: 'next' as const, type: 'application/geo+json' as const }] : [] }
+    const links = JSON.stringify(next ? [{ href: next, rel: 'next', type: 'application/geo+json' }] : [])
+    // The features as the worker wrote them, in the order of the response schema; a string is sent as it is.
+    return reply.type('application/geo+json').send(`{"type":"FeatureCollection","features":${features},"truncated":${next !== null},"links":${links}}` as never)
   })
 
   app.get('/timeline.json', {
@@ -55,9 +55,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { limit, cursor, ...filters } = request.query
-    const { views, nextCursor } = eventViews(app.storage.sqlite, filters, limit, cursor)
+    const { json, nextCursor } = await app.stats.run('timelineJsPage', { filters, limit, cursor }, request.datasetVersion)
     linkNext(request, reply, nextCursor)
-    return toTimelineJs(views)
+    return reply.type('application/json; charset=utf-8').send(json as never)
   })
 }
 

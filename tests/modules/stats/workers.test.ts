@@ -14,6 +14,9 @@ const URLS = [
   '/v1/casualty-reports/summary',
   '/v1/events?facets=type,place,actor&count=exact&from=2023-09-19',
   '/v1/events?facets=type,place,actor',
+  '/v1/events.geojson?limit=4',
+  '/v1/events.geojson?from=2023-09',
+  '/v1/timeline.json?limit=6',
 ]
 
 async function fileApps(config: object = {}) {
