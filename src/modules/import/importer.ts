@@ -8,6 +8,7 @@ import { readCsv } from './csv-reader.ts'
 import { readExport } from './json-input.ts'
 import { applyRows, planRows } from './json.ts'
 import { IMPORT_FORMATS, ImportFileError, RejectLog, RowError, Tally, type ImportFormat, type ImportProgress, type ImportReport } from './report.ts'
+import { SeenIds } from './seen.ts'
 import { RecordStore } from './store.ts'
 import { UCDP } from './ucdp.ts'
 
@@ -72,12 +73,11 @@ async function importCsv(sqlite: Database.Database, store: RecordStore, format: 
   const runner = new BatchRunner(sqlite, tally, batch, () => onProgress?.({ rows: tally.report.rows, fraction, report: tally.report }))
   // The first line each external id was seen on: a second row with the same id would silently
   // overwrite the first, so it is rejected instead, whatever became of the first.
-  const seen = new Map<string, number>()
+  const seen = new SeenIds()
   try {
     for await (const row of readCsv(path, format.columns, (f) => { fraction = f })) {
       const externalId = row.cells[format.idColumn]?.trim() || null
-      const first = externalId === null ? undefined : seen.get(externalId)
-      if (externalId !== null && first === undefined) seen.set(externalId, row.line)
+      const first = externalId === null ? undefined : seen.firstSeen(externalId, row.line)
       const committed = runner.add({
         row: row.line,
         externalId,
@@ -102,6 +102,8 @@ async function importCsv(sqlite: Database.Database, store: RecordStore, format: 
     // The rows read before the file went bad are whole rows: commit them and say so.
     runner.flush()
     throw new ImportFileError(err.message, tally.finish())
+  } finally {
+    seen.close()
   }
 }
 
