@@ -25,7 +25,10 @@ export function readExport(path: string): ExportFile {
   try {
     text = readFileSync(path, 'utf8').replace(/^\ufeff/, '')
   } catch (err) {
-    throw new ImportFileError(`${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+    const code = (err as NodeJS.ErrnoException).code
+    // An export is read whole, to join each record to its links and citations wherever they are.
+    if (code === 'ERR_STRING_TOO_LONG') throw new ImportFileError(`${path}: too large to import: an export is read whole, to join each record to its links and citations, and a file over 512 MiB (about 300,000 events) cannot be`)
+    throw new ImportFileError(`${path}: cannot read the file (${code ?? (err as Error).message})`)
   }
   const first = /\S/.exec(text)?.[0]
   if (first === undefined) throw new ImportFileError(`${path}: the file is empty`)

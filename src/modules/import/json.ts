@@ -46,7 +46,9 @@ export function planRows(file: ExportFile): { rows: JsonRow[], bad: Rejection[] 
       if (d && str(d.recordType) && str(d.recordId) && str(d.sourceId)) link(`cite|${d.recordType}|${d.recordId}`, e.row, d, `citation of ${d.recordType} ${d.recordId}`)
       else bad.push({ row: e.row, externalId: null, reason: 'citation record needs recordType, recordId and sourceId' })
     } else {
-      primary.set(e.resource, [...(primary.get(e.resource) ?? []), e])
+      const list = primary.get(e.resource)
+      if (list) list.push(e)
+      else primary.set(e.resource, [e])
     }
   }
   const take = (key: string) => {
