@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
@@ -28,6 +28,17 @@ describe('npm run import', () => {
     expect(JSON.parse(stdout)).toMatchObject({ format: 'ucdp', rows: 6, imported: 6, updated: 0, unchanged: 0, rejected: [] })
     const again = await cli(['--format', 'ucdp', sample('ucdp.csv')], db)
     expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, unchanged: 6 })
+  })
+
+  it('refuses an export too large for its heap before reading it, with both sizes and exit 2', async () => {
+    // A 96 MB heap takes exports of about 15 MB; this one is 25 MB of valid records.
+    const file = join(tempDir(), 'big.ndjson')
+    const line = JSON.stringify({ type: 'source', data: { id: 'src', publisher: 'P', title: 'T'.repeat(2000) } }) + '\n'
+    writeFileSync(file, line.repeat(12_000))
+    const err = await run(process.execPath, ['--max-old-space-size=96', '--import', 'tsx', 'src/cli/import.ts', '--format', 'json', file],
+      { env: { ...process.env, DATABASE_PATH: migratedFile() } }).catch((e) => e)
+    expect(err.code).toBe(2)
+    expect(err.stderr).toMatch(/too large to import: .* up to \d+ MB, this one is 25 MB \(node --max-old-space-size raises the limit\)/)
   })
 
   it('exits 1 with rejected rows listed in the report and in the rejects file', async () => {
