@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { z } from 'zod'
 import { bumpVersion, readVersion } from '../../db/dataset.ts'
+import { prepared } from '../../db/prepared.ts'
 import { sortKeyOf } from '../../domain/dates.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { slug } from '../../domain/slug.ts'
@@ -64,17 +65,17 @@ export class WriteEngine {
 
   /** The record as stored, in the shape of its write payload plus its stamps; undefined if absent. */
   snapshot(spec: ResourceSpec, id: string): Snapshot | undefined {
-    const row = this.sqlite.prepare(`SELECT ${COLUMNS[spec.exportResource]}, version FROM ${spec.table} WHERE id = ?`).get(id) as Snapshot | undefined
+    const row = prepared(this.sqlite, `SELECT ${COLUMNS[spec.exportResource]}, version FROM ${spec.table} WHERE id = ?`).get(id) as Snapshot | undefined
     if (!row) return undefined
     for (const c of spec.jsonColumns) row[c] = JSON.parse(row[c] as string)
     if (spec.links) {
       const l = spec.links
       const cols = Object.entries(l.columns)
-      const rows = this.sqlite.prepare(`SELECT ${cols.map(([k, c]) => `${c} AS ${k}`).join(', ')} FROM ${l.table} WHERE ${l.owner} = ? ORDER BY ${cols.map(([, c]) => c).join(', ')}`).all(id) as Record<string, string>[]
+      const rows = prepared(this.sqlite, `SELECT ${cols.map(([k, c]) => `${c} AS ${k}`).join(', ')} FROM ${l.table} WHERE ${l.owner} = ? ORDER BY ${cols.map(([, c]) => c).join(', ')}`).all(id) as Record<string, string>[]
       row[l.field] = cols.length === 1 ? rows.map((r) => r[cols[0]![0]]) : rows
     }
     if (spec.cited) {
-      row.citations = this.sqlite.prepare(`SELECT source_id AS sourceId, paragraph, locator, quote FROM citations
+      row.citations = prepared(this.sqlite, `SELECT source_id AS sourceId, paragraph, locator, quote FROM citations
         WHERE record_type = ? AND record_id = ? ORDER BY paragraph, id`).all(spec.recordType, id)
     }
     return row
@@ -92,7 +93,7 @@ export class WriteEngine {
       this.insertRow(spec, id, input, version)
       this.writeLinks(spec, id, input)
       // A record made again under a deleted id is live: its tombstone must not delete it in copies.
-      this.sqlite.prepare('DELETE FROM deletions WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
+      prepared(this.sqlite, 'DELETE FROM deletions WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
       return this.finish(spec, id, 'create', undefined, who)
     })
   }
@@ -109,7 +110,7 @@ export class WriteEngine {
       this.checkRefs(spec, input)
       const version = readVersion(this.sqlite).version + 1
       const row = this.rowOf(spec, input)
-      this.sqlite.prepare(`UPDATE ${spec.table} SET ${Object.keys(row).map((c) => `${c} = @${c}`).join(', ')}, version = @version, updated_at = ${NOW} WHERE id = @id`)
+      prepared(this.sqlite, `UPDATE ${spec.table} SET ${Object.keys(row).map((c) => `${c} = @${c}`).join(', ')}, version = @version, updated_at = ${NOW} WHERE id = @id`)
         .run({ ...row, version, id })
       const touched = patch.data as Record<string, unknown>
       this.writeLinks(spec, id, Object.fromEntries(Object.entries(input).filter(([k]) => k in touched)))
@@ -120,13 +121,13 @@ export class WriteEngine {
   remove(spec: ResourceSpec, id: string, ifMatch: string | undefined, who: Writer): { recordType: string, recordId: string, deletedAt: string, datasetVersion: number } {
     return this.write(() => {
       const before = this.current(spec, id, ifMatch)
-      const users = spec.dependents.flatMap((d) => (this.sqlite.prepare(d.sql).pluck().all({ id }) as string[]).map((u) => `${d.label} ${u}`))
+      const users = spec.dependents.flatMap((d) => (prepared(this.sqlite, d.sql).pluck().all({ id }) as string[]).map((u) => `${d.label} ${u}`))
       if (users.length) throw new InUseError(`${spec.label} "${id}" is still referred to by ${users.slice(0, 5).join(', ')}${users.length > 5 ? ` and ${users.length - 5} more` : ''}`)
       if (spec.cited) this.dropCitations(spec, id)
-      if (spec.links) this.sqlite.prepare(`DELETE FROM ${spec.links.table} WHERE ${spec.links.owner} = ?`).run(id)
-      this.sqlite.prepare(`DELETE FROM ${spec.table} WHERE id = ?`).run(id)
+      if (spec.links) prepared(this.sqlite, `DELETE FROM ${spec.links.table} WHERE ${spec.links.owner} = ?`).run(id)
+      prepared(this.sqlite, `DELETE FROM ${spec.table} WHERE id = ?`).run(id)
       const deletedAt = new Date().toISOString()
-      this.sqlite.prepare('INSERT INTO deletions (record_type, record_id, deleted_at, version) VALUES (?, ?, ?, ?)').run(spec.recordType, id, deletedAt, readVersion(this.sqlite).version + 1)
+      prepared(this.sqlite, 'INSERT INTO deletions (record_type, record_id, deleted_at, version) VALUES (?, ?, ?, ?)').run(spec.recordType, id, deletedAt, readVersion(this.sqlite).version + 1)
       const { datasetVersion } = this.record(spec, id, 'delete', before, null, who)
       return { recordType: spec.recordType, recordId: id, deletedAt, datasetVersion }
     })
@@ -136,14 +137,14 @@ export class WriteEngine {
   restore(spec: ResourceSpec, id: string, who: Writer): Snapshot {
     return this.write(() => {
       if (this.exists(spec.table, id)) throw new InUseError(`${spec.label} "${id}" exists; only a deleted record can be restored`)
-      const last = this.sqlite.prepare(`SELECT operation, before FROM revisions WHERE record_type = ? AND record_id = ? ORDER BY id DESC LIMIT 1`)
+      const last = prepared(this.sqlite, `SELECT operation, before FROM revisions WHERE record_type = ? AND record_id = ? ORDER BY id DESC LIMIT 1`)
         .get(spec.recordType, id) as { operation: string, before: string | null } | undefined
       if (!last || last.operation !== 'delete' || !last.before) throw new NotFoundError(`deleted ${spec.label}`, id)
       const input = spec.input.parse(pick(JSON.parse(last.before) as Snapshot, Object.keys(spec.input.shape))) as Record<string, unknown>
       this.checkRefs(spec, input)
       this.insertRow(spec, id, input, readVersion(this.sqlite).version + 1)
       this.writeLinks(spec, id, input)
-      this.sqlite.prepare('DELETE FROM deletions WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
+      prepared(this.sqlite, 'DELETE FROM deletions WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
       return this.finish(spec, id, 'restore', undefined, who)
     })
   }
@@ -158,7 +159,7 @@ export class WriteEngine {
   }
 
   revisions(spec: ResourceSpec, id: string) {
-    const rows = this.sqlite.prepare(`SELECT id, operation, key_name AS keyName, at, dataset_version AS datasetVersion, before, after
+    const rows = prepared(this.sqlite, `SELECT id, operation, key_name AS keyName, at, dataset_version AS datasetVersion, before, after
       FROM revisions WHERE record_type = ? AND record_id = ? ORDER BY id`).all(spec.recordType, id) as { before: string | null, after: string | null }[]
     return rows.map((r) => ({ ...r, before: r.before && JSON.parse(r.before), after: r.after && JSON.parse(r.after) }))
   }
@@ -184,7 +185,7 @@ export class WriteEngine {
 
   private record(spec: ResourceSpec, id: string, operation: Operation, before: Snapshot | null, after: Snapshot | null, who: Writer) {
     const { version } = bumpVersion(this.sqlite)
-    this.sqlite.prepare(`INSERT INTO revisions (record_type, record_id, operation, key_id, key_name, dataset_version, before, after)
+    prepared(this.sqlite, `INSERT INTO revisions (record_type, record_id, operation, key_id, key_name, dataset_version, before, after)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(spec.recordType, id, operation, who.keyId, who.keyName, version,
       before && JSON.stringify(before), after && JSON.stringify(after))
     // Reported after commit: a subscriber must never hear of a change that was rolled back.
@@ -194,7 +195,7 @@ export class WriteEngine {
   }
 
   private exists(table: string, id: string): boolean {
-    return this.sqlite.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id) !== undefined
+    return prepared(this.sqlite, `SELECT 1 FROM ${table} WHERE id = ?`).get(id) !== undefined
   }
 
   private checkRefs(spec: ResourceSpec, input: Record<string, unknown>): void {
@@ -217,7 +218,7 @@ export class WriteEngine {
       if (r.table !== spec.table || typeof input[r.field] !== 'string' || typeof input.id !== 'string') continue
       const column = r.field === 'affiliationId' ? 'affiliation_id' : 'parent_id'
       const seen = new Set<string>([input.id])
-      for (let at: string | null = input[r.field] as string; at; at = (this.sqlite.prepare(`SELECT ${column} AS up FROM ${spec.table} WHERE id = ?`).get(at) as { up: string | null } | undefined)?.up ?? null) {
+      for (let at: string | null = input[r.field] as string; at; at = (prepared(this.sqlite, `SELECT ${column} AS up FROM ${spec.table} WHERE id = ?`).get(at) as { up: string | null } | undefined)?.up ?? null) {
         if (seen.has(at)) { missing.push({ parameter: r.field, in: 'body', message: `"${String(input[r.field])}" would make ${spec.label} "${input.id}" part of itself` }); break }
         seen.add(at)
       }
@@ -243,23 +244,23 @@ export class WriteEngine {
   private insertRow(spec: ResourceSpec, id: string, input: Record<string, unknown>, version: number): void {
     const row = { ...this.rowOf(spec, input), id, version }
     const cols = Object.keys(row)
-    this.sqlite.prepare(`INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row)
+    prepared(this.sqlite, `INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row)
   }
 
   /** Replaces the links and citations present in `input`; absent ones are left as they are. */
   private writeLinks(spec: ResourceSpec, id: string, input: Record<string, unknown>): void {
     const l = spec.links
     if (l && Array.isArray(input[l.field])) {
-      this.sqlite.prepare(`DELETE FROM ${l.table} WHERE ${l.owner} = ?`).run(id)
+      prepared(this.sqlite, `DELETE FROM ${l.table} WHERE ${l.owner} = ?`).run(id)
       const cols = Object.entries(l.columns)
-      const insert = this.sqlite.prepare(`INSERT OR IGNORE INTO ${l.table} (${l.owner}, ${cols.map(([, c]) => c).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`)
+      const insert = prepared(this.sqlite, `INSERT OR IGNORE INTO ${l.table} (${l.owner}, ${cols.map(([, c]) => c).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`)
       for (const item of input[l.field] as unknown[]) {
         insert.run(id, ...(typeof item === 'string' ? [item] : cols.map(([k]) => (item as Record<string, unknown>)[k])))
       }
     }
     if (spec.cited && Array.isArray(input.citations)) {
       this.dropCitations(spec, id)
-      const insert = this.sqlite.prepare('INSERT INTO citations (record_type, record_id, source_id, paragraph, locator, quote) VALUES (?, ?, ?, ?, ?, ?)')
+      const insert = prepared(this.sqlite, 'INSERT INTO citations (record_type, record_id, source_id, paragraph, locator, quote) VALUES (?, ?, ?, ?, ?, ?)')
       for (const c of input.citations as { sourceId: string, paragraph?: number | null, locator?: string, quote?: string | null }[]) {
         insert.run(spec.recordType, id, c.sourceId, c.paragraph ?? null, c.locator ?? (c.paragraph ? `para. ${c.paragraph}` : 'whole source'), c.quote ?? null)
       }
@@ -268,10 +269,10 @@ export class WriteEngine {
 
   /** Citations have ids of their own in exports, so a copy in sync must hear of the ones that go. */
   private dropCitations(spec: ResourceSpec, id: string): void {
-    const gone = this.sqlite.prepare('SELECT id FROM citations WHERE record_type = ? AND record_id = ?').pluck().all(spec.recordType, id) as number[]
+    const gone = prepared(this.sqlite, 'SELECT id FROM citations WHERE record_type = ? AND record_id = ?').pluck().all(spec.recordType, id) as number[]
     if (gone.length === 0) return
-    this.sqlite.prepare('DELETE FROM citations WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
-    const tomb = this.sqlite.prepare(`INSERT INTO deletions (record_type, record_id, deleted_at, version) VALUES ('citation', ?, ?, ?)`)
+    prepared(this.sqlite, 'DELETE FROM citations WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
+    const tomb = prepared(this.sqlite, `INSERT INTO deletions (record_type, record_id, deleted_at, version) VALUES ('citation', ?, ?, ?)`)
     const at = new Date().toISOString()
     const version = readVersion(this.sqlite).version + 1
     for (const c of gone) tomb.run(String(c), at, version)
@@ -286,7 +287,7 @@ export class WriteEngine {
   }
 
   private wasDeleted(spec: ResourceSpec, id: string): boolean {
-    return this.sqlite.prepare('SELECT 1 FROM deletions WHERE record_type = ? AND record_id = ?').get(spec.recordType, id) !== undefined
+    return prepared(this.sqlite, 'SELECT 1 FROM deletions WHERE record_type = ? AND record_id = ?').get(spec.recordType, id) !== undefined
   }
 }
 
