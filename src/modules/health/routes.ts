@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { pendingMigrations } from '../../db/client.ts'
+import { prepared } from '../../db/prepared.ts'
 import { NotReadyError } from '../../errors.ts'
 import { Problem } from '../../http/schemas.ts'
 
@@ -17,7 +18,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   }, async () => {
     let pending: number
     try {
-      app.storage.sqlite.prepare('SELECT 1').get()
+      prepared(app.storage.sqlite, 'SELECT 1').get()
       pending = pendingMigrations(app.storage.sqlite)
     } catch {
       throw new NotReadyError('database is not open')
