@@ -23,7 +23,7 @@ const RESOURCE_OF_TYPE = new Map(Object.entries(RECORD_TYPE).map(([resource, typ
  */
 export function readExport(path: string): ExportFile {
   // An export is read whole, to join each record to its links and citations wherever they stand;
-  // that takes about nine times the file's size in memory (1.5 GB for the 174 MB export of 100,000
+  // that takes about nine times the file's size in memory (1.6 GB for the 174 MB export of 100,000
   // synthetic events). Past a tenth of the heap's limit the import would end out of memory.
   const size = (() => { try { return statSync(path).size } catch { return 0 } })()
   const limit = Math.floor(getHeapStatistics().heap_size_limit / 10)
