@@ -129,27 +129,23 @@ export function listPage<T extends object>(sqlite: Database.Database, spec: List
 /** A page written by SQLite as the text of a JSON array's members, with the cursor that follows it. */
 export interface JsonPage { json: string, count: number, nextCursor: string | null }
 
-// ASCII's record separator: JSON text never holds it unescaped, so it can only stand between rows.
-const RS = '\x1e'
+/** The SQL and parameters jsonPage runs; a test reads its plan. */
+export const jsonPageSql = (spec: ListSpec, json: string) => listSql({ ...spec, select: `${json} AS json` })
 
 /**
- * One forward page as JSON text, in one statement: SQLite writes each row (`json`, an expression
- * over the row whose object holds the sort's keys under their `key` names) and joins them in the
- * sort's order, so the event loop handles one string instead of an object per row (a list of 50
- * events: about a third less time). The row read past the page, to know whether another follows,
- * is cut off at the last separator, and the cursor is read back from the page's last row.
+ * One forward page as JSON text: SQLite writes each row (`json`, an expression over the row whose
+ * object holds the sort's keys under their `key` names) and the event loop joins the texts, instead
+ * of building an object per row and serialising it (a list of 50 events: about a third less time).
+ * The row read past the page, to know whether another follows, is dropped, and the cursor is read
+ * back from the page's last row.
  */
 export function jsonPage(sqlite: Database.Database, spec: ListSpec & { cursor?: string | undefined }, json: string): JsonPage {
-  const cols = spec.sort.columns
-  const { sql, params } = listSql({ ...spec, select: `${json} AS json, ${cols.map((c, i) => `${c.expr} AS k${i}`).join(', ')}` })
-  const order = cols.map((_, i) => `k${i}${spec.sort.desc ? ' DESC' : ''}`).join(', ')
-  const page = prepared(sqlite, `SELECT group_concat(json, char(30) ORDER BY ${order}) AS text, count(*) AS n FROM (${sql})`)
-    .get(...params) as { text: string | null, n: number }
-  let text = page.text ?? ''
-  const more = page.n > spec.limit
-  if (more) text = text.slice(0, text.lastIndexOf(RS))
-  const nextCursor = more ? cursorOf(spec.sort, JSON.parse(text.slice(text.lastIndexOf(RS) + 1)) as object) : null
-  return { json: text.replaceAll(RS, ','), count: Math.min(page.n, spec.limit), nextCursor }
+  const { sql, params } = jsonPageSql(spec, json)
+  const rows = prepared(sqlite, sql).pluck(true).all(...params) as string[]
+  const more = rows.length > spec.limit
+  if (more) rows.length = spec.limit
+  const nextCursor = more ? cursorOf(spec.sort, JSON.parse(rows[rows.length - 1]!) as object) : null
+  return { json: rows.join(','), count: rows.length, nextCursor }
 }
 
 export function countRows(sqlite: Database.Database, spec: Pick<ListSpec, 'from' | 'where' | 'params'>): number {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { sqliteTable, text, integer, real, index, primaryKey } from 'drizzle-orm/sqlite-core'
+import { briefJson } from './event-brief.ts'
 
 // Timestamps are ISO 8601 strings in UTC: they sort lexically and read well in exports.
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
@@ -90,8 +91,13 @@ export const events = sqliteTable('events', {
   dateNote: text('date_note'),
   placeId: text('place_id').references(() => places.id),
   ...stamps,
+  // Computed when read, stored only in events_start_brief_idx.
+  briefJson: text('brief_json').generatedAlwaysAs(sql.raw(briefJson()), { mode: 'virtual' }),
 }, (t) => [
   index('events_start_idx').on(t.startUtc, t.id),
+  // About 450 bytes an event (450 MB at a million events): the price of reading the date-ordered
+  // lists, the default listing, without visiting the table (a page of 50: 35 µs instead of 130 µs).
+  index('events_start_brief_idx').on(t.startUtc, t.id, t.briefJson),
   index('events_type_start_idx').on(t.type, t.startUtc, t.id),
   index('events_place_start_idx').on(t.placeId, t.startUtc, t.id),
   index('events_updated_idx').on(t.updatedAt, t.id),

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { seedData } from '../../seed/data.ts'
 import { migrateDatabase, openDatabase } from '../../src/db/client.ts'
-import { listSql } from '../../src/db/keyset.ts'
+import { jsonPageSql, listSql } from '../../src/db/keyset.ts'
 import { seedDatabase } from '../../src/db/seed.ts'
 import { synthesise } from '../../src/db/synth.ts'
-import { EVENT_SORTS, eventListSpec, type EventFilters } from '../../src/modules/events/queries.ts'
+import { EVENT_SORTS, eventJsonSpec, eventListSpec, listEventsJson, type EventFilters } from '../../src/modules/events/queries.ts'
 
 const FILTERS: Record<string, EventFilters> = {
   'date range': { from: '2021-01-01', to: '2021-06-30' },
@@ -45,5 +45,25 @@ describe('query plans on the synthetic dataset', () => {
       expect(steps.join(' | ')).toMatch(/SCAN e USING INDEX events_(start|updated)_idx/)
       expect(steps.join(' | ')).not.toContain('TEMP B-TREE')
     }
+  })
+
+  it('JSON pages by date, alone or over a date range, are read from the brief index without reading the events table', () => {
+    const root = (name: string) => (storage.sqlite.prepare('SELECT rootpage FROM sqlite_master WHERE name = ?').get(name) as { rootpage: number }).rootpage
+    /** The b-trees whose columns the page's bytecode reads (a table cursor may be opened and never read). */
+    const read = (f: EventFilters, sort: (typeof EVENT_SORTS)[number], cursor?: string) => {
+      const { spec, json } = eventJsonSpec(f, sort, 50, cursor)
+      const { sql, params } = jsonPageSql(spec, json)
+      const ops = storage.sqlite.prepare(`EXPLAIN ${sql}`).all(...params) as { opcode: string, p1: number, p2: number }[]
+      const trees = new Map(ops.filter((o) => o.opcode === 'OpenRead').map((o) => [o.p1, o.p2]))
+      return [...new Set(ops.filter((o) => o.opcode === 'Column' || o.opcode === 'Rowid').map((o) => trees.get(o.p1)))]
+    }
+    const page2 = listEventsJson(storage.sqlite, {}, 'date', 50).nextCursor!
+    for (const sort of ['date', '-date'] as const) {
+      for (const f of [{}, FILTERS['date range']!, { from: '2022-03' }]) expect(read(f, sort), sort).toEqual([root('events_start_brief_idx')])
+    }
+    expect(read({}, 'date', page2)).toEqual([root('events_start_brief_idx')])
+    // Other filters and sorts read the rows themselves.
+    expect(read(FILTERS.type!, 'date')).toContain(root('events'))
+    expect(read({}, 'updated')).toContain(root('events'))
   })
 })

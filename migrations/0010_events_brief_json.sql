@@ -1,0 +1,2 @@
+ALTER TABLE `events` ADD `brief_json` text GENERATED ALWAYS AS (json_object('id', "id", 'title', "title", 'summary', "summary", 'type', "type", 'start', "start", 'end', "end", 'startSortKey', "start_utc", 'datePrecision', "date_precision", 'dateBasis', "date_basis", 'dateNote', "date_note", 'placeId', "place_id", 'createdAt', "created_at", 'updatedAt', "updated_at")) VIRTUAL;--> statement-breakpoint
+CREATE INDEX `events_start_brief_idx` ON `events` (`start_utc`,`id`,`brief_json`);
