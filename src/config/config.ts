@@ -36,6 +36,7 @@ const ConfigSchema = z.object({
   RELEASES_PATH: z.string().min(1).default('./data/releases'),
   PUBLIC_URL: z.url().optional(),
   CACHE_CONTROL: z.string().min(1).default('public, max-age=60'),
+  COMPRESSION: bool.default(true),
   READ_ONLY: bool.default(false),
   PRIMARY_URL: z.url().optional(),
   REPLICA_POLL_MS: z.coerce.number().int().min(100).default(5000),
@@ -93,6 +94,8 @@ export type Config = Readonly<{
   publicUrl: string | undefined
   /** Cache-Control of cacheable reads; behind an HTTP cache add s-maxage and stale-while-revalidate. */
   cacheControl: string
+  /** Text of a kilobyte or more is sent with brotli or gzip to clients that take them. */
+  compression: boolean
   /** Serve the database file read-only and refuse every write. */
   readOnly: boolean
   /** Draw the page at / once at start-up; off for release apps opened on demand, where it would only add to the wait. */
@@ -145,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     releasesPath: e.RELEASES_PATH,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     cacheControl: e.CACHE_CONTROL,
+    compression: e.COMPRESSION,
     readOnly: e.READ_ONLY,
     warmUp: true,
     primaryUrl: e.PRIMARY_URL?.replace(/\/+$/, ''),

@@ -5,12 +5,15 @@ import { LRUCache } from 'lru-cache'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { currentVersion } from '../db/dataset.ts'
 import type { FrontDoor } from '../http/front-door.ts'
+import { codedTag, codingFor, compress, COMPRESSIBLE_TYPE, MIN_COMPRESSED_BYTES, uncodedTag, type Coding } from '../http/encoding.ts'
 import { wantsCsv } from '../http/reply.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
     datasetVersion: number
     cacheKey: string | null
+    /** The cache entry this request is answered from. */
+    cacheHit: Cached | null
   }
   interface FastifyContextConfig {
     /** The route sets its own ETag and Cache-Control (release routes: a release is not a write). */
@@ -28,6 +31,8 @@ interface Cached {
    * headers were for that origin).
    */
   front: string[] | null
+  /** The body compressed, each with its own front-door headers; added as clients ask for them. */
+  coded: Partial<Record<Coding, { body: Buffer, front: string[] | null }>>
 }
 
 /** Upper bound of what an entry holds: V8 keeps a string in at most two bytes a character. */
@@ -36,6 +41,10 @@ const sizeOf = (value: Cached, key: string) => {
   let n = ENTRY_OVERHEAD + 2 * key.length + value.body.length
   for (const [k, v] of Object.entries(value.headers)) n += 2 * (k.length + v.length)
   for (const h of value.front ?? []) n += 2 * h.length
+  for (const c of Object.values(value.coded)) {
+    n += c.body.length
+    for (const h of c.front ?? []) n += 2 * h.length
+  }
   return n
 }
 
@@ -48,9 +57,17 @@ const keyOf = (version: number, accept: string | undefined, url: string) =>
 const UNCACHED = /^\/v1\/export(\/|\?|$)/
 const READ_ONLY_QUERY = /\b(mutation|subscription)\b/
 
+/** If-None-Match names this version's tag, in any coding (each holds the same content). */
 function matches(request: FastifyRequest, etag: string): boolean {
   const match = request.headers['if-none-match']
-  return !!match && match.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)
+  return !!match && match.split(',').some((t) => uncodedTag(t.trim().replace(/^W\//, '')) === uncodedTag(etag))
+}
+
+/** The headers of this answer for the front door to repeat: all but the per-client counts. */
+function frontHeaders(reply: FastifyReply): string[] {
+  const all = ['x-cache', 'hit']
+  for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined && !PER_RESPONSE.has(k) && k !== 'x-cache') all.push(k, String(v))
+  return all
 }
 
 /**
@@ -62,13 +79,16 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
   const cache = app.config.cacheMaxEntries > 0
     ? new LRUCache<string, Cached>({ max: app.config.cacheMaxEntries, maxSize: app.config.cacheMaxBytes, maxEntrySize: app.config.cacheMaxBytes / 8, sizeCalculation: sizeOf })
     : null
-  const send = (reply: FastifyReply, hit: Cached) => {
+  const send = (request: FastifyRequest, reply: FastifyReply, hit: Cached) => {
     for (const [k, v] of Object.entries(hit.headers)) reply.header(k, v)
+    request.cacheHit = hit
     return reply.header('x-cache', 'hit').send(hit.body)
   }
+  const compression = app.config.compression
 
   app.decorateRequest('datasetVersion', 0)
   app.decorateRequest('cacheKey', null)
+  app.decorateRequest('cacheHit', null)
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return
@@ -80,13 +100,14 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     const etag = `"v${version}-${wantsCsv(request) ? 'csv' : 'json'}"`
     // Appended, not set: CORS has already said the response varies by Origin.
     const vary = reply.getHeader('vary')
-    reply.header('etag', etag).header('cache-control', app.config.cacheControl).header('vary', vary ? `${String(vary)}, Accept` : 'Accept')
+    const varies = compression ? 'Accept, Accept-Encoding' : 'Accept'
+    reply.header('etag', etag).header('cache-control', app.config.cacheControl).header('vary', vary ? `${String(vary)}, ${varies}` : varies)
     if (!cache || UNCACHED.test(request.url)) return
     request.cacheKey = keyOf(version, request.headers.accept, request.url)
     const hit = cache.get(request.cacheKey)
     // Only valid requests are cached, so a hit may answer If-None-Match before validation runs.
     if (hit && matches(request, etag)) return reply.code(304).send()
-    if (hit) return send(reply, hit)
+    if (hit) return send(request, reply, hit)
   })
 
   // GraphQL reads are keyed by their body, known only once it is parsed.
@@ -97,7 +118,7 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     // A digest, not the body: a key's size must not be the client's choice.
     request.cacheKey = `v${currentVersion(app.storage.sqlite)}|graphql|${createHash('sha256').update(JSON.stringify(body)).digest('base64url')}`
     const hit = cache.get(request.cacheKey)
-    if (hit) return send(reply, hit)
+    if (hit) return send(request, reply, hit)
   })
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -115,16 +136,36 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
       if (!(request.url.startsWith('/graphql') && payload.includes('"errors"'))) {
         const headers: Record<string, string> = {}
         for (const h of KEPT_HEADERS) { const v = reply.getHeader(h); if (v !== undefined) headers[h] = String(v) }
-        let all: string[] | null = null
-        if (request.method === 'GET' && request.headers.origin === undefined) {
-          all = ['x-cache', 'hit']
-          for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined && !PER_RESPONSE.has(k)) all.push(k, String(v))
-        }
-        cache.set(request.cacheKey, { body: Buffer.from(payload), headers, front: all })
+        const front = request.method === 'GET' && request.headers.origin === undefined ? frontHeaders(reply) : null
+        cache.set(request.cacheKey, request.cacheHit = { body: Buffer.from(payload), headers, front, coded: {} })
       }
     }
-    return payload
+    return compression ? encode(request, reply, payload) : payload
   })
+
+  /**
+   * Text of a kilobyte or more goes out compressed to clients that take it. A cached answer keeps
+   * each coding it was asked in, so a hit is compressed once, not on every request.
+   */
+  async function encode(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+    if (reply.statusCode !== 200 || !(typeof payload === 'string' || Buffer.isBuffer(payload)) || Buffer.byteLength(payload) < MIN_COMPRESSED_BYTES) return payload
+    if (reply.getHeader('content-encoding') !== undefined || !COMPRESSIBLE_TYPE.test(String(reply.getHeader('content-type') ?? ''))) return payload
+    const vary = reply.getHeader('vary')
+    if (!vary || !/accept-encoding/i.test(String(vary))) reply.header('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding')
+    const coding = codingFor(request.headers['accept-encoding'])
+    if (!coding) return payload
+    const entry = request.cacheHit
+    let body = entry?.coded[coding]?.body
+    if (!body) body = await compress(coding, payload)
+    reply.header('content-encoding', coding).removeHeader('content-length')
+    const etag = reply.getHeader('etag')
+    if (typeof etag === 'string') reply.header('etag', codedTag(uncodedTag(etag), coding))
+    if (entry && !entry.coded[coding] && cache && request.cacheKey && cache.get(request.cacheKey) === entry) {
+      const front = entry.front ? frontHeaders(reply) : null
+      cache.set(request.cacheKey, { ...entry, coded: { ...entry.coded, [coding]: { body, front } } })
+    }
+    return body
+  }
 
   if (!cache || !front) return
   let closing = false
@@ -137,12 +178,17 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     if (closing || req.method !== 'GET' || !cacheable(url) || req.headers.origin !== undefined || req.headers['if-none-match'] !== undefined) return false
     const hit = cache.get(keyOf(currentVersion(app.storage.sqlite), req.headers.accept, url))
     if (!hit?.front) return false
+    // A coding not yet kept for this entry is made on Fastify's path, which keeps it.
+    const coding = compression && hit.body.length >= MIN_COMPRESSED_BYTES ? codingFor(req.headers['accept-encoding']) : null
+    const coded = coding ? hit.coded[coding] : undefined
+    if (coding && !coded?.front) return false
     // Over the limit: Fastify's limiter answers the 429 (and counts the request once more).
     const limits = app.countRequest(req.socket.remoteAddress ?? '')
     if (!limits) return false
-    const headers = [...hit.front, 'content-length', String(hit.body.length)]
+    const body = coded ? coded.body : hit.body
+    const headers = [...(coded?.front ?? hit.front), 'content-length', String(body.length)]
     for (const [k, v] of limits) headers.push(k, v)
-    res.writeHead(200, headers).end(hit.body)
+    res.writeHead(200, headers).end(body)
     if (logHits) app.log.info({ req: { method: 'GET', url }, res: { statusCode: 200 }, cache: 'front' }, 'answered from the response cache')
     return true
   }

@@ -292,12 +292,13 @@ export class WriteEngine {
 }
 
 /**
- * The dataset versions an If-Match header names: `"v12-json"`, `"v12"`, or (in GraphQL, where the
- * value is not quoted) `v12`; a list gives several. Weak tags are ignored: If-Match compares strongly.
+ * The dataset versions an If-Match header names: `"v12-json"`, `"v12-json-br"` (a compressed read's),
+ * `"v12"`, or (in GraphQL, where the value is not quoted) `v12`; a list gives several. Weak tags are
+ * ignored: If-Match compares strongly.
  */
 export function parseIfMatch(header: string): number[] {
   return header.split(',').flatMap((tag) => {
-    const m = /^("?)v(\d+)(?:-[a-z]+)?\1$/.exec(tag.trim())
+    const m = /^("?)v(\d+)(?:-[a-z]+){0,2}\1$/.exec(tag.trim())
     return m ? [Number(m[2])] : []
   })
 }
