@@ -114,7 +114,12 @@ try {
   rows.push(['list of 50, actor filter, facets type,place,actor (uncached)', await load(noCache, () => `/v1/events?limit=50&actor=${actorId(EVENTS)}&facets=type,place,actor`)])
   rows.push(['page /: histogram, map, facets, 50 events (uncached; p50 target 300 ms)', await load(noCache, () => '/')])
   rows.push(['page / narrowed to one place (uncached)', await load(noCache, () => `/?place=${placeId(EVENTS)}`)])
-  rows.push(['stats: month x type, killed only, repeated (cache hit)', await load(`${base}/v1/stats/events?groupBy=period,type&period=month&measures=killed`), 0.5])
+  const cachedStats = `${base}/v1/stats/events?groupBy=period,type&period=month&measures=killed`
+  rows.push(['stats: month x type, killed only, repeated (cache hit)', await load(cachedStats), 0.5])
+  // What browsers, curl --compressed and HTTP libraries ask for: the cached brotli body.
+  const compressed = { headers: { 'accept-encoding': 'gzip, deflate, br' } }
+  rows.push(['the same stats, Accept-Encoding: gzip, br (cache hit, brotli)', await load(cachedStats, undefined, compressed), 0.5])
+  rows.push(['the REST list of 50, Accept-Encoding: gzip, br (cache hit, brotli)', await load(`${base}/v1/events?limit=50&sort=-date&type=attack`, undefined, compressed), 0.3])
   rows.push([`bare Fastify route sending ${pageBytes} bytes, the size of that page`, await load(`http://127.0.0.1:${barePort}/bare-large`)])
   const sql10 = await statementsPerRequest(10)
   const sql100 = await statementsPerRequest(100)

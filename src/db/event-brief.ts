@@ -10,6 +10,8 @@ export const EVENT_BRIEF_FIELDS = [
   ['placeId', 'place_id'], ['createdAt', 'created_at'], ['updatedAt', 'updated_at'],
 ] as const
 
-/** The brief event's JSON object as an expression over an events row, its columns prefixed by `alias.` if given. */
-export const briefJson = (alias?: string) =>
-  `json_object(${EVENT_BRIEF_FIELDS.map(([key, column]) => `'${key}', ${alias ? `${alias}.` : ''}"${column}"`).join(', ')})`
+/** The brief event's keys and columns as json_object's arguments, the columns prefixed by `alias.` if given. */
+export const briefPairs = (alias?: string) => EVENT_BRIEF_FIELDS.map(([key, column]) => `'${key}', ${alias ? `${alias}.` : ''}"${column}"`).join(', ')
+
+/** The brief event's JSON object as an expression over an events row. */
+export const briefJson = (alias?: string) => `json_object(${briefPairs(alias)})`
