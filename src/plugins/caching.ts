@@ -76,8 +76,9 @@ function frontHeaders(reply: FastifyReply): string[] {
  * response cache: a repeated read is served from memory until the next write moves the version.
  */
 export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
+  const maxEntrySize = app.config.cacheMaxBytes / 8
   const cache = app.config.cacheMaxEntries > 0
-    ? new LRUCache<string, Cached>({ max: app.config.cacheMaxEntries, maxSize: app.config.cacheMaxBytes, maxEntrySize: app.config.cacheMaxBytes / 8, sizeCalculation: sizeOf })
+    ? new LRUCache<string, Cached>({ max: app.config.cacheMaxEntries, maxSize: app.config.cacheMaxBytes, maxEntrySize, sizeCalculation: sizeOf })
     : null
   const send = (request: FastifyRequest, reply: FastifyReply, hit: Cached) => {
     for (const [k, v] of Object.entries(hit.headers)) reply.header(k, v)
@@ -162,7 +163,9 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     if (typeof etag === 'string') reply.header('etag', codedTag(uncodedTag(etag), coding))
     if (entry && !entry.coded[coding] && cache && request.cacheKey && cache.get(request.cacheKey) === entry) {
       const front = entry.front ? frontHeaders(reply) : null
-      cache.set(request.cacheKey, { ...entry, coded: { ...entry.coded, [coding]: { body, front } } })
+      const next = { ...entry, coded: { ...entry.coded, [coding]: { body, front } } }
+      // Past the entry bound the cache would drop the entry, plain body and all.
+      if (sizeOf(next, request.cacheKey) <= maxEntrySize) cache.set(request.cacheKey, next)
     }
     return body
   }

@@ -75,6 +75,22 @@ describe('compressed answers', () => {
     expect(plain.headers.vary).not.toContain('Accept-Encoding')
   })
 
+  it('a coded copy that would take an entry past its bound is not kept, and the plain entry stays', async () => {
+    const probe = await buildTestApp()
+    addSyntheticEvents(probe.storage.sqlite, 60)
+    const size = (await probe.inject({ url: LIST })).rawPayload.length
+    // Room for the plain entry (headers and key included) but not for it and a compressed copy.
+    const app = await buildTestApp({ cacheMaxBytes: 8 * (size + 7000) })
+    addSyntheticEvents(app.storage.sqlite, 60)
+    await app.inject({ url: LIST })
+    for (let i = 0; i < 2; i++) {
+      const coded = await app.inject({ url: LIST, headers: { 'accept-encoding': 'gzip' } })
+      expect(coded.headers['x-cache']).toBe('hit')
+      expect(coded.headers['content-encoding']).toBe('gzip')
+    }
+    expect((await app.inject({ url: LIST })).headers['x-cache']).toBe('hit')
+  })
+
   it('If-None-Match and If-Match take the ETag of a compressed read', async () => {
     const app = await buildTestApp()
     const read = await app.inject({ url: '/v1/actors?limit=50', headers: { 'accept-encoding': 'gzip' } })
