@@ -12,7 +12,9 @@ END;
 -- Every event of the database is queued once here; the fill after migrations composes them.
 INSERT OR IGNORE INTO event_documents_stale (event_id) SELECT id FROM events;
 --> statement-breakpoint
+-- The delete is for INSERT OR REPLACE, whose deletion fires no trigger (recursive_triggers is off).
 CREATE TRIGGER `event_doc_events_ai` AFTER INSERT ON `events` BEGIN
+  DELETE FROM event_documents WHERE event_id = NEW.id;
   INSERT OR IGNORE INTO event_documents_stale (event_id) VALUES (NEW.id);
 END;
 --> statement-breakpoint

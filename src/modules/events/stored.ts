@@ -62,13 +62,17 @@ export function fillEventDocuments(sqlite: Database.Database, onProgress?: (done
  */
 export function startRefiller(sqlite: Database.Database, onError: (err: unknown) => void, tick = REFILL_TICK): { stop(): void } {
   const fill = sqlite.transaction(() => refillEventDocuments(sqlite, tick.documents, performance.now() + tick.ms))
+  let pausedUntil = 0
   const timer = setInterval(() => {
-    if (!sqlite.open || sqlite.inTransaction) return
+    if (!sqlite.open || sqlite.inTransaction || Date.now() < pausedUntil) return
     try {
       if (prepared(sqlite, 'SELECT 1 FROM event_documents_stale LIMIT 1').get() === undefined) return
       fill.immediate()
     } catch (err) {
-      if (!String((err as { code?: string }).code).startsWith('SQLITE_BUSY')) onError(err)
+      if (String((err as { code?: string }).code).startsWith('SQLITE_BUSY')) return
+      // Reads compose what is missing meanwhile; one report every ten seconds, not twenty a second.
+      pausedUntil = Date.now() + 10_000
+      onError(err)
     }
   }, tick.everyMs)
   timer.unref()
