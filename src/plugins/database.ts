@@ -45,7 +45,10 @@ export default fp(async (app) => {
   // would stop the event loop: writes retry asynchronously (WriteEngine.attempt) instead.
   storage.sqlite.pragma('busy_timeout = 0')
   serve(storage)
-  const refiller = startRefiller(storage.sqlite, (err) => app.log.error({ err }, 'event documents could not be refilled'))
+  const refiller = startRefiller(storage.sqlite, (err) => app.log.error({ err }, 'event documents could not be refilled'), undefined, (run) => {
+    storage.statements.muted = true
+    try { run() } finally { storage.statements.muted = false }
+  })
   app.addHook('preClose', async () => refiller.stop())
 
   /** Stored event documents missing after the migration that adds them, or left queued by a stop. */

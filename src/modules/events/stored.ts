@@ -60,10 +60,10 @@ export function fillEventDocuments(sqlite: Database.Database, onProgress?: (done
  * event loop is never held long. The connection does not wait for the lock (busy_timeout 0):
  * while another process writes, a tick is skipped.
  */
-export function startRefiller(sqlite: Database.Database, onError: (err: unknown) => void, tick = REFILL_TICK): { stop(): void } {
+export function startRefiller(sqlite: Database.Database, onError: (err: unknown) => void, tick = REFILL_TICK, quietly = (run: () => void) => run()): { stop(): void } {
   const fill = sqlite.transaction(() => refillEventDocuments(sqlite, tick.documents, performance.now() + tick.ms))
   let pausedUntil = 0
-  const timer = setInterval(() => {
+  const timer = setInterval(() => quietly(() => {
     if (!sqlite.open || sqlite.inTransaction || Date.now() < pausedUntil) return
     try {
       if (prepared(sqlite, 'SELECT 1 FROM event_documents_stale LIMIT 1').get() === undefined) return
@@ -74,7 +74,7 @@ export function startRefiller(sqlite: Database.Database, onError: (err: unknown)
       pausedUntil = Date.now() + 10_000
       onError(err)
     }
-  }, tick.everyMs)
+  }), tick.everyMs)
   timer.unref()
   return { stop: () => clearInterval(timer) }
 }
