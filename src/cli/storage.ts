@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { ConfigError, loadConfig, type Config } from '../config/config.ts'
 import { DatabaseOpenError, migrateDatabase, openDatabase, type Storage } from '../db/client.ts'
+import { fillEventDocuments } from '../modules/events/stored.ts'
 
 /**
  * Configuration and database for a command-line tool. A bad setting or a database that cannot be
@@ -33,6 +34,10 @@ export function openStorage(name: string, options: { migrate?: boolean, exitCode
   if (options.migrate ?? true) {
     try {
       migrateDatabase(storage.db)
+      // The migration that adds stored event documents queues every event; compose them now.
+      const started = Date.now()
+      const filled = fillEventDocuments(storage.sqlite, (n, total) => console.error(`${name}: stored event documents ${n}/${total} (${((Date.now() - started) / 1000).toFixed(1)} s)`))
+      if (filled > 0) console.error(`${name}: ${filled} stored event documents composed in ${((Date.now() - started) / 1000).toFixed(1)} s`)
     } catch (err) {
       storage.close()
       if (err instanceof DatabaseOpenError) stop(err.message)

@@ -345,3 +345,20 @@ export const facetCounts = sqliteTable('facet_counts', {
   primaryKey({ columns: [t.field, t.value] }),
   index('facet_counts_top_idx').on(t.field, t.events, t.value),
 ])
+
+/**
+ * Each event's detail document as GET /v1/events/{id} gives it, stored so that the route reads one
+ * row instead of composing it. A row present is always what composing would give now: triggers
+ * (migrations/0012) delete the documents a write changes, in its transaction, and queue their ids
+ * in event_documents_stale for the write engine and the background refiller to compose again.
+ * A missing row is composed on read (src/modules/events/document.ts).
+ */
+export const eventDocuments = sqliteTable('event_documents', {
+  eventId: text('event_id').primaryKey().references(() => events.id, { onDelete: 'cascade' }),
+  body: text('body').notNull(),
+})
+
+/** Events whose document is to be composed again; a table without rowid (migrations/0011). */
+export const eventDocumentsStale = sqliteTable('event_documents_stale', {
+  eventId: text('event_id').primaryKey(),
+})

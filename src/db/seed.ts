@@ -3,6 +3,7 @@ import { SeedDataset, type SeedDatasetInput } from '../../seed/schema.ts'
 import { sortKeyOf } from '../domain/dates.ts'
 import type { RecordType } from '../domain/vocabulary.ts'
 import { bumpVersion, readVersion } from './dataset.ts'
+import { fillEventDocuments } from '../modules/events/stored.ts'
 import { editedRecords, seedDigest, storedSeedDigest, writeSeedDigest } from './seed-state.ts'
 
 type Row = Record<string, string | number | null>
@@ -111,6 +112,7 @@ export function seedDatabase(sqlite: Database.Database, input: SeedDatasetInput,
     if (report.inserted + report.updated > 0) report.version = bumpVersion(sqlite).version
     writeSeedDigest(sqlite, seedDigest(data))
   })()
+  fillEventDocuments(sqlite)
   return report
 }
 

@@ -3,6 +3,7 @@ import { sortKeyOf } from '../domain/dates.ts'
 import { ACTOR_KINDS, ACTOR_ROLES, CASUALTY_OUTCOMES, EVENT_TYPES, QUALIFIERS, STATEMENT_MEDIA, VICTIM_GROUPS } from '../domain/vocabulary.ts'
 import { bumpVersion } from './dataset.ts'
 import { withSummariesDeferred } from './summaries.ts'
+import { fillEventDocuments, withDocumentsDeferred } from '../modules/events/stored.ts'
 
 /** mulberry32: a small seeded generator, so the same options always give the same database. */
 function random(seed: number) {
@@ -28,7 +29,9 @@ const WORDS = ['ceasefire', 'shelling', 'convoy', 'corridor', 'talks', 'border',
  * Ids start with "synth-" so they never collide with curated records. Written in transactional batches.
  */
 export function synthesise(sqlite: Database.Database, o: SynthOptions): SynthReport {
-  return withSummariesDeferred(sqlite, () => load(sqlite, o))
+  const report = withDocumentsDeferred(sqlite, () => withSummariesDeferred(sqlite, () => load(sqlite, o)))
+  fillEventDocuments(sqlite)
+  return report
 }
 
 function load(sqlite: Database.Database, o: SynthOptions): SynthReport {

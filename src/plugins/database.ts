@@ -4,6 +4,7 @@ import { migrateDatabase, openDatabase, pendingMigrations, type Storage } from '
 import { seedOnStart } from '../db/seed.ts'
 import { seedData } from '../../seed/data.ts'
 import { inlineRunner, poolRunner, sharable, type StatsRunner } from '../modules/stats/pool.ts'
+import { fillEventDocuments, queuedEventDocuments, startRefiller } from '../modules/events/stored.ts'
 
 const MAIN_MMAP_BYTES = 64 * 1024 * 1024
 
@@ -35,6 +36,7 @@ export default fp(async (app) => {
         app.log.info({ seed: result.report }, result.action === 'seeded' ? 'seed applied' : 'seed changes applied')
       }
     }
+    fillDocuments(storage.sqlite)
   } catch (err) {
     storage.close()
     throw err
@@ -43,6 +45,25 @@ export default fp(async (app) => {
   // would stop the event loop: writes retry asynchronously (WriteEngine.attempt) instead.
   storage.sqlite.pragma('busy_timeout = 0')
   serve(storage)
+  const refiller = startRefiller(storage.sqlite, (err) => app.log.error({ err }, 'event documents could not be refilled'), undefined, (run) => {
+    storage.statements.muted = true
+    try { run() } finally { storage.statements.muted = false }
+  })
+  app.addHook('preClose', async () => refiller.stop())
+
+  /** Stored event documents missing after the migration that adds them, or left queued by a stop. */
+  function fillDocuments(sqlite: typeof storage.sqlite) {
+    const queued = queuedEventDocuments(sqlite)
+    if (queued === 0) return
+    const started = Date.now()
+    let logged = started
+    const done = fillEventDocuments(sqlite, (n, total) => {
+      if (Date.now() - logged < 5000) return
+      logged = Date.now()
+      app.log.info({ done: n, total }, 'composing stored event documents')
+    })
+    if (queued > 1000) app.log.info({ documents: done, ms: Date.now() - started }, 'stored event documents composed')
+  }
 
   function serve(s: Storage) {
     const { databasePath: path, statsWorkers: workers, statsQueueMax: queueMax, statsTimeoutMs: timeoutMs } = app.config

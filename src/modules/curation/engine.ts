@@ -9,6 +9,7 @@ import {
   DatabaseBusyError, InUseError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnknownReferenceError, WriteValidationError,
 } from '../../errors.ts'
 import { COLUMNS } from '../export/plan.ts'
+import { refillEventDocuments, WRITE_REFILL_CAP } from '../events/stored.ts'
 import { patchOf } from './schemas.ts'
 import type { ResourceSpec } from './resources.ts'
 
@@ -153,9 +154,16 @@ export class WriteEngine {
    * Runs a write as an IMMEDIATE transaction: the write lock is taken before the first read, so
    * a writer in another process (an import) makes this one wait its busy timeout, not fail.
    * Inside a transaction already open (an import batch) it runs as a savepoint.
+   * The event documents the write made stale are composed again before it commits, up to a cap so
+   * that a change reaching many events leaves the rest to the background refiller.
    */
   private write<T>(fn: () => T): T {
-    return this.sqlite.transaction(fn).immediate()
+    const outermost = !this.sqlite.inTransaction
+    return this.sqlite.transaction(() => {
+      const result = fn()
+      if (outermost) refillEventDocuments(this.sqlite, WRITE_REFILL_CAP)
+      return result
+    }).immediate()
   }
 
   revisions(spec: ResourceSpec, id: string) {

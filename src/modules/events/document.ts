@@ -46,7 +46,36 @@ const STATEMENTS = `(SELECT jsonb_group_array(json_object('id', st.id, 'speaker'
 const DETAIL = `SELECT json_object(${briefPairs('e')}, 'place', ${PLACE}, 'actors', ${ACTORS}, 'casualtyReports', ${CASUALTIES},
   'displacementCounts', ${DISPLACEMENT}, 'statements', ${STATEMENTS}, 'citations', ${citations('event', 'e.id')}) FROM events e WHERE e.id = ?`
 
-/** The event with everything a reader needs to check it (actors, place, figures, statements, sources), as JSON text. */
-export function eventDetailJson(sqlite: Database.Database, id: string): string | undefined {
+/**
+ * The event's document composed from the records, without reading event_documents: what a stored
+ * document must always equal, and what fills it.
+ */
+export function composeEventDetailJson(sqlite: Database.Database, id: string): string | undefined {
   return prepared(sqlite, DETAIL).pluck().get(id) as string | undefined
+}
+
+const STORED = 'SELECT body FROM event_documents WHERE event_id = ?'
+const stores = new WeakMap<Database.Database, boolean>()
+
+/** Whether the connection has event_documents: a release file frozen before it came has not. */
+function hasStore(sqlite: Database.Database): boolean {
+  let known = stores.get(sqlite)
+  if (known === undefined) {
+    known = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'event_documents'`).get() !== undefined
+    // A writable database without the table is about to be migrated: ask again next time.
+    if (known || sqlite.readonly) stores.set(sqlite, known)
+  }
+  return known
+}
+
+/**
+ * The event with everything a reader needs to check it (actors, place, figures, statements,
+ * sources), as JSON text: its stored document (one indexed row), or composed when none is stored.
+ */
+export function eventDetailJson(sqlite: Database.Database, id: string): string | undefined {
+  if (hasStore(sqlite)) {
+    const body = prepared(sqlite, STORED).pluck().get(id) as string | undefined
+    if (body !== undefined) return body
+  }
+  return composeEventDetailJson(sqlite, id)
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type Database from 'better-sqlite3'
 import { rowReason, type Rejection, type RowOutcome, type Tally } from './report.ts'
+import { refillEventDocuments, WRITE_REFILL_CAP } from '../events/stored.ts'
 
 /** One input row, ready to be written. */
 export interface WorkItem {
@@ -40,16 +41,21 @@ export class BatchRunner {
   ) {
     // better-sqlite3 runs a transaction function called inside another as a savepoint.
     this.inSavepoint = sqlite.transaction((item: WorkItem) => item.apply())
-    this.inBatch = sqlite.transaction((items: WorkItem[]) => items.map((item) => {
-      try {
-        return this.inSavepoint(item)
-      } catch (err) {
-        const reason = rowReason(err)
-        // Not about this row (disk full, a bug): give up the batch rather than blame the row.
-        if (reason === undefined) throw err
-        return { row: item.row, externalId: item.externalId, reason }
-      }
-    }))
+    this.inBatch = sqlite.transaction((items: WorkItem[]) => {
+      const results = items.map((item) => {
+        try {
+          return this.inSavepoint(item)
+        } catch (err) {
+          const reason = rowReason(err)
+          // Not about this row (disk full, a bug): give up the batch rather than blame the row.
+          if (reason === undefined) throw err
+          return { row: item.row, externalId: item.externalId, reason }
+        }
+      })
+      // The rows ran as savepoints, so the engine left the documents they made stale to the batch.
+      refillEventDocuments(sqlite, WRITE_REFILL_CAP)
+      return results
+    })
   }
 
   /** Queues a row; true when that filled and committed a batch. */
