@@ -4,11 +4,12 @@ import type { GraphQLResolveInfo } from 'graphql'
 import type { IResolvers, MercuriusContext } from 'mercurius'
 import type { RecordType } from '../domain/vocabulary.ts'
 import { actorsByIds, type ActorRow } from '../modules/actors/queries.ts'
-import { casualtiesByIds, casualtyListSpec, CASUALTY_BRIEF_KEYS, eventCasualtiesBriefSpec } from '../modules/casualties/queries.ts'
+import { casualtiesByIds, casualtyListSpec, CASUALTY_BRIEF_KEYS, eventCasualtiesBriefSpec, firstCasualtiesOfEvents, type CasualtyRow } from '../modules/casualties/queries.ts'
 import { revisionsSpec, versionsOf, type RevisionRow } from '../modules/curation/queries.ts'
 import { RESOURCE_BY_TYPE, RESOURCES } from '../modules/curation/resources.ts'
 import { displacementByIds, displacementListSpec } from '../modules/displacement/queries.ts'
-import { actorEventsSpec, actorNamesOfEvents, actorsOfEvents, eventIdsOfStatements, eventsByIds, type EventActorRow, type EventRow } from '../modules/events/queries.ts'
+import { actorEventsSpec, actorNamesByEvent, actorsOfEvents, eventIdsOfStatements, eventsByIds, type EventActorRow, type EventRow } from '../modules/events/queries.ts'
+import type { ActorRole } from '../domain/vocabulary.ts'
 import { PLACE_BRIEF_KEYS, placesBriefByIds, placesByIds, type PlaceRow } from '../modules/places/queries.ts'
 import { citationsFor, sourcesByIds, type CitationRow, type SourceRow } from '../modules/sources/queries.ts'
 import { eventStatementsSpec, statementListSpec, statementsByIds, type StatementRow } from '../modules/statements/queries.ts'
@@ -64,7 +65,9 @@ export function createLoaders(sqlite: Database.Database) {
     place: idBatch<PlaceRow>((ids) => placesByIds(sqlite, ids)),
     placeBrief: idBatch<PlaceRow>((ids) => placesBriefByIds(sqlite, ids)),
     eventActors: ownerBatch<EventActorRow>((ids) => actorsOfEvents(sqlite, ids), (r) => r.eventId),
-    eventActorNames: ownerBatch<EventActorRow>((ids) => actorNamesOfEvents(sqlite, ids) as EventActorRow[], (r) => r.eventId),
+    // Shaped as EventActor objects here, once a page, so EventActor.actor needs no resolver.
+    eventActorNames: (ids: readonly string[]): ActorLink[][] =>
+      actorNamesByEvent(sqlite, ids).map((links) => links.map(([, role, id, name]) => ({ role, actor: { id, name } }))),
   }
   const records = byType<DataLoader<string, { id: string } | null>>(Object.keys(TYPE_NAMES).map((recordType) => ({ recordType })), (type) => {
     switch (type) {
@@ -100,7 +103,8 @@ export function createLoaders(sqlite: Database.Database) {
     eventActors,
     eventActorNames,
     eventCasualties: () => ownedConnections(sqlite, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id', 50, pages),
-    eventCasualtiesBrief: () => ownedConnections(sqlite, (a) => eventCasualtiesBriefSpec(a.limit, a.at), 'c.event_id', 50, pages),
+    eventCasualtiesBrief: () => ownedConnections<CasualtyRow>(sqlite, (a) => eventCasualtiesBriefSpec(a.limit, a.at), 'c.event_id', 50, pages,
+      (events, limit) => firstCasualtiesOfEvents(sqlite, events as EventRow[], limit)),
     eventDisplacement: () => ownedConnections(sqlite, (a) => displacementListSpec({}, a.limit, a.at), 'd.event_id'),
     statementEvents: () => byOwner((ids) => eventIdsOfStatements(sqlite, ids), (r) => r.statementId),
     actorEvents: () => ownedConnections<EventRow>(sqlite, (a) => actorEventsSpec((a.role as string | undefined) ?? null, a.limit, a.at), 'ea.actor_id'),
@@ -128,6 +132,13 @@ declare module 'mercurius' {
 }
 
 type Ctx = MercuriusContext
+/**
+ * An event's actor as the EventActor type reads it: the actor itself rides along (the linking row's
+ * id, name and kind, or the whole row), because a resolver on EventActor.actor, called once a link,
+ * cost more than everything else about the links.
+ */
+interface ActorLink { role: ActorRole, actor: { id: string, name: string, kind?: string } | ActorRow | Error | null }
+const then = <A, B>(v: A | Promise<A>, f: (a: A) => B | Promise<B>): B | Promise<B> => (v instanceof Promise ? v.then(f) : f(v))
 // An event's actors are listed with their id, name and kind; with only their id and name when that is enough.
 const LINKED_ACTOR_KEYS = ['id', 'name', 'kind']
 const ACTOR_NAME_KEYS = ['id', 'name']
@@ -145,20 +156,19 @@ export const relationResolvers: IResolvers = withRecordFields({
     place: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (e.placeId
       ? (briefEnough(info, 'Place', PLACE_BRIEF_KEYS, OBJECT) ? ctx.loaders.eventPlaceBrief : ctx.loaders.eventPlace)(e, e.placeId)
       : null),
-    actors: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) =>
-      (briefEnough(info, 'Actor', ACTOR_NAME_KEYS, LINKED_ACTOR) ? ctx.loaders.eventActorNamesOf : ctx.loaders.eventActorsOf)(e, e.id),
+    actors: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => {
+      if (briefEnough(info, 'Actor', ACTOR_NAME_KEYS, LINKED_ACTOR)) return ctx.loaders.eventActorNamesOf(e, e.id)
+      const linked = briefEnough(info, 'Actor', LINKED_ACTOR_KEYS, LINKED_ACTOR)
+      return then(ctx.loaders.eventActorsOf(e, e.id), (rows): ActorLink[] | Promise<ActorLink[]> => (linked
+        ? rows.map((r) => ({ role: r.role, actor: { id: r.actorId, name: r.name, kind: r.kind } }))
+        : ctx.loaders.actor.loadMany(rows.map((r) => r.actorId)).then((actors) => rows.map((r, i) => ({ role: r.role, actor: actors[i]! })))))
+    },
     casualtyReports: (e: EventRow, args: Paged, ctx: Ctx, info: GraphQLResolveInfo) =>
       (briefEnough(info, 'CasualtyReport', CASUALTY_BRIEF_KEYS, CONNECTION) ? ctx.loaders.eventCasualtiesBrief : ctx.loaders.eventCasualties)(e.id, args, e),
     displacementCounts: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventDisplacement(e.id, args),
     statements: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventStatements(e.id, args),
     citations: cited('event'),
     revisions: history('event'),
-  },
-  // The row that links an event to an actor holds the actor's name and kind: enough for most queries.
-  EventActor: {
-    actor: (r: EventActorRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (briefEnough(info, 'Actor', LINKED_ACTOR_KEYS, OBJECT)
-      ? { id: r.actorId, name: r.name, kind: r.kind }
-      : ctx.loaders.actor.load(r.actorId)),
   },
   Actor: {
     affiliation: one((c) => c.loaders.actor, 'affiliationId'),

@@ -1,17 +1,24 @@
 import type Database from 'better-sqlite3'
 import DataLoader from 'dataloader'
-import { countByOwner, ownerPages, type KeysetPage, type ListSpec } from '../db/keyset.ts'
+import { countByOwner, ownerPages, ownerPagesOf, type KeysetPage, type ListSpec } from '../db/keyset.ts'
+import type { PageWindow } from '../db/keyset.ts'
 import { argsKey, connection, paging, type Connection, type PagingArgs } from './args.ts'
 import type { Pages } from './siblings.ts'
 
-type SpecArgs = { limit: number, at: ListSpec['cursor'] } & Record<string, unknown>
+type SpecArgs = { limit: number, at: PageWindow } & Record<string, unknown>
+
+/**
+ * The first `limit + 1` rows of each parent row of a top-level page, in the connection's order,
+ * read without the window ownerPages needs for any cursor; null when they cannot be (then it runs).
+ */
+export type FirstRows<T> = (parents: readonly object[], limit: number) => Map<string, T[]> | null
 
 /**
  * Connections under each record of a page (an actor's events, an event's statements), batched:
  * all parents asking with the same arguments share one statement for their pages and, when
  * `totalCount` is selected, one grouped statement for their counts.
  */
-export function ownedConnections<T extends object>(sqlite: Database.Database, specOf: (a: SpecArgs) => ListSpec, ownerExpr: string, fallback = 50, topPages?: Pages) {
+export function ownedConnections<T extends object>(sqlite: Database.Database, specOf: (a: SpecArgs) => ListSpec, ownerExpr: string, fallback = 50, topPages?: Pages, firstRows?: FirstRows<T>) {
   const argsByKey = new Map<string, SpecArgs>()
   const split = (keys: readonly string[]) => {
     const groups = new Map<string, string[]>()
@@ -59,9 +66,13 @@ export function ownedConnections<T extends object>(sqlite: Database.Database, sp
     if (!byArgs) pageReads.set(siblings, byArgs = new Map())
     let got = byArgs.get(key)
     if (!got) {
-      const owners = [...new Set(siblings.map((r) => (r as { id: string }).id))]
+      const parents = [...new Map(siblings.map((r) => [(r as { id: string }).id, r])).values()]
+      const a = argsByKey.get(key)!
       try {
-        got = ownerPages<T>(sqlite, specOf(argsByKey.get(key)!), ownerExpr, owners)
+        const first = firstRows && !a.at.after && !a.at.before && !a.at.fromEnd ? firstRows(parents, a.limit) : null
+        got = first
+          ? ownerPagesOf<T>(sqlite, specOf(a), ownerExpr, first)
+          : ownerPages<T>(sqlite, specOf(a), ownerExpr, parents.map((r) => (r as { id: string }).id))
       } catch (error) {
         got = { error }
       }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SqlValue } from '../../db/keyset.ts'
+import { binaryOrder } from '../../db/collation.ts'
 import { prepared } from '../../db/prepared.ts'
 import { narrowSelect } from '../../db/projection.ts'
 import type { CasualtyOutcome, Qualifier, VictimGroup } from '../../domain/vocabulary.ts'
@@ -133,3 +134,32 @@ export const CASUALTY_BRIEF_KEYS: readonly (keyof CasualtyRow)[] = ['id', 'event
 export function eventCasualtiesBriefSpec(limit: number, cursor?: PageAt): ListSpec {
   return { ...casualtyListSpec({}, limit, cursor), from: 'casualty_reports c CROSS JOIN events e ON e.id = c.event_id', select: narrowSelect(SELECT, CASUALTY_BRIEF_KEYS) }
 }
+
+/** CASUALTY_BRIEF_KEYS but the two an event's own row gives: its id and its date. */
+const OWN_BRIEF_SELECT = narrowSelect(SELECT, CASUALTY_BRIEF_KEYS.filter((k) => k !== 'eventId' && k !== 'eventSortKey'))
+
+/**
+ * The first `limit + 1` brief figures of each event, as eventCasualtiesBriefSpec pages them from the
+ * start, or null when some event has more figures than the statement may read (then page them with
+ * the spec). Within one event that order, the event's date then the figure's id, is by id alone, so
+ * the rows need neither the events table nor a window numbering them: one lookup per event in
+ * casualty_event_idx, the event's id and date set from its row, and the order checked here.
+ */
+export function firstCasualtiesOfEvents(sqlite: Database.Database, events: readonly { id: string, startSortKey: string }[], limit: number): Map<string, CasualtyRow[]> | null {
+  // Reading stops at the cap, so an event with many figures costs no more than the pages it asked for.
+  const cap = events.length * (limit + 1)
+  const rows = prepared(sqlite, `SELECT j.key AS k, ${OWN_BRIEF_SELECT} FROM json_each(?) j JOIN casualty_reports c ON c.event_id = j.value LIMIT ?`)
+    .all(JSON.stringify(events.map((e) => e.id)), cap + 1) as (CasualtyRow & { k?: number })[]
+  if (rows.length > cap) return null
+  const out = new Map<string, CasualtyRow[]>(events.map((e) => [e.id, []]))
+  for (const r of rows) {
+    const event = events[r.k!]!
+    r.eventId = event.id
+    r.eventSortKey = event.startSortKey
+    out.get(event.id)!.push(r)
+  }
+  for (const list of out.values()) if (!inIdOrder(list)) list.sort((a, b) => binaryOrder(a.id, b.id))
+  return out
+}
+
+const inIdOrder = (rows: readonly { id: string }[]) => rows.every((r, i) => i === 0 || binaryOrder(rows[i - 1]!.id, r.id) < 0)
