@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import { decodeCursor, encodeCursor } from '../http/cursor.ts'
-import { prepared } from './prepared.ts'
+import { allRows, prepared } from './prepared.ts'
 
 export type SqlValue = string | number | null
 
@@ -31,11 +31,6 @@ export interface ListSpec {
    * along a non-null foreign key changes no count); the same filters, the same rows.
    */
   count?: Pick<ListSpec, 'from' | 'where' | 'params'> | undefined
-  /**
-   * `select` is one expression, each row's fields as a JSON object (holding the sort's keys): the
-   * page's texts are parsed in one go, cheaper than the driver building an object per row.
-   */
-  rowJson?: boolean | undefined
 }
 
 export interface Page<T> { rows: T[], nextCursor: string | null }
@@ -109,7 +104,7 @@ export function listPage<T extends object>(sqlite: Database.Database, spec: List
   let read: { rows: T[], more: boolean } | undefined
   const load = () => {
     if (read) return read
-    const rows = spec.rowJson ? parsedRows<T>(prepared(sqlite, sql).pluck(true).all(...params) as string[]) : prepared(sqlite, sql).all(...params) as T[]
+    const rows = allRows<T>(prepared(sqlite, sql), params)
     const more = rows.length > spec.limit
     if (more) rows.length = spec.limit
     if (w.fromEnd) rows.reverse()
@@ -130,9 +125,6 @@ export function listPage<T extends object>(sqlite: Database.Database, spec: List
     count: () => countRows(sqlite, spec.count ?? spec),
   }
 }
-
-/** Rows given as JSON object texts, parsed as one array. */
-const parsedRows = <T>(texts: string[]): T[] => (texts.length ? JSON.parse(`[${texts.join(',')}]`) as T[] : [])
 
 /** A page written by SQLite as the text of a JSON array's members, with the cursor that follows it. */
 export interface JsonPage { json: string, count: number, nextCursor: string | null }
@@ -186,8 +178,9 @@ export function ownerPages<T extends object>(sqlite: Database.Database, spec: Li
   }
   const desc = spec.sort.desc !== Boolean(w.fromEnd)
   const order = spec.sort.columns.map((c) => `${c.expr} ${desc ? 'DESC' : 'ASC'}`).join(', ')
-  const rows = prepared(sqlite, `SELECT * FROM (SELECT ${ownerExpr} AS owner, ${spec.select}, row_number() OVER (PARTITION BY ${ownerExpr} ORDER BY ${order}) AS n
-    FROM ${spec.from}${whereSql(where)}) WHERE n <= ? ORDER BY owner, n`).all(...params, spec.limit + 1) as (T & { owner: string, n: number })[]
+  const stmt = prepared(sqlite, `SELECT * FROM (SELECT ${ownerExpr} AS owner, ${spec.select}, row_number() OVER (PARTITION BY ${ownerExpr} ORDER BY ${order}) AS n
+    FROM ${spec.from}${whereSql(where)}) WHERE n <= ? ORDER BY owner, n`)
+  const rows = allRows<T & { owner: string, n: number }>(stmt, [...params, spec.limit + 1])
   const byOwner = new Map<string, T[]>(owners.map((o) => [o, []]))
   for (const r of rows) byOwner.get(r.owner)?.push(r)
   return ownerPagesOf(sqlite, spec, ownerExpr, byOwner)

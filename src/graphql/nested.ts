@@ -5,6 +5,12 @@ import type { PageWindow } from '../db/keyset.ts'
 import { argsKey, connection, paging, type Connection, type PagingArgs } from './args.ts'
 import type { Pages } from './siblings.ts'
 
+/** Whether any argument is given: most nested connections are asked for with none. */
+const given = (args: Record<string, unknown>) => {
+  for (const k in args) if (args[k] != null) return true
+  return false
+}
+
 type SpecArgs = { limit: number, at: PageWindow } & Record<string, unknown>
 
 /**
@@ -48,7 +54,7 @@ export function ownedConnections<T extends object>(sqlite: Database.Database, sp
   // Every parent of a page asks with the same arguments: they are checked and keyed once per request.
   const keyOfArgs = new Map<string, string>()
   const keyOf = (args: PagingArgs & Record<string, unknown>) => {
-    const text = JSON.stringify(args)
+    const text = given(args) ? JSON.stringify(args) : '{}'
     let key = keyOfArgs.get(text)
     if (key === undefined) {
       const { first: _f, last: _l, after: _a, before: _b, ...rest } = args
@@ -83,9 +89,9 @@ export function ownedConnections<T extends object>(sqlite: Database.Database, sp
   }
   return (owner: string, args: PagingArgs & Record<string, unknown>, parent?: object): Connection<T> | Promise<Connection<T>> => {
     const key = keyOf(args)
-    const k = `${owner}\u0000${key}`
     const siblings = parent && topPages?.of(parent)
-    if (siblings) return connection(readForPage(siblings, key).get(owner)!, () => counts.load(k))
-    return pages.load(k).then((page) => connection(page, () => counts.load(k)))
+    const count = () => counts.load(`${owner}\u0000${key}`)
+    if (siblings) return connection(readForPage(siblings, key).get(owner)!, count)
+    return pages.load(`${owner}\u0000${key}`).then((page) => connection(page, count))
   }
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import { IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { binaryOrder } from '../../db/collation.ts'
-import { prepared } from '../../db/prepared.ts'
+import { allRows, prepared } from '../../db/prepared.ts'
 import { narrowSelect } from '../../db/projection.ts'
 import type { CasualtyOutcome, Qualifier, VictimGroup } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
@@ -148,8 +148,8 @@ const OWN_BRIEF_SELECT = narrowSelect(SELECT, CASUALTY_BRIEF_KEYS.filter((k) => 
 export function firstCasualtiesOfEvents(sqlite: Database.Database, events: readonly { id: string, startSortKey: string }[], limit: number): Map<string, CasualtyRow[]> | null {
   // Reading stops at the cap, so an event with many figures costs no more than the pages it asked for.
   const cap = events.length * (limit + 1)
-  const rows = prepared(sqlite, `SELECT j.key AS k, ${OWN_BRIEF_SELECT} FROM json_each(?) j JOIN casualty_reports c ON c.event_id = j.value LIMIT ?`)
-    .all(JSON.stringify(events.map((e) => e.id)), cap + 1) as (CasualtyRow & { k?: number })[]
+  const rows = allRows<CasualtyRow & { k?: number }>(prepared(sqlite, `SELECT j.key AS k, NULL AS eventId, NULL AS eventSortKey, ${OWN_BRIEF_SELECT} FROM json_each(?) j JOIN casualty_reports c ON c.event_id = j.value LIMIT ?`),
+    [JSON.stringify(events.map((e) => e.id)), cap + 1])
   if (rows.length > cap) return null
   const out = new Map<string, CasualtyRow[]>(events.map((e) => [e.id, []]))
   for (const r of rows) {

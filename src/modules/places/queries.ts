@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import { IN_JSON, listPage, mapPage, nameOrAliasLike, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
-import { prepared } from '../../db/prepared.ts'
+import { allRows, prepared } from '../../db/prepared.ts'
 import { narrowSelect } from '../../db/projection.ts'
 import type { PlaceKind } from '../../domain/vocabulary.ts'
 import { lowerBound } from '../../domain/dates.ts'
@@ -45,5 +45,5 @@ export const PLACE_BRIEF_KEYS: readonly (keyof PlaceRow)[] = ['id', 'name', 'kin
 
 /** placesByIds with rows holding only PLACE_BRIEF_KEYS: for readers that know they need no more. */
 export function placesBriefByIds(sqlite: Database.Database, ids: readonly string[]): PlaceRow[] {
-  return prepared(sqlite, `SELECT ${narrowSelect(SELECT, PLACE_BRIEF_KEYS)} FROM places p WHERE p.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as PlaceRow[]
+  return allRows<PlaceRow>(prepared(sqlite, `SELECT ${narrowSelect(SELECT, PLACE_BRIEF_KEYS)} FROM places p WHERE p.id IN ${IN_JSON}`), [JSON.stringify(ids)])
 }
