@@ -12,7 +12,7 @@ export function prepared(sqlite: Database.Database, sql: string): Database.State
 }
 
 type Shape = (values: unknown[]) => object
-const shapes = new WeakMap<Database.Statement, Shape>()
+const shapes = new WeakMap<Database.Statement, Shape | null>()
 
 /**
  * What `stmt.all(...params)` returns, the same objects with the same keys, built faster: the driver
@@ -22,7 +22,8 @@ const shapes = new WeakMap<Database.Statement, Shape>()
  */
 export function allRows<T>(stmt: Database.Statement, params: readonly unknown[]): T[] {
   let shape = shapes.get(stmt)
-  if (!shape) shapes.set(stmt, shape = shapeOf(stmt.columns().map((c) => c.name)))
+  if (shape === undefined) shapes.set(stmt, shape = shapeOf(stmt.columns().map((c) => c.name)))
+  if (!shape) return stmt.all(...params) as T[]
   let rows: unknown[][]
   try {
     rows = stmt.raw(true).all(...params) as unknown[][]
@@ -34,9 +35,12 @@ export function allRows<T>(stmt: Database.Statement, params: readonly unknown[])
   return out
 }
 
-/** A function building one object literal from a row's values; column names are the statements' own text. */
-function shapeOf(names: string[]): Shape {
-  // A repeated name keeps its last value, as the driver's objects do; `__proto__` would set the prototype.
-  if (names.includes('__proto__')) return (values) => Object.fromEntries(names.map((n, i) => [n, values[i]]))
+/**
+ * A function building one object literal from a row's values (a repeated name keeps its last value,
+ * as the driver's objects do); null for a column named `__proto__`, which a literal would make the
+ * prototype. Column names are the statements' own text.
+ */
+function shapeOf(names: string[]): Shape | null {
+  if (names.includes('__proto__')) return null
   return new Function('v', `return { ${names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`).join(', ')} }`) as Shape
 }
