@@ -31,6 +31,11 @@ export interface ListSpec {
    * along a non-null foreign key changes no count); the same filters, the same rows.
    */
   count?: Pick<ListSpec, 'from' | 'where' | 'params'> | undefined
+  /**
+   * `select` is one expression, each row's fields as a JSON object text (holding the sort's keys):
+   * the page's texts are parsed in one go.
+   */
+  rowJson?: boolean | undefined
 }
 
 export interface Page<T> { rows: T[], nextCursor: string | null }
@@ -104,7 +109,7 @@ export function listPage<T extends object>(sqlite: Database.Database, spec: List
   let read: { rows: T[], more: boolean } | undefined
   const load = () => {
     if (read) return read
-    const rows = allRows<T>(prepared(sqlite, sql), params)
+    const rows = spec.rowJson ? parsedRows<T>(prepared(sqlite, sql).pluck(true).all(...params) as string[]) : allRows<T>(prepared(sqlite, sql), params)
     const more = rows.length > spec.limit
     if (more) rows.length = spec.limit
     if (w.fromEnd) rows.reverse()
@@ -125,6 +130,9 @@ export function listPage<T extends object>(sqlite: Database.Database, spec: List
     count: () => countRows(sqlite, spec.count ?? spec),
   }
 }
+
+/** Rows given as JSON object texts, parsed as one array. */
+const parsedRows = <T>(texts: string[]): T[] => (texts.length ? JSON.parse(`[${texts.join(',')}]`) as T[] : [])
 
 /** A page written by SQLite as the text of a JSON array's members, with the cursor that follows it. */
 export interface JsonPage { json: string, count: number, nextCursor: string | null }

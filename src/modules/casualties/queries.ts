@@ -143,12 +143,13 @@ const OWN_BRIEF_SELECT = narrowSelect(SELECT, CASUALTY_BRIEF_KEYS.filter((k) => 
  * start, or null when some event has more figures than the statement may read (then page them with
  * the spec). Within one event that order, the event's date then the figure's id, is by id alone, so
  * the rows need neither the events table nor a window numbering them: one lookup per event in
- * casualty_event_idx, the event's id and date set from its row, and the order checked here.
+ * casualty_event_idx, which holds the brief columns, the event's id and date set from its row, and
+ * the order checked here.
  */
 export function firstCasualtiesOfEvents(sqlite: Database.Database, events: readonly { id: string, startSortKey: string }[], limit: number): Map<string, CasualtyRow[]> | null {
   // Reading stops at the cap, so an event with many figures costs no more than the pages it asked for.
   const cap = events.length * (limit + 1)
-  const rows = allRows<CasualtyRow & { k?: number }>(prepared(sqlite, `SELECT j.key AS k, NULL AS eventId, NULL AS eventSortKey, ${OWN_BRIEF_SELECT} FROM json_each(?) j JOIN casualty_reports c ON c.event_id = j.value LIMIT ?`),
+  const rows = allRows<CasualtyRow & { k?: number }>(prepared(sqlite, `SELECT j.key AS k, NULL AS eventId, NULL AS eventSortKey, ${OWN_BRIEF_SELECT} FROM json_each(?) j JOIN casualty_reports c INDEXED BY casualty_event_idx ON c.event_id = j.value LIMIT ?`),
     [JSON.stringify(events.map((e) => e.id)), cap + 1])
   if (rows.length > cap) return null
   const out = new Map<string, CasualtyRow[]>(events.map((e) => [e.id, []]))

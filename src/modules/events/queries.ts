@@ -163,10 +163,13 @@ export function eventsByIds(sqlite: Database.Database, ids: readonly string[]): 
 
 export interface EventActorRow { eventId: string, actorId: string, role: ActorRole, name: string, kind: ActorKind }
 
-/** Actors with their roles for a batch of events, in one statement. */
+/**
+ * Actors with their roles for a batch of events, in one statement. The actors' names and kinds come
+ * from actors_link_idx alone, which the planner, seeing the primary key, would not pick itself.
+ */
 export function actorsOfEvents(sqlite: Database.Database, eventIds: readonly string[]): EventActorRow[] {
   return prepared(sqlite, `SELECT ea.event_id AS eventId, ea.actor_id AS actorId, ea.role AS role, a.name AS name, a.kind AS kind
-    FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+    FROM event_actors ea JOIN actors a INDEXED BY actors_link_idx ON a.id = ea.actor_id
     WHERE ea.event_id IN ${IN_JSON} ORDER BY ea.event_id, ea.role, a.name`).all(JSON.stringify(eventIds)) as EventActorRow[]
 }
 
@@ -182,7 +185,7 @@ export type ActorNameLink = readonly [event: number, role: ActorRole, actorId: s
  */
 export function actorNamesByEvent(sqlite: Database.Database, eventIds: readonly string[]): ActorNameLink[][] {
   const rows = prepared(sqlite, `SELECT j.key, ea.role, ea.actor_id, a.name FROM json_each(?) j
-    JOIN event_actors ea ON ea.event_id = j.value JOIN actors a ON a.id = ea.actor_id
+    JOIN event_actors ea ON ea.event_id = j.value JOIN actors a INDEXED BY actors_link_idx ON a.id = ea.actor_id
     ORDER BY j.key, ea.role, a.name`).raw(true).all(JSON.stringify(eventIds)) as ActorNameLink[]
   const out: ActorNameLink[][] = eventIds.map(() => [])
   for (const r of rows) out[r[0]]!.push(r)
@@ -224,7 +227,16 @@ export function actorEventsSpec(role: string | null, limit: number, cursor?: Pag
  */
 export const EVENT_BRIEF_KEYS: readonly (keyof EventRow)[] = ['id', 'title', 'type', 'start', 'end', 'startSortKey', 'datePrecision', 'placeId', 'updatedAt']
 
-/** listEvents with rows holding only EVENT_BRIEF_KEYS. */
+/**
+ * listEvents with rows holding only EVENT_BRIEF_KEYS, or, listed by date with at most a date
+ * range, the brief JSON object of listEventsJson (those keys and a few more) read from
+ * events_start_brief_idx alone and parsed at once: two thirds of the time of the table's rows.
+ */
 export function listEventsBrief(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): KeysetPage<EventRow> {
-  return listPage<EventRow>(sqlite, { ...eventListSpec(f, sort, limit, cursor), select: narrowSelect(SELECT, EVENT_BRIEF_KEYS) })
+  const spec = eventListSpec(f, sort, limit, cursor)
+  if ((sort === 'date' || sort === '-date') && onlyDates(f)) {
+    // The count reads the narrow date index, not the wide one the page is read from.
+    return listPage<EventRow>(sqlite, { ...spec, from: 'events e INDEXED BY events_start_brief_idx', select: 'e.brief_json', rowJson: true, count: { from: 'events e', where: spec.where, params: spec.params } })
+  }
+  return listPage<EventRow>(sqlite, { ...spec, select: narrowSelect(SELECT, EVENT_BRIEF_KEYS) })
 }
