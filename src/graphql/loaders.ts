@@ -55,24 +55,88 @@ function lazy<T extends object>(make: { [K in keyof T]: () => T[K] }): T {
 const byType = <T>(types: readonly { recordType: string }[], make: (recordType: string) => T) =>
   lazy<Record<string, T>>(Object.fromEntries(types.map((r) => [r.recordType, () => make(r.recordType)])))
 
+type Db = Database.Database
+
 /**
  * The per-request loaders behind every relation in schema.graphql. Keys are plain ids, so batching
  * costs a map lookup per field rather than a serialisation of the parent object, and a page costs
  * one statement per relation whatever its size. The brief ones read fewer columns (projection.ts).
+ * Each is made on first use and kept for the request (a page of events reaches a handful of the
+ * forty or so): getters of a class calling functions of this module, so that a request allocates
+ * nothing for the loaders it never reaches, where closures and property definitions per request
+ * cost more than a page of events' other bookkeeping.
  */
-export function createLoaders(sqlite: Database.Database) {
-  const batches = {
-    place: idBatch<PlaceRow>((ids) => placesByIds(sqlite, ids)),
-    placeBrief: idBatch<PlaceRow>((ids) => placesBriefByIds(sqlite, ids)),
-    eventActors: ownerBatch<EventActorRow>((ids) => actorsOfEvents(sqlite, ids), (r) => r.eventId),
-    // Shaped as EventActor objects here, once a page, so EventActor.actor needs no resolver.
-    eventActorNames: (ids: readonly string[]): ActorLink[][] =>
-      actorNamesByEvent(sqlite, ids).map((links) => links.map(([, role, id, name]) => ({ role, actor: { id, name } }))),
+export class Loaders {
+  readonly pages = new Pages()
+  readonly #made: Record<string, unknown> = {}
+
+  constructor(private readonly sqlite: Db) {}
+
+  private once<T>(key: string, make: (sqlite: Db, loaders: Loaders) => T): T {
+    return (this.#made[key] ??= make(this.sqlite, this)) as T
   }
-  const records = byType<DataLoader<string, { id: string } | null>>(Object.keys(TYPE_NAMES).map((recordType) => ({ recordType })), (type) => {
+
+  get records() { return this.once('records', makeRecords) }
+  // Relations of the rows of a top-level page of events, read for the page at once (siblings.ts).
+  get eventPlace() { return this.once('eventPlace', makeEventPlace) }
+  get eventPlaceBrief() { return this.once('eventPlaceBrief', makeEventPlaceBrief) }
+  get eventActorsOf() { return this.once('eventActorsOf', makeEventActorsOf) }
+  get eventActorNamesOf() { return this.once('eventActorNamesOf', makeEventActorNamesOf) }
+  get actor() { return this.records.actor as DataLoader<string, ActorRow | null> }
+  get place() { return this.records.place as DataLoader<string, PlaceRow | null> }
+  get placeBrief() { return this.once('placeBrief', (s) => loaderOf(placeBriefBatch(s))) }
+  get event() { return this.records.event as DataLoader<string, EventRow | null> }
+  get source() { return this.records.source as DataLoader<string, SourceRow | null> }
+  get eventActors() { return this.once('eventActors', (s) => loaderOf(eventActorsBatch(s))) }
+  get eventActorNames() { return this.once('eventActorNames', (s) => loaderOf(eventActorNamesBatch(s))) }
+  get eventCasualties() { return this.once('eventCasualties', makeEventCasualties) }
+  get eventCasualtiesBrief() { return this.once('eventCasualtiesBrief', makeEventCasualtiesBrief) }
+  get eventDisplacement() { return this.once('eventDisplacement', (s) => ownedConnections(s, (a) => displacementListSpec({}, a.limit, a.at), 'd.event_id')) }
+  get statementEvents() { return this.once('statementEvents', (s) => byOwner((ids) => eventIdsOfStatements(s, ids), (r) => r.statementId)) }
+  get actorEvents() { return this.once('actorEvents', (s) => ownedConnections<EventRow>(s, (a) => actorEventsSpec((a.role as string | undefined) ?? null, a.limit, a.at), 'ea.actor_id')) }
+  get speakerStatements() { return this.once('speakerStatements', (s) => ownedConnections<StatementRow>(s, (a) => statementListSpec({}, a.limit, a.at), 's.speaker_id')) }
+  get eventStatements() { return this.once('eventStatements', (s) => ownedConnections<StatementRow>(s, (a) => eventStatementsSpec(a.limit, a.at), 'se.event_id')) }
+  get citations() { return this.once('citations', makeCitations) }
+  get revisions() { return this.once('revisions', makeRevisions) }
+  // The version of each record's last write, for its `etag`: one statement per type and page.
+  get versions() { return this.once('versions', makeVersions) }
+}
+
+export const createLoaders = (sqlite: Db) => new Loaders(sqlite)
+
+const placeOfEvent = (e: EventRow) => e.placeId
+const idOfEvent = (e: EventRow) => e.id
+const placeBatch = (s: Db) => idBatch<PlaceRow>((ids) => placesByIds(s, ids))
+const placeBriefBatch = (s: Db) => idBatch<PlaceRow>((ids) => placesBriefByIds(s, ids))
+const eventActorsBatch = (s: Db) => ownerBatch<EventActorRow>((ids) => actorsOfEvents(s, ids), (r) => r.eventId)
+// Shaped as EventActor objects here, once a page, so EventActor.actor needs no resolver.
+const eventActorNamesBatch = (s: Db) => (ids: readonly string[]): ActorLink[][] =>
+  actorNamesByEvent(s, ids).map((links) => links.map(([, role, id, name]) => ({ role, actor: { id, name } })))
+
+const makeEventPlace = (s: Db, l: Loaders) => l.pages.relation((): DataLoader<string, PlaceRow | null> => l.place, placeBatch(s), placeOfEvent)
+const makeEventPlaceBrief = (s: Db, l: Loaders) => l.pages.relation((): DataLoader<string, PlaceRow | null> => l.placeBrief, placeBriefBatch(s), placeOfEvent)
+const makeEventActorsOf = (s: Db, l: Loaders) => l.pages.relation((): DataLoader<string, EventActorRow[]> => l.eventActors, eventActorsBatch(s), idOfEvent)
+const makeEventActorNamesOf = (s: Db, l: Loaders) => l.pages.relation((): DataLoader<string, ActorLink[]> => l.eventActorNames, eventActorNamesBatch(s), idOfEvent)
+const makeEventCasualties = (s: Db, l: Loaders) => ownedConnections(s, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id', 50, l.pages)
+const makeEventCasualtiesBrief = (s: Db, l: Loaders) => ownedConnections<CasualtyRow>(s, (a) => eventCasualtiesBriefSpec(a.limit, a.at), 'c.event_id', 50, l.pages,
+  (events, limit) => firstCasualtiesOfEvents(s, events as EventRow[], limit))
+const makeCitations = (s: Db) => byType(RESOURCES.filter((r) => r.cited), (type) =>
+  byOwner<CitationRow>((ids) => citationsFor(s, type as RecordType, ids), (c) => c.recordId))
+const makeRevisions = (s: Db) => byType(RESOURCES, (type) =>
+  ownedConnections<RevisionRow>(s, (a) => revisionsSpec(type as RecordType, a.limit, a.at), 'r.record_id'))
+const makeVersions = (s: Db) => byType(RESOURCES, (type) => {
+  const table = RESOURCE_BY_TYPE.get(type as RecordType)!.table
+  return new DataLoader<string, number | null>(async (ids) => {
+    const map = new Map(versionsOf(s, table, ids).map((v) => [v.id, v.version]))
+    return ids.map((id) => map.get(id) ?? null)
+  })
+})
+
+function makeRecords(sqlite: Db) {
+  return byType<DataLoader<string, { id: string } | null>>(Object.keys(TYPE_NAMES).map((recordType) => ({ recordType })), (type) => {
     switch (type) {
       case 'actor': return byId<ActorRow>((ids) => actorsByIds(sqlite, ids))
-      case 'place': return loaderOf(batches.place)
+      case 'place': return loaderOf(placeBatch(sqlite))
       case 'event': return byId<EventRow>((ids) => eventsByIds(sqlite, ids))
       case 'source': return byId<SourceRow>((ids) => sourcesByIds(sqlite, ids))
       case 'casualty_report': return byId((ids) => casualtiesByIds(sqlite, ids))
@@ -80,52 +144,7 @@ export function createLoaders(sqlite: Database.Database) {
       default: return byId<StatementRow>((ids) => statementsByIds(sqlite, ids))
     }
   })
-  const pages = new Pages()
-  const placeOfEvent = (e: EventRow) => e.placeId
-  const idOfEvent = (e: EventRow) => e.id
-  const once = <T>(make: () => T) => { let made: T | undefined; return () => (made ??= make()) }
-  const placeBrief = once(() => loaderOf(batches.placeBrief))
-  const eventActors = once(() => loaderOf(batches.eventActors))
-  const eventActorNames = once(() => loaderOf(batches.eventActorNames))
-  return lazy({
-    records: () => records,
-    pages: () => pages,
-    // Relations of the rows of a top-level page of events, read for the page at once (siblings.ts).
-    eventPlace: () => pages.relation(() => records.place as DataLoader<string, PlaceRow | null>, batches.place, placeOfEvent),
-    eventPlaceBrief: () => pages.relation(placeBrief, batches.placeBrief, placeOfEvent),
-    eventActorsOf: () => pages.relation(eventActors, batches.eventActors, idOfEvent),
-    eventActorNamesOf: () => pages.relation(eventActorNames, batches.eventActorNames, idOfEvent),
-    actor: () => records.actor as DataLoader<string, ActorRow | null>,
-    place: () => records.place as DataLoader<string, PlaceRow | null>,
-    placeBrief,
-    event: () => records.event as DataLoader<string, EventRow | null>,
-    source: () => records.source as DataLoader<string, SourceRow | null>,
-    eventActors,
-    eventActorNames,
-    eventCasualties: () => ownedConnections(sqlite, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id', 50, pages),
-    eventCasualtiesBrief: () => ownedConnections<CasualtyRow>(sqlite, (a) => eventCasualtiesBriefSpec(a.limit, a.at), 'c.event_id', 50, pages,
-      (events, limit) => firstCasualtiesOfEvents(sqlite, events as EventRow[], limit)),
-    eventDisplacement: () => ownedConnections(sqlite, (a) => displacementListSpec({}, a.limit, a.at), 'd.event_id'),
-    statementEvents: () => byOwner((ids) => eventIdsOfStatements(sqlite, ids), (r) => r.statementId),
-    actorEvents: () => ownedConnections<EventRow>(sqlite, (a) => actorEventsSpec((a.role as string | undefined) ?? null, a.limit, a.at), 'ea.actor_id'),
-    speakerStatements: () => ownedConnections<StatementRow>(sqlite, (a) => statementListSpec({}, a.limit, a.at), 's.speaker_id'),
-    eventStatements: () => ownedConnections<StatementRow>(sqlite, (a) => eventStatementsSpec(a.limit, a.at), 'se.event_id'),
-    citations: () => byType(RESOURCES.filter((r) => r.cited), (type) =>
-      byOwner<CitationRow>((ids) => citationsFor(sqlite, type as RecordType, ids), (c) => c.recordId)),
-    revisions: () => byType(RESOURCES, (type) =>
-      ownedConnections<RevisionRow>(sqlite, (a) => revisionsSpec(type as RecordType, a.limit, a.at), 'r.record_id')),
-    // The version of each record's last write, for its `etag`: one statement per type and page.
-    versions: () => byType(RESOURCES, (type) => {
-      const table = RESOURCE_BY_TYPE.get(type as RecordType)!.table
-      return new DataLoader<string, number | null>(async (ids) => {
-        const map = new Map(versionsOf(sqlite, table, ids).map((v) => [v.id, v.version]))
-        return ids.map((id) => map.get(id) ?? null)
-      })
-    }),
-  })
 }
-
-export type Loaders = ReturnType<typeof createLoaders>
 
 declare module 'mercurius' {
   interface MercuriusContext { loaders: Loaders }
