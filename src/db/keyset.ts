@@ -163,6 +163,30 @@ export function countRows(sqlite: Database.Database, spec: Pick<ListSpec, 'from'
 /** Binds a list of ids as one JSON parameter, so one prepared statement serves any batch size. */
 export const IN_JSON = '(SELECT value FROM json_each(?))'
 
+/** The most ids idRows binds one by one; larger batches go as JSON. */
+const ID_ROWS_MAX = 256
+const idRowsSql = new Map<number, string>()
+
+/**
+ * A batch of ids as a table `(key, value)` to join, `key` numbering them from 0: its rows are bound
+ * one parameter each, which SQLite joins on faster than on json_each's (the actors of 50 events:
+ * 237 µs through json_each, 164 µs so). The list is padded with NULLs, which match nothing, to a
+ * power of two, so a statement has at most nine forms; past 256 ids it takes json_each's one.
+ */
+export function idRows(ids: readonly string[]): { sql: string, params: (string | null)[] } {
+  if (ids.length > ID_ROWS_MAX) return { sql: '(SELECT key, value FROM json_each(?))', params: [JSON.stringify(ids)] }
+  let size = 1
+  while (size < ids.length) size *= 2
+  let sql = idRowsSql.get(size)
+  if (!sql) {
+    sql = `(SELECT column1 AS key, column2 AS value FROM (VALUES ${Array.from({ length: size }, (_, i) => `(${i}, ?)`).join(', ')}))`
+    idRowsSql.set(size, sql)
+  }
+  const params: (string | null)[] = [...ids]
+  while (params.length < size) params.push(null)
+  return { sql, params }
+}
+
 /** Case-insensitive substring match on a name and its JSON alias list, with LIKE wildcards escaped. */
 export function nameOrAliasLike(alias: string, q: string): { sql: string, params: SqlValue[] } {
   const like = `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%`

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SqlValue } from '../../db/keyset.ts'
+import { idRows, IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { binaryOrder } from '../../db/collation.ts'
 import { allRows, prepared } from '../../db/prepared.ts'
 import { narrowSelect } from '../../db/projection.ts'
@@ -149,8 +149,9 @@ const OWN_BRIEF_SELECT = narrowSelect(SELECT, CASUALTY_BRIEF_KEYS.filter((k) => 
 export function firstCasualtiesOfEvents(sqlite: Database.Database, events: readonly { id: string, startSortKey: string }[], limit: number): Map<string, CasualtyRow[]> | null {
   // Reading stops at the cap, so an event with many figures costs no more than the pages it asked for.
   const cap = events.length * (limit + 1)
-  const rows = allRows<CasualtyRow & { k?: number }>(prepared(sqlite, `SELECT j.key AS k, NULL AS eventId, NULL AS eventSortKey, ${OWN_BRIEF_SELECT} FROM json_each(?) j JOIN casualty_reports c INDEXED BY casualty_event_idx ON c.event_id = j.value LIMIT ?`),
-    [JSON.stringify(events.map((e) => e.id)), cap + 1])
+  const j = idRows(events.map((e) => e.id))
+  const rows = allRows<CasualtyRow & { k?: number }>(prepared(sqlite, `SELECT j.key AS k, NULL AS eventId, NULL AS eventSortKey, ${OWN_BRIEF_SELECT} FROM ${j.sql} j JOIN casualty_reports c INDEXED BY casualty_event_idx ON c.event_id = j.value LIMIT ?`),
+    [...j.params, cap + 1])
   if (rows.length > cap) return null
   const out = new Map<string, CasualtyRow[]>(events.map((e) => [e.id, []]))
   for (const r of rows) {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { countRows, cursorOf, IN_JSON, jsonPage, listPage, type JsonPage, type ListSpec, type KeysetPage, type PageAt, type SqlValue, type SortSpec } from '../../db/keyset.ts'
+import { countRows, cursorOf, idRows, IN_JSON, jsonPage, listPage, type JsonPage, type ListSpec, type KeysetPage, type PageAt, type SqlValue, type SortSpec } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import { narrowSelect } from '../../db/projection.ts'
 import type { ActorKind, ActorRole, DateBasis, DatePrecision, EventType } from '../../domain/vocabulary.ts'
@@ -184,9 +184,10 @@ export type ActorNameLink = readonly [event: number, role: ActorRole, actorId: s
  * driver's objects and id strings cost more than the reading.
  */
 export function actorNamesByEvent(sqlite: Database.Database, eventIds: readonly string[]): ActorNameLink[][] {
-  const rows = prepared(sqlite, `SELECT j.key, ea.role, ea.actor_id, a.name FROM json_each(?) j
+  const j = idRows(eventIds)
+  const rows = prepared(sqlite, `SELECT j.key, ea.role, ea.actor_id, a.name FROM ${j.sql} j
     JOIN event_actors ea ON ea.event_id = j.value JOIN actors a INDEXED BY actors_link_idx ON a.id = ea.actor_id
-    ORDER BY j.key, ea.role, a.name`).raw(true).all(JSON.stringify(eventIds)) as ActorNameLink[]
+    ORDER BY j.key, ea.role, a.name`).raw(true).all(...j.params) as ActorNameLink[]
   const out: ActorNameLink[][] = eventIds.map(() => [])
   for (const r of rows) out[r[0]]!.push(r)
   return out

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, mapPage, nameOrAliasLike, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
+import { idRows, IN_JSON, listPage, mapPage, nameOrAliasLike, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { allRows, prepared } from '../../db/prepared.ts'
 import { narrowSelect } from '../../db/projection.ts'
 import type { PlaceKind } from '../../domain/vocabulary.ts'
@@ -45,5 +45,6 @@ export const PLACE_BRIEF_KEYS: readonly (keyof PlaceRow)[] = ['id', 'name', 'kin
 
 /** placesByIds with rows holding only PLACE_BRIEF_KEYS, read from places_brief_idx alone: for readers that know they need no more. */
 export function placesBriefByIds(sqlite: Database.Database, ids: readonly string[]): PlaceRow[] {
-  return allRows<PlaceRow>(prepared(sqlite, `SELECT ${narrowSelect(SELECT, PLACE_BRIEF_KEYS)} FROM places p INDEXED BY places_brief_idx WHERE p.id IN ${IN_JSON}`), [JSON.stringify(ids)])
+  const j = idRows(ids)
+  return allRows<PlaceRow>(prepared(sqlite, `SELECT ${narrowSelect(SELECT, PLACE_BRIEF_KEYS)} FROM places p INDEXED BY places_brief_idx WHERE p.id IN (SELECT value FROM ${j.sql})`), j.params)
 }
