@@ -54,6 +54,8 @@ export const actors = sqliteTable('actors', {
   index('actors_name_idx').on(t.name, t.id),
   index('actors_updated_idx').on(t.updatedAt, t.id),
   index('actors_version_idx').on(t.version, t.id),
+  // An event's actors are read by id for their name and kind: from this index alone, not the row.
+  index('actors_link_idx').on(t.id, t.name, t.kind),
 ])
 
 export const places = sqliteTable('places', {
@@ -73,6 +75,8 @@ export const places = sqliteTable('places', {
   index('places_name_idx').on(t.name, t.id),
   index('places_updated_idx').on(t.updatedAt, t.id),
   index('places_version_idx').on(t.version, t.id),
+  // The brief places of a page of events (placesBriefByIds), read from the index alone.
+  index('places_brief_idx').on(t.id, t.name, t.kind, t.latitude, t.longitude, t.countryCode, t.parentId),
 ])
 
 export const events = sqliteTable('events', {
@@ -133,7 +137,9 @@ export const casualtyReports = sqliteTable('casualty_reports', {
   note: text('note'),
   ...stamps,
 }, (t) => [
-  index('casualty_event_idx').on(t.eventId, t.id),
+  // An event's figures in id order with their brief columns (firstCasualtiesOfEvents), read from
+  // the index alone.
+  index('casualty_event_idx').on(t.eventId, t.id, t.outcome, t.victimGroup, t.low, t.high, t.best, t.qualifier, t.reportedPhrase, t.updatedAt),
   index('casualty_outcome_idx').on(t.outcome, t.victimGroup, t.id),
   index('casualty_updated_idx').on(t.updatedAt, t.id),
   // Covers the summary per outcome and victim group, so it reads no report rows.

@@ -53,14 +53,19 @@ export function checkedFilter<T extends object>(filter: T | null | undefined): T
  */
 export interface Connection<T> { page: KeysetPage<T>, nodes: T[], edges: { cursor: string, node: T }[], totalCount: () => number | Promise<number> }
 
+/**
+ * Rows are read when nodes or edges are resolved, so a count-only query runs no page query. A class
+ * rather than an object of getters and closures: a page of events makes one per event and relation.
+ */
+export class PageConnection<T> implements Connection<T> {
+  constructor(readonly page: KeysetPage<T>, private readonly countOf?: () => number | Promise<number>) {}
+  get nodes(): T[] { return this.page.rows }
+  get edges(): { cursor: string, node: T }[] { return this.page.rows.map((node) => ({ cursor: this.page.cursorOf(node), node })) }
+  totalCount(): number | Promise<number> { return this.countOf ? this.countOf() : this.page.count() }
+}
+
 export function connection<T>(page: KeysetPage<T>, count?: () => Promise<number>): Connection<T> {
-  // Rows are read when nodes or edges are resolved, so a count-only query runs no page query.
-  return {
-    page,
-    get nodes() { return page.rows },
-    get edges() { return page.rows.map((node) => ({ cursor: page.cursorOf(node), node })) },
-    totalCount: count ?? (() => page.count()),
-  }
+  return new PageConnection(page, count)
 }
 
 export const connectionResolvers = {

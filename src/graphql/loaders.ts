@@ -4,11 +4,12 @@ import type { GraphQLResolveInfo } from 'graphql'
 import type { IResolvers, MercuriusContext } from 'mercurius'
 import type { RecordType } from '../domain/vocabulary.ts'
 import { actorsByIds, type ActorRow } from '../modules/actors/queries.ts'
-import { casualtiesByIds, casualtyListSpec, CASUALTY_BRIEF_KEYS, eventCasualtiesBriefSpec } from '../modules/casualties/queries.ts'
+import { casualtiesByIds, casualtyListSpec, CASUALTY_BRIEF_KEYS, eventCasualtiesBriefSpec, firstCasualtiesOfEvents, type CasualtyRow } from '../modules/casualties/queries.ts'
 import { revisionsSpec, versionsOf, type RevisionRow } from '../modules/curation/queries.ts'
 import { RESOURCE_BY_TYPE, RESOURCES } from '../modules/curation/resources.ts'
 import { displacementByIds, displacementListSpec } from '../modules/displacement/queries.ts'
-import { actorEventsSpec, actorNamesOfEvents, actorsOfEvents, eventIdsOfStatements, eventsByIds, type EventActorRow, type EventRow } from '../modules/events/queries.ts'
+import { actorEventsSpec, actorNamesByEvent, actorsOfEvents, eventIdsOfStatements, eventsByIds, type EventActorRow, type EventRow } from '../modules/events/queries.ts'
+import type { ActorRole } from '../domain/vocabulary.ts'
 import { PLACE_BRIEF_KEYS, placesBriefByIds, placesByIds, type PlaceRow } from '../modules/places/queries.ts'
 import { citationsFor, sourcesByIds, type CitationRow, type SourceRow } from '../modules/sources/queries.ts'
 import { eventStatementsSpec, statementListSpec, statementsByIds, type StatementRow } from '../modules/statements/queries.ts'
@@ -54,22 +55,88 @@ function lazy<T extends object>(make: { [K in keyof T]: () => T[K] }): T {
 const byType = <T>(types: readonly { recordType: string }[], make: (recordType: string) => T) =>
   lazy<Record<string, T>>(Object.fromEntries(types.map((r) => [r.recordType, () => make(r.recordType)])))
 
+type Db = Database.Database
+
 /**
  * The per-request loaders behind every relation in schema.graphql. Keys are plain ids, so batching
  * costs a map lookup per field rather than a serialisation of the parent object, and a page costs
  * one statement per relation whatever its size. The brief ones read fewer columns (projection.ts).
+ * Each is made on first use and kept for the request (a page of events reaches a handful of the
+ * forty or so): getters of a class calling functions of this module, so that a request allocates
+ * nothing for the loaders it never reaches, where closures and property definitions per request
+ * cost more than a page of events' other bookkeeping.
  */
-export function createLoaders(sqlite: Database.Database) {
-  const batches = {
-    place: idBatch<PlaceRow>((ids) => placesByIds(sqlite, ids)),
-    placeBrief: idBatch<PlaceRow>((ids) => placesBriefByIds(sqlite, ids)),
-    eventActors: ownerBatch<EventActorRow>((ids) => actorsOfEvents(sqlite, ids), (r) => r.eventId),
-    eventActorNames: ownerBatch<EventActorRow>((ids) => actorNamesOfEvents(sqlite, ids) as EventActorRow[], (r) => r.eventId),
+export class Loaders {
+  readonly pages = new Pages()
+  readonly #made: Record<string, unknown> = {}
+
+  constructor(private readonly sqlite: Db) {}
+
+  private once<T>(key: string, make: (sqlite: Db, loaders: Loaders) => T): T {
+    return (this.#made[key] ??= make(this.sqlite, this)) as T
   }
-  const records = byType<DataLoader<string, { id: string } | null>>(Object.keys(TYPE_NAMES).map((recordType) => ({ recordType })), (type) => {
+
+  get records() { return this.once('records', makeRecords) }
+  // Relations of the rows of a top-level page of events, read for the page at once (siblings.ts).
+  get eventPlace() { return this.once('eventPlace', makeEventPlace) }
+  get eventPlaceBrief() { return this.once('eventPlaceBrief', makeEventPlaceBrief) }
+  get eventActorsOf() { return this.once('eventActorsOf', makeEventActorsOf) }
+  get eventActorNamesOf() { return this.once('eventActorNamesOf', makeEventActorNamesOf) }
+  get actor() { return this.records.actor as DataLoader<string, ActorRow | null> }
+  get place() { return this.records.place as DataLoader<string, PlaceRow | null> }
+  get placeBrief() { return this.once('placeBrief', (s) => loaderOf(placeBriefBatch(s))) }
+  get event() { return this.records.event as DataLoader<string, EventRow | null> }
+  get source() { return this.records.source as DataLoader<string, SourceRow | null> }
+  get eventActors() { return this.once('eventActors', (s) => loaderOf(eventActorsBatch(s))) }
+  get eventActorNames() { return this.once('eventActorNames', (s) => loaderOf(eventActorNamesBatch(s))) }
+  get eventCasualties() { return this.once('eventCasualties', makeEventCasualties) }
+  get eventCasualtiesBrief() { return this.once('eventCasualtiesBrief', makeEventCasualtiesBrief) }
+  get eventDisplacement() { return this.once('eventDisplacement', (s) => ownedConnections(s, (a) => displacementListSpec({}, a.limit, a.at), 'd.event_id')) }
+  get statementEvents() { return this.once('statementEvents', (s) => byOwner((ids) => eventIdsOfStatements(s, ids), (r) => r.statementId)) }
+  get actorEvents() { return this.once('actorEvents', (s) => ownedConnections<EventRow>(s, (a) => actorEventsSpec((a.role as string | undefined) ?? null, a.limit, a.at), 'ea.actor_id')) }
+  get speakerStatements() { return this.once('speakerStatements', (s) => ownedConnections<StatementRow>(s, (a) => statementListSpec({}, a.limit, a.at), 's.speaker_id')) }
+  get eventStatements() { return this.once('eventStatements', (s) => ownedConnections<StatementRow>(s, (a) => eventStatementsSpec(a.limit, a.at), 'se.event_id')) }
+  get citations() { return this.once('citations', makeCitations) }
+  get revisions() { return this.once('revisions', makeRevisions) }
+  // The version of each record's last write, for its `etag`: one statement per type and page.
+  get versions() { return this.once('versions', makeVersions) }
+}
+
+export const createLoaders = (sqlite: Db) => new Loaders(sqlite)
+
+const placeOfEvent = (e: EventRow) => e.placeId
+const idOfEvent = (e: EventRow) => e.id
+const placeBatch = (s: Db) => idBatch<PlaceRow>((ids) => placesByIds(s, ids))
+const placeBriefBatch = (s: Db) => idBatch<PlaceRow>((ids) => placesBriefByIds(s, ids))
+const eventActorsBatch = (s: Db) => ownerBatch<EventActorRow>((ids) => actorsOfEvents(s, ids), (r) => r.eventId)
+// Shaped as EventActor objects here, once a page, so EventActor.actor needs no resolver.
+const eventActorNamesBatch = (s: Db) => (ids: readonly string[]): ActorLink[][] =>
+  actorNamesByEvent(s, ids).map((links) => links.map(([, role, id, name]) => ({ role, actor: { id, name } })))
+
+const makeEventPlace = (s: Db, l: Loaders) => l.pages.relation((): DataLoader<string, PlaceRow | null> => l.place, placeBatch(s), placeOfEvent)
+const makeEventPlaceBrief = (s: Db, l: Loaders) => l.pages.relation((): DataLoader<string, PlaceRow | null> => l.placeBrief, placeBriefBatch(s), placeOfEvent)
+const makeEventActorsOf = (s: Db, l: Loaders) => l.pages.relation((): DataLoader<string, EventActorRow[]> => l.eventActors, eventActorsBatch(s), idOfEvent)
+const makeEventActorNamesOf = (s: Db, l: Loaders) => l.pages.relation((): DataLoader<string, ActorLink[]> => l.eventActorNames, eventActorNamesBatch(s), idOfEvent)
+const makeEventCasualties = (s: Db, l: Loaders) => ownedConnections(s, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id', 50, l.pages)
+const makeEventCasualtiesBrief = (s: Db, l: Loaders) => ownedConnections<CasualtyRow>(s, (a) => eventCasualtiesBriefSpec(a.limit, a.at), 'c.event_id', 50, l.pages,
+  (events, limit) => firstCasualtiesOfEvents(s, events as EventRow[], limit))
+const makeCitations = (s: Db) => byType(RESOURCES.filter((r) => r.cited), (type) =>
+  byOwner<CitationRow>((ids) => citationsFor(s, type as RecordType, ids), (c) => c.recordId))
+const makeRevisions = (s: Db) => byType(RESOURCES, (type) =>
+  ownedConnections<RevisionRow>(s, (a) => revisionsSpec(type as RecordType, a.limit, a.at), 'r.record_id'))
+const makeVersions = (s: Db) => byType(RESOURCES, (type) => {
+  const table = RESOURCE_BY_TYPE.get(type as RecordType)!.table
+  return new DataLoader<string, number | null>(async (ids) => {
+    const map = new Map(versionsOf(s, table, ids).map((v) => [v.id, v.version]))
+    return ids.map((id) => map.get(id) ?? null)
+  })
+})
+
+function makeRecords(sqlite: Db) {
+  return byType<DataLoader<string, { id: string } | null>>(Object.keys(TYPE_NAMES).map((recordType) => ({ recordType })), (type) => {
     switch (type) {
       case 'actor': return byId<ActorRow>((ids) => actorsByIds(sqlite, ids))
-      case 'place': return loaderOf(batches.place)
+      case 'place': return loaderOf(placeBatch(sqlite))
       case 'event': return byId<EventRow>((ids) => eventsByIds(sqlite, ids))
       case 'source': return byId<SourceRow>((ids) => sourcesByIds(sqlite, ids))
       case 'casualty_report': return byId((ids) => casualtiesByIds(sqlite, ids))
@@ -77,57 +144,20 @@ export function createLoaders(sqlite: Database.Database) {
       default: return byId<StatementRow>((ids) => statementsByIds(sqlite, ids))
     }
   })
-  const pages = new Pages()
-  const placeOfEvent = (e: EventRow) => e.placeId
-  const idOfEvent = (e: EventRow) => e.id
-  const once = <T>(make: () => T) => { let made: T | undefined; return () => (made ??= make()) }
-  const placeBrief = once(() => loaderOf(batches.placeBrief))
-  const eventActors = once(() => loaderOf(batches.eventActors))
-  const eventActorNames = once(() => loaderOf(batches.eventActorNames))
-  return lazy({
-    records: () => records,
-    pages: () => pages,
-    // Relations of the rows of a top-level page of events, read for the page at once (siblings.ts).
-    eventPlace: () => pages.relation(() => records.place as DataLoader<string, PlaceRow | null>, batches.place, placeOfEvent),
-    eventPlaceBrief: () => pages.relation(placeBrief, batches.placeBrief, placeOfEvent),
-    eventActorsOf: () => pages.relation(eventActors, batches.eventActors, idOfEvent),
-    eventActorNamesOf: () => pages.relation(eventActorNames, batches.eventActorNames, idOfEvent),
-    actor: () => records.actor as DataLoader<string, ActorRow | null>,
-    place: () => records.place as DataLoader<string, PlaceRow | null>,
-    placeBrief,
-    event: () => records.event as DataLoader<string, EventRow | null>,
-    source: () => records.source as DataLoader<string, SourceRow | null>,
-    eventActors,
-    eventActorNames,
-    eventCasualties: () => ownedConnections(sqlite, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id', 50, pages),
-    eventCasualtiesBrief: () => ownedConnections(sqlite, (a) => eventCasualtiesBriefSpec(a.limit, a.at), 'c.event_id', 50, pages),
-    eventDisplacement: () => ownedConnections(sqlite, (a) => displacementListSpec({}, a.limit, a.at), 'd.event_id'),
-    statementEvents: () => byOwner((ids) => eventIdsOfStatements(sqlite, ids), (r) => r.statementId),
-    actorEvents: () => ownedConnections<EventRow>(sqlite, (a) => actorEventsSpec((a.role as string | undefined) ?? null, a.limit, a.at), 'ea.actor_id'),
-    speakerStatements: () => ownedConnections<StatementRow>(sqlite, (a) => statementListSpec({}, a.limit, a.at), 's.speaker_id'),
-    eventStatements: () => ownedConnections<StatementRow>(sqlite, (a) => eventStatementsSpec(a.limit, a.at), 'se.event_id'),
-    citations: () => byType(RESOURCES.filter((r) => r.cited), (type) =>
-      byOwner<CitationRow>((ids) => citationsFor(sqlite, type as RecordType, ids), (c) => c.recordId)),
-    revisions: () => byType(RESOURCES, (type) =>
-      ownedConnections<RevisionRow>(sqlite, (a) => revisionsSpec(type as RecordType, a.limit, a.at), 'r.record_id')),
-    // The version of each record's last write, for its `etag`: one statement per type and page.
-    versions: () => byType(RESOURCES, (type) => {
-      const table = RESOURCE_BY_TYPE.get(type as RecordType)!.table
-      return new DataLoader<string, number | null>(async (ids) => {
-        const map = new Map(versionsOf(sqlite, table, ids).map((v) => [v.id, v.version]))
-        return ids.map((id) => map.get(id) ?? null)
-      })
-    }),
-  })
 }
-
-export type Loaders = ReturnType<typeof createLoaders>
 
 declare module 'mercurius' {
   interface MercuriusContext { loaders: Loaders }
 }
 
 type Ctx = MercuriusContext
+/**
+ * An event's actor as the EventActor type reads it: the actor itself rides along (the linking row's
+ * id, name and kind, or the whole row), because a resolver on EventActor.actor, called once a link,
+ * cost more than everything else about the links.
+ */
+interface ActorLink { role: ActorRole, actor: { id: string, name: string, kind?: string } | ActorRow | Error | null }
+const then = <A, B>(v: A | Promise<A>, f: (a: A) => B | Promise<B>): B | Promise<B> => (v instanceof Promise ? v.then(f) : f(v))
 // An event's actors are listed with their id, name and kind; with only their id and name when that is enough.
 const LINKED_ACTOR_KEYS = ['id', 'name', 'kind']
 const ACTOR_NAME_KEYS = ['id', 'name']
@@ -145,20 +175,19 @@ export const relationResolvers: IResolvers = withRecordFields({
     place: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (e.placeId
       ? (briefEnough(info, 'Place', PLACE_BRIEF_KEYS, OBJECT) ? ctx.loaders.eventPlaceBrief : ctx.loaders.eventPlace)(e, e.placeId)
       : null),
-    actors: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) =>
-      (briefEnough(info, 'Actor', ACTOR_NAME_KEYS, LINKED_ACTOR) ? ctx.loaders.eventActorNamesOf : ctx.loaders.eventActorsOf)(e, e.id),
+    actors: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => {
+      if (briefEnough(info, 'Actor', ACTOR_NAME_KEYS, LINKED_ACTOR)) return ctx.loaders.eventActorNamesOf(e, e.id)
+      const linked = briefEnough(info, 'Actor', LINKED_ACTOR_KEYS, LINKED_ACTOR)
+      return then(ctx.loaders.eventActorsOf(e, e.id), (rows): ActorLink[] | Promise<ActorLink[]> => (linked
+        ? rows.map((r) => ({ role: r.role, actor: { id: r.actorId, name: r.name, kind: r.kind } }))
+        : ctx.loaders.actor.loadMany(rows.map((r) => r.actorId)).then((actors) => rows.map((r, i) => ({ role: r.role, actor: actors[i]! })))))
+    },
     casualtyReports: (e: EventRow, args: Paged, ctx: Ctx, info: GraphQLResolveInfo) =>
       (briefEnough(info, 'CasualtyReport', CASUALTY_BRIEF_KEYS, CONNECTION) ? ctx.loaders.eventCasualtiesBrief : ctx.loaders.eventCasualties)(e.id, args, e),
     displacementCounts: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventDisplacement(e.id, args),
     statements: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventStatements(e.id, args),
     citations: cited('event'),
     revisions: history('event'),
-  },
-  // The row that links an event to an actor holds the actor's name and kind: enough for most queries.
-  EventActor: {
-    actor: (r: EventActorRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (briefEnough(info, 'Actor', LINKED_ACTOR_KEYS, OBJECT)
-      ? { id: r.actorId, name: r.name, kind: r.kind }
-      : ctx.loaders.actor.load(r.actorId)),
   },
   Actor: {
     affiliation: one((c) => c.loaders.actor, 'affiliationId'),

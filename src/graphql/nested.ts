@@ -1,17 +1,30 @@
 import type Database from 'better-sqlite3'
 import DataLoader from 'dataloader'
-import { countByOwner, ownerPages, type KeysetPage, type ListSpec } from '../db/keyset.ts'
+import { countByOwner, ownerPages, ownerPagesOf, type KeysetPage, type ListSpec } from '../db/keyset.ts'
+import type { PageWindow } from '../db/keyset.ts'
 import { argsKey, connection, paging, type Connection, type PagingArgs } from './args.ts'
 import type { Pages } from './siblings.ts'
 
-type SpecArgs = { limit: number, at: ListSpec['cursor'] } & Record<string, unknown>
+/** Whether any argument is given: most nested connections are asked for with none. */
+const given = (args: Record<string, unknown>) => {
+  for (const k in args) if (args[k] != null) return true
+  return false
+}
+
+type SpecArgs = { limit: number, at: PageWindow } & Record<string, unknown>
+
+/**
+ * The first `limit + 1` rows of each parent row of a top-level page, in the connection's order,
+ * read without the window ownerPages needs for any cursor; null when they cannot be (then it runs).
+ */
+export type FirstRows<T> = (parents: readonly object[], limit: number) => Map<string, T[]> | null
 
 /**
  * Connections under each record of a page (an actor's events, an event's statements), batched:
  * all parents asking with the same arguments share one statement for their pages and, when
  * `totalCount` is selected, one grouped statement for their counts.
  */
-export function ownedConnections<T extends object>(sqlite: Database.Database, specOf: (a: SpecArgs) => ListSpec, ownerExpr: string, fallback = 50, topPages?: Pages) {
+export function ownedConnections<T extends object>(sqlite: Database.Database, specOf: (a: SpecArgs) => ListSpec, ownerExpr: string, fallback = 50, topPages?: Pages, firstRows?: FirstRows<T>) {
   const argsByKey = new Map<string, SpecArgs>()
   const split = (keys: readonly string[]) => {
     const groups = new Map<string, string[]>()
@@ -41,7 +54,7 @@ export function ownedConnections<T extends object>(sqlite: Database.Database, sp
   // Every parent of a page asks with the same arguments: they are checked and keyed once per request.
   const keyOfArgs = new Map<string, string>()
   const keyOf = (args: PagingArgs & Record<string, unknown>) => {
-    const text = JSON.stringify(args)
+    const text = given(args) ? JSON.stringify(args) : '{}'
     let key = keyOfArgs.get(text)
     if (key === undefined) {
       const { first: _f, last: _l, after: _a, before: _b, ...rest } = args
@@ -59,9 +72,13 @@ export function ownedConnections<T extends object>(sqlite: Database.Database, sp
     if (!byArgs) pageReads.set(siblings, byArgs = new Map())
     let got = byArgs.get(key)
     if (!got) {
-      const owners = [...new Set(siblings.map((r) => (r as { id: string }).id))]
+      const parents = [...new Map(siblings.map((r) => [(r as { id: string }).id, r])).values()]
+      const a = argsByKey.get(key)!
       try {
-        got = ownerPages<T>(sqlite, specOf(argsByKey.get(key)!), ownerExpr, owners)
+        const first = firstRows && !a.at.after && !a.at.before && !a.at.fromEnd ? firstRows(parents, a.limit) : null
+        got = first
+          ? ownerPagesOf<T>(sqlite, specOf(a), ownerExpr, first)
+          : ownerPages<T>(sqlite, specOf(a), ownerExpr, parents.map((r) => (r as { id: string }).id))
       } catch (error) {
         got = { error }
       }
@@ -72,9 +89,9 @@ export function ownedConnections<T extends object>(sqlite: Database.Database, sp
   }
   return (owner: string, args: PagingArgs & Record<string, unknown>, parent?: object): Connection<T> | Promise<Connection<T>> => {
     const key = keyOf(args)
-    const k = `${owner}\u0000${key}`
     const siblings = parent && topPages?.of(parent)
-    if (siblings) return connection(readForPage(siblings, key).get(owner)!, () => counts.load(k))
-    return pages.load(k).then((page) => connection(page, () => counts.load(k)))
+    const count = () => counts.load(`${owner}\u0000${key}`)
+    if (siblings) return connection(readForPage(siblings, key).get(owner)!, count)
+    return pages.load(`${owner}\u0000${key}`).then((page) => connection(page, count))
   }
 }

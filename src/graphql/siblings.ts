@@ -4,6 +4,13 @@ import type { KeysetPage } from '../db/keyset.ts'
 type Read<V> = Map<string, V> | { error: unknown }
 
 /**
+ * The page a row was read in is kept on the row, under a key no field name can be: a map from rows
+ * to pages cost a hash per row (and a backing store for it) to fill and to look up.
+ */
+const PAGE = Symbol('page')
+type Marked = { [PAGE]?: readonly object[] }
+
+/**
  * Rows of a top-level page know their page, for the length of a request. A relation asked of one
  * of them is then read for the whole page at once, synchronously (the database driver is
  * synchronous), and handed to each row as a value rather than a promise: the same one statement per
@@ -12,18 +19,21 @@ type Read<V> = Map<string, V> | { error: unknown }
  * batches across pages.
  */
 export class Pages {
-  private readonly pageOfRow = new Map<object, readonly object[]>()
+  /** The pages marked by this request. */
+  private readonly own = new Set<readonly object[]>()
 
-  /** The page a row was read in, if it was marked. */
+  /** The page a row was read in, if this request marked it. */
   of(row: object): readonly object[] | undefined {
-    return this.pageOfRow.get(row)
+    const page = (row as Marked)[PAGE]
+    return page && this.own.has(page) ? page : undefined
   }
 
   /** A page whose rows are marked when first read; still read only when first used. */
   marked<T extends object>(page: KeysetPage<T>): KeysetPage<T> {
     let rows: T[] | undefined
     const mark = (list: T[]) => {
-      for (const r of list) this.pageOfRow.set(r, list)
+      for (const r of list) (r as Marked)[PAGE] = list
+      this.own.add(list)
       return list
     }
     return {
@@ -43,7 +53,7 @@ export class Pages {
   relation<V>(loader: () => DataLoader<string, V>, batch: (keys: readonly string[]) => V[], keyOf: (row: never) => string | null) {
     const read = new Map<readonly object[], Read<V>>()
     return (row: object, key: string): V | Promise<V> => {
-      const page = this.pageOfRow.get(row)
+      const page = this.of(row)
       if (!page) return loader().load(key)
       let got = read.get(page)
       if (!got) {

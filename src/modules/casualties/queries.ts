@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SqlValue } from '../../db/keyset.ts'
-import { prepared } from '../../db/prepared.ts'
+import { idRows, IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SqlValue } from '../../db/keyset.ts'
+import { binaryOrder } from '../../db/collation.ts'
+import { allRows, prepared } from '../../db/prepared.ts'
 import { narrowSelect } from '../../db/projection.ts'
 import type { CasualtyOutcome, Qualifier, VictimGroup } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
@@ -133,3 +134,34 @@ export const CASUALTY_BRIEF_KEYS: readonly (keyof CasualtyRow)[] = ['id', 'event
 export function eventCasualtiesBriefSpec(limit: number, cursor?: PageAt): ListSpec {
   return { ...casualtyListSpec({}, limit, cursor), from: 'casualty_reports c CROSS JOIN events e ON e.id = c.event_id', select: narrowSelect(SELECT, CASUALTY_BRIEF_KEYS) }
 }
+
+/** CASUALTY_BRIEF_KEYS but the two an event's own row gives: its id and its date. */
+const OWN_BRIEF_SELECT = narrowSelect(SELECT, CASUALTY_BRIEF_KEYS.filter((k) => k !== 'eventId' && k !== 'eventSortKey'))
+
+/**
+ * The first `limit + 1` brief figures of each event, as eventCasualtiesBriefSpec pages them from the
+ * start, or null when some event has more figures than the statement may read (then page them with
+ * the spec). Within one event that order, the event's date then the figure's id, is by id alone, so
+ * the rows need neither the events table nor a window numbering them: one lookup per event in
+ * casualty_event_idx, which holds the brief columns, the event's id and date set from its row, and
+ * the order checked here.
+ */
+export function firstCasualtiesOfEvents(sqlite: Database.Database, events: readonly { id: string, startSortKey: string }[], limit: number): Map<string, CasualtyRow[]> | null {
+  // Reading stops at the cap, so an event with many figures costs no more than the pages it asked for.
+  const cap = events.length * (limit + 1)
+  const j = idRows(events.map((e) => e.id))
+  const rows = allRows<CasualtyRow & { k?: number }>(prepared(sqlite, `SELECT j.key AS k, NULL AS eventId, NULL AS eventSortKey, ${OWN_BRIEF_SELECT} FROM ${j.sql} j JOIN casualty_reports c INDEXED BY casualty_event_idx ON c.event_id = j.value LIMIT ?`),
+    [...j.params, cap + 1])
+  if (rows.length > cap) return null
+  const out = new Map<string, CasualtyRow[]>(events.map((e) => [e.id, []]))
+  for (const r of rows) {
+    const event = events[r.k!]!
+    r.eventId = event.id
+    r.eventSortKey = event.startSortKey
+    out.get(event.id)!.push(r)
+  }
+  for (const list of out.values()) if (!inIdOrder(list)) list.sort((a, b) => binaryOrder(a.id, b.id))
+  return out
+}
+
+const inIdOrder = (rows: readonly { id: string }[]) => rows.every((r, i) => i === 0 || binaryOrder(rows[i - 1]!.id, r.id) < 0)
