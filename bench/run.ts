@@ -68,7 +68,7 @@ const day = () => randomDay(SYNTH_SPAN, 60)
 /** SQL statements one nested GraphQL request runs, counted in this process on the same database. */
 async function statementsPerRequest(first: number) {
   const { buildApp } = await import('../src/app.ts')
-  const app = await buildApp({ config: { databasePath: dbPath, logLevel: 'warn', cacheMaxEntries: 0, seedOnStart: false, maxEventLoopDelayMs: 0 } })
+  const app = await buildApp({ config: { databasePath: dbPath, logLevel: 'warn', cacheMaxEntries: 0, seedOnStart: false, maxEventLoopDelayMs: 0, countStatements: true } })
   await app.ready()
   const query = NESTED.replace('first: 50', `first: ${first}`)
   await app.inject({ method: 'POST', url: '/graphql', payload: { query, variables: { from: '2021-01-01' } } })

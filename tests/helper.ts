@@ -17,10 +17,10 @@ afterEach(async () => {
 /**
  * The app on a fresh in-memory database, migrated and seeded through the normal start-up path.
  * Rate limiting and the event-loop guard are off unless a test turns them on: tests load data
- * synchronously and send bursts that would trip both.
+ * synchronously and send bursts that would trip both. Statements are counted.
  */
 export async function buildTestApp(config: Partial<Config> = {}): Promise<App> {
-  const app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, ...config } })
+  const app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, countStatements: true, ...config } })
   await app.ready()
   open.push(app)
   return app
@@ -30,7 +30,7 @@ export async function buildTestApp(config: Partial<Config> = {}): Promise<App> {
 export function sharedApp(config: Partial<Config> = {}): () => App {
   let app: App | undefined
   beforeAll(async () => {
-    app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, ...config } })
+    app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, countStatements: true, ...config } })
     await app.ready()
   })
   afterAll(async () => { await app?.close() })

@@ -37,6 +37,7 @@ const ConfigSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   CACHE_CONTROL: z.string().min(1).default('public, max-age=60'),
   COMPRESSION: bool.default(true),
+  COUNT_STATEMENTS: bool.default(false),
   READ_ONLY: bool.default(false),
   PRIMARY_URL: z.url().optional(),
   REPLICA_POLL_MS: z.coerce.number().int().min(100).default(5000),
@@ -96,6 +97,8 @@ export type Config = Readonly<{
   cacheControl: string
   /** Text of a kilobyte or more is sent with brotli or gzip to clients that take them. */
   compression: boolean
+  /** Count the SQL statements the serving connection runs (tests, the bench); it costs each statement's text. */
+  countStatements: boolean
   /** Serve the database file read-only and refuse every write. */
   readOnly: boolean
   /** Draw the page at / once at start-up; off for release apps opened on demand, where it would only add to the wait. */
@@ -149,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     cacheControl: e.CACHE_CONTROL,
     compression: e.COMPRESSION,
+    countStatements: e.COUNT_STATEMENTS,
     readOnly: e.READ_ONLY,
     warmUp: true,
     primaryUrl: e.PRIMARY_URL?.replace(/\/+$/, ''),

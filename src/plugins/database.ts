@@ -18,7 +18,7 @@ declare module 'fastify' {
 
 /** Opens the database, applies migrations and loads the seed, or its changes (see seedOnStart). */
 export default fp(async (app) => {
-  const storage = openDatabase(app.config.databasePath, { readonly: app.config.readOnly })
+  const storage = openDatabase(app.config.databasePath, { readonly: app.config.readOnly, countStatements: app.config.countStatements })
   try {
     if (app.config.readOnly) {
       if (pendingMigrations(storage.sqlite) > 0) throw new Error(`${app.config.databasePath} was made by an older schema; serve it from a server of its own release`)
