@@ -60,7 +60,11 @@ describe.skipIf(!run)('primary, two replicas and nginx on loopback ports', () =>
     // Writes go to the primary, never to the cache or a replica.
     const refused = await fetch(`${cluster.url}/v1/sources`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
     expect(refused.status).toBe(401)
-    expect(readFileSync(join(cluster.dir, 'nginx', 'access.log'), 'utf8')).toContain(`"POST /v1/sources HTTP/1.1" 401 cache=- upstream=${cluster.primaryUrl.replace('http://', '')}`)
+    // nginx writes its log line once the response is sent, which can be after the client has it.
+    const line = `"POST /v1/sources HTTP/1.1" 401 cache=- upstream=${cluster.primaryUrl.replace('http://', '')}`
+    const logged = () => readFileSync(join(cluster.dir, 'nginx', 'access.log'), 'utf8')
+    for (let i = 0; i < 40 && !logged().includes(line); i++) await new Promise((res) => setTimeout(res, 50))
+    expect(logged()).toContain(line)
   })
 
   it(`brings a write and a release to every replica within ${PROPAGATION_MS} ms, after which old ETags no longer match`, async () => {
