@@ -4,7 +4,7 @@ import { migrateDatabase, openDatabase } from '../../src/db/client.ts'
 import { jsonPageSql, listSql } from '../../src/db/keyset.ts'
 import { seedDatabase } from '../../src/db/seed.ts'
 import { synthesise } from '../../src/db/synth.ts'
-import { EVENT_SORTS, eventJsonSpec, eventListSpec, listEventsJson, type EventFilters } from '../../src/modules/events/queries.ts'
+import { EVENT_SORTS, eventJsonSpec, eventListSpec, eventWhere, listEventsJson, type EventFilters } from '../../src/modules/events/queries.ts'
 
 const FILTERS: Record<string, EventFilters> = {
   'date range': { from: '2021-01-01', to: '2021-06-30' },
@@ -65,5 +65,18 @@ describe('query plans on the synthetic dataset', () => {
     // Other filters and sorts read the rows themselves.
     expect(read(FILTERS.type!, 'date')).toContain(root('events'))
     expect(read({}, 'updated')).toContain(root('events'))
+  })
+
+  it('only the queries that name it read the wide brief index: counts and key walks over dates read the narrow one', () => {
+    const planOf = (sql: string, params: unknown[]) => (storage.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ')
+    const range = eventWhere(FILTERS['date range']!)
+    const cases: [string, unknown[]][] = [
+      [`SELECT count(*) FROM events e WHERE ${range.where.join(' AND ')}`, range.params],
+      // What the export's count and key steps run over the events' order.
+      ['SELECT count(*) FROM events WHERE (start_utc, id) > (?, ?)', ['2021-01-01', 'x']],
+      ['SELECT start_utc, id FROM events WHERE (start_utc, id) > (?, ?) ORDER BY start_utc, id LIMIT 1 OFFSET 999', ['2021-01-01', 'x']],
+    ]
+    for (const [sql, params] of cases) expect(planOf(sql, params), sql).toMatch(/COVERING INDEX events_start_idx/)
+    for (const f of Object.values(FILTERS)) for (const sort of EVENT_SORTS) expect(plan(f, sort).join(' | ')).not.toContain('events_start_brief_idx')
   })
 })
