@@ -19,7 +19,7 @@ export const SQL_JSON = new Set<ExportResource>([
  */
 export const PAGE_ROWS = 256
 /** Rows per step when counting a whole table, so no single count holds the event loop. */
-export const COUNT_ROWS = 50_000
+export const COUNT_ROWS = 10_000
 
 const literal = (s: string) => `'${s.replaceAll("'", "''")}'`
 
