@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -58,3 +59,22 @@ export async function getJson<T = any>(app: App, url: string) {
  * reads it itself: statement counts then hold that one read every time, whatever the timing.
  */
 export const versionReadAgain = () => new Promise((resolve) => setTimeout(resolve, VERSION_SHARED_MS + 1))
+
+/**
+ * Another process takes the database's write lock and holds it `ms` milliseconds, after running
+ * `before` (SQL) on its own connection. Resolves once the lock is held, with the process's exit.
+ */
+export async function holdWriteLock(path: string, ms: number, before = ''): Promise<{ exited: Promise<unknown> }> {
+  const holder = spawn(process.execPath, ['-e', `
+    const db = new (require('better-sqlite3'))(${JSON.stringify(path)});
+    db.pragma('foreign_keys = ON');
+    ${before ? `db.exec(${JSON.stringify(before)});` : ''}
+    db.exec('BEGIN IMMEDIATE'); db.prepare("UPDATE sources SET note = note WHERE 0").run();
+    process.stdout.write('locked\\n');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${ms});
+    db.exec('COMMIT'); db.close();`], { stdio: ['ignore', 'pipe', 'inherit'] })
+  // Listened for at once: the holder may exit before the caller's next step returns.
+  const exited = new Promise((r) => holder.once('exit', r))
+  await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()))
+  return { exited }
+}

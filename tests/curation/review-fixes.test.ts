@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createKey } from '../../src/modules/keys/queries.ts'
-import { buildTestApp, getJson, tempDir } from '../helper.ts'
+import { buildTestApp, getJson, holdWriteLock, tempDir } from '../helper.ts'
 
 async function setup(databasePath = ':memory:') {
   const app = await buildTestApp({ databasePath })
@@ -50,15 +49,7 @@ describe('write edge cases', () => {
   it('a write waits for another process holding the write lock instead of failing', async () => {
     const { app, editor } = await setup(join(tempDir(), 'locked.db'))
     const etag = (await app.inject({ method: 'GET', url: '/v1/actors/kremlin' })).headers.etag as string
-    const holder = spawn(process.execPath, ['-e', `
-      const db = new (require('better-sqlite3'))(${JSON.stringify(app.config.databasePath)});
-      db.exec('BEGIN IMMEDIATE'); db.prepare("UPDATE sources SET note = note WHERE 0").run();
-      process.stdout.write('locked\\n');
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 700);
-      db.exec('COMMIT'); db.close();`], { stdio: ['ignore', 'pipe', 'inherit'] })
-    // Listened for at once: the holder may exit before the write below returns.
-    const exited = new Promise((r) => holder.once('exit', r))
-    await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()))
+    const { exited } = await holdWriteLock(app.config.databasePath, 700)
     const started = Date.now()
     const res = await app.inject({ method: 'PATCH', url: '/v1/actors/kremlin', headers: { ...editor, 'if-match': etag }, payload: { description: 'written after the lock' } })
     expect(res.statusCode).toBe(200)

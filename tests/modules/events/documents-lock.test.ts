@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
-import { buildTestApp, tempDir } from '../../helper.ts'
+import { buildTestApp, holdWriteLock, tempDir } from '../../helper.ts'
 import { audit, eventually, expectFull } from './documents-support.ts'
 
 it('the background refiller skips, without waiting, while another process holds the write lock', async () => {
@@ -9,16 +8,7 @@ it('the background refiller skips, without waiting, while another process holds 
   const sql = app.storage.sqlite
   const total = expectFull(sql).stored
   // Another process renames an actor (queuing its events' documents), then holds the lock.
-  const holder = spawn(process.execPath, ['-e', `
-    const db = new (require('better-sqlite3'))(${JSON.stringify(app.config.databasePath)});
-    db.pragma('foreign_keys = ON');
-    db.prepare("UPDATE actors SET name = 'Renamed elsewhere' WHERE id = 'armenia'").run();
-    db.exec('BEGIN IMMEDIATE'); db.prepare("UPDATE sources SET note = note WHERE 0").run();
-    process.stdout.write('locked\\n');
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 700);
-    db.exec('COMMIT'); db.close();`], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const exited = new Promise((r) => holder.once('exit', r))
-  await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()))
+  const { exited } = await holdWriteLock(app.config.databasePath, 700, "UPDATE actors SET name = 'Renamed elsewhere' WHERE id = 'armenia'")
   const queued = audit(sql).queued
   expect(queued).toBeGreaterThan(0)
   // The event loop keeps turning every few milliseconds while the refiller's ticks find the lock taken.
