@@ -288,3 +288,54 @@ export function mapPage<R extends object, T>(page: KeysetPage<R>, convert: (row:
     count: page.count,
   }
 }
+
+/** SQLite's order of values of mixed types (NULL, then numbers, then text by code point, as BINARY). */
+function compareValues(a: SqlValue, b: SqlValue): number {
+  const rank = (v: SqlValue) => (v === null ? 0 : typeof v === 'number' ? 1 : 2)
+  if (rank(a) !== rank(b)) return rank(a) - rank(b)
+  if (typeof a === 'number') return a - (b as number)
+  if (typeof a !== 'string' || a === b) return 0
+  const s = b as string
+  // UTF-16 order differs from code point order only once a surrogate is met.
+  for (let i = 0; i < a.length && i < s.length; i++) {
+    if (a.charCodeAt(i) === s.charCodeAt(i)) continue
+    const x = a.codePointAt(i)!, y = s.codePointAt(i)!
+    return x - y
+  }
+  return a.length - s.length
+}
+
+/**
+ * listPage over rows held in memory (a page of rows ranked in JavaScript): sorted by `sort` as
+ * SQLite would sort them, cut with the same windows, cursors and probes.
+ */
+export function memoryPage<T extends object>(unsorted: readonly T[], sort: SortSpec, limit: number, at: PageAt, count: () => number): KeysetPage<T> {
+  const w = windowOf(at)
+  const keys = sort.columns.map((c) => c.key)
+  const sign = sort.desc ? -1 : 1
+  const cmp = (row: T, values: readonly SqlValue[]) => {
+    for (let i = 0; i < keys.length; i++) {
+      const d = compareValues((row as Record<string, SqlValue>)[keys[i]!]!, values[i]!)
+      if (d) return sign * d
+    }
+    return 0
+  }
+  const rows = unsorted.length > 1 ? unsorted.map((r) => ({ r, k: keys.map((k) => (r as Record<string, SqlValue>)[k]!) }))
+    .sort((a, b) => cmp(a.r, b.k)).map((x) => x.r) : unsorted
+  const firstIndex = (test: (row: T) => boolean) => { let lo = 0, hi = rows.length; while (lo < hi) { const m = (lo + hi) >> 1; if (test(rows[m]!)) hi = m; else lo = m + 1 } return lo }
+  const after = w.after ? decodeCursor(w.after, sort.name, sort.columns.length) : undefined
+  const before = w.before ? decodeCursor(w.before, sort.name, sort.columns.length) : undefined
+  const lo = after ? firstIndex((r) => cmp(r, after) > 0) : 0
+  const hi = Math.max(lo, before ? firstIndex((r) => cmp(r, before) >= 0) : rows.length)
+  const more = hi - lo > limit
+  const page = w.fromEnd ? rows.slice(Math.max(lo, hi - limit), hi) : rows.slice(lo, Math.min(hi, lo + limit))
+  const cursor = (row: T) => cursorOf(sort, row)
+  return {
+    rows: page,
+    nextCursor: !w.fromEnd && more ? cursor(page[page.length - 1]!) : null,
+    cursorOf: cursor,
+    hasNext: () => (w.fromEnd ? hi < rows.length : more),
+    hasPrevious: () => (w.fromEnd ? more : lo > 0),
+    count,
+  }
+}

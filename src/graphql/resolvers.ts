@@ -6,7 +6,7 @@ import { listCasualties, type CasualtyFilters } from '../modules/casualties/quer
 import { datasetInfo } from '../modules/dataset/queries.ts'
 import { listDisplacement, type DisplacementFilters } from '../modules/displacement/queries.ts'
 import type { KeysetPage, PageAt } from '../db/keyset.ts'
-import { EVENT_BRIEF_KEYS, eventCursorOf, listEvents, listEventsBrief, wordsAreCommon, type EventFilters, type EventRow, type EventSort } from '../modules/events/queries.ts'
+import { EVENT_BRIEF_KEYS, eventCursorOf, listEvents, listEventsBrief, searchOffLoop, type EventFilters, type EventRow, type EventSort } from '../modules/events/queries.ts'
 import { listPlaces } from '../modules/places/queries.ts'
 import { COMMON_WORD_MATCHES, searchCursorOf, searchPage, type SearchHit } from '../modules/search/queries.ts'
 import { listSources } from '../modules/sources/queries.ts'
@@ -50,7 +50,7 @@ const query = {
     const filter = checkedFilter(localFilter(a.filter))
     const sort = ORDERS[a.orderBy ?? 'date_asc'] ?? 'date'
     // The filter rides along for EventConnection.facets; assigned, not spread, so no getter runs.
-    if (filter.q && wordsAreCommon(sqliteOf(ctx), filter.q, COMMON_WORD_MATCHES)) {
+    if (filter.q && searchOffLoop(sqliteOf(ctx), filter.q, COMMON_WORD_MATCHES)) {
       return Object.assign(await commonWordEvents(ctx, filter, sort, limit, at), { filter })
     }
     const list = briefEnough(info, 'Event', EVENT_BRIEF_KEYS, CONNECTION) ? listEventsBrief : listEvents
@@ -91,8 +91,8 @@ const query = {
   source: byId('source'),
   search: async (_: unknown, a: Args<{ q: string }>, ctx: Ctx) => {
     const { limit, at } = paging(a, 20)
-    if (!wordsAreCommon(sqliteOf(ctx), a.q, COMMON_WORD_MATCHES)) return connection(searchPage(sqliteOf(ctx), a.q, limit, at))
-    // Ranking a common word's candidates takes a tenth of a second at a million events.
+    if (!searchOffLoop(sqliteOf(ctx), a.q, COMMON_WORD_MATCHES)) return connection(searchPage(sqliteOf(ctx), a.q, limit, at, false))
+    // Large indexes and common words: gathering a prefix's matches can take tens of milliseconds.
     const read = await ctx.app.stats.run('searchConnectionPage', { q: a.q, limit, at }, versionOf(ctx))
     return connection(workerPage(read, searchCursorOf), () => ctx.app.stats.run('countMatches', { q: a.q }, versionOf(ctx)))
   },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { bm25Of, commonPlan, indexTotals } from '../../src/modules/search/common.ts'
 import { SEARCH_CANDIDATES, searchPage, snippetOf } from '../../src/modules/search/queries.ts'
 import { addSyntheticEvents } from '../fixtures.ts'
 import { buildTestApp, getJson } from '../helper.ts'
@@ -41,5 +42,62 @@ describe('ranking within a bounded set of matches', () => {
     const rare = (await getJson(app, '/v1/search?q=yevlakh')).body.data
     expect(rare.length).toBeGreaterThan(0)
     expect(rare[0].snippet).toMatch(/\[Yevlakh\]/i)
+  })
+})
+
+describe('common words by their terms', () => {
+  it('finds what the prefix query finds, newest first, and counts the same', async () => {
+    const app = await buildTestApp()
+    const { sqlite } = app.storage
+    addSyntheticEvents(sqlite, SEARCH_CANDIDATES + 100)
+    // Longer terms than the word, among the newest matches and far behind them.
+    sqlite.prepare(`UPDATE events SET title = 'Synthetically made ' || id WHERE id IN ('synthetic-02090', 'synthetic-02050', 'synthetic-00003')`).run()
+    sqlite.prepare(`UPDATE events SET summary = 'synthetics' WHERE id = 'synthetic-02070'`).run()
+    const plan = commonPlan(sqlite, ['Synthetic'], SEARCH_CANDIDATES)
+    expect(plan?.match).toBe('("synthetic" OR "synthetically" OR "synthetics")')
+    const prefix = sqlite.prepare(`SELECT record_id FROM search_index WHERE search_index MATCH '"synthetic"*' ORDER BY rowid DESC LIMIT ${SEARCH_CANDIDATES}`).pluck().all() as string[]
+    expect(prefix).toEqual(expect.arrayContaining(['synthetic-02090', 'synthetic-02050', 'synthetic-02070']))
+    const seen: string[] = []
+    let page = searchPage(sqlite, 'synthetic', 500)
+    for (;;) {
+      seen.push(...page.rows.map((h) => h.recordId))
+      if (!page.nextCursor) break
+      page = searchPage(sqlite, 'synthetic', 500, page.nextCursor)
+    }
+    expect(new Set(seen)).toEqual(new Set(prefix))
+    expect(seen).toHaveLength(SEARCH_CANDIDATES)
+    const all = sqlite.prepare(`SELECT count(*) FROM search_index WHERE search_index MATCH '"synthetic"*'`).pluck().get()
+    expect(page.count()).toBe(all)
+    // Ranks never go up along the pages.
+    const ranks = searchPage(sqlite, 'synthetic', 200).rows.map((h) => h.rank)
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b))
+  })
+
+  it('scores as FTS5 bm25 does when it knows how many records hold the word', async () => {
+    const app = await buildTestApp()
+    const { sqlite } = app.storage
+    addSyntheticEvents(sqlite, 300)
+    const totals = indexTotals(sqlite)
+    expect(totals.rows).toBe(sqlite.prepare('SELECT count(*) FROM search_index').pluck().get())
+    for (const word of ['synthetic', 'yevlakh', 'statement']) {
+      const docs = sqlite.prepare(`SELECT count(*) FROM search_index WHERE search_index MATCH ?`).pluck().get(`"${word}"`) as number
+      const rows = sqlite.prepare(`SELECT title, body, bm25(search_index) AS rank FROM search_index WHERE search_index MATCH ?`).all(`"${word}"`) as { title: string | null, body: string | null, rank: number }[]
+      expect(rows.length, word).toBeGreaterThan(0)
+      const plan = { match: `"${word}"`, words: [word], docs: [docs] }
+      for (const r of rows) expect(bm25Of(`${r.title ?? ''} ${r.body ?? ''}`, plan, totals), `${word}: ${r.title}`).toBeCloseTo(r.rank, 9)
+    }
+  })
+
+  it('leaves words it cannot look up to the prefix query', async () => {
+    const app = await buildTestApp()
+    const { sqlite } = app.storage
+    expect(commonPlan(sqlite, ['Ağdam'], SEARCH_CANDIDATES)).toBeUndefined()
+    expect(commonPlan(sqlite, ['ab'], SEARCH_CANDIDATES)).toBeUndefined()
+    addSyntheticEvents(sqlite, 20)
+    // Twenty events titled with twenty distinct longer terms: too many to OR.
+    const rename = sqlite.prepare(`UPDATE events SET title = ? WHERE id = ?`)
+    for (let i = 0; i < 20; i++) rename.run(`Synthetic${String.fromCharCode(97 + i)} event`, `synthetic-${String(i).padStart(5, '0')}`)
+    expect(commonPlan(sqlite, ['synthetic'], SEARCH_CANDIDATES)).toBeUndefined()
+    expect(commonPlan(sqlite, ['yevlakh'], SEARCH_CANDIDATES)?.match).toBe('"yevlakh"')
   })
 })

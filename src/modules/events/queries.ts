@@ -4,6 +4,7 @@ import { prepared } from '../../db/prepared.ts'
 import { narrowSelect } from '../../db/projection.ts'
 import type { ActorKind, ActorRole, DateBasis, DatePrecision, EventType } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
+import { indexTotals } from '../search/common.ts'
 import { ftsQuery, ftsTerms } from '../search/queries.ts'
 import { briefJson, EVENT_BRIEF_FIELDS } from '../../db/event-brief.ts'
 
@@ -149,14 +150,19 @@ export function listEventsJson(sqlite: Database.Database, f: EventFilters, sort:
 }
 
 /**
- * Whether words are common: their exact forms alone match more than `limit` indexed records. The
- * count stops at the limit and reads exact terms only (a prefix query gathers every match of the
- * prefix first, tens of milliseconds for a word in every record), so it takes a millisecond or two.
+ * Whether a word search should run off the event loop: its words' exact forms alone match more
+ * than `limit` indexed records, or the index is large enough that a prefix could (a short prefix's
+ * matches cannot be known without gathering them, tens of milliseconds at a million records). The
+ * count stops at the limit and reads exact terms only, so this takes well under a millisecond.
  */
-export function wordsAreCommon(sqlite: Database.Database, q: string, limit: number): boolean {
+export function searchOffLoop(sqlite: Database.Database, q: string, limit: number): boolean {
+  if (indexTotals(sqlite).rows > LARGE_INDEX_ROWS) return true
   const n = prepared(sqlite, 'SELECT count(*) AS n FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)').get(ftsTerms(q), limit + 1) as { n: number }
   return n.n > limit
 }
+
+/** Indexed records past which every word search runs off the event loop. */
+export const LARGE_INDEX_ROWS = 200_000
 
 export function countEvents(sqlite: Database.Database, f: EventFilters): number {
   return countRows(sqlite, { from: 'events e', ...eventWhere(f) })

@@ -4,7 +4,7 @@ import { sendJsonPage, sendJsonText, sendList, wantsCsv } from '../../http/reply
 import { IdParams, itemResponse, problemResponses } from '../../http/schemas.ts'
 import { eventDetailJson } from './document.ts'
 import { COMMON_WORD_MATCHES } from '../search/queries.ts'
-import { listEvents, listEventsJson, wordsAreCommon } from './queries.ts'
+import { listEvents, listEventsJson, searchOffLoop } from './queries.ts'
 import { listExtras } from './extras.ts'
 import { EventDetail, EventListQuery, EventListResponse } from './schemas.ts'
 import { eventCsvColumns } from './csv.ts'
@@ -22,8 +22,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => {
     const { limit, cursor, sort, format: _format, facets, count, ...filters } = request.query
     // Words can match most of the events, and every match is sorted before the first row is known:
-    // pages of common words are read on the stats workers, off the event loop.
-    const offload = filters.q !== undefined && wordsAreCommon(app.storage.sqlite, filters.q, COMMON_WORD_MATCHES)
+    // pages of common words, and of any word on a large index, are read on the stats workers.
+    const offload = filters.q !== undefined && searchOffLoop(app.storage.sqlite, filters.q, COMMON_WORD_MATCHES)
     const args = { filters, sort, limit, cursor }
     if (wantsCsv(request)) {
       const page = offload ? await app.stats.run('eventPage', args, request.datasetVersion) : listEvents(app.storage.sqlite, filters, sort, limit, cursor)

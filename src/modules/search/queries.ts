@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3'
-import { cursorOf, listPage, type KeysetPage, type PageAt, type SortSpec } from '../../db/keyset.ts'
+import { prepared } from '../../db/prepared.ts'
+import { countRows, cursorOf, listPage, memoryPage, type KeysetPage, type PageAt, type SortSpec } from '../../db/keyset.ts'
 import { InvalidParameterError } from '../../errors.ts'
+import { bm25Of, commonPlan, indexTotals, isCommon, type CommonPlan } from './common.ts'
 
 /**
  * Builds an FTS5 query from free text: every word must match, as a prefix. Words are quoted, so
@@ -70,24 +72,18 @@ interface Ranked { rid: number, recordType: string, recordId: string, title: str
 /**
  * Hits ordered by relevance (bm25, lower is better), then by record: a keyset over the computed
  * rank, so later pages resume where the last one ended instead of re-ranking from the top.
- * Snippets are made for the page's rows only.
+ * Snippets are made for the page's rows only. Words whose exact forms are common take the path of
+ * common.ts when they can (same matches, same candidates, bm25 computed here with estimated word
+ * weights); the rest are ranked by FTS5's bm25.
  */
-export function searchPage(sqlite: Database.Database, q: string, limit: number, cursor?: PageAt): KeysetPage<SearchHit> {
-  const match = ftsQuery(q)
-  const page = listPage<Ranked>(sqlite, {
-    from: `(SELECT rowid AS rid, record_type AS recordType, record_id AS recordId,
-      CASE record_type WHEN 'event' THEN title ELSE substr(body, 1, 120) END AS title, body, bm25(search_index) AS rank
-      FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ${SEARCH_CANDIDATES}) h`,
-    select: 'h.rid AS rid, h.recordType AS recordType, h.recordId AS recordId, h.title AS title, h.body AS body, h.rank AS rank',
-    where: [], params: [match], limit, cursor,
-    // Counting matches needs neither ranks nor snippets, which cost more than the match itself.
-    count: { from: 'search_index', where: ['search_index MATCH ?'], params: [match] },
-    sort: BY_RANK,
-  })
+export function searchPage(sqlite: Database.Database, q: string, limit: number, cursor?: PageAt, common?: boolean): KeysetPage<SearchHit> {
+  const words = queryWords(q)
+  // `common` is passed by callers that have just counted, to spare a second count.
+  const plan = (common ?? isCommon(sqlite, words, SEARCH_CANDIDATES)) ? commonPlan(sqlite, words, SEARCH_CANDIDATES) : undefined
+  const page = plan ? commonPage(sqlite, plan, limit, cursor) : rankedPage(sqlite, ftsQuery(q), limit, cursor)
   let hits: SearchHit[] | undefined
   const withSnippets = (): SearchHit[] => {
     if (hits) return hits
-    const words = queryWords(q)
     return (hits = page.rows.map(({ rid: _rid, body, ...r }) => ({ ...r, snippet: snippetOf(body, words) })))
   }
   // Delegated one by one: spreading the page would read its rows at once.
@@ -101,6 +97,52 @@ export function searchPage(sqlite: Database.Database, q: string, limit: number, 
   }
 }
 
-export function search(sqlite: Database.Database, q: string, limit: number): SearchHit[] {
-  return searchPage(sqlite, q, limit).rows
+function rankedPage(sqlite: Database.Database, match: string, limit: number, cursor: PageAt): KeysetPage<Ranked> {
+  return listPage<Ranked>(sqlite, {
+    from: `(SELECT rowid AS rid, record_type AS recordType, record_id AS recordId,
+      CASE record_type WHEN 'event' THEN title ELSE substr(body, 1, 120) END AS title, body, bm25(search_index) AS rank
+      FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ${SEARCH_CANDIDATES}) h`,
+    select: 'h.rid AS rid, h.recordType AS recordType, h.recordId AS recordId, h.title AS title, h.body AS body, h.rank AS rank',
+    where: [], params: [match], limit, cursor,
+    // Counting matches needs neither ranks nor snippets, which cost more than the match itself.
+    count: { from: 'search_index', where: ['search_index MATCH ?'], params: [match] },
+    sort: BY_RANK,
+  })
+}
+
+/**
+ * The newest candidates of common words, scored here; pages are cut from them as listPage would
+ * cut them from a table. Nothing is read until rows are asked for: a GraphQL query
+ * for `totalCount` alone only counts.
+ */
+function commonPage(sqlite: Database.Database, plan: CommonPlan, limit: number, cursor: PageAt): KeysetPage<Ranked> {
+  const count = () => countRows(sqlite, { from: 'search_index', where: ['search_index MATCH ?'], params: [plan.match] })
+  // Decodes the cursor now, so a bad one is refused whatever is selected.
+  memoryPage([], BY_RANK, limit, cursor, count)
+  let page: KeysetPage<Ranked> | undefined
+  const read = () => {
+    if (page) return page
+    const candidates = prepared(sqlite, `SELECT rowid AS rid, record_type AS recordType, record_id AS recordId,
+        CASE record_type WHEN 'event' THEN title ELSE substr(body, 1, 120) END AS title, title AS full, body
+        FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ${SEARCH_CANDIDATES}`)
+      .all(plan.match) as { rid: number, recordType: string, recordId: string, title: string, full: string | null, body: string | null }[]
+    const totals = indexTotals(sqlite)
+    const ranked: Ranked[] = candidates.map((c) => ({
+      rid: c.rid, recordType: c.recordType, recordId: c.recordId, title: c.title, body: c.body ?? '',
+      rank: bm25Of(`${c.full ?? ''} ${c.body ?? ''}`, plan, totals),
+    }))
+    return (page = memoryPage(ranked, BY_RANK, limit, cursor, count))
+  }
+  return {
+    get rows() { return read().rows },
+    get nextCursor() { return read().nextCursor },
+    cursorOf: (row) => cursorOf(BY_RANK, row),
+    hasNext: () => read().hasNext(),
+    hasPrevious: () => read().hasPrevious(),
+    count,
+  }
+}
+
+export function search(sqlite: Database.Database, q: string, limit: number, common?: boolean): SearchHit[] {
+  return searchPage(sqlite, q, limit, undefined, common).rows
 }

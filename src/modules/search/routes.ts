@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { CsvColumn } from '../../http/csv.ts'
 import { sendCsv, wantsCsv } from '../../http/reply.ts'
 import { LIMIT_MAX, ListQueryBase, problemResponses } from '../../http/schemas.ts'
-import { wordsAreCommon } from '../events/queries.ts'
+import { searchOffLoop } from '../events/queries.ts'
 import { COMMON_WORD_MATCHES, search } from './queries.ts'
 
 export const SearchHit = z.object({
@@ -32,10 +32,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { q, limit } = request.query
-    // Common words are ranked on the stats workers, off the event loop.
-    const hits = (wordsAreCommon(app.storage.sqlite, q, COMMON_WORD_MATCHES)
+    // Common words, and any word on a large index, are searched on the stats workers.
+    const hits = (searchOffLoop(app.storage.sqlite, q, COMMON_WORD_MATCHES)
       ? await app.stats.run('search', { q, limit }, request.datasetVersion)
-      : search(app.storage.sqlite, q, limit)) as Hit[]
+      : search(app.storage.sqlite, q, limit, false)) as Hit[]
     if (wantsCsv(request)) return sendCsv(reply, hits, HIT_CSV, 'search')
     return { data: hits as z.infer<typeof SearchHit>[], meta: { datasetVersion: request.datasetVersion, count: hits.length } }
   })

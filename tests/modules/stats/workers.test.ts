@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { synthesise } from '../../../src/db/synth.ts'
-import { wordsAreCommon } from '../../../src/modules/events/queries.ts'
+import { searchOffLoop } from '../../../src/modules/events/queries.ts'
 import { createKey } from '../../../src/modules/keys/queries.ts'
 import { buildTestApp, getJson, gql, tempDir } from '../../helper.ts'
 
@@ -56,8 +56,8 @@ describe('stats on worker threads', () => {
     const { workers, inline } = await fileApps({ statsWorkers: 1, statsQueueMax: 1 })
     // Every synthetic summary has the word "record": more matches than a list sorts inline.
     synthesise(inline.storage.sqlite, { events: 2500 })
-    expect(wordsAreCommon(inline.storage.sqlite, 'record', 2000)).toBe(true)
-    expect(wordsAreCommon(inline.storage.sqlite, 'ceasefire', 2000)).toBe(false)
+    expect(searchOffLoop(inline.storage.sqlite, 'record', 2000)).toBe(true)
+    expect(searchOffLoop(inline.storage.sqlite, 'ceasefire', 2000)).toBe(false)
     for (const url of ['/v1/events?q=record&limit=5', '/v1/events?q=record&sort=-date&limit=3&format=csv', '/v1/events?q=ceasefire', '/v1/search?q=record', '/v1/search?q=record%20road&format=csv']) {
       const a = await workers.inject(url), b = await inline.inject(url)
       expect(a.statusCode, url).toBe(200)
