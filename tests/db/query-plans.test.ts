@@ -4,7 +4,7 @@ import { migrateDatabase, openDatabase } from '../../src/db/client.ts'
 import { jsonPageSql, listSql } from '../../src/db/keyset.ts'
 import { seedDatabase } from '../../src/db/seed.ts'
 import { synthesise } from '../../src/db/synth.ts'
-import { EVENT_SORTS, eventJsonSpec, eventListSpec, eventWhere, listEventsJson, type EventFilters } from '../../src/modules/events/queries.ts'
+import { EVENT_SORTS, eventJsonSpec, eventListSpec, eventWhere, listEventsJson, probesInOrder, type EventFilters } from '../../src/modules/events/queries.ts'
 
 const FILTERS: Record<string, EventFilters> = {
   'date range': { from: '2021-01-01', to: '2021-06-30' },
@@ -37,6 +37,23 @@ describe('query plans on the synthetic dataset', () => {
       expect(eventSteps.length, steps.join(' | ')).toBeGreaterThan(0)
       for (const s of eventSteps) expect(s, `${sort}: ${steps.join(' | ')}`).toMatch(/^SEARCH e USING (COVERING )?INDEX/)
     }
+  })
+
+  it('words probed event by event are checked in the list\'s order, never before a sort', () => {
+    const probe = '("record" OR "records")'
+    let probed = 0
+    for (const f of [...Object.values(FILTERS), {}, { from: '2022-03' }].map((f) => ({ ...f, q: 'record' }))) {
+      for (const sort of EVENT_SORTS) {
+        if (!probesInOrder(f, sort)) continue
+        probed++
+        const { sql, params } = listSql(eventListSpec(f, sort, 50, undefined, probe))
+        const steps = (storage.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ')
+        expect(steps, `${sort} ${JSON.stringify(f)}`).toMatch(/VIRTUAL TABLE INDEX 0:=M/)
+        expect(steps, `${sort} ${JSON.stringify(f)}`).not.toContain('TEMP B-TREE')
+      }
+    }
+    // A word alone (twice: the text filter and none) in every sort, a date range and an open one by date.
+    expect(probed).toBe(4 + 4 + 2 + 2)
   })
 
   it('the unfiltered list walks an index in sort order, with no sort step', () => {

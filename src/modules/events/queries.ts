@@ -4,8 +4,8 @@ import { prepared } from '../../db/prepared.ts'
 import { narrowSelect } from '../../db/projection.ts'
 import type { ActorKind, ActorRole, DateBasis, DatePrecision, EventType } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
-import { indexTotals } from '../search/common.ts'
-import { ftsQuery, ftsTerms } from '../search/queries.ts'
+import { commonPlan, indexTotals, isCommon, matchDensity } from '../search/common.ts'
+import { ftsQuery, ftsTerms, queryWords, SEARCH_CANDIDATES } from '../search/queries.ts'
 import { briefJson, EVENT_BRIEF_FIELDS } from '../../db/event-brief.ts'
 
 export interface EventRow {
@@ -80,8 +80,11 @@ const SORTS: Record<EventSort, SortSpec> = {
   '-updated': { name: '-updated', desc: true, columns: [{ expr: 'e.updated_at', key: 'updatedAt' }, { expr: 'e.id', key: 'id' }] },
 }
 
-/** Turns filters into fixed SQL fragments; the same filters always give the same SQL text. */
-export function eventWhere(f: EventFilters): Pick<ListSpec, 'where' | 'params'> {
+/**
+ * Turns filters into fixed SQL fragments; the same filters always give the same SQL text. With
+ * `probe` (see denseWords), words are checked event by event in the list's order instead.
+ */
+export function eventWhere(f: EventFilters, probe?: string): Pick<ListSpec, 'where' | 'params'> {
   const where: string[] = []
   const params: SqlValue[] = []
   if (f.from) { where.push('e.start_utc >= ?'); params.push(lowerBound(f.from)) }
@@ -93,7 +96,12 @@ export function eventWhere(f: EventFilters): Pick<ListSpec, 'where' | 'params'> 
     params.push(f.actor)
     if (f.role) params.push(f.role)
   }
-  if (f.q) {
+  if (f.q && probe) {
+    // FTS5 checks one row when given its rowid beside the match: tens of microseconds an event.
+    where.push(`EXISTS (SELECT 1 FROM search_index WHERE search_index MATCH ?
+      AND search_index.rowid = (SELECT k.fts_rowid FROM search_keys k WHERE k.record_type = 'event' AND k.record_id = e.id))`)
+    params.push(probe)
+  } else if (f.q) {
     // Matches map to events through search_keys' rowid index: reading record_id from the FTS
     // content table costs a lookup per match, seconds for a common word at a million events.
     where.push(`e.id IN (SELECT k.record_id FROM search_index JOIN search_keys k ON k.fts_rowid = search_index.rowid
@@ -108,12 +116,43 @@ export function eventWhere(f: EventFilters): Pick<ListSpec, 'where' | 'params'> 
   return { where, params }
 }
 
-export function eventListSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): ListSpec {
-  return { from: 'events e', select: SELECT, ...eventWhere(f), sort: SORTS[sort], limit, cursor }
+/** Share of the index's rows past which words are probed event by event (see denseWords). */
+export const DENSE_WORDS = 0.02
+
+/**
+ * The words of `q` as an FTS5 query to check event by event, when they are in so many records
+ * that a page is found after a few probes; otherwise undefined, and lists gather every match.
+ * Gathering is what a page of rare words needs, but for a word in every record it meant a million
+ * matches sorted by date (past the stats workers' time limit at a million events), where walking
+ * the events in the list's order finds 50 matches in 50 probes. From 2% of the rows, a page of 50
+ * takes at most some 2,500 probes, about 50 ms. The query is the words' terms ORed (common.ts),
+ * since a prefix query would gather every match of the prefix at each probe. Only where the list's
+ * order comes from the index walked (a date range in date order, no other filter in update order):
+ * other filters (types, an actor) make SQLite read their events from another index and sort them,
+ * which would probe every one of them before the first row. A plan test holds this.
+ */
+export function denseWords(sqlite: Database.Database, f: EventFilters, sort: EventSort): string | undefined {
+  if (!f.q || !probesInOrder(f, sort)) return undefined
+  const words = queryWords(f.q)
+  if (!isCommon(sqlite, words, SEARCH_CANDIDATES)) return undefined
+  const plan = commonPlan(sqlite, words, SEARCH_CANDIDATES)
+  return plan && matchDensity(sqlite, plan.match, SEARCH_CANDIDATES) >= DENSE_WORDS ? plan.match : undefined
+}
+
+/** Whether the list's other filters leave its order to the index walked, so probes follow it. */
+export function probesInOrder(f: EventFilters, sort: EventSort): boolean {
+  const rest = { ...f, q: undefined }
+  return sort === 'date' || sort === '-date' ? onlyDates(rest) : Object.values(rest).every((v) => v === undefined)
+}
+
+/** A list's spec; with `probe`, its count still gathers the matches, as every event is visited anyway. */
+export function eventListSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt, probe?: string): ListSpec {
+  const spec: ListSpec = { from: 'events e', select: SELECT, ...eventWhere(f, probe), sort: SORTS[sort], limit, cursor }
+  return probe ? { ...spec, count: { from: 'events e', ...eventWhere(f) } } : spec
 }
 
 export function listEvents(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): KeysetPage<EventRow> {
-  return listPage<EventRow>(sqlite, eventListSpec(f, sort, limit, cursor))
+  return listPage<EventRow>(sqlite, eventListSpec(f, sort, limit, cursor, denseWords(sqlite, f, sort)))
 }
 
 /** The cursor that resumes a listing in `sort` right after `row`. */
@@ -127,8 +166,8 @@ const onlyDates = (f: EventFilters) => Object.entries(f).every(([k, v]) => v ===
  * most a date range, the rows' text comes from events_start_brief_idx without visiting the table
  * (the planner, weighing the index's width, would pick the narrow date index and read every row).
  */
-export function eventJsonSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: string): { spec: ListSpec & { cursor?: string | undefined }, json: string } {
-  const spec = { ...eventListSpec(f, sort, limit, cursor), cursor }
+export function eventJsonSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: string, probe?: string): { spec: ListSpec & { cursor?: string | undefined }, json: string } {
+  const spec = { ...eventListSpec(f, sort, limit, cursor, probe), cursor }
   return (sort === 'date' || sort === '-date') && onlyDates(f)
     ? { spec: onBriefIndex(spec), json: 'e.brief_json' }
     : { spec, json: EVENT_JSON }
@@ -145,7 +184,7 @@ function onBriefIndex<S extends ListSpec>(spec: S): S {
 
 /** The page listEvents would give, each row as its JSON text. */
 export function listEventsJson(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: string): JsonPage {
-  const { spec, json } = eventJsonSpec(f, sort, limit, cursor)
+  const { spec, json } = eventJsonSpec(f, sort, limit, cursor, denseWords(sqlite, f, sort))
   return jsonPage(sqlite, spec, json)
 }
 
@@ -249,7 +288,7 @@ export const EVENT_BRIEF_KEYS: readonly (keyof EventRow)[] = ['id', 'title', 'ty
  * events_start_brief_idx alone and parsed at once: two thirds of the time of the table's rows.
  */
 export function listEventsBrief(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): KeysetPage<EventRow> {
-  const spec = eventListSpec(f, sort, limit, cursor)
+  const spec = eventListSpec(f, sort, limit, cursor, denseWords(sqlite, f, sort))
   if ((sort === 'date' || sort === '-date') && onlyDates(f)) {
     // The count reads the narrow date index, not the wide one the page is read from.
     return listPage<EventRow>(sqlite, { ...onBriefIndex(spec), select: 'e.brief_json', rowJson: true, count: { from: 'events e', where: spec.where, params: spec.params } })

@@ -56,6 +56,18 @@ export interface CommonPlan {
   docs: number[]
 }
 
+/**
+ * Share of the index's rows matching `match` (an OR of terms, read lazily), estimated from how
+ * densely its newest `sample` matches lie; 0 when it has fewer matches than that.
+ */
+export function matchDensity(sqlite: Database.Database, match: string, sample: number): number {
+  const nth = prepared(sqlite, `SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ${sample - 1}`)
+    .pluck().get(match) as number | undefined
+  if (nth === undefined) return 0
+  const top = prepared(sqlite, 'SELECT max(rowid) FROM search_index').pluck().get() as number
+  return Math.min(1, sample / (top - nth + 1))
+}
+
 /** Matches of the words' exact forms past which their search takes this path. */
 export function isCommon(sqlite: Database.Database, words: string[], bound: number): boolean {
   const n = prepared(sqlite, 'SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)')
@@ -87,13 +99,9 @@ export function commonPlan(sqlite: Database.Database, words: string[], sample: n
  * one lazy read instead of a count of every match.
  */
 function wordDocs(sqlite: Database.Database, word: string, sample: number): number {
-  const nth = prepared(sqlite, `SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ${sample - 1}`)
-    .pluck().get(quote(word)) as number | undefined
-  if (nth === undefined) {
-    return prepared(sqlite, 'SELECT count(*) FROM search_index WHERE search_index MATCH ?').pluck().get(quote(word)) as number
-  }
-  const top = prepared(sqlite, 'SELECT max(rowid) FROM search_index').pluck().get() as number
-  return Math.min(indexTotals(sqlite).rows, Math.round(sample * indexTotals(sqlite).rows / (top - nth + 1)))
+  const density = matchDensity(sqlite, quote(word), sample)
+  if (density === 0) return prepared(sqlite, 'SELECT count(*) FROM search_index WHERE search_index MATCH ?').pluck().get(quote(word)) as number
+  return Math.round(density * indexTotals(sqlite).rows)
 }
 
 /**

@@ -20,7 +20,7 @@ export function ftsTerms(q: string): string {
   return queryWords(q).map((w) => `"${w}"`).join(' ')
 }
 
-function queryWords(q: string): string[] {
+export function queryWords(q: string): string[] {
   const words = q.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []
   if (words.length === 0) throw new InvalidParameterError('q: needs at least one letter or digit')
   return words.slice(0, 16)
