@@ -3,7 +3,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { NESTED, pick, randomDay, SYNTH_SPAN, WORDS } from './cases.ts'
-import { loadFlags, measure, parseLoad, printTable, rate, ratio, type Measured, type Target } from './load.ts'
+import { loadFlags, measure, parseLoad, printTable, rate, ratio, type LoadOptions, type Measured, type Target } from './load.ts'
 import { canPin, freePort, pinSelf, startServer, stop } from './support.ts'
 import { buildSynthDb } from './synth-db.ts'
 
@@ -34,11 +34,14 @@ async function deepCursors(api: string): Promise<string[]> {
   return cursors
 }
 
-const cases: [string, (api: string, cursors: string[]) => Target][] = [
+// Search's target is the time of one request, so it is also measured one request at a time.
+const ONE_AT_A_TIME = { connections: 1, duration: 5, warmup: 1 }
+const cases: [string, (api: string, cursors: string[]) => Target, LoadOptions?][] = [
   ['list of 50, first page', (base) => ({ base, path: () => '/v1/events?limit=50&sort=date', rows: 50 })],
   ['list of 50, deep cursor page', (base, cursors) => ({ base, path: () => `/v1/events?limit=50&sort=date&cursor=${pick(cursors)}`, rows: 50 })],
   ['GraphQL: 50 events with nested relations', (base) => ({ base, path: () => '/graphql', body: () => JSON.stringify({ query: NESTED, variables: { from: randomDay(SYNTH_SPAN) } }), rows: 50 })],
   ['search: /v1/search?q=<common word>', (base) => ({ base, path: () => `/v1/search?q=${pick(WORDS)}` })],
+  ['search, one request at a time (p50 target 30 ms at 1m)', (base) => ({ base, path: () => `/v1/search?q=${pick([...WORDS, 'record'])}` }), ONE_AT_A_TIME],
   ['list of 50 with q=<common word>', (base) => ({ base, path: () => `/v1/events?limit=50&q=${pick(WORDS)}`, rows: 50 })],
 ]
 
@@ -64,7 +67,7 @@ try {
     try {
       const api = `http://127.0.0.1:${port}`
       const cursors = await deepCursors(api)
-      for (const [name, target] of cases) results.get(name)!.push(await measure(target(api, cursors), load))
+      for (const [name, target, own] of cases) results.get(name)!.push(await measure(target(api, cursors), own ?? load))
     } finally {
       await stop(child)
     }
