@@ -326,7 +326,12 @@ export const statsActorMonthly = sqliteTable('stats_actor_monthly', {
   month: text('month').notNull(),
   actorId: text('actor_id').notNull(),
   ...sumColumns,
-}, (t) => [primaryKey({ columns: [t.month, t.actorId, t.dateClass, t.measure] })])
+}, (t) => [
+  primaryKey({ columns: [t.month, t.actorId, t.dateClass, t.measure] }),
+  // Grouping by actor alone walks this in actor order and stops after a page of actors; it holds
+  // every column the grouping sums, so the table itself is never read (migrations/0015).
+  index('stats_actor_monthly_actor_idx').on(t.actorId, t.measure, t.month, t.dateClass, t.events, t.lowEvents, t.low, t.lowIfDisjoint, t.highOpen, t.high, t.bestEvents, t.best),
+])
 
 /**
  * The columns stats group events by, keyed by the event's full-text row (search_keys.fts_rowid):

@@ -128,11 +128,23 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
     const list = [...aliases, ...extra]
     return list.length ? ` GROUP BY ${list.join(', ')}` : ''
   }
-  const cubeSql = (c: Cube, where: string[]) => `SELECT ${[...keyCols, 'd.measure AS measure', ...SUMS.map((x, i) => `sum(d.${x}) AS c${i}`)].join(', ')}
-      FROM ${c.table} d${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${group(['measure'])}`
+  const cubeSql = (c: Cube, where: string[], hint = '') => `SELECT ${[...keyCols, 'd.measure AS measure', ...SUMS.map((x, i) => `sum(d.${x}) AS c${i}`)].join(', ')}
+      FROM ${c.table} d${hint}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${group(['measure'])}`
   let sql: string
   const params: SqlValue[] = []
-  if (cube) {
+  const sortName = `stats:${o.groupBy.join(',')}:${o.period ?? 'month'}`
+  const cursorKey = o.cursor ? decodeCursor(o.cursor, sortName, aliases.length) : undefined
+  // Grouping by actor alone walks stats_actor_monthly_actor_idx in actor order: the groups come out
+  // sorted, a page starts at its cursor and reading stops after it (a page of the whole dataset in
+  // milliseconds, where sorting every actor-month row took seconds at a million events). With
+  // dates the planner chooses: the month range of the table's key can be the shorter read.
+  const inActorOrder = cube === ACTOR_CUBE && o.groupBy.length === 1
+  if (cube && inActorOrder) {
+    const w = cubeWhere(cube, f)
+    if (cursorKey) { w.where.push('d.actor_id > ?'); w.params.push(...cursorKey) }
+    sql = `${cubeSql(cube, w.where, f.from || f.to ? '' : ' INDEXED BY stats_actor_monthly_actor_idx')} ORDER BY "actor", measure`
+    params.push(...w.params)
+  } else if (cube) {
     const w = cubeWhere(cube, f)
     sql = cubeSql(cube, w.where)
     params.push(...w.params)
@@ -147,11 +159,10 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
     sql = eventsSql({ columns, joins }, group, [w])!
     params.push(...w.params)
   }
-  const sortName = `stats:${o.groupBy.join(',')}:${o.period ?? 'month'}`
   let after = ''
-  if (o.cursor) {
+  if (cursorKey && !inActorOrder) {
     after = ` WHERE (${aliases.join(', ')}) > (${aliases.map(() => '?').join(', ')})`
-    params.push(...decodeCursor(o.cursor, sortName, aliases.length))
+    params.push(...cursorKey)
   }
   const order = ` ORDER BY ${[...aliases, 'measure'].join(', ')}`
   const groups: { key: SqlValue[], events: number, sums: Partial<Record<Measure, Sums>> }[] = []

@@ -1,0 +1,1 @@
+CREATE INDEX `stats_actor_monthly_actor_idx` ON `stats_actor_monthly` (`actor_id`,`measure`,`month`,`date_class`,`events`,`low_events`,`low`,`low_if_disjoint`,`high_open`,`high`,`best_events`,`best`);
