@@ -365,6 +365,17 @@ export const eventDocuments = sqliteTable('event_documents', {
   body: text('body').notNull(),
 })
 
+/**
+ * What GraphQL reads of each event's place, actors and first casualty reports, as one compact JSON
+ * text per event (src/modules/events/relation-briefs.ts), so that a page's relations are one
+ * statement. Written with the event's document and deleted with it (migrations/0015): a brief is
+ * read only beside its document, which is never stale. A table without rowid.
+ */
+export const eventRelationBriefs = sqliteTable('event_relation_briefs', {
+  eventId: text('event_id').primaryKey(),
+  body: text('body').notNull(),
+})
+
 /** Events whose document is to be composed again; a table without rowid (migrations/0011). */
 export const eventDocumentsStale = sqliteTable('event_documents_stale', {
   eventId: text('event_id').primaryKey(),

@@ -14,6 +14,7 @@ import { PLACE_BRIEF_KEYS, placesBriefByIds, placesByIds, type PlaceRow } from '
 import { citationsFor, sourcesByIds, type CitationRow, type SourceRow } from '../modules/sources/queries.ts'
 import { eventStatementsSpec, statementListSpec, statementsByIds, type StatementRow } from '../modules/statements/queries.ts'
 import { groupedByKey } from './args.ts'
+import { ACTOR_LINK_KEYS, actorsOfBrief, figuresOfBriefs, pageBriefs, PLACE_LINK_KEYS, placeOfBrief } from './briefs.ts'
 import { globalId, TYPE_NAMES } from './ids.ts'
 import { ownedConnections } from './nested.ts'
 import { briefEnough, CONNECTION, LINKED_ACTOR, OBJECT } from './projection.ts'
@@ -82,6 +83,8 @@ export class Loaders {
   get eventPlaceBrief() { return this.once('eventPlaceBrief', makeEventPlaceBrief) }
   get eventActorsOf() { return this.once('eventActorsOf', makeEventActorsOf) }
   get eventActorNamesOf() { return this.once('eventActorNamesOf', makeEventActorNamesOf) }
+  // The stored relation briefs of a top-level page's events, read once for the page (briefs.ts).
+  get briefOf() { return this.once('briefOf', (s, l) => pageBriefs(s, l.pages)) }
   get actor() { return this.records.actor as DataLoader<string, ActorRow | null> }
   get place() { return this.records.place as DataLoader<string, PlaceRow | null> }
   get placeBrief() { return this.once('placeBrief', (s) => loaderOf(placeBriefBatch(s))) }
@@ -119,7 +122,7 @@ const makeEventActorsOf = (s: Db, l: Loaders) => l.pages.relation((): DataLoader
 const makeEventActorNamesOf = (s: Db, l: Loaders) => l.pages.relation((): DataLoader<string, ActorLink[]> => l.eventActorNames, eventActorNamesBatch(s), idOfEvent)
 const makeEventCasualties = (s: Db, l: Loaders) => ownedConnections(s, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id', 50, l.pages)
 const makeEventCasualtiesBrief = (s: Db, l: Loaders) => ownedConnections<CasualtyRow>(s, (a) => eventCasualtiesBriefSpec(a.limit, a.at), 'c.event_id', 50, l.pages,
-  (events, limit) => firstCasualtiesOfEvents(s, events as EventRow[], limit))
+  (events, limit) => figuresOfBriefs(l.briefOf, events as EventRow[], limit) ?? firstCasualtiesOfEvents(s, events as EventRow[], limit))
 const makeCitations = (s: Db) => byType(RESOURCES.filter((r) => r.cited), (type) =>
   byOwner<CitationRow>((ids) => citationsFor(s, type as RecordType, ids), (c) => c.recordId))
 const makeRevisions = (s: Db) => byType(RESOURCES, (type) =>
@@ -172,10 +175,15 @@ const history = (type: string) => (parent: { id: string }, args: Paged, ctx: Ctx
 /** Field resolvers for every relation, each through a loader, and the fields every record has. */
 export const relationResolvers: IResolvers = withRecordFields({
   Event: {
-    place: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (e.placeId
-      ? (briefEnough(info, 'Place', PLACE_BRIEF_KEYS, OBJECT) ? ctx.loaders.eventPlaceBrief : ctx.loaders.eventPlace)(e, e.placeId)
-      : null),
+    place: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => {
+      if (!e.placeId) return null
+      const brief = briefEnough(info, 'Place', PLACE_LINK_KEYS, OBJECT) ? ctx.loaders.briefOf(e) : undefined
+      if (brief) return placeOfBrief(brief)
+      return (briefEnough(info, 'Place', PLACE_BRIEF_KEYS, OBJECT) ? ctx.loaders.eventPlaceBrief : ctx.loaders.eventPlace)(e, e.placeId)
+    },
     actors: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => {
+      const brief = briefEnough(info, 'Actor', ACTOR_LINK_KEYS, LINKED_ACTOR) ? ctx.loaders.briefOf(e) : undefined
+      if (brief) return actorsOfBrief(brief)
       if (briefEnough(info, 'Actor', ACTOR_NAME_KEYS, LINKED_ACTOR)) return ctx.loaders.eventActorNamesOf(e, e.id)
       const linked = briefEnough(info, 'Actor', LINKED_ACTOR_KEYS, LINKED_ACTOR)
       return then(ctx.loaders.eventActorsOf(e, e.id), (rows): ActorLink[] | Promise<ActorLink[]> => (linked

@@ -47,6 +47,29 @@ export class Pages {
   }
 
   /**
+   * A value read once per page for the rows of a marked page (undefined for other rows), and its
+   * error given to each of them, as a relation's.
+   */
+  perPage<V>(read: (page: readonly object[]) => V): (row: object) => V | undefined {
+    const got = new Map<readonly object[], { value: V } | { error: unknown }>()
+    return (row) => {
+      const page = this.of(row)
+      if (!page) return undefined
+      let entry = got.get(page)
+      if (!entry) {
+        try {
+          entry = { value: read(page) }
+        } catch (error) {
+          entry = { error }
+        }
+        got.set(page, entry)
+      }
+      if ('value' in entry) return entry.value
+      throw entry.error
+    }
+  }
+
+  /**
    * A relation read per page for marked rows, through `loader` for the others. `batch` is the
    * loader's own batch function, so both ways give the same values, and the same error to each row.
    */

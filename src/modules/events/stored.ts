@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { prepared } from '../../db/prepared.ts'
 import { composeEventDetailJson } from './document.ts'
+import { storeRelationBrief } from './relation-briefs.ts'
 
 // Stored event documents (event_documents) are deleted by triggers when a write changes them and
 // their events queued in event_documents_stale (migrations/0012); this composes them again.
@@ -28,7 +29,10 @@ export function refillEventDocuments(sqlite: Database.Database, max: number, dea
   let n = 0
   for (const id of ids) {
     const body = composeEventDetailJson(sqlite, id)
-    if (body !== undefined) store.run(id, body)
+    if (body !== undefined) {
+      store.run(id, body)
+      storeRelationBrief(sqlite, id)
+    }
     done.run(id)
     n++
     if (performance.now() > deadline) break
