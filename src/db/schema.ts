@@ -368,8 +368,8 @@ export const eventDocuments = sqliteTable('event_documents', {
 /**
  * What GraphQL reads of each event's place, actors and first casualty reports, as one compact JSON
  * text per event (src/modules/events/relation-briefs.ts), so that a page's relations are one
- * statement. Written with the event's document and deleted with it (migrations/0015): a brief is
- * read only beside its document, which is never stale. A table without rowid.
+ * statement. Written whenever the event's document is and deleted with it (migrations/0015), so it
+ * is as current as the document. A table without rowid.
  */
 export const eventRelationBriefs = sqliteTable('event_relation_briefs', {
   eventId: text('event_id').primaryKey(),

@@ -62,17 +62,23 @@ function briefStatement(sqlite: Database.Database, sql: string): Database.Statem
   }
 }
 
+/** "0,1,...,n-1": the order a batch's briefs must come in. */
+const inOrder: string[] = []
+const keysInOrder = (n: number) => (inOrder[n] ??= Array.from({ length: n }, (_, i) => i).join(','))
+
 /**
  * The briefs of a batch of events, in the order of `ids` (no repeats), or null unless every one is
- * stored beside its document: a document present is never stale, and a brief is deleted with it
- * and written whenever it is, so one read beside the other is current too.
+ * stored. A brief is written whenever its event's document is and deleted with it by a trigger, so
+ * a brief present is as current as a document present. The texts are joined by SQLite in the order
+ * the ids are visited, which the keys read beside them confirm (a join in another order gives null
+ * rather than briefs given to the wrong events), and parsed at once.
  */
 export function relationBriefs(sqlite: Database.Database, ids: readonly string[]): RelationBrief[] | null {
   if (ids.length === 0) return []
   const j = idRows(ids)
-  const stmt = briefStatement(sqlite, `SELECT count(*), '[' || group_concat(b.body, ',' ORDER BY j.key) || ']' FROM ${j.sql} j
-    JOIN event_documents d ON d.event_id = j.value JOIN event_relation_briefs b ON b.event_id = j.value`)
+  const stmt = briefStatement(sqlite, `SELECT count(*), group_concat(j.key), '[' || group_concat(b.body, ',') || ']'
+    FROM ${j.sql} j JOIN event_relation_briefs b ON b.event_id = j.value`)
   if (!stmt) return null
-  const [n, text] = stmt.raw(true).get(...j.params) as [number, string | null]
-  return n === ids.length && text ? JSON.parse(text) as RelationBrief[] : null
+  const [n, keys, text] = stmt.raw(true).get(...j.params) as [number, string | null, string | null]
+  return n === ids.length && keys === keysInOrder(n) && text ? JSON.parse(text) as RelationBrief[] : null
 }
