@@ -369,12 +369,17 @@ export const eventDocuments = sqliteTable('event_documents', {
  * What GraphQL reads of each event's place, actors and first casualty reports, as one compact JSON
  * text per event (src/modules/events/relation-briefs.ts), so that a page's relations are one
  * statement. Written whenever the event's document is and deleted with it (migrations/0015), so it
- * is as current as the document. A table without rowid.
+ * is as current as the document. Keyed by the event's date first, as pages list events, so that a
+ * page's briefs lie together; a table without rowid.
  */
 export const eventRelationBriefs = sqliteTable('event_relation_briefs', {
-  eventId: text('event_id').primaryKey(),
+  startUtc: text('start_utc').notNull(),
+  eventId: text('event_id').notNull(),
   body: text('body').notNull(),
-})
+}, (t) => [
+  primaryKey({ columns: [t.startUtc, t.eventId] }),
+  index('event_relation_briefs_event_idx').on(t.eventId),
+])
 
 /** Events whose document is to be composed again; a table without rowid (migrations/0011). */
 export const eventDocumentsStale = sqliteTable('event_documents_stale', {

@@ -20,11 +20,11 @@ export type BriefOf = (event: EventRow) => RelationBrief | undefined
 /** The brief of an event on a marked page, read for the whole page once; undefined when the page has none. */
 export function pageBriefs(sqlite: Database.Database, pages: Pages): BriefOf {
   const ofPage = pages.perPage((page) => {
-    const ids = [...new Set((page as EventRow[]).map((e) => e.id))]
-    const briefs = relationBriefs(sqlite, ids)
+    const events = [...new Map((page as EventRow[]).map((e) => [e.id, e])).values()]
+    const briefs = relationBriefs(sqlite, events)
     if (!briefs) return null
     const byId = new Map<string, RelationBrief>()
-    for (let i = 0; i < ids.length; i++) byId.set(ids[i]!, briefs[i]!)
+    for (let i = 0; i < events.length; i++) byId.set(events[i]!.id, briefs[i]!)
     return byId
   })
   return (event) => ofPage(event)?.get(event.id)

@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3'
-import { idRows } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 
 // What GraphQL reads of an event's place, actors and casualty reports, stored as one short JSON
@@ -32,7 +31,9 @@ export const COMPOSE_BRIEF = `json_array(
     FROM (SELECT * FROM casualty_reports c INDEXED BY casualty_event_idx WHERE c.event_id = e.id ORDER BY c.id LIMIT ${BRIEF_FIGURES}) c), jsonb_array()))`
 
 const COMPOSE = `SELECT ${COMPOSE_BRIEF} FROM events e WHERE e.id = ?`
-const STORE = `INSERT OR REPLACE INTO event_relation_briefs (event_id, body) SELECT e.id, ${COMPOSE_BRIEF} FROM events e WHERE e.id = ?`
+// Under the event's date now: one kept under an earlier date goes first.
+const UNSTORE = 'DELETE FROM event_relation_briefs WHERE event_id = ?'
+const STORE = `INSERT INTO event_relation_briefs (start_utc, event_id, body) SELECT e.start_utc, e.id, ${COMPOSE_BRIEF} FROM events e WHERE e.id = ?`
 
 /** The brief composed from the records now: what a stored one must equal. */
 export function composeRelationBrief(sqlite: Database.Database, eventId: string): string | undefined {
@@ -41,6 +42,7 @@ export function composeRelationBrief(sqlite: Database.Database, eventId: string)
 
 /** Composes and stores an event's brief; called wherever its document is stored, in the same transaction. */
 export function storeRelationBrief(sqlite: Database.Database, eventId: string): void {
+  prepared(sqlite, UNSTORE).run(eventId)
   prepared(sqlite, STORE).run(eventId)
 }
 
@@ -66,19 +68,23 @@ function briefStatement(sqlite: Database.Database, sql: string): Database.Statem
 const inOrder: string[] = []
 const keysInOrder = (n: number) => (inOrder[n] ??= Array.from({ length: n }, (_, i) => i).join(','))
 
+const READ = `SELECT count(*), group_concat(j.key), '[' || group_concat(b.body, ',') || ']'
+  FROM json_each(?) j JOIN event_relation_briefs b ON b.start_utc = j.value ->> 0 AND b.event_id = j.value ->> 1`
+
 /**
- * The briefs of a batch of events, in the order of `ids` (no repeats), or null unless every one is
+ * The briefs of a batch of events (no repeats), in their order, or null unless every one is
  * stored. A brief is written whenever its event's document is and deleted with it by a trigger, so
- * a brief present is as current as a document present. The texts are joined by SQLite in the order
- * the ids are visited, which the keys read beside them confirm (a join in another order gives null
- * rather than briefs given to the wrong events), and parsed at once.
+ * a brief present is as current as a document present. Looked up by date and id, the briefs of a
+ * page listed by date are neighbours, a few pages of the table rather than one apiece. The texts
+ * are joined by SQLite in the order the events are visited, which the keys read beside them
+ * confirm (another order gives null rather than briefs given to the wrong events), and parsed at once.
  */
-export function relationBriefs(sqlite: Database.Database, ids: readonly string[]): RelationBrief[] | null {
-  if (ids.length === 0) return []
-  const j = idRows(ids)
-  const stmt = briefStatement(sqlite, `SELECT count(*), group_concat(j.key), '[' || group_concat(b.body, ',') || ']'
-    FROM ${j.sql} j JOIN event_relation_briefs b ON b.event_id = j.value`)
+export function relationBriefs(sqlite: Database.Database, events: readonly { id: string, startSortKey: string }[]): RelationBrief[] | null {
+  if (events.length === 0) return []
+  const stmt = briefStatement(sqlite, READ)
   if (!stmt) return null
-  const [n, keys, text] = stmt.raw(true).get(...j.params) as [number, string | null, string | null]
-  return n === ids.length && keys === keysInOrder(n) && text ? JSON.parse(text) as RelationBrief[] : null
+  const keys = new Array<[string, string]>(events.length)
+  for (let i = 0; i < events.length; i++) keys[i] = [events[i]!.startSortKey, events[i]!.id]
+  const [n, order, text] = stmt.raw(true).get(JSON.stringify(keys)) as [number, string | null, string | null]
+  return n === events.length && order === keysInOrder(n) && text ? JSON.parse(text) as RelationBrief[] : null
 }

@@ -20,8 +20,9 @@ const LINKED = `query ($from: PartialDate, $first: Int) { events(first: $first, 
 /** Every stored brief has its document and equals the brief composed now; how many are stored. */
 function auditBriefs(sqlite: Database.Database): number {
   const rows = sqlite.prepare('SELECT event_id AS id, body FROM event_relation_briefs').all() as { id: string, body: string }[]
-  const orphans = sqlite.prepare('SELECT count(*) FROM event_relation_briefs b WHERE NOT EXISTS (SELECT 1 FROM event_documents d WHERE d.event_id = b.event_id)').pluck().get()
-  expect(orphans, 'briefs without their document').toBe(0)
+  const orphans = sqlite.prepare(`SELECT count(*) FROM event_relation_briefs b WHERE NOT EXISTS (SELECT 1 FROM event_documents d WHERE d.event_id = b.event_id)
+    OR NOT EXISTS (SELECT 1 FROM events e WHERE e.id = b.event_id AND e.start_utc = b.start_utc)`).pluck().get()
+  expect(orphans, 'briefs without their document or under another date than their event\'s').toBe(0)
   expect(rows.filter((r) => r.body !== composeRelationBrief(sqlite, r.id)).map((r) => r.id), 'stale briefs').toEqual([])
   return rows.length
 }
@@ -34,11 +35,11 @@ async function bothWays(app: App, query: string, variables: Record<string, unkno
   const before = app.storage.statements.count
   const stored = await gql(app, query, variables)
   const statements = app.storage.statements.count - before
-  const saved = sqlite.prepare('SELECT event_id, body FROM event_relation_briefs').all() as { event_id: string, body: string }[]
+  const saved = sqlite.prepare('SELECT start_utc, event_id, body FROM event_relation_briefs').all() as { start_utc: string, event_id: string, body: string }[]
   sqlite.exec('DELETE FROM event_relation_briefs')
   const tables = await gql(app, query, variables)
-  const put = sqlite.prepare('INSERT INTO event_relation_briefs (event_id, body) VALUES (?, ?)')
-  sqlite.transaction(() => { for (const r of saved) put.run(r.event_id, r.body) })()
+  const put = sqlite.prepare('INSERT INTO event_relation_briefs (start_utc, event_id, body) VALUES (?, ?, ?)')
+  sqlite.transaction(() => { for (const r of saved) put.run(r.start_utc, r.event_id, r.body) })()
   expect(stored.body.errors, JSON.stringify(stored.body.errors)).toBeUndefined()
   expect(tables.body.errors, JSON.stringify(tables.body.errors)).toBeUndefined()
   expect(JSON.stringify(stored.body)).toBe(JSON.stringify(tables.body))
@@ -86,6 +87,8 @@ describe('relation briefs', () => {
       `INSERT INTO casualty_reports (id, event_id, outcome, victim_group, low, qualifier, reported_phrase) VALUES ('0-first', '${event.e}', 'injured', 'civilians', 3, 'at_least', 'at least 3')`,
       `DELETE FROM event_actors WHERE event_id = '${event.e}' AND actor_id = '${event.a}'`,
       `INSERT OR REPLACE INTO events (${columns}) SELECT ${columns} FROM events WHERE id = '${event.e}'`,
+      // Another event moved to another day: its brief moves with it.
+      `UPDATE events SET start = '2020-01-02', start_utc = '2020-01-02T00:00:00.000Z', date_precision = 'day' WHERE id = (SELECT id FROM events WHERE id <> '${event.e}' ORDER BY id LIMIT 1)`,
     ]
     for (const sql of writes) {
       sqlite.exec(sql)
@@ -113,10 +116,12 @@ describe('relation briefs', () => {
     const app = await buildTestApp({ cacheMaxEntries: 0 })
     const sqlite = app.storage.sqlite
     synthesise(sqlite, { events: 100 })
-    const ids = sqlite.prepare('SELECT id FROM events ORDER BY random() LIMIT 40').pluck().all() as string[]
-    const briefs = relationBriefs(sqlite, ids)
-    expect(briefs).toEqual(ids.map((id) => JSON.parse(composeRelationBrief(sqlite, id)!)))
-    expect(relationBriefs(sqlite, [...ids, 'no-such-event'])).toBeNull()
+    const events = sqlite.prepare('SELECT id, start_utc AS startSortKey FROM events ORDER BY random() LIMIT 40').all() as { id: string, startSortKey: string }[]
+    const briefs = relationBriefs(sqlite, events)
+    expect(briefs).toEqual(events.map((e) => JSON.parse(composeRelationBrief(sqlite, e.id)!)))
+    expect(relationBriefs(sqlite, [...events, { id: 'no-such-event', startSortKey: events[0]!.startSortKey }])).toBeNull()
+    // Under another date than its event's, a brief is not found.
+    expect(relationBriefs(sqlite, [{ id: events[0]!.id, startSortKey: '1999-01-01T00:00:00.000Z' }])).toBeNull()
     expect(relationBriefs(sqlite, [])).toEqual([])
   })
 })
