@@ -96,6 +96,8 @@ export function withDocumentsDeferred<T>(sqlite: Database.Database, load: () => 
   } finally {
     sqlite.transaction(() => {
       for (const t of triggers) sqlite.exec(t.sql)
+      // At once, rather than one by one by the trigger on each document deleted next.
+      sqlite.exec('DELETE FROM event_relation_briefs')
       sqlite.exec('DELETE FROM event_documents')
       sqlite.exec('INSERT OR IGNORE INTO event_documents_stale (event_id) SELECT id FROM events')
     })()
