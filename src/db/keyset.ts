@@ -104,31 +104,45 @@ function existsBeyond(sqlite: Database.Database, spec: ListSpec, cursor: string,
  * match). Cursors are decoded at once, so a bad one is refused whatever is selected.
  */
 export function listPage<T extends object>(sqlite: Database.Database, spec: ListSpec): KeysetPage<T> {
-  const w = windowOf(spec.cursor)
   const { sql, params } = listSql(spec)
-  let read: { rows: T[], more: boolean } | undefined
-  const load = () => {
-    if (read) return read
+  return new ListPage<T>(sqlite, spec, windowOf(spec.cursor), sql, params)
+}
+
+/**
+ * listPage's page. A class, its getters on the prototype: an object literal with getters made per
+ * call gets a hidden class of its own each time, which cost about 0.1 ms a page in the collector
+ * (a page of 50 events, read and parsed, in about 0.1 ms more). The methods stay bound to the page,
+ * as callers pass them on alone.
+ */
+class ListPage<T extends object> implements KeysetPage<T> {
+  private read: { rows: T[], more: boolean } | undefined
+
+  constructor(private readonly sqlite: Database.Database, private readonly spec: ListSpec, private readonly w: PageWindow,
+    private readonly sql: string, private readonly params: SqlValue[]) {}
+
+  private load(): { rows: T[], more: boolean } {
+    if (this.read) return this.read
+    const { sqlite, spec, sql, params } = this
     const rows = spec.rowJson ? parsedRows<T>(prepared(sqlite, sql).pluck(true).all(...params) as string[]) : allRows<T>(prepared(sqlite, sql), params)
     const more = rows.length > spec.limit
     if (more) rows.length = spec.limit
-    if (w.fromEnd) rows.reverse()
-    return (read = { rows, more })
+    if (this.w.fromEnd) rows.reverse()
+    return (this.read = { rows, more })
   }
-  const cursor = (row: T) => cursorOf(spec.sort, row)
+
+  get rows(): T[] { return this.load().rows }
+
+  get nextCursor(): string | null {
+    const { rows, more } = this.load()
+    return !this.w.fromEnd && more ? this.cursorOf(rows[rows.length - 1]!) : null
+  }
+
+  readonly cursorOf = (row: T): string => cursorOf(this.spec.sort, row)
   // Going forward, the page's own overflow row answers hasNext and a probe behind `after` answers
   // hasPrevious; going backward, the other way round. Probes run only when asked for.
-  return {
-    get rows() { return load().rows },
-    get nextCursor() {
-      const { rows, more } = load()
-      return !w.fromEnd && more ? cursor(rows[rows.length - 1]!) : null
-    },
-    cursorOf: cursor,
-    hasNext: w.fromEnd ? () => (w.before ? existsBeyond(sqlite, spec, w.before, 'from') : false) : () => load().more,
-    hasPrevious: w.fromEnd ? () => load().more : () => (w.after ? existsBeyond(sqlite, spec, w.after, 'upto') : false),
-    count: () => countRows(sqlite, spec.count ?? spec),
-  }
+  readonly hasNext = (): boolean => (this.w.fromEnd ? (this.w.before ? existsBeyond(this.sqlite, this.spec, this.w.before, 'from') : false) : this.load().more)
+  readonly hasPrevious = (): boolean => (this.w.fromEnd ? this.load().more : (this.w.after ? existsBeyond(this.sqlite, this.spec, this.w.after, 'upto') : false))
+  readonly count = (): number => countRows(this.sqlite, this.spec.count ?? this.spec)
 }
 
 /** Rows given as JSON object texts, parsed as one array. */

@@ -329,7 +329,7 @@ export const statsActorMonthly = sqliteTable('stats_actor_monthly', {
 }, (t) => [
   primaryKey({ columns: [t.month, t.actorId, t.dateClass, t.measure] }),
   // Grouping by actor alone walks this in actor order and stops after a page of actors; it holds
-  // every column the grouping sums, so the table itself is never read (migrations/0015).
+  // every column the grouping sums, so the table itself is never read (migrations/0016).
   index('stats_actor_monthly_actor_idx').on(t.actorId, t.measure, t.month, t.dateClass, t.events, t.lowEvents, t.low, t.lowIfDisjoint, t.highOpen, t.high, t.bestEvents, t.best),
 ])
 
@@ -369,6 +369,22 @@ export const eventDocuments = sqliteTable('event_documents', {
   eventId: text('event_id').primaryKey().references(() => events.id, { onDelete: 'cascade' }),
   body: text('body').notNull(),
 })
+
+/**
+ * What GraphQL reads of each event's place, actors and first casualty reports, as one compact JSON
+ * text per event (src/modules/events/relation-briefs.ts), so that a page's relations are one
+ * statement. Written whenever the event's document is and deleted with it (migrations/0015), so it
+ * is as current as the document. Keyed by the event's date first, as pages list events, so that a
+ * page's briefs lie together; a table without rowid.
+ */
+export const eventRelationBriefs = sqliteTable('event_relation_briefs', {
+  startUtc: text('start_utc').notNull(),
+  eventId: text('event_id').notNull(),
+  body: text('body').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.startUtc, t.eventId] }),
+  index('event_relation_briefs_event_idx').on(t.eventId),
+])
 
 /** Events whose document is to be composed again; a table without rowid (migrations/0011). */
 export const eventDocumentsStale = sqliteTable('event_documents_stale', {

@@ -14,6 +14,7 @@ import { PLACE_BRIEF_KEYS, placesBriefByIds, placesByIds, type PlaceRow } from '
 import { citationsFor, sourcesByIds, type CitationRow, type SourceRow } from '../modules/sources/queries.ts'
 import { eventStatementsSpec, statementListSpec, statementsByIds, type StatementRow } from '../modules/statements/queries.ts'
 import { groupedByKey } from './args.ts'
+import { ACTOR_LINK_KEYS, actorsOfBrief, figuresOfBriefs, pageBriefs, PLACE_LINK_KEYS, placeOfBrief } from './briefs.ts'
 import { globalId, TYPE_NAMES } from './ids.ts'
 import { ownedConnections } from './nested.ts'
 import { briefEnough, CONNECTION, LINKED_ACTOR, OBJECT } from './projection.ts'
@@ -33,29 +34,30 @@ const loaderOf = <V>(batch: (keys: readonly string[]) => V[]) => new DataLoader<
 const byId = <T extends { id: string }>(load: (ids: string[]) => T[]) => loaderOf(idBatch(load))
 const byOwner = <T>(load: (ids: string[]) => T[], ownerOf: (row: T) => string) => loaderOf(ownerBatch(load, ownerOf))
 
+type Db = Database.Database
+
 /**
- * An object whose members are made on first use: a request builds only the loaders its query
- * reaches (a page of events reaches a handful of the forty or so), then keeps them.
+ * Members by record type, each made on first use and then kept: a request builds only the loaders
+ * its query reaches. The getters are defined once, on a class made per kind of member: getters
+ * defined on each request's object gave each object a hidden class of its own, which the collector
+ * paid for on every request.
  */
-function lazy<T extends object>(make: { [K in keyof T]: () => T[K] }): T {
-  const out = {} as T
-  for (const key of Object.keys(make) as (keyof T & string)[]) {
-    Object.defineProperty(out, key, {
-      configurable: true, enumerable: true,
-      get() {
-        const value = make[key]()
-        Object.defineProperty(out, key, { value, enumerable: true })
+function byType<T>(types: readonly { recordType: string }[], make: (sqlite: Db, recordType: string) => T): (sqlite: Db) => Record<string, T> {
+  class ByType {
+    readonly made = new Map<string, T>()
+    constructor(readonly sqlite: Db) {}
+  }
+  for (const { recordType } of types) {
+    Object.defineProperty(ByType.prototype, recordType, {
+      get(this: ByType) {
+        let value = this.made.get(recordType)
+        if (value === undefined) this.made.set(recordType, value = make(this.sqlite, recordType))
         return value
       },
     })
   }
-  return out
+  return (sqlite) => new ByType(sqlite) as unknown as Record<string, T>
 }
-
-const byType = <T>(types: readonly { recordType: string }[], make: (recordType: string) => T) =>
-  lazy<Record<string, T>>(Object.fromEntries(types.map((r) => [r.recordType, () => make(r.recordType)])))
-
-type Db = Database.Database
 
 /**
  * The per-request loaders behind every relation in schema.graphql. Keys are plain ids, so batching
@@ -82,6 +84,8 @@ export class Loaders {
   get eventPlaceBrief() { return this.once('eventPlaceBrief', makeEventPlaceBrief) }
   get eventActorsOf() { return this.once('eventActorsOf', makeEventActorsOf) }
   get eventActorNamesOf() { return this.once('eventActorNamesOf', makeEventActorNamesOf) }
+  // The stored relation briefs of a top-level page's events, read once for the page (briefs.ts).
+  get briefOf() { return this.once('briefOf', (s, l) => pageBriefs(s, l.pages)) }
   get actor() { return this.records.actor as DataLoader<string, ActorRow | null> }
   get place() { return this.records.place as DataLoader<string, PlaceRow | null> }
   get placeBrief() { return this.once('placeBrief', (s) => loaderOf(placeBriefBatch(s))) }
@@ -119,12 +123,12 @@ const makeEventActorsOf = (s: Db, l: Loaders) => l.pages.relation((): DataLoader
 const makeEventActorNamesOf = (s: Db, l: Loaders) => l.pages.relation((): DataLoader<string, ActorLink[]> => l.eventActorNames, eventActorNamesBatch(s), idOfEvent)
 const makeEventCasualties = (s: Db, l: Loaders) => ownedConnections(s, (a) => casualtyListSpec({}, a.limit, a.at), 'c.event_id', 50, l.pages)
 const makeEventCasualtiesBrief = (s: Db, l: Loaders) => ownedConnections<CasualtyRow>(s, (a) => eventCasualtiesBriefSpec(a.limit, a.at), 'c.event_id', 50, l.pages,
-  (events, limit) => firstCasualtiesOfEvents(s, events as EventRow[], limit))
-const makeCitations = (s: Db) => byType(RESOURCES.filter((r) => r.cited), (type) =>
+  (events, limit) => figuresOfBriefs(l.briefOf, events as EventRow[], limit) ?? firstCasualtiesOfEvents(s, events as EventRow[], limit))
+const makeCitations = byType(RESOURCES.filter((r) => r.cited), (s, type) =>
   byOwner<CitationRow>((ids) => citationsFor(s, type as RecordType, ids), (c) => c.recordId))
-const makeRevisions = (s: Db) => byType(RESOURCES, (type) =>
+const makeRevisions = byType(RESOURCES, (s, type) =>
   ownedConnections<RevisionRow>(s, (a) => revisionsSpec(type as RecordType, a.limit, a.at), 'r.record_id'))
-const makeVersions = (s: Db) => byType(RESOURCES, (type) => {
+const makeVersions = byType(RESOURCES, (s, type) => {
   const table = RESOURCE_BY_TYPE.get(type as RecordType)!.table
   return new DataLoader<string, number | null>(async (ids) => {
     const map = new Map(versionsOf(s, table, ids).map((v) => [v.id, v.version]))
@@ -132,19 +136,17 @@ const makeVersions = (s: Db) => byType(RESOURCES, (type) => {
   })
 })
 
-function makeRecords(sqlite: Db) {
-  return byType<DataLoader<string, { id: string } | null>>(Object.keys(TYPE_NAMES).map((recordType) => ({ recordType })), (type) => {
-    switch (type) {
-      case 'actor': return byId<ActorRow>((ids) => actorsByIds(sqlite, ids))
-      case 'place': return loaderOf(placeBatch(sqlite))
-      case 'event': return byId<EventRow>((ids) => eventsByIds(sqlite, ids))
-      case 'source': return byId<SourceRow>((ids) => sourcesByIds(sqlite, ids))
-      case 'casualty_report': return byId((ids) => casualtiesByIds(sqlite, ids))
-      case 'displacement_count': return byId((ids) => displacementByIds(sqlite, ids))
-      default: return byId<StatementRow>((ids) => statementsByIds(sqlite, ids))
-    }
-  })
-}
+const makeRecords = byType<DataLoader<string, { id: string } | null>>(Object.keys(TYPE_NAMES).map((recordType) => ({ recordType })), (sqlite, type) => {
+  switch (type) {
+    case 'actor': return byId<ActorRow>((ids) => actorsByIds(sqlite, ids))
+    case 'place': return loaderOf(placeBatch(sqlite))
+    case 'event': return byId<EventRow>((ids) => eventsByIds(sqlite, ids))
+    case 'source': return byId<SourceRow>((ids) => sourcesByIds(sqlite, ids))
+    case 'casualty_report': return byId((ids) => casualtiesByIds(sqlite, ids))
+    case 'displacement_count': return byId((ids) => displacementByIds(sqlite, ids))
+    default: return byId<StatementRow>((ids) => statementsByIds(sqlite, ids))
+  }
+})
 
 declare module 'mercurius' {
   interface MercuriusContext { loaders: Loaders }
@@ -172,10 +174,15 @@ const history = (type: string) => (parent: { id: string }, args: Paged, ctx: Ctx
 /** Field resolvers for every relation, each through a loader, and the fields every record has. */
 export const relationResolvers: IResolvers = withRecordFields({
   Event: {
-    place: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => (e.placeId
-      ? (briefEnough(info, 'Place', PLACE_BRIEF_KEYS, OBJECT) ? ctx.loaders.eventPlaceBrief : ctx.loaders.eventPlace)(e, e.placeId)
-      : null),
+    place: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => {
+      if (!e.placeId) return null
+      const brief = briefEnough(info, 'Place', PLACE_LINK_KEYS, OBJECT) ? ctx.loaders.briefOf(e) : undefined
+      if (brief) return placeOfBrief(brief)
+      return (briefEnough(info, 'Place', PLACE_BRIEF_KEYS, OBJECT) ? ctx.loaders.eventPlaceBrief : ctx.loaders.eventPlace)(e, e.placeId)
+    },
     actors: (e: EventRow, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => {
+      const brief = briefEnough(info, 'Actor', ACTOR_LINK_KEYS, LINKED_ACTOR) ? ctx.loaders.briefOf(e) : undefined
+      if (brief) return actorsOfBrief(brief)
       if (briefEnough(info, 'Actor', ACTOR_NAME_KEYS, LINKED_ACTOR)) return ctx.loaders.eventActorNamesOf(e, e.id)
       const linked = briefEnough(info, 'Actor', LINKED_ACTOR_KEYS, LINKED_ACTOR)
       return then(ctx.loaders.eventActorsOf(e, e.id), (rows): ActorLink[] | Promise<ActorLink[]> => (linked

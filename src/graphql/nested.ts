@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import DataLoader from 'dataloader'
 import { countByOwner, ownerPages, ownerPagesOf, type KeysetPage, type ListSpec } from '../db/keyset.ts'
 import type { PageWindow } from '../db/keyset.ts'
-import { argsKey, connection, paging, type Connection, type PagingArgs } from './args.ts'
+import { argsKey, paging, PageConnection, type Connection, type PagingArgs } from './args.ts'
 import type { Pages } from './siblings.ts'
 
 /** Whether any argument is given: most nested connections are asked for with none. */
@@ -90,8 +90,20 @@ export function ownedConnections<T extends object>(sqlite: Database.Database, sp
   return (owner: string, args: PagingArgs & Record<string, unknown>, parent?: object): Connection<T> | Promise<Connection<T>> => {
     const key = keyOf(args)
     const siblings = parent && topPages?.of(parent)
-    const count = () => counts.load(`${owner}\u0000${key}`)
-    if (siblings) return connection(readForPage(siblings, key).get(owner)!, count)
-    return pages.load(`${owner}\u0000${key}`).then((page) => connection(page, count))
+    if (siblings) return new OwnedConnection(readForPage(siblings, key).get(owner)!, counts, `${owner}\u0000${key}`)
+    return pages.load(`${owner}\u0000${key}`).then((page) => new OwnedConnection(page, counts, `${owner}\u0000${key}`))
   }
+}
+
+/**
+ * A nested connection counted through the batched counts: a class rather than a closure per
+ * parent, which (with the function names the TypeScript loader keeps) cost a property definition
+ * for each of a page's rows.
+ */
+class OwnedConnection<T> extends PageConnection<T> {
+  constructor(page: KeysetPage<T>, private readonly counts: DataLoader<string, number>, private readonly key: string) {
+    super(page)
+  }
+
+  override totalCount(): Promise<number> { return this.counts.load(this.key) }
 }

@@ -30,19 +30,29 @@ export class Pages {
 
   /** A page whose rows are marked when first read; still read only when first used. */
   marked<T extends object>(page: KeysetPage<T>): KeysetPage<T> {
-    let rows: T[] | undefined
-    const mark = (list: T[]) => {
-      for (const r of list) (r as Marked)[PAGE] = list
-      this.own.add(list)
-      return list
-    }
-    return {
-      get rows() { return (rows ??= mark(page.rows)) },
-      get nextCursor() { return page.nextCursor },
-      cursorOf: page.cursorOf,
-      hasNext: page.hasNext,
-      hasPrevious: page.hasPrevious,
-      count: page.count,
+    return new MarkedPage(page, this.own)
+  }
+
+  /**
+   * A value read once per page for the rows of a marked page (undefined for other rows), and its
+   * error given to each of them, as a relation's.
+   */
+  perPage<V>(read: (page: readonly object[]) => V): (row: object) => V | undefined {
+    const got = new Map<readonly object[], { value: V } | { error: unknown }>()
+    return (row) => {
+      const page = this.of(row)
+      if (!page) return undefined
+      let entry = got.get(page)
+      if (!entry) {
+        try {
+          entry = { value: read(page) }
+        } catch (error) {
+          entry = { error }
+        }
+        got.set(page, entry)
+      }
+      if ('value' in entry) return entry.value
+      throw entry.error
     }
   }
 
@@ -70,4 +80,33 @@ export class Pages {
       throw got.error
     }
   }
+}
+
+/**
+ * A page of Pages.marked. A class, its getters on the prototype: an object literal with getters
+ * made per request gets a hidden class of its own each time, which the collector pays for.
+ */
+class MarkedPage<T extends object> implements KeysetPage<T> {
+  private list: T[] | undefined
+  readonly cursorOf: KeysetPage<T>['cursorOf']
+  readonly hasNext: KeysetPage<T>['hasNext']
+  readonly hasPrevious: KeysetPage<T>['hasPrevious']
+  readonly count: KeysetPage<T>['count']
+
+  constructor(private readonly page: KeysetPage<T>, private readonly own: Set<readonly object[]>) {
+    this.cursorOf = page.cursorOf
+    this.hasNext = page.hasNext
+    this.hasPrevious = page.hasPrevious
+    this.count = page.count
+  }
+
+  get rows(): T[] {
+    if (this.list) return this.list
+    const list = this.page.rows
+    for (const r of list) (r as Marked)[PAGE] = list
+    this.own.add(list)
+    return (this.list = list)
+  }
+
+  get nextCursor(): string | null { return this.page.nextCursor }
 }

@@ -6,6 +6,7 @@ import { synthesise } from '../../src/db/synth.ts'
 import { firstCasualtiesOfEvents } from '../../src/modules/casualties/queries.ts'
 import { actorNamesByEvent, listEventsBrief } from '../../src/modules/events/queries.ts'
 import { placesBriefByIds } from '../../src/modules/places/queries.ts'
+import { relationBriefs } from '../../src/modules/events/relation-briefs.ts'
 import { tempDir } from '../helper.ts'
 
 describe('the relations of a page of events', () => {
@@ -36,6 +37,16 @@ describe('the relations of a page of events', () => {
     expect(read(ran[1]!)).toEqual(['actors_link_idx', 'sqlite_autoindex_event_actors_1'])
     expect(read(ran[2]!)).toEqual(['places_brief_idx'])
     expect(read(ran[3]!)).toEqual(['casualty_event_idx'])
+    // Their stored briefs instead: one statement, which reads the briefs' table alone, looked up
+    // by date and id (a scan of it would be the whole table) in the order of the page.
+    ran.length = 0
+    expect(relationBriefs(sqlite, events)).toHaveLength(50)
+    expect(ran).toHaveLength(1)
+    expect(read(ran[0]!)).toEqual(['event_relation_briefs'])
+    const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${ran[0]!}`).all() as { detail: string }[]).map((r) => r.detail)
+    expect(plan).toHaveLength(2)
+    expect(plan[0]).toMatch(/^SCAN j VIRTUAL TABLE/)
+    expect(plan[1]).toBe('SEARCH b USING PRIMARY KEY (start_utc=? AND event_id=?)')
     sqlite.close()
   })
 })

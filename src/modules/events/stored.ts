@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { prepared } from '../../db/prepared.ts'
 import { composeEventDetailJson } from './document.ts'
+import { storeRelationBrief } from './relation-briefs.ts'
 
 // Stored event documents (event_documents) are deleted by triggers when a write changes them and
 // their events queued in event_documents_stale (migrations/0012); this composes them again.
@@ -28,7 +29,10 @@ export function refillEventDocuments(sqlite: Database.Database, max: number, dea
   let n = 0
   for (const id of ids) {
     const body = composeEventDetailJson(sqlite, id)
-    if (body !== undefined) store.run(id, body)
+    if (body !== undefined) {
+      store.run(id, body)
+      storeRelationBrief(sqlite, id)
+    }
     done.run(id)
     n++
     if (performance.now() > deadline) break
@@ -92,6 +96,8 @@ export function withDocumentsDeferred<T>(sqlite: Database.Database, load: () => 
   } finally {
     sqlite.transaction(() => {
       for (const t of triggers) sqlite.exec(t.sql)
+      // At once, rather than one by one by the trigger on each document deleted next.
+      sqlite.exec('DELETE FROM event_relation_briefs')
       sqlite.exec('DELETE FROM event_documents')
       sqlite.exec('INSERT OR IGNORE INTO event_documents_stale (event_id) SELECT id FROM events')
     })()
