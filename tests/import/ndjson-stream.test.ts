@@ -41,7 +41,7 @@ async function compareShapes(ndjson: string, json: string, batch: number) {
 
 async function exportBoth(app: App, dir: string): Promise<[string, string]> {
   const paths: [string, string] = [join(dir, 'export.ndjson'), join(dir, 'export.json')]
-  for (const [i, format] of (['ndjson', 'json'] as const).entries()) writeFileSync(paths[i], (await app.inject({ method: 'GET', url: `/v1/export?format=${format}` })).body)
+  for (const [i, format] of (['ndjson', 'json'] as const).entries()) writeFileSync(paths[i]!, (await app.inject({ method: 'GET', url: `/v1/export?format=${format}` })).body)
   return paths
 }
 
