@@ -22,6 +22,8 @@ export async function importNdjson(sqlite: Database.Database, store: RecordStore
   const scratch = new ExportScratch()
   try {
     await scan(path, scratch, (fraction) => onProgress?.({ rows: 0, fraction, report: tally.report, stage: 'reading' }))
+    // Indexing, the rejections and the order of actors and places: tens of seconds at a million events.
+    onProgress?.({ rows: 0, fraction: null, report: tally.report, stage: 'planning' })
     scratch.indexLinks()
     for (const bad of scratch.badLines()) tally.reject({ row: bad.row, externalId: null, reason: bad.reason })
     for (const resource of PRIMARY) {
