@@ -21,7 +21,13 @@ export async function importNdjson(sqlite: Database.Database, store: RecordStore
   onProgress?: (progress: ImportProgress) => void): Promise<void> {
   const scratch = new ExportScratch()
   try {
-    await scan(path, scratch, (fraction) => onProgress?.({ rows: 0, fraction, report: tally.report, stage: 'reading' }))
+    await scan(path, scratch, (fraction) => onProgress?.({ rows: 0, fraction, report: tally.report, stage: 'reading' })).catch((err: unknown) => {
+      // Only the scratch database is written in this pass: a full temporary directory is the usual cause.
+      const code = (err as { code?: unknown }).code
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw err
+      throw new ImportFileError(`${path}: the scratch database of the import cannot be written (${code}: ${(err as Error).message}); it takes about 1.4 times `
+        + 'the size of the file in the temporary directory (SQLITE_TMPDIR or TMPDIR, else /var/tmp or /tmp): point SQLITE_TMPDIR at a directory with room')
+    })
     // Indexing, the rejections and the order of actors and places: tens of seconds at a million events.
     onProgress?.({ rows: 0, fraction: null, report: tally.report, stage: 'planning' })
     scratch.indexLinks()
