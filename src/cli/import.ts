@@ -63,8 +63,8 @@ function progressLine(): { update(p: ImportProgress): void, done(): void } {
   if (!process.stderr.isTTY) return { update: () => {}, done: () => {} }
   let drawn = false
   return {
-    update: ({ rows, fraction, report }) => {
-      const share = fraction === null ? '' : ` ${Math.round(fraction * 100)}%`
+    update: ({ rows, fraction, report, stage }) => {
+      const share = (stage ? ` ${stage}` : '') + (fraction === null ? '' : ` ${Math.round(fraction * 100)}%`)
       process.stderr.write(`\rimport ${format}:${share} ${rows} rows, ${report.imported} imported, ${report.updated} updated, `
         + `${report.unchanged} unchanged, ${report.rejected.length} rejected`)
       drawn = true

@@ -30,15 +30,23 @@ describe('npm run import', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, unchanged: 6 })
   })
 
-  it('refuses an export too large for its heap before reading it, with both sizes and exit 2', async () => {
-    // A 96 MB heap takes exports of about 15 MB; this one is 25 MB of valid records.
-    const file = join(tempDir(), 'big.ndjson')
-    const line = JSON.stringify({ type: 'source', data: { id: 'src', publisher: 'P', title: 'T'.repeat(2000) } }) + '\n'
-    writeFileSync(file, line.repeat(12_000))
-    const err = await run(process.execPath, ['--max-old-space-size=96', '--import', 'tsx', 'src/cli/import.ts', '--format', 'json', file],
-      { env: { ...process.env, DATABASE_PATH: migratedFile() } }).catch((e) => e)
+  it('streams an NDJSON export larger than its heap allows a document; refuses that document with both sizes and exit 2', async () => {
+    // A 96 MB heap takes JSON documents of about 15 MB; this export is 25 MB of records.
+    const dir = tempDir()
+    const data = { id: 'src', publisher: 'P', publishedDate: '2024-01-01', kind: 'news_report', language: 'en', note: 'N'.repeat(1990) }
+    const file = join(dir, 'big.ndjson')
+    writeFileSync(file, (JSON.stringify({ type: 'source', data }) + '\n').repeat(12_000))
+    const small = ['--max-old-space-size=96', '--import', 'tsx', 'src/cli/import.ts', '--format', 'json']
+    // Every line is read and planned; all but the first repeat its id, so they are rejected (exit 1).
+    const streamed = await run(process.execPath, [...small, file], { env: { ...process.env, DATABASE_PATH: migratedFile() } }).catch((e) => e)
+    expect(streamed.code, streamed.stderr).toBe(1)
+    expect(JSON.parse(streamed.stdout)).toMatchObject({ rows: 12_000, imported: 1, rejectedRows: 11_999 })
+
+    const doc = join(dir, 'big.json')
+    writeFileSync(doc, JSON.stringify({ sources: Array.from({ length: 12_000 }, () => data) }))
+    const err = await run(process.execPath, [...small, doc], { env: { ...process.env, DATABASE_PATH: migratedFile() } }).catch((e) => e)
     expect(err.code).toBe(2)
-    expect(err.stderr).toMatch(/too large to import: .* up to \d+ MB, this one is 25 MB \(node --max-old-space-size raises the limit\)/)
+    expect(err.stderr).toMatch(/too large to import as a JSON document: .* up to \d+ MB, this one is 25 MB; export it as NDJSON/)
   })
 
   it('exits 1 with rejected rows listed in the report and in the rejects file', async () => {

@@ -5,8 +5,10 @@ import { ACLED } from './acled.ts'
 import { BatchRunner, yieldToWriters } from './batches.ts'
 import { applyPlan, type CsvFormat } from './csv.ts'
 import { readCsv } from './csv-reader.ts'
-import { readExport } from './json-input.ts'
-import { applyRows, planRows } from './json.ts'
+import { applyRows } from './apply.ts'
+import { exportShape, readDocument } from './json-input.ts'
+import { orderInMemory, planRows } from './json.ts'
+import { importNdjson } from './ndjson.ts'
 import { IMPORT_FORMATS, ImportFileError, RejectLog, RowError, Tally, type ImportFormat, type ImportProgress, type ImportReport } from './report.ts'
 import { SeenIds } from './seen.ts'
 import { RecordStore } from './store.ts'
@@ -56,11 +58,14 @@ export async function importFile(sqlite: Database.Database, options: ImportOptio
 async function run(sqlite: Database.Database, options: ImportOptions, tally: Tally, batch: number, maxRun: number): Promise<ImportReport> {
   const { format, path } = options
   const store = new RecordStore(sqlite, format, { keyId: null, keyName: options.keyName ?? `import:${format}:${basename(path)}` })
-  if (format === 'json') {
-    const { rows, bad } = planRows(readExport(path))
+  if (format === 'json' && exportShape(path) === 'ndjson') {
+    await importNdjson(sqlite, store, path, tally, batch, options.onProgress)
+  } else if (format === 'json') {
+    const { rows, bad } = planRows(readDocument(path))
     for (const r of bad) tally.reject(r)
     const total = rows.length + bad.length
-    await applyRows(sqlite, store, rows, tally, batch, () => options.onProgress?.({ rows: tally.report.rows, fraction: total ? tally.report.rows / total : 1, report: tally.report }))
+    await applyRows(sqlite, store, rows, tally, batch, () => options.onProgress?.({ rows: tally.report.rows, fraction: total ? tally.report.rows / total : 1, report: tally.report, stage: 'writing' }),
+      orderInMemory(rows))
   } else {
     await importCsv(sqlite, store, format === 'acled' ? ACLED : UCDP, path, batch, tally, maxRun, options.onProgress)
   }

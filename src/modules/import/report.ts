@@ -54,6 +54,8 @@ export interface ImportProgress {
   /** Share of the input read so far (0..1), when it can be known. */
   fraction: number | null
   report: ImportReport
+  /** An NDJSON export is read through once (`fraction` of the file) and planned before its records are written. */
+  stage?: 'reading' | 'planning' | 'writing'
 }
 
 /**
