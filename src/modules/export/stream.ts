@@ -33,26 +33,38 @@ export interface Snapshot { sqlite: Database.Database, release(): void, shared: 
 
 let openSnapshots = 0
 
-/** How many export snapshots are open now; a test uses it to show that aborted exports release theirs. */
+/** How many export snapshots are open now, here or on a worker; a test uses it to show that aborted exports release theirs. */
 export const openSnapshotCount = () => openSnapshots
 
-export function openSnapshot(storage: Storage, databasePath: string): Snapshot {
+/** Counts a snapshot as open until the function it returns is called (more calls do nothing). */
+export function holdSnapshot(): () => void {
   openSnapshots++
   let open = true
-  const done = () => { open = false; openSnapshots-- }
-  if (databasePath === ':memory:') return { sqlite: storage.sqlite, shared: true, release: () => { if (open) done() } }
+  return () => { if (open) { open = false; openSnapshots-- } }
+}
+
+export function openSnapshot(storage: Storage, databasePath: string): Snapshot {
+  if (databasePath === ':memory:') return { sqlite: storage.sqlite, shared: true, release: holdSnapshot() }
+  const snapshot = openFileSnapshot(databasePath)
+  const done = holdSnapshot()
+  return { ...snapshot, release: () => { snapshot.release(); done() } }
+}
+
+/** A read-only connection of its own inside a read transaction; what a worker thread opens. */
+export function openFileSnapshot(databasePath: string): Snapshot {
   const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true })
   sqlite.pragma('busy_timeout = 5000')
   // An export reads each page about once, so a large cache buys nothing: 4 MB (the driver's default
   // is 16 MB) keeps the memory of two exports small, and reads stay within the OS page cache.
   sqlite.pragma('cache_size = -4096')
   sqlite.exec('BEGIN')
+  let open = true
   return {
     sqlite,
     shared: false,
     release: () => {
       if (!open) return
-      done()
+      open = false
       sqlite.exec('COMMIT')
       sqlite.close()
     },
