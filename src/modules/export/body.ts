@@ -41,6 +41,9 @@ export class WorkerBody extends Readable {
 
   get complete(): boolean { return this.ended }
 
+  /** Bytes received from the worker that the reader has not asked for yet. */
+  get waitingBytes(): number { return this.queue.reduce((n, b) => n + b.length, 0) }
+
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     this.queue.length = 0
     if (!this.ended) this.post({ type: 'stop' })

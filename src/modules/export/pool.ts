@@ -38,14 +38,16 @@ export function poolExports(path: string, o: ExportPoolOptions): ExportRunner {
   pool.on('error', (err: Error) => { process.emitWarning(`export worker failed: ${err.message}`) })
 
   /**
-   * Posts a job with a channel of its own. The worker closes its end after releasing its
-   * snapshot, and that close arrives after every message it sent before, so `onReleased`
-   * follows the last chunk; a thread that dies closes it too.
+   * Posts a job with a channel of its own. The worker's last message (end, digest or error) comes
+   * once its snapshot is released; a thread that dies closes the channel, which counts the same.
    */
   function start(request: ExportRequest, mode: ExportJob['mode'], onReleased: () => void): Started {
     const { port1, port2 } = new MessageChannel()
     const done = holdSnapshot()
-    port1.once('close', () => { done(); onReleased() })
+    let held = true
+    const released = () => { if (held) { held = false; done(); onReleased() } }
+    port1.on('message', (m: ToMain) => { if (m.type === 'end' || m.type === 'digest' || m.type === 'error') released() })
+    port1.once('close', released)
     const job: ExportJob = { path, ...request, mode, windowBytes: WINDOW_BYTES, nice: o.nice }
     const failed = pool.run({ job, port: port2 }, { transferList: [port2] }).then(
       () => new Promise<Error>(() => {}),

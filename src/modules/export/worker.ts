@@ -22,7 +22,10 @@ export interface ExportTask { job: ExportJob, port: MessagePort }
 
 export interface WorkerError { message: string, code?: string, statusCode?: number }
 
-/** Worker to main thread. Chunks are UTF-8 bytes whose memory is moved across, not copied. */
+/**
+ * Worker to main thread. Chunks are UTF-8 bytes whose memory is moved across, not copied; `end`,
+ * `digest` and `error` come after the snapshot is released.
+ */
 export type ToMain =
   | { type: 'meta', meta: ExportMeta }
   | { type: 'chunk', bytes: Uint8Array }
@@ -78,13 +81,16 @@ export default async function runExport({ job, port }: ExportTask): Promise<void
   })
   const send = (m: ToMain, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer)
   let snapshot: Snapshot | undefined
+  // The last message goes after the snapshot is let go: the main thread frees the export's slot on it.
+  const last = (m: ToMain) => { snapshot?.release(); send(m) }
   try {
     snapshot = openFileSnapshot(job.path)
     const meta = await readExportMeta(snapshot, job.format, job.filters, job.resources)
     if (stopped) return
     send({ type: 'meta', meta })
     if (job.mode === 'digest') {
-      send({ type: 'digest', ...await exportDigest(snapshot, meta) })
+      const digest = await exportDigest(snapshot, meta)
+      last({ type: 'digest', ...digest })
       return
     }
     const encoder = new TextEncoder()
@@ -95,9 +101,9 @@ export default async function runExport({ job, port }: ExportTask): Promise<void
       inFlight += bytes.byteLength
       send({ type: 'chunk', bytes }, [bytes.buffer as ArrayBuffer])
     }
-    send({ type: 'end' })
+    last({ type: 'end' })
   } catch (err) {
-    send({ type: 'error', error: describe(err) })
+    last({ type: 'error', error: describe(err) })
   } finally {
     snapshot?.release()
     // Closing completes on a later turn; the task waits for it, as the pool may park the thread
