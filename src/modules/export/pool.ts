@@ -67,7 +67,7 @@ export function poolExports(path: string, o: ExportPoolOptions): ExportRunner {
           if (m.type === 'meta') {
             body = new WorkerBody(port, hooks.onPull)
             resolve({ meta: m.meta, body })
-          } else if (m.type === 'chunk') body?.chunk(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength))
+          } else if (m.type === 'chunk') body?.chunk(m.bytes)
           else if (m.type === 'end') body?.finish()
           else if (m.type === 'error') fail(rebuild(m.error))
         })

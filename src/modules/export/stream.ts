@@ -6,7 +6,7 @@ import type { Storage } from '../../db/client.ts'
 import { readVersion } from '../../db/dataset.ts'
 import { neutralise } from '../../http/csv.ts'
 import { LICENCE } from '../dataset/queries.ts'
-import { Chunks } from './chunks.ts'
+import { Chunks, type ChunkSink } from './chunks.ts'
 import { countRows, linePages, SQL_JSON } from './lines.ts'
 import { EXPORT_RESOURCES, exportCountQuery, exportQuery, RECORD_TYPE, type ExportFilters, type ExportResource } from './plan.ts'
 
@@ -110,11 +110,14 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 /**
  * The export as a stream of text chunks. Chunks of about 64 KiB are handed out one at a time, the
  * consumer's pace being the backpressure, and the event loop gets a turn between chunks, so
- * other requests are served while an export runs.
+ * other requests are served while an export runs. `sink` gathers the text; by default into
+ * strings.
  */
-export async function* exportChunks(snapshot: Snapshot, meta: ExportMeta, progress?: (rows: number) => void): AsyncGenerator<string> {
+export function exportChunks(snapshot: Snapshot, meta: ExportMeta, progress?: (rows: number) => void): AsyncGenerator<string>
+export function exportChunks<T>(snapshot: Snapshot, meta: ExportMeta, progress: ((rows: number) => void) | undefined, sink: ChunkSink<T>): AsyncGenerator<T>
+export async function* exportChunks(snapshot: Snapshot, meta: ExportMeta, progress?: (rows: number) => void, sink: ChunkSink<unknown> = new Chunks()): AsyncGenerator<unknown> {
   const { sqlite, shared } = snapshot
-  const out = new Chunks()
+  const out = sink
   let count = 0
   const hand = async function* () { progress?.(count); yield out.take(); await yieldToLoop() }
   if (meta.format === 'ndjson' || meta.format === 'json') {

@@ -1,6 +1,7 @@
 import { readlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import type { MessagePort } from 'node:worker_threads'
+import { ByteChunks } from './bytes.ts'
 import type { ExportFilters, ExportResource } from './plan.ts'
 import { exportChunks, exportDigest, openFileSnapshot, readExportMeta, type ExportFormat, type ExportMeta, type Snapshot } from './stream.ts'
 
@@ -23,8 +24,8 @@ export interface ExportTask { job: ExportJob, port: MessagePort }
 export interface WorkerError { message: string, code?: string, statusCode?: number }
 
 /**
- * Worker to main thread. Chunks are UTF-8 bytes whose memory is moved across, not copied; `end`,
- * `digest` and `error` come after the snapshot is released.
+ * Worker to main thread. Chunks are UTF-8 bytes whose memory is moved across, not copied (from
+ * the start of their buffer); `end`, `digest` and `error` come after the snapshot is released.
  */
 export type ToMain =
   | { type: 'meta', meta: ExportMeta }
@@ -33,8 +34,8 @@ export type ToMain =
   | { type: 'end' }
   | { type: 'error', error: WorkerError }
 
-/** Main thread to worker: the reader took `bytes`, or it is gone. */
-export type ToWorker = { type: 'ack', bytes: number } | { type: 'stop' }
+/** Main thread to worker: the reader took a chunk, whose buffer comes back for reuse; or it is gone. */
+export type ToWorker = { type: 'ack', bytes: number, buffer: ArrayBuffer } | { type: 'stop' }
 
 let niced = 0
 
@@ -74,9 +75,10 @@ export default async function runExport({ job, port }: ExportTask): Promise<void
   let stopped = false
   let inFlight = 0
   let wake: (() => void) | undefined
+  const out = new ByteChunks()
   port.on('message', (m: ToWorker) => {
     if (m.type === 'stop') stopped = true
-    else inFlight -= m.bytes
+    else { inFlight -= m.bytes; out.recycle(m.buffer) }
     wake?.()
   })
   const send = (m: ToMain, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer)
@@ -93,11 +95,9 @@ export default async function runExport({ job, port }: ExportTask): Promise<void
       last({ type: 'digest', ...digest })
       return
     }
-    const encoder = new TextEncoder()
-    for await (const text of exportChunks(snapshot, meta)) {
+    for await (const bytes of exportChunks(snapshot, meta, undefined, out)) {
       while (inFlight >= job.windowBytes && !stopped) await new Promise<void>((resolve) => { wake = resolve })
       if (stopped) return
-      const bytes = encoder.encode(text)
       inFlight += bytes.byteLength
       send({ type: 'chunk', bytes }, [bytes.buffer as ArrayBuffer])
     }
