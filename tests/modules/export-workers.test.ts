@@ -54,10 +54,13 @@ describe('exports on worker threads', () => {
       expect(ma!.json(), q).toEqual(mb!.json())
       expect(ma!.json().data.sha256, q).toBe(createHash('sha256').update(a!.rawPayload).digest('hex'))
     }
-    // Bad parameters are refused before any worker is asked.
-    const bad = await workers.inject({ method: 'GET', url: '/v1/export?format=xml' })
-    expect(bad.statusCode).toBe(400)
-    expect(bad.json().code).toBe('VALIDATION_FAILED')
+    // Errors keep their status and code, those found by a worker included (a search with no word).
+    for (const [q, code] of [['format=xml', 'VALIDATION_FAILED'], ['q=*', 'INVALID_PARAMETER']]) {
+      const [a, b] = await Promise.all([workers, inline].map((app) => app.inject({ method: 'GET', url: `/v1/export?${q}` })))
+      expect(a!.statusCode, q).toBe(400)
+      expect(a!.json().code, q).toBe(code)
+      expect(a!.json()).toEqual(b!.json())
+    }
   }, 60_000)
 
   it('run ahead of a reader that stops by no more than the window, and go on when it reads again', async () => {
