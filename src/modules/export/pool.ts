@@ -73,6 +73,7 @@ export function poolExports(path: string, o: ExportPoolOptions): ExportRunner {
           else if (m.type === 'end') body?.finish()
           else if (m.type === 'error') fail(rebuild(m.error))
         })
+        port.once('close', () => fail(new Error('the export worker stopped before the end of the export')))
         void failed.then(fail)
       })
     },
@@ -87,6 +88,7 @@ export function poolExports(path: string, o: ExportPoolOptions): ExportRunner {
           else if (m.type === 'digest') resolve({ meta: meta!, sha256: m.sha256, bytes: m.bytes })
           else if (m.type === 'error') reject(rebuild(m.error))
         })
+        port.once('close', () => reject(new Error('the export worker stopped before its digest')))
         void failed.then(reject)
       })
       // The caller frees the export's slot when this settles: only once the worker let go.
