@@ -27,6 +27,8 @@ const ConfigSchema = z.object({
   WRITE_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
   EXPORT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(64).default(2),
+  EXPORT_WORKERS: bool.default(true),
+  EXPORT_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(19),
   STATS_WORKERS: z.coerce.number().int().min(0).max(16).default(2),
   STATS_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000).default(32),
   STATS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
@@ -76,6 +78,10 @@ export type Config = Readonly<{
   cacheMaxBytes: number
   /** Exports (and export manifests) computed at once; more are answered 503 with Retry-After. */
   exportMaxConcurrent: number
+  /** Read and format exports on worker threads (one per export slot); false keeps them on the event loop. */
+  exportWorkers: boolean
+  /** Nice value of the export threads on Linux, so that they yield a shared core to the event loop; 0 leaves them. */
+  exportWorkerNice: number
   /** Worker threads that run stats, facets and summaries on read-only connections; 0 runs them on the event loop. */
   statsWorkers: number
   /** Stats tasks waiting for a worker; past it a request is answered 503 STATS_BUSY with Retry-After. */
@@ -142,6 +148,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cacheMaxBytes: e.CACHE_MAX_BYTES,
     writeLockWaitMs: e.WRITE_LOCK_WAIT_MS,
     exportMaxConcurrent: e.EXPORT_MAX_CONCURRENT,
+    exportWorkers: e.EXPORT_WORKERS,
+    exportWorkerNice: e.EXPORT_WORKER_NICE,
     statsWorkers: e.STATS_WORKERS,
     statsQueueMax: e.STATS_QUEUE_MAX,
     statsTimeoutMs: e.STATS_TIMEOUT_MS,

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream'
+import { resolve } from 'node:path'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyReply } from 'fastify'
 import { z } from 'zod'
@@ -6,7 +6,10 @@ import { TooManyExportsError } from '../../errors.ts'
 import { DateFilter, Problem, problemResponses } from '../../http/schemas.ts'
 import { EventFilterFields } from '../events/schemas.ts'
 import { EXPORT_RESOURCES } from './plan.ts'
-import { EXPORT_FORMATS, exportChunks, exportDigest, openSnapshot, readExportMeta, resourcesFor, type Snapshot } from './stream.ts'
+import { poolExports } from './pool.ts'
+import { inlineExports, type ExportRunner } from './runner.ts'
+import { EXPORT_FORMATS, resourcesFor } from './stream.ts'
+import { sharable } from '../stats/pool.ts'
 
 const ExportQuery = z.strictObject({
   format: z.enum(EXPORT_FORMATS).default('ndjson').describe('ndjson (a meta line, then one {type, data} record per line), json (one document) or csv (one resource per file)'),
@@ -33,29 +36,27 @@ export const ExportManifest = z.object({
 /** Seconds a client refused for want of an export slot is told to wait: about one full export. */
 export const EXPORT_RETRY_AFTER_S = 10
 
-/** Passes the chunks on, telling `onChunk` each time the reader takes one. */
-async function* watched(chunks: AsyncGenerator<string>, onChunk: () => void): AsyncGenerator<string> {
-  for await (const chunk of chunks) {
-    onChunk()
-    yield chunk
-  }
-}
-
 const routes: FastifyPluginAsyncZod = async (app) => {
-  // Each running export holds a connection, its page cache and a chunk in flight, and a client
+  const { databasePath, exportWorkers, exportMaxConcurrent, exportWorkerNice } = app.config
+  const runner: ExportRunner = exportWorkers && sharable(databasePath)
+    ? poolExports(resolve(databasePath), { threads: exportMaxConcurrent, nice: exportWorkerNice })
+    : inlineExports(app.storage, databasePath)
+  app.addHook('onClose', () => runner.close())
+
+  // Each running export holds a connection, its page cache and chunks in flight, and a client
   // can start as many as it likes: past the cap they are refused rather than queued, so memory
-  // stays bounded and nobody waits on a socket for a slot.
+  // stays bounded and nobody waits on a socket for a slot. A slot is free again once the
+  // export's snapshot is released.
   let running = 0
-  const snapshotFor = (reply: FastifyReply): Snapshot => {
+  const takeSlot = (reply: FastifyReply): (() => void) => {
     const max = app.config.exportMaxConcurrent
     if (running >= max) {
       reply.header('retry-after', String(EXPORT_RETRY_AFTER_S))
       throw new TooManyExportsError(`${max} export${max === 1 ? ' is' : 's are'} already running; retry in ${EXPORT_RETRY_AFTER_S} s`)
     }
-    const snapshot = openSnapshot(app.storage, app.config.databasePath)
     running++
     let held = true
-    return { ...snapshot, release: () => { if (held) { held = false; running--; snapshot.release() } } }
+    return () => { if (held) { held = false; running-- } }
   }
 
   app.get('/export', {
@@ -71,24 +72,18 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { format, resource, ...filters } = request.query
-    const snapshot = snapshotFor(reply)
-    let meta
-    try {
-      meta = await readExportMeta(snapshot, format, filters, resourcesFor(format, resource))
-    } catch (err) {
-      snapshot.release()
-      throw err
-    }
     let pulled = Date.now()
-    const body = Readable.from(watched(exportChunks(snapshot, meta), () => { pulled = Date.now() }), { objectMode: true, highWaterMark: 1 })
+    const { meta, body } = await runner.open({ format, filters, resources: resourcesFor(format, resource) }, {
+      onPull: () => { pulled = Date.now() },
+      onReleased: takeSlot(reply),
+    })
     // A client that stops reading would keep its slot for good, and two such clients would shut
     // every export out: one that takes no chunk for the request timeout is cut off.
     const stallMs = app.config.requestTimeoutMs
     const watchdog = stallMs > 0 ? setInterval(() => {
       if (Date.now() - pulled > stallMs) body.destroy(new Error(`export stalled: the client read nothing for ${stallMs} ms`))
     }, Math.min(1000, stallMs)).unref() : undefined
-    // Released on the last chunk and on a client that goes away mid-export alike.
-    body.once('close', () => { clearInterval(watchdog); snapshot.release() })
+    body.once('close', () => clearInterval(watchdog))
     const ext = format === 'csv' ? `${meta.resources[0]}.csv` : format
     return reply
       .type(CONTENT_TYPE[format])
@@ -108,13 +103,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { format, resource, ...filters } = request.query
-    const snapshot = snapshotFor(reply)
+    const free = takeSlot(reply)
     try {
-      const meta = await readExportMeta(snapshot, format, filters, resourcesFor(format, resource))
-      const digest = await exportDigest(snapshot, meta)
+      const { meta, ...digest } = await runner.digest({ format, filters, resources: resourcesFor(format, resource) })
       return { data: { ...meta, filters: { ...meta.filters }, counts: meta.counts as Record<string, number>, ...digest } }
     } finally {
-      snapshot.release()
+      free()
     }
   })
 }

@@ -6,7 +6,7 @@ import type { Storage } from '../../db/client.ts'
 import { readVersion } from '../../db/dataset.ts'
 import { neutralise } from '../../http/csv.ts'
 import { LICENCE } from '../dataset/queries.ts'
-import { Chunks } from './chunks.ts'
+import { Chunks, type ChunkSink } from './chunks.ts'
 import { countRows, linePages, SQL_JSON } from './lines.ts'
 import { EXPORT_RESOURCES, exportCountQuery, exportQuery, RECORD_TYPE, type ExportFilters, type ExportResource } from './plan.ts'
 
@@ -33,26 +33,38 @@ export interface Snapshot { sqlite: Database.Database, release(): void, shared: 
 
 let openSnapshots = 0
 
-/** How many export snapshots are open now; a test uses it to show that aborted exports release theirs. */
+/** How many export snapshots are open now, here or on a worker; a test uses it to show that aborted exports release theirs. */
 export const openSnapshotCount = () => openSnapshots
 
-export function openSnapshot(storage: Storage, databasePath: string): Snapshot {
+/** Counts a snapshot as open until the function it returns is called (more calls do nothing). */
+export function holdSnapshot(): () => void {
   openSnapshots++
   let open = true
-  const done = () => { open = false; openSnapshots-- }
-  if (databasePath === ':memory:') return { sqlite: storage.sqlite, shared: true, release: () => { if (open) done() } }
+  return () => { if (open) { open = false; openSnapshots-- } }
+}
+
+export function openSnapshot(storage: Storage, databasePath: string): Snapshot {
+  if (databasePath === ':memory:') return { sqlite: storage.sqlite, shared: true, release: holdSnapshot() }
+  const snapshot = openFileSnapshot(databasePath)
+  const done = holdSnapshot()
+  return { ...snapshot, release: () => { snapshot.release(); done() } }
+}
+
+/** A read-only connection of its own inside a read transaction; what a worker thread opens. */
+export function openFileSnapshot(databasePath: string): Snapshot {
   const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true })
   sqlite.pragma('busy_timeout = 5000')
   // An export reads each page about once, so a large cache buys nothing: 4 MB (the driver's default
   // is 16 MB) keeps the memory of two exports small, and reads stay within the OS page cache.
   sqlite.pragma('cache_size = -4096')
   sqlite.exec('BEGIN')
+  let open = true
   return {
     sqlite,
     shared: false,
     release: () => {
       if (!open) return
-      done()
+      open = false
       sqlite.exec('COMMIT')
       sqlite.close()
     },
@@ -98,11 +110,14 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 /**
  * The export as a stream of text chunks. Chunks of about 64 KiB are handed out one at a time, the
  * consumer's pace being the backpressure, and the event loop gets a turn between chunks, so
- * other requests are served while an export runs.
+ * other requests are served while an export runs. `sink` gathers the text; by default into
+ * strings.
  */
-export async function* exportChunks(snapshot: Snapshot, meta: ExportMeta, progress?: (rows: number) => void): AsyncGenerator<string> {
+export function exportChunks(snapshot: Snapshot, meta: ExportMeta, progress?: (rows: number) => void): AsyncGenerator<string>
+export function exportChunks<T>(snapshot: Snapshot, meta: ExportMeta, progress: ((rows: number) => void) | undefined, sink: ChunkSink<T>): AsyncGenerator<T>
+export async function* exportChunks(snapshot: Snapshot, meta: ExportMeta, progress?: (rows: number) => void, sink: ChunkSink<unknown> = new Chunks()): AsyncGenerator<unknown> {
   const { sqlite, shared } = snapshot
-  const out = new Chunks()
+  const out = sink
   let count = 0
   const hand = async function* () { progress?.(count); yield out.take(); await yieldToLoop() }
   if (meta.format === 'ndjson' || meta.format === 'json') {
