@@ -77,7 +77,8 @@ function frontHeaders(reply: FastifyReply): string[] {
  */
 export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
   const maxEntrySize = app.config.cacheMaxBytes / 8
-  const cache = app.config.cacheMaxEntries > 0
+  // Either bound at 0 turns the cache off (lru-cache itself refuses a size bound of 0).
+  const cache = app.config.cacheMaxEntries > 0 && app.config.cacheMaxBytes > 0
     ? new LRUCache<string, Cached>({ max: app.config.cacheMaxEntries, maxSize: app.config.cacheMaxBytes, maxEntrySize, sizeCalculation: sizeOf })
     : null
   const send = (request: FastifyRequest, reply: FastifyReply, hit: Cached) => {
