@@ -30,7 +30,14 @@ function rowsOf(json: any): number | undefined {
 /** Sends one request and fails with what came back unless it is a 2xx without GraphQL errors (and with `rows` rows). */
 export async function check(t: Target): Promise<void> {
   const url = urlOf(t)
-  const res = await fetch(url, t.body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: t.body() } : {})
+  const send = () => fetch(url, t.body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: t.body() } : {})
+  let res = await send()
+  // A 503 with Retry-After is the server's queue still draining the case before: wait as it asks, a few times.
+  for (let i = 0; i < 5 && res.status === 503 && res.headers.get('retry-after'); i++) {
+    await res.arrayBuffer()
+    await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after'))))
+    res = await send()
+  }
   const text = await res.text()
   const json = (() => { try { return JSON.parse(text) } catch { return undefined } })()
   const rows = rowsOf(json)
