@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { CasualtyRow } from '../modules/casualties/queries.ts'
-import type { EventRow } from '../modules/events/queries.ts'
+import type { EventRow, Related } from '../modules/events/queries.ts'
 import { relationBriefs, type RelationBrief } from '../modules/events/relation-briefs.ts'
 import type { Pages } from './siblings.ts'
 
@@ -11,13 +11,19 @@ import type { Pages } from './siblings.ts'
  * and a page with any brief missing (composed again after a write) reads its relations as before.
  */
 
+/** The fields of an event answered from its brief. */
+export const BRIEF_RELATIONS = ['place', 'actors', 'casualtyReports']
+
 /** What a brief holds of a place and of an actor. */
 export const PLACE_LINK_KEYS = ['id', 'name', 'latitude', 'longitude']
 export const ACTOR_LINK_KEYS = ['id', 'name', 'kind']
 
 export type BriefOf = (event: EventRow) => RelationBrief | undefined
 
-/** The brief of an event on a marked page, read for the whole page once; undefined when the page has none. */
+/**
+ * The brief of an event on a marked page: the one read with the row when the page was read with
+ * its briefs, or else read for the whole page once; undefined when the event or its page has none.
+ */
 export function pageBriefs(sqlite: Database.Database, pages: Pages): BriefOf {
   const ofPage = pages.perPage((page) => {
     const events = [...new Map((page as EventRow[]).map((e) => [e.id, e])).values()]
@@ -27,7 +33,10 @@ export function pageBriefs(sqlite: Database.Database, pages: Pages): BriefOf {
     for (let i = 0; i < events.length; i++) byId.set(events[i]!.id, briefs[i]!)
     return byId
   })
-  return (event) => ofPage(event)?.get(event.id)
+  return (event) => {
+    const read = (event as Related).relationBrief
+    return read !== undefined ? read ?? undefined : ofPage(event)?.get(event.id)
+  }
 }
 
 export function placeOfBrief(brief: RelationBrief) {

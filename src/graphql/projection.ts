@@ -79,3 +79,23 @@ export function briefEnough(info: GraphQLResolveInfo, type: string, brief: reado
   }
   return answer
 }
+
+/**
+ * Whether any of `names` is selected on the records below a field, along `paths`; true when it
+ * cannot be told (a fragment or a directive), as reading more is never wrong.
+ */
+export function selectsAny(info: GraphQLResolveInfo, paths: readonly (readonly string[])[], names: readonly string[]): boolean {
+  const node = info.fieldNodes.length === 1 ? info.fieldNodes[0]! : undefined
+  const hit = node && asked.get(node)?.get(names)
+  if (hit !== undefined) return hit
+  const on = (set: SelectionSetNode, path: readonly string[]): boolean => set.selections.some((sel) => {
+    if (sel.kind !== Kind.FIELD || sel.directives?.length) return true
+    if (path.length === 0) return names.includes(sel.name.value)
+    return sel.name.value === path[0] && sel.selectionSet !== undefined && on(sel.selectionSet, path.slice(1))
+  })
+  const answer = info.fieldNodes.some((f) => f.selectionSet !== undefined && paths.some((p) => on(f.selectionSet!, p)))
+  if (node) asked.set(node, (asked.get(node) ?? new Map()).set(names, answer))
+  return answer
+}
+
+const asked = new WeakMap<FieldNode, Map<readonly string[], boolean>>()

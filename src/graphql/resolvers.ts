@@ -13,7 +13,8 @@ import { listSources } from '../modules/sources/queries.ts'
 import { listStatements, type StatementFilters } from '../modules/statements/queries.ts'
 import { checkedFilter, connection, connectionResolvers, pageInfoResolvers, paging, sqliteOf, type PagingArgs } from './args.ts'
 import { localFilter, localId, parseGlobalId, TYPE_NAMES } from './ids.ts'
-import { briefEnough, CONNECTION } from './projection.ts'
+import { briefEnough, CONNECTION, selectsAny } from './projection.ts'
+import { BRIEF_RELATIONS } from './briefs.ts'
 import { casualtySummaryQuery, facetsField, statsQuery, versionOf } from './stats.ts'
 
 type Ctx = MercuriusContext
@@ -53,8 +54,10 @@ const query = {
     if (filter.q && searchOffLoop(sqliteOf(ctx), filter.q, COMMON_WORD_MATCHES)) {
       return Object.assign(await commonWordEvents(ctx, filter, sort, limit, at), { filter })
     }
-    const list = briefEnough(info, 'Event', EVENT_BRIEF_KEYS, CONNECTION) ? listEventsBrief : listEvents
-    return Object.assign(connection(ctx.loaders.pages.marked(list(sqliteOf(ctx), filter, sort, limit, at))), { filter })
+    const page = briefEnough(info, 'Event', EVENT_BRIEF_KEYS, CONNECTION)
+      ? listEventsBrief(sqliteOf(ctx), filter, sort, limit, at, selectsAny(info, CONNECTION, BRIEF_RELATIONS))
+      : listEvents(sqliteOf(ctx), filter, sort, limit, at)
+    return Object.assign(connection(ctx.loaders.pages.marked(page)), { filter })
   },
   event: byId('event'),
   actors: (_: unknown, a: Args<{ kind?: string, q?: string }>, ctx: Ctx) => {
