@@ -146,6 +146,12 @@ export const casualtyReports = sqliteTable('casualty_reports', {
   // Covers the summary per outcome and victim group, so it reads no report rows.
   index('casualty_summary_idx').on(t.outcome, t.victimGroup, t.qualifier, t.low, t.high, t.best, t.eventId),
   index('casualty_version_idx').on(t.version, t.id),
+  // From an actor to its figures: renames, deletes (and SQLite's foreign-key checks) and the actor
+  // filter look reports up by these instead of reading the table. Partial: most reports name no
+  // victim or perpetrator, and `col = ?` implies the condition, so every lookup can use them.
+  index('casualty_reported_by_idx').on(t.reportedById).where(sql`reported_by_id IS NOT NULL`),
+  index('casualty_victim_actor_idx').on(t.victimActorId).where(sql`victim_actor_id IS NOT NULL`),
+  index('casualty_perpetrator_actor_idx').on(t.perpetratorActorId).where(sql`perpetrator_actor_id IS NOT NULL`),
 ])
 
 export const displacementCounts = sqliteTable('displacement_counts', {
@@ -174,6 +180,11 @@ export const displacementCounts = sqliteTable('displacement_counts', {
   index('displacement_event_idx').on(t.eventId),
   index('displacement_updated_idx').on(t.updatedAt, t.id),
   index('displacement_version_idx').on(t.version, t.id),
+  // From an actor or a place to its counts, as for casualty reports.
+  index('displacement_reported_by_idx').on(t.reportedById).where(sql`reported_by_id IS NOT NULL`),
+  index('displacement_relayed_by_idx').on(t.relayedById).where(sql`relayed_by_id IS NOT NULL`),
+  index('displacement_origin_idx').on(t.originPlaceId).where(sql`origin_place_id IS NOT NULL`),
+  index('displacement_destination_idx').on(t.destinationPlaceId).where(sql`destination_place_id IS NOT NULL`),
 ])
 
 export const statements = sqliteTable('statements', {

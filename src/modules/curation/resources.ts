@@ -4,6 +4,11 @@ import type { ExportResource } from '../export/plan.ts'
 import { ActorInput, CasualtyInput, DisplacementInput, EventInput, PlaceInput, SourceInput, StatementInput } from './schemas.ts'
 
 export interface Ref { field: string, type: string, table: string }
+/**
+ * A query for the records still referring to one being deleted. Written as `col = @id OR ...`, never
+ * `@id IN (col, ...)`, which no index serves: each term then reads its own index (MULTI-INDEX OR),
+ * and ordered by rowid to name the records in the order a scan would.
+ */
 export interface Dependent { label: string, sql: string }
 
 /** How one resource is written: its table, payload schema, references, links and dependents. */
@@ -41,8 +46,8 @@ export const RESOURCES: ResourceSpec[] = [
       { label: 'event', sql: 'SELECT event_id FROM event_actors WHERE actor_id = @id' },
       { label: 'actor', sql: 'SELECT id FROM actors WHERE affiliation_id = @id' },
       { label: 'statement', sql: 'SELECT id FROM statements WHERE speaker_id = @id' },
-      { label: 'casualty report', sql: 'SELECT id FROM casualty_reports WHERE @id IN (reported_by_id, victim_actor_id, perpetrator_actor_id)' },
-      { label: 'displacement count', sql: 'SELECT id FROM displacement_counts WHERE @id IN (reported_by_id, relayed_by_id)' },
+      { label: 'casualty report', sql: 'SELECT id FROM casualty_reports WHERE reported_by_id = @id OR victim_actor_id = @id OR perpetrator_actor_id = @id ORDER BY rowid' },
+      { label: 'displacement count', sql: 'SELECT id FROM displacement_counts WHERE reported_by_id = @id OR relayed_by_id = @id ORDER BY rowid' },
     ],
   },
   {
@@ -51,7 +56,7 @@ export const RESOURCES: ResourceSpec[] = [
     dependents: [
       { label: 'event', sql: 'SELECT id FROM events WHERE place_id = @id' },
       { label: 'place', sql: 'SELECT id FROM places WHERE parent_id = @id' },
-      { label: 'displacement count', sql: 'SELECT id FROM displacement_counts WHERE @id IN (origin_place_id, destination_place_id)' },
+      { label: 'displacement count', sql: 'SELECT id FROM displacement_counts WHERE origin_place_id = @id OR destination_place_id = @id ORDER BY rowid' },
     ],
   },
   {
