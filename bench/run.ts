@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { actorId, NESTED, pick, placeId, plusDays, randomDay, SYNTH_SPAN, synthEventId, WORDS } from './cases.ts'
-import { freePort, pinSelf, rss, startServer, waitIdle } from './support.ts'
+import { freePort, pinSelf, rss, send, startServer, waitIdle } from './support.ts'
 import { buildSynthDb } from './synth-db.ts'
 import { VERSION_SHARED_MS } from '../src/db/dataset.ts'
 
@@ -121,6 +121,12 @@ try {
   rows.push(['the same stats, Accept-Encoding: gzip, br (cache hit, brotli)', await load(cachedStats, undefined, compressed), 0.5])
   rows.push(['the REST list of 50, Accept-Encoding: gzip, br (cache hit, brotli)', await load(`${base}/v1/events?limit=50&sort=-date&type=attack`, undefined, compressed), 0.3])
   rows.push([`bare Fastify route sending ${pageBytes} bytes, the size of that page`, await load(`http://127.0.0.1:${barePort}/bare-large`)])
+  // What the bytes of the cached stats answers cost by themselves: a bare route sending as many.
+  for (const [label, headers] of [['', {}], [' brotli', compressed.headers]] as const) {
+    // The length on the wire: a cache hit carries content-length, compressed or not.
+    const bytes = Number((await send(apiPort, { path: new URL(cachedStats).pathname + new URL(cachedStats).search, headers })).headers['content-length'])
+    rows.push([`bare Fastify route sending ${bytes} bytes, the size of the${label} stats answer`, await load(`http://127.0.0.1:${barePort}/bare-sized?bytes=${bytes}`)])
+  }
   const sql10 = await statementsPerRequest(10)
   const sql100 = await statementsPerRequest(100)
 

@@ -21,7 +21,9 @@ afterEach(async () => {
  * synchronously and send bursts that would trip both. Statements are counted.
  */
 export async function buildTestApp(config: Partial<Config> = {}): Promise<App> {
-  const app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, countStatements: true, ...config } })
+  // Export threads keep their nice value only: in SCHED_IDLE they would wait for a core the other
+  // test files leave free (a test asks for it where it checks it).
+  const app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, countStatements: true, exportWorkerIdle: false, ...config } })
   await app.ready()
   open.push(app)
   return app
@@ -31,7 +33,7 @@ export async function buildTestApp(config: Partial<Config> = {}): Promise<App> {
 export function sharedApp(config: Partial<Config> = {}): () => App {
   let app: App | undefined
   beforeAll(async () => {
-    app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, countStatements: true, ...config } })
+    app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, countStatements: true, exportWorkerIdle: false, ...config } })
     await app.ready()
   })
   afterAll(async () => { await app?.close() })

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -134,6 +135,22 @@ describe('exports on worker threads', () => {
     expect(nices).toContain(10)
     expect(niceOf(String(process.pid))).toBe(0)
   }, 30_000)
+
+  const hasChrt = (() => { try { execFileSync('chrt', ['--help'], { stdio: 'ignore' }); return true } catch { return false } })()
+
+  it.runIf(process.platform === 'linux' && hasChrt)('put their own thread in SCHED_IDLE when asked, and send the same bytes', async () => {
+    const path = join(tempDir(), 'idle.db')
+    const idle = await buildTestApp({ databasePath: path, exportWorkers: true, exportWorkerIdle: true })
+    const inline = await buildTestApp({ databasePath: path, exportWorkers: false, seedOnStart: false })
+    // Field 41 of a thread's stat: its scheduling policy, 5 for SCHED_IDLE.
+    const policyOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[38])
+    expect(readdirSync('/proc/self/task').map(policyOf)).not.toContain(5)
+    const [a, b] = await Promise.all([idle, inline].map((app) => app.inject({ method: 'GET', url: '/v1/export?format=ndjson' })))
+    expect(a!.statusCode).toBe(200)
+    expect(a!.rawPayload.equals(b!.rawPayload)).toBe(true)
+    expect(readdirSync('/proc/self/task').map(policyOf)).toContain(5)
+    expect(policyOf(String(process.pid))).toBe(0)
+  }, 60_000)
 
   it('keep the in-process path for an in-memory database, which no worker can open', async () => {
     const app = await buildTestApp({ exportWorkers: true })

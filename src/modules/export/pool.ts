@@ -15,7 +15,7 @@ export const WINDOW_BYTES = 256 * 1024
 /** Threads left idle this long are stopped; a new one takes some 40 ms to start. */
 const IDLE_MS = 60_000
 
-export interface ExportPoolOptions { threads: number, nice: number }
+export interface ExportPoolOptions { threads: number, nice: number, idle?: boolean }
 
 const rebuild = (e: WorkerError) => Object.assign(new Error(e.message), e)
 
@@ -50,7 +50,7 @@ export function poolExports(path: string, o: ExportPoolOptions): ExportRunner {
     const released = () => { if (held) { held = false; done(); onReleased() } }
     port1.on('message', (m: ToMain) => { if (m.type === 'end' || m.type === 'digest' || m.type === 'error') released() })
     port1.once('close', released)
-    const job: ExportJob = { path, ...request, mode, windowBytes: WINDOW_BYTES, nice: o.nice }
+    const job: ExportJob = { path, ...request, mode, windowBytes: WINDOW_BYTES, nice: o.nice, idle: o.idle ?? false }
     const failed = pool.run({ job, port: port2 }, { transferList: [port2] }).then(
       () => new Promise<Error>(() => {}),
       (err: Error) => { port1.close(); return err },

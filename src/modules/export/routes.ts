@@ -37,9 +37,9 @@ export const ExportManifest = z.object({
 export const EXPORT_RETRY_AFTER_S = 10
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const { databasePath, exportWorkers, exportMaxConcurrent, exportWorkerNice } = app.config
+  const { databasePath, exportWorkers, exportMaxConcurrent, exportWorkerNice, exportWorkerIdle } = app.config
   const runner: ExportRunner = exportWorkers && sharable(databasePath)
-    ? poolExports(resolve(databasePath), { threads: exportMaxConcurrent, nice: exportWorkerNice })
+    ? poolExports(resolve(databasePath), { threads: exportMaxConcurrent, nice: exportWorkerNice, idle: exportWorkerIdle })
     : inlineExports(app.storage, databasePath)
   app.addHook('onClose', () => runner.close())
 

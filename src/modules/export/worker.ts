@@ -1,5 +1,6 @@
 import { readlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
+import { execFileSync } from 'node:child_process'
 import type { MessagePort } from 'node:worker_threads'
 import { ByteChunks } from './bytes.ts'
 import type { ExportFilters, ExportResource } from './plan.ts'
@@ -17,6 +18,8 @@ export interface ExportJob {
   windowBytes: number
   /** Nice value of the thread (Linux); 0 leaves it. */
   nice: number
+  /** Puts the thread in SCHED_IDLE (Linux, with chrt installed); the nice value stays as the fallback. */
+  idle: boolean
 }
 
 export interface ExportTask { job: ExportJob, port: MessagePort }
@@ -38,20 +41,33 @@ export type ToMain =
 export type ToWorker = { type: 'ack', bytes: number, buffer: ArrayBuffer } | { type: 'stop' }
 
 let niced = 0
+let idled = false
 
 /**
  * On one shared core a busy worker takes turns with the event loop, and a single read waits
  * behind its slice. Linux gives each thread its own nice value, so only this thread yields;
  * a lower priority can only be asked for once, as raising it back needs privileges.
+ *
+ * Even at nice 19 a request arriving waited for the thread's slice to run out; a thread in
+ * SCHED_IDLE is preempted by any other as soon as that one wakes, and runs only on a core nothing
+ * else wants. Node has no call for the scheduling class, so chrt(1) sets it, once per thread;
+ * without chrt the nice value alone applies.
  */
-function lowerPriority(nice: number): void {
-  if (nice <= niced || process.platform !== 'linux') return
+function lowerPriority(nice: number, idle: boolean): void {
+  if (process.platform !== 'linux' || ((nice <= niced) && (!idle || idled))) return
+  let tid: number
   try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop())
-    setPriority(tid, nice)
-    niced = nice
+    tid = Number(readlinkSync('/proc/thread-self').split('/').pop())
   } catch {
+    return
+  }
+  if (nice > niced) {
+    try { setPriority(tid, nice) } catch { /* left at the server's priority */ }
     niced = nice
+  }
+  if (idle && !idled) {
+    idled = true
+    try { execFileSync('chrt', ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore', timeout: 5000 }) } catch { /* nice alone */ }
   }
 }
 
@@ -71,7 +87,7 @@ function describe(err: unknown): WorkerError {
  * snapshot is released before the task returns.
  */
 export default async function runExport({ job, port }: ExportTask): Promise<void> {
-  lowerPriority(job.nice)
+  lowerPriority(job.nice, job.idle)
   let stopped = false
   let inFlight = 0
   let wake: (() => void) | undefined
