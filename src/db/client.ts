@@ -2,10 +2,11 @@ import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:f
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { databaseError } from './open-errors.ts'
-import * as schema from './schema.ts'
+import type * as schema from './schema.ts'
+import { drizzleOf } from './typed.ts'
 
 export { DatabaseOpenError } from './open-errors.ts'
 
@@ -64,7 +65,7 @@ export function openDatabase(path: string, options: { readonly?: boolean, countS
     sqlite?.close()
     throw databaseError(path, err)
   }
-  const db = drizzle(sqlite, { schema })
+  const db = drizzleOf(sqlite)
   return { sqlite, db, statements, close: () => sqlite.close() }
 }
 

@@ -1,6 +1,20 @@
 import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
+import { eq, sql } from 'drizzle-orm'
 import type { SeedDataset } from '../../seed/schema.ts'
+import { seedState } from './schema.ts'
+import { NOW_SQL, statements } from './typed.ts'
+
+// One row, read and written once per start-up.
+const q = statements((db) => ({
+  read: db.select({ digest: seedState.digest }).from(seedState).where(eq(seedState.id, 1)).prepare(),
+  write: db.insert(seedState).values({ id: 1, digest: sql.placeholder('digest'), appliedAt: NOW_SQL })
+    .onConflictDoUpdate({
+      target: seedState.id,
+      set: { digest: sql`excluded.digest`, appliedAt: sql`excluded.applied_at` },
+      setWhere: sql`${seedState.digest} IS NOT excluded.digest`,
+    }).prepare(),
+}))
 
 /** A fingerprint of the seed's content: any change to a fact, note or source changes it. */
 export function seedDigest(data: SeedDataset): string {
@@ -8,14 +22,12 @@ export function seedDigest(data: SeedDataset): string {
 }
 
 export function storedSeedDigest(sqlite: Database.Database): string | null {
-  const row = sqlite.prepare('SELECT digest FROM seed_state WHERE id = 1').get() as { digest: string } | undefined
-  return row?.digest ?? null
+  return q(sqlite).read.get()?.digest ?? null
 }
 
 /** Records the digest of the seed just applied; a run that changes nothing writes nothing. */
 export function writeSeedDigest(sqlite: Database.Database, digest: string): void {
-  sqlite.prepare(`INSERT INTO seed_state (id, digest, applied_at) VALUES (1, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-    ON CONFLICT (id) DO UPDATE SET digest = excluded.digest, applied_at = excluded.applied_at WHERE digest IS NOT excluded.digest`).run(digest)
+  q(sqlite).write.run({ digest })
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 } from '../../errors.ts'
 import { COLUMNS } from '../export/plan.ts'
 import { refillEventDocuments, WRITE_REFILL_CAP } from '../events/stored.ts'
+import { bookkeeping } from './queries.ts'
 import { patchOf } from './schemas.ts'
 import type { ResourceSpec } from './resources.ts'
 
@@ -94,7 +95,7 @@ export class WriteEngine {
       this.insertRow(spec, id, input, version)
       this.writeLinks(spec, id, input)
       // A record made again under a deleted id is live: its tombstone must not delete it in copies.
-      prepared(this.sqlite, 'DELETE FROM deletions WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
+      bookkeeping(this.sqlite).dropTombstone.run({ recordType: spec.recordType, recordId: id })
       return this.finish(spec, id, 'create', undefined, who)
     })
   }
@@ -128,7 +129,7 @@ export class WriteEngine {
       if (spec.links) prepared(this.sqlite, `DELETE FROM ${spec.links.table} WHERE ${spec.links.owner} = ?`).run(id)
       prepared(this.sqlite, `DELETE FROM ${spec.table} WHERE id = ?`).run(id)
       const deletedAt = new Date().toISOString()
-      prepared(this.sqlite, 'INSERT INTO deletions (record_type, record_id, deleted_at, version) VALUES (?, ?, ?, ?)').run(spec.recordType, id, deletedAt, readVersion(this.sqlite).version + 1)
+      bookkeeping(this.sqlite).addTombstone.run({ recordType: spec.recordType, recordId: id, deletedAt, version: readVersion(this.sqlite).version + 1 })
       const { datasetVersion } = this.record(spec, id, 'delete', before, null, who)
       return { recordType: spec.recordType, recordId: id, deletedAt, datasetVersion }
     })
@@ -138,14 +139,13 @@ export class WriteEngine {
   restore(spec: ResourceSpec, id: string, who: Writer): Snapshot {
     return this.write(() => {
       if (this.exists(spec.table, id)) throw new InUseError(`${spec.label} "${id}" exists; only a deleted record can be restored`)
-      const last = prepared(this.sqlite, `SELECT operation, before FROM revisions WHERE record_type = ? AND record_id = ? ORDER BY id DESC LIMIT 1`)
-        .get(spec.recordType, id) as { operation: string, before: string | null } | undefined
+      const last = bookkeeping(this.sqlite).lastRevision.get({ recordType: spec.recordType, recordId: id })
       if (!last || last.operation !== 'delete' || !last.before) throw new NotFoundError(`deleted ${spec.label}`, id)
-      const input = spec.input.parse(pick(JSON.parse(last.before) as Snapshot, Object.keys(spec.input.shape))) as Record<string, unknown>
+      const input = spec.input.parse(pick(last.before as Snapshot, Object.keys(spec.input.shape))) as Record<string, unknown>
       this.checkRefs(spec, input)
       this.insertRow(spec, id, input, readVersion(this.sqlite).version + 1)
       this.writeLinks(spec, id, input)
-      prepared(this.sqlite, 'DELETE FROM deletions WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
+      bookkeeping(this.sqlite).dropTombstone.run({ recordType: spec.recordType, recordId: id })
       return this.finish(spec, id, 'restore', undefined, who)
     })
   }
@@ -167,9 +167,7 @@ export class WriteEngine {
   }
 
   revisions(spec: ResourceSpec, id: string) {
-    const rows = prepared(this.sqlite, `SELECT id, operation, key_name AS keyName, at, dataset_version AS datasetVersion, before, after
-      FROM revisions WHERE record_type = ? AND record_id = ? ORDER BY id`).all(spec.recordType, id) as { before: string | null, after: string | null }[]
-    return rows.map((r) => ({ ...r, before: r.before && JSON.parse(r.before), after: r.after && JSON.parse(r.after) }))
+    return bookkeeping(this.sqlite).revisionsOf.all({ recordType: spec.recordType, recordId: id })
   }
 
   private current(spec: ResourceSpec, id: string, ifMatch: string | undefined): Snapshot {
@@ -193,9 +191,10 @@ export class WriteEngine {
 
   private record(spec: ResourceSpec, id: string, operation: Operation, before: Snapshot | null, after: Snapshot | null, who: Writer) {
     const { version } = bumpVersion(this.sqlite)
-    prepared(this.sqlite, `INSERT INTO revisions (record_type, record_id, operation, key_id, key_name, dataset_version, before, after)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(spec.recordType, id, operation, who.keyId, who.keyName, version,
-      before && JSON.stringify(before), after && JSON.stringify(after))
+    bookkeeping(this.sqlite).addRevision.run({
+      recordType: spec.recordType, recordId: id, operation, keyId: who.keyId, keyName: who.keyName, datasetVersion: version,
+      before: before && JSON.stringify(before), after: after && JSON.stringify(after),
+    })
     // Reported after commit: a subscriber must never hear of a change that was rolled back.
     const change = { recordType: spec.recordType, recordId: id, operation, datasetVersion: version }
     queueMicrotask(() => this.onChange(change))
@@ -268,22 +267,26 @@ export class WriteEngine {
     }
     if (spec.cited && Array.isArray(input.citations)) {
       this.dropCitations(spec, id)
-      const insert = prepared(this.sqlite, 'INSERT INTO citations (record_type, record_id, source_id, paragraph, locator, quote) VALUES (?, ?, ?, ?, ?, ?)')
+      const insert = bookkeeping(this.sqlite).addCitation
       for (const c of input.citations as { sourceId: string, paragraph?: number | null, locator?: string, quote?: string | null }[]) {
-        insert.run(spec.recordType, id, c.sourceId, c.paragraph ?? null, c.locator ?? (c.paragraph ? `para. ${c.paragraph}` : 'whole source'), c.quote ?? null)
+        insert.run({
+          recordType: spec.recordType, recordId: id, sourceId: c.sourceId, paragraph: c.paragraph ?? null,
+          locator: c.locator ?? (c.paragraph ? `para. ${c.paragraph}` : 'whole source'), quote: c.quote ?? null,
+        })
       }
     }
   }
 
   /** Citations have ids of their own in exports, so a copy in sync must hear of the ones that go. */
   private dropCitations(spec: ResourceSpec, id: string): void {
-    const gone = prepared(this.sqlite, 'SELECT id FROM citations WHERE record_type = ? AND record_id = ?').pluck().all(spec.recordType, id) as number[]
+    const q = bookkeeping(this.sqlite)
+    const of = { recordType: spec.recordType, recordId: id }
+    const gone = q.citationIds.all(of)
     if (gone.length === 0) return
-    prepared(this.sqlite, 'DELETE FROM citations WHERE record_type = ? AND record_id = ?').run(spec.recordType, id)
-    const tomb = prepared(this.sqlite, `INSERT INTO deletions (record_type, record_id, deleted_at, version) VALUES ('citation', ?, ?, ?)`)
-    const at = new Date().toISOString()
+    q.dropCitations.run(of)
+    const deletedAt = new Date().toISOString()
     const version = readVersion(this.sqlite).version + 1
-    for (const c of gone) tomb.run(String(c), at, version)
+    for (const c of gone) q.addTombstone.run({ recordType: 'citation', recordId: String(c.id), deletedAt, version })
   }
 
   /** A slug from the record's name, made unique with a counter. */
@@ -295,7 +298,7 @@ export class WriteEngine {
   }
 
   private wasDeleted(spec: ResourceSpec, id: string): boolean {
-    return prepared(this.sqlite, 'SELECT 1 FROM deletions WHERE record_type = ? AND record_id = ?').get(spec.recordType, id) !== undefined
+    return bookkeeping(this.sqlite).tombstone.get({ recordType: spec.recordType, recordId: id }) !== undefined
   }
 }
 
