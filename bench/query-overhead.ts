@@ -3,14 +3,14 @@
  * the driver (docs/queries.md). Reads run read-only on the given database; inserts on a migrated
  * in-memory one. Each case is warmed up and timed three times; the best is printed.
  *
- *   npx tsx src/cli/query-overhead.ts [--db PATH] [--calls N]
+ *   npx tsx bench/query-overhead.ts [--db PATH] [--calls N]
  */
 import { parseArgs } from 'node:util'
 import { asc, eq, sql } from 'drizzle-orm'
-import { migrateDatabase, openDatabase } from '../db/client.ts'
-import { allRows } from '../db/prepared.ts'
-import { actors, datasetMeta, revisions, sources } from '../db/schema.ts'
-import { verbatim } from '../db/typed.ts'
+import { migrateDatabase, openDatabase } from '../src/db/client.ts'
+import { allRows } from '../src/db/prepared.ts'
+import { actors, datasetMeta, revisions, sources } from '../src/db/schema.ts'
+import { verbatim } from '../src/db/typed.ts'
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, calls: { type: 'string' } } })
 const path = values.db ?? process.env.DATABASE_PATH ?? './data/timeline.db'
