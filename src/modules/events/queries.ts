@@ -300,7 +300,7 @@ export function listEventsBrief(sqlite: Database.Database, f: EventFilters, sort
     // The count reads the narrow date index, not the wide one the page is read from.
     const count = { from: 'events e', where: spec.where, params: spec.params }
     return listPage<EventRow & Related>(sqlite, joined
-      ? { ...onIndex, from: onIndex.from + joined.join, select: joined.select, rowJson: true, count }
+      ? { ...onIndex, from: onIndex.from + joined.join, select: 'e.brief_json', rowJson: true, beside: { key: 'relationBrief', expr: joined.column }, count }
       : { ...onIndex, select: 'e.brief_json', rowJson: true, count })
   }
   return listPage<EventRow>(sqlite, { ...spec, select: narrowSelect(SELECT, EVENT_BRIEF_KEYS) })

@@ -65,18 +65,14 @@ function briefStatement(sqlite: Database.Database, sql: string): Database.Statem
 }
 
 /**
- * A page's select, each row's brief JSON object with its relation brief under `relationBrief`
- * (null when not stored), and the join reading it, for a page listed from events_start_brief_idx;
- * null where briefs are not stored. One statement for the page and its relations: beside the
- * page's own, a second statement looking the briefs up by key cost about as much again.
+ * The join reading each row's stored relation brief (null when not stored), and the column to
+ * read it from, for a page listed from events_start_brief_idx; null where briefs are not stored.
+ * One statement for the page and its relations: beside the page's own, a second statement looking
+ * the briefs up by key cost about as much again.
  */
-export function withRelationBriefs(sqlite: Database.Database): { select: string, join: string } | null {
+export function withRelationBriefs(sqlite: Database.Database): { join: string, column: string } | null {
   if (!briefStatement(sqlite, 'SELECT 1 FROM event_relation_briefs LIMIT 0')) return null
-  return {
-    // brief_json is json_object's text, so it starts with '{': the key goes in front of its fields.
-    select: `'{"relationBrief":' || coalesce(b.body, 'null') || ',' || substr(e.brief_json, 2)`,
-    join: ' LEFT JOIN event_relation_briefs b ON b.start_utc = e.start_utc AND b.event_id = e.id',
-  }
+  return { join: ' LEFT JOIN event_relation_briefs b ON b.start_utc = e.start_utc AND b.event_id = e.id', column: 'b.body' }
 }
 
 /** "0,1,...,n-1": the order a batch's briefs must come in. */
