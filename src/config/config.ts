@@ -30,6 +30,7 @@ const ConfigSchema = z.object({
   EXPORT_WORKERS: bool.default(true),
   EXPORT_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(19),
   EXPORT_WORKER_IDLE: bool.default(true),
+  GRAPHQL_COMPILED_SERIALIZER: bool.default(true),
   STATS_WORKERS: z.coerce.number().int().min(0).max(16).default(2),
   STATS_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000).default(32),
   STATS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
@@ -85,6 +86,8 @@ export type Config = Readonly<{
   exportWorkerNice: number
   /** Export threads in Linux's SCHED_IDLE class (through chrt), so a request arriving takes their core at once. */
   exportWorkerIdle: boolean
+  /** GraphQL answers written by a serializer made for their query's shape (src/graphql/serializer.ts), not JSON.stringify. */
+  graphqlCompiledSerializer: boolean
   /** Worker threads that run stats, facets and summaries on read-only connections; 0 runs them on the event loop. */
   statsWorkers: number
   /** Stats tasks waiting for a worker; past it a request is answered 503 STATS_BUSY with Retry-After. */
@@ -154,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     exportWorkers: e.EXPORT_WORKERS,
     exportWorkerNice: e.EXPORT_WORKER_NICE,
     exportWorkerIdle: e.EXPORT_WORKER_IDLE,
+    graphqlCompiledSerializer: e.GRAPHQL_COMPILED_SERIALIZER,
     statsWorkers: e.STATS_WORKERS,
     statsQueueMax: e.STATS_QUEUE_MAX,
     statsTimeoutMs: e.STATS_TIMEOUT_MS,

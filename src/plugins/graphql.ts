@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import mercurius from 'mercurius'
-import { specifiedRules, validate, type GraphQLError } from 'graphql'
+import { specifiedRules, validate, type DocumentNode, type GraphQLError } from 'graphql'
 import { KNOWN_CODES } from '../errors.ts'
 import { createLoaders, relationResolvers } from '../graphql/loaders.ts'
 import { mutationResolvers } from '../graphql/mutations.ts'
@@ -9,6 +9,14 @@ import { loadSchema } from '../graphql/schema.ts'
 import { persistedQueries, TRANSPORT_CODES } from '../graphql/persisted.ts'
 import { LIMIT_CODE, limitRules, RecordLimitError, requestedRecords } from '../graphql/limits.ts'
 import { checkDocument, checkParams, GraphQLValidationError, type DocumentLimits } from '../graphql/guard.ts'
+import { answerSerializer } from '../graphql/serializer.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The parsed document this request executes, once Mercurius has it. */
+    graphqlDocument: DocumentNode | null
+  }
+}
 
 /**
  * What a cached document costs at most, per token: parsed, validated and compiled documents of
@@ -121,10 +129,27 @@ export default fp(async (app) => {
     const errors = validate(schema, document, [...specifiedRules, ...rules])
     if (errors.length) throw new GraphQLValidationError(errors)
   })
-  app.graphql.addHook('preExecution', async (_schema, document, _context, variables) => {
+  app.graphql.addHook('preExecution', async (_schema, document, context, variables) => {
     const records = requestedRecords(document, variables ?? {})
     if (records > app.config.graphqlMaxNodes) {
       throw new RecordLimitError(`the query could return ${records} records, more than the limit of ${app.config.graphqlMaxNodes}: ask for smaller pages`)
     }
+    if (context.reply) context.reply.request.graphqlDocument = document
   })
+  app.decorateRequest('graphqlDocument', null)
+  if (app.config.graphqlCompiledSerializer) {
+    // An answer with data and nothing else is written by a serializer made for its query.
+    app.addHook('preSerialization', async (request, reply, payload) => {
+      const document = request.graphqlDocument
+      const answer = payload as { data?: unknown } | null
+      if (!document || answer === null || typeof answer !== 'object' || !answer.data || Object.keys(answer).length !== 1) return payload
+      const params = (request.method === 'GET' ? request.query : request.body) as { operationName?: unknown } | undefined
+      const operationName = typeof params?.operationName === 'string' ? params.operationName : undefined
+      const serialize = answerSerializer(app.graphql.schema, document, operationName)
+      if (!serialize) return payload
+      // Set as this reply's serializer, which Fastify runs instead of the route's after these hooks.
+      reply.serializer(serialize)
+      return payload
+    })
+  }
 }, { name: 'graphql', dependencies: ['database', 'config', 'curation', 'auth'] })
