@@ -104,9 +104,13 @@ export default fp(async (app) => {
     await app.register(underPressure, {
       maxEventLoopDelay: app.config.maxEventLoopDelayMs,
       retryAfter: 10,
+      // under-pressure goes on down the hook chain once this returns, or once a promise it returns
+      // settles; Fastify stops there only if the reply is sent by then. The reply's onSend hooks
+      // run asynchronously, so the promise waits for the response to finish: otherwise the route
+      // ran too, doing all its work for an answer already refused.
       pressureHandler: (request, reply, type, value) => {
         reply.header('retry-after', '10')
-        void sendProblem(reply, request, { status: 503, code: 'OVERLOADED', detail: `the server is overloaded (${type}: ${String(value)}); retry in 10 s` })
+        return Promise.resolve(sendProblem(reply, request, { status: 503, code: 'OVERLOADED', detail: `the server is overloaded (${type}: ${String(value)}); retry in 10 s` })).then(() => {})
       },
     })
   }

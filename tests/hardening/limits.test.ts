@@ -94,11 +94,15 @@ describe('event-loop guard', () => {
       const until = Date.now() + 1200
       while (Date.now() < until) { /* busy: nothing else runs */ }
       await new Promise((r) => setTimeout(r, 20))
-      const res = await guarded.inject({ method: 'GET', url: '/v1/events?limit=1' })
+      const before = guarded.storage.statements.count
+      const res = await guarded.inject({ method: 'GET', url: '/v1/events?limit=1&count=exact&facets=type,place' })
       if (res.statusCode === 503) {
         saw503 = true
         expect(res.headers['retry-after']).toBe('10')
         expect(res.json()).toMatchObject({ status: 503, code: 'OVERLOADED' })
+        // The request refused is not also served: its page, count and facets would be four statements.
+        await new Promise((r) => setTimeout(r, 50))
+        expect(guarded.storage.statements.count - before).toBeLessThanOrEqual(1)
       }
     }
     expect(saw503).toBe(true)
