@@ -12,9 +12,26 @@ export const MIN_COMPRESSED_BYTES = 1024
 // Parsed on every request, not cached: a cache's keys would be the clients' choice.
 const SUPPORTED = [...CODINGS]
 
+/**
+ * Answers for the Accept-Encoding values seen most: clients send one of a few fixed strings, and
+ * parsing one takes the negotiator several regular expressions, a fair share of a cache hit.
+ * Bounded by count and by the length of what it keeps.
+ */
+const negotiated = new Map<string, Coding | null>()
+const NEGOTIATED_MAX = 64
+const NEGOTIATED_KEY_MAX = 200
+
 /** The coding to answer an Accept-Encoding header with, or null for the body as it is. */
 export function codingFor(acceptEncoding: string | string[] | undefined): Coding | null {
-  return typeof acceptEncoding === 'string' ? negotiate(acceptEncoding, SUPPORTED) : null
+  if (typeof acceptEncoding !== 'string') return null
+  const known = negotiated.get(acceptEncoding)
+  if (known !== undefined) return known
+  const coding = negotiate(acceptEncoding, SUPPORTED) as Coding | null
+  if (acceptEncoding.length <= NEGOTIATED_KEY_MAX) {
+    if (negotiated.size >= NEGOTIATED_MAX) negotiated.clear()
+    negotiated.set(acceptEncoding, coding)
+  }
+  return coding
 }
 
 /** Text worth compressing; images, archives and streams are not. */
