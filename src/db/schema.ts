@@ -237,7 +237,13 @@ export const deletions = sqliteTable('deletions', {
   deletedAt: text('deleted_at').notNull().default(now),
   // The dataset version of the deletion, for the changes feed.
   version: integer('version'),
-}, (t) => [index('deletions_at_idx').on(t.deletedAt, t.id), index('deletions_version_idx').on(t.version)])
+}, (t) => [
+  index('deletions_at_idx').on(t.deletedAt, t.id),
+  index('deletions_version_idx').on(t.version),
+  // Whether a record was deleted (an id made from a name must not reuse a deleted one's) and
+  // dropping its deletion on restore: one lookup, not a scan of every deletion.
+  index('deletions_record_idx').on(t.recordType, t.recordId),
+])
 
 /** One row per write: who, when, what, and the record before and after, for history and restore. */
 export const revisions = sqliteTable('revisions', {

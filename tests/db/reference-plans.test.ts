@@ -5,6 +5,7 @@ import { listPage, listSql, type ListSpec } from '../../src/db/keyset.ts'
 import { seedDatabase } from '../../src/db/seed.ts'
 import { synthesise } from '../../src/db/synth.ts'
 import { casualtyListSpec } from '../../src/modules/casualties/queries.ts'
+import { bookkeeping } from '../../src/modules/curation/queries.ts'
 import { RESOURCES } from '../../src/modules/curation/resources.ts'
 import { displacementListSpec } from '../../src/modules/displacement/queries.ts'
 
@@ -127,6 +128,29 @@ describe('reaching the figures of an actor or a place', () => {
       const count = s.count ?? s
       const countSteps = planOf(`SELECT count(*) FROM ${count.from} WHERE ${count.where.join(' AND ')}`, count.params)
       expect(countSteps.filter((st) => /^SCAN [cd]\b/.test(st)), countSteps.join(' | ')).toEqual([])
+    }
+  })
+
+  it('whether a record was deleted, and dropping its deletion on restore, search the deletions by record', () => {
+    const { tombstone, dropTombstone } = bookkeeping(db)
+    // The drizzle statements' SQL, their placeholders written as literals (any text plans alike).
+    const literal = (q: { sql: string, params: unknown[] }) => {
+      let i = 0
+      return q.sql.replace(/\?/g, () => { const v = q.params[i++]; return typeof v === 'number' ? String(v) : "'x'" })
+    }
+    const sqls = [tombstone.getQuery(), dropTombstone.getQuery()].map(literal)
+    for (const sql of sqls) {
+      expect(scanned(sql), sql).not.toContain('deletions')
+      expect(planOf(sql, []).join(' | '), sql).toMatch(/deletions_record_idx/)
+    }
+    // Without the index, the same statements read every deletion.
+    db.exec('SAVEPOINT no_record_idx')
+    try {
+      db.exec('DROP INDEX deletions_record_idx')
+      for (const sql of sqls) expect(scanned(sql), sql).toContain('deletions')
+    } finally {
+      db.exec('ROLLBACK TO no_record_idx')
+      db.exec('RELEASE no_record_idx')
     }
   })
 })
