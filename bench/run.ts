@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { actorId, NESTED, pick, placeId, plusDays, randomDay, SYNTH_SPAN, synthEventId, WORDS } from './cases.ts'
+import { skipBodies } from './load.ts'
 import { freePort, percentile, pinSelf, rss, send, startServer, waitIdle } from './support.ts'
 
 const round = (ms: number) => Math.round(ms * 100) / 100
@@ -19,7 +20,7 @@ const dbPath = values.db ?? join(dir, 'bench.db')
 
 async function load(url: string, paths?: () => string, extra: Partial<autocannon.Options> = {}) {
   const options = {
-    url, connections: 10,
+    url, connections: 10, setupClient: skipBodies,
     ...(paths ? { requests: [{ setupRequest: (req: any) => ({ ...req, path: paths() }) }] } : {}),
     ...extra,
   }
