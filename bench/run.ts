@@ -30,11 +30,18 @@ async function load(url: string, paths?: () => string, extra: Partial<autocannon
   // autocannon's histogram keeps whole milliseconds, too coarse for reads answered in one or two:
   // each response's own time (a float, in ms) is kept here instead.
   const times: number[] = []
+  const statuses = new Map<number, number>()
   // The instance is an event emitter as well as a promise of the result (its types say only the latter).
   const run = autocannon({ ...options, duration: DURATION }) as Promise<autocannon.Result> & autocannon.Instance
-  run.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => { times.push(ms) })
+  run.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    times.push(ms)
+    statuses.set(status, (statuses.get(status) ?? 0) + 1)
+  })
   const result = await run
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  if (result.non2xx > 0 || result.errors > 0) {
+    const by = [...statuses].map(([status, n]) => `${n} x ${status}`).join(', ')
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors (responses: ${by})`)
+  }
   return { rps: result.requests.average, p50: round(percentile(times, 50)), p99: round(percentile(times, 99)) }
 }
 

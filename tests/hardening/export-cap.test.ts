@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.ts'
@@ -67,6 +69,37 @@ describe('concurrent exports are capped', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
       // The stalled response was ended, not completed.
       await expect(stalled.text()).rejects.toThrow()
+    } finally {
+      await app.close()
+    }
+  }, 60_000)
+
+  it('an export or a manifest slower to start than the connection timeout is still answered in full', async () => {
+    // The socket's idle timeout at 5 ms: starting the export thread alone takes longer, so without
+    // lifting it the connection was closed before the first byte.
+    const app = await buildApp({ config: { databasePath: join(tempDir(), 'slow-start.db'), logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0 }, fastify: { connectionTimeout: 5 } })
+    await app.ready()
+    synthesise(app.storage.sqlite, { events: 2000 })
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' })
+      const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+      const manifest = await fetch(`${base}/v1/export/manifest?format=ndjson`)
+      expect(manifest.status).toBe(200)
+      const { data } = await manifest.json()
+      const exported = await fetch(`${base}/v1/export?format=ndjson`)
+      expect(exported.status).toBe(200)
+      const bytes = Buffer.from(await exported.arrayBuffer())
+      expect(bytes.length).toBe(data.bytes)
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(data.sha256)
+      expect(data.counts.events).toBeGreaterThanOrEqual(2000)
+      // Other requests keep the timeout: a connection that sends nothing is still closed.
+      const closed = await new Promise<number>((resolve) => {
+        const started = Date.now()
+        const socket = connect((app.server.address() as { port: number }).port, '127.0.0.1')
+        socket.on('close', () => resolve(Date.now() - started))
+        socket.on('error', () => {})
+      })
+      expect(closed).toBeLessThan(5000)
     } finally {
       await app.close()
     }

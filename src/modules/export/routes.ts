@@ -1,6 +1,7 @@
+import type { Socket } from 'node:net'
 import { resolve } from 'node:path'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { TooManyExportsError } from '../../errors.ts'
 import { DateFilter, Problem, problemResponses } from '../../http/schemas.ts'
@@ -32,6 +33,21 @@ export const ExportManifest = z.object({
   bytes: z.number().int(),
   sha256: z.string().describe('digest of the exact bytes GET /v1/export returns for the same query and dataset version'),
 }).meta({ id: 'ExportManifest' })
+
+/**
+ * The connection's idle timeout (REQUEST_TIMEOUT_MS) counts time in which nothing is written. An
+ * export writes nothing until its worker has counted the records for the meta line, and a manifest
+ * nothing until the whole export has been read through: at a million events that took 1 s and
+ * 11 s warm, and past 30 s with a cold page cache, so the client was cut off with no answer. For
+ * these requests the timeout is lifted: the work ends by itself, a client that stops reading an
+ * export is still cut off by its stall watchdog, and Node sets the keep-alive timeout again once the
+ * response is done.
+ */
+const liftIdleTimeout = (request: FastifyRequest) => {
+  // An injected request (tests, in-process calls) has a stand-in socket without timers.
+  const socket = request.raw.socket as Partial<Socket> | undefined
+  socket?.setTimeout?.(0)
+}
 
 /** Seconds a client refused for want of an export slot is told to wait: about one full export. */
 export const EXPORT_RETRY_AFTER_S = 10
@@ -72,6 +88,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { format, resource, ...filters } = request.query
+    liftIdleTimeout(request)
     let pulled = Date.now()
     const { meta, body } = await runner.open({ format, filters, resources: resourcesFor(format, resource) }, {
       onPull: () => { pulled = Date.now() },
@@ -104,6 +121,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => {
     const { format, resource, ...filters } = request.query
     const free = takeSlot(reply)
+    liftIdleTimeout(request)
     try {
       const { meta, ...digest } = await runner.digest({ format, filters, resources: resourcesFor(format, resource) })
       return { data: { ...meta, filters: { ...meta.filters }, counts: meta.counts as Record<string, number>, ...digest } }
