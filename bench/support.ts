@@ -109,7 +109,8 @@ export async function paced(intervalMs: number, until: number, fn: (i: number) =
 }
 
 /** CPU time a process has used, in clock ticks (user + system, all its threads), from /proc. */
-const cpuTicks = (pid: number) => {
+/** CPU time a process has used, user and system, in ticks of 10 ms (Linux). */
+export const cpuTicks = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
   return Number(fields[11]) + Number(fields[12])
 }
