@@ -33,8 +33,7 @@ async function load(url: string, paths?: () => string, extra: Partial<autocannon
   }
   // Work a case before left queued (stats and page tasks on worker threads) would run on the same
   // core as this one: each case starts once both servers are idle.
-  if (settle) for (const [port, child] of [[apiPort, api], [uncachedPort, uncached], [barePort, bare]] as const) serverAt.set(String(port), child.pid!)
-await waitIdle([api.pid!, uncached.pid!])
+  if (settle) await waitIdle([api.pid!, uncached.pid!])
   // A second of the same load first, thrown away: the JIT, the page cache and the stats threads
   // warm up on it rather than on the measured run.
   await autocannon({ ...options, duration: 1 })
@@ -135,6 +134,7 @@ const pageBytes = await (async () => {
   return bytes
 })()
 const bare = await startServer('bench/bare-server.ts', { PORT: String(barePort), LARGE_BYTES: String(pageBytes) }, 0)
+for (const [port, child] of [[apiPort, api], [uncachedPort, uncached], [barePort, bare]] as const) serverAt.set(String(port), child.pid!)
 await waitIdle([api.pid!, uncached.pid!])
 // Servers on core 0, this load generator on core 1.
 pinSelf()
