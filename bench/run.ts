@@ -95,6 +95,8 @@ function exportReader(base: string) {
   /** Bytes read by time t. */
   const bytesAt = (t: number) => samples().filter((x) => x.t <= t).at(-1)?.bytes ?? 0
   return {
+    /** Whether bytes have come yet: an export writes nothing while it counts its records (seconds at a million events). */
+    flowing: () => bytesAt(Date.now()) > 0,
     /** Bytes read between two times. */
     between: (from: number, to: number) => bytesAt(to) - bytesAt(from),
     async stop(): Promise<number> {
@@ -113,6 +115,10 @@ async function readsDuringExports(connections: number) {
   const reads = () => `/v1/events/${eventId()}`
   const alone = await load(noCache, reads, { connections })
   const readers = [exportReader(noCache), exportReader(noCache)]
+  for (const until = Date.now() + 120_000; !readers.every((r) => r.flowing());) {
+    if (Date.now() > until) throw new Error('the exports sent no bytes within 120 s')
+    await new Promise((r) => setTimeout(r, 100))
+  }
   // No waiting for the servers to go idle here: the exports keep the uncached one busy.
   const during = await load(noCache, reads, { connections }, false)
   const { start, end } = window
