@@ -12,7 +12,7 @@ const round = (ms: number) => Math.round(ms * 100) / 100
 import { buildSynthDb } from './synth-db.ts'
 import { VERSION_SHARED_MS } from '../src/db/dataset.ts'
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, duration: { type: 'string', default: '5' }, db: { type: 'string' }, cold: { type: 'boolean', default: false } } })
+const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, duration: { type: 'string', default: '5' }, db: { type: 'string' }, cold: { type: 'boolean', default: false }, 'exports-only': { type: 'boolean', default: false } } })
 const EVENTS = Number(values.events)
 const DURATION = Number(values.duration)
 const dir = mkdtempSync(join(tmpdir(), 'timeline-bench-'))
@@ -180,69 +180,71 @@ const rssSampler = setInterval(() => {
 }, 100)
 
 try {
-  const rows: [string, Awaited<ReturnType<typeof load>>, number?][] = []
-  const baseline = await load(`http://127.0.0.1:${barePort}/bare`)
-  rows.push(['bare Fastify route (baseline)', baseline])
-  const single = await load(noCache, () => `/v1/events/${eventId()}`)
-  rows.push(['single event by id, random ids (uncached)', single, 0.25])
-  rows.push(['list of 50 by date, different pages (uncached)', await load(noCache, () => `/v1/events?limit=50&sort=date&from=${day()}`), 0.1])
-  rows.push(['list of 50, 30-day date range (uncached)', await load(noCache, () => { const d = day(); return `/v1/events?limit=50&from=${d}&to=${plusDays(d, 30)}` }), 0.1])
-  rows.push(['list of 50, date range and actor (uncached)', await load(noCache, () => { const d = day(); return `/v1/events?limit=50&from=${d}&to=${plusDays(d, 180)}&actor=${actorId(EVENTS)}` })])
-  const gqlBody = () => JSON.stringify({ query: NESTED, variables: { from: day() } })
-  rows.push(['GraphQL: 50 events with actors, place, casualties (uncached)', await load(noCache, undefined, {
-    requests: [{ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, setupRequest: (req: any) => ({ ...req, body: gqlBody() }) }],
-  })])
-  rows.push(['one event repeated (cache hit, small body)', await load(`${base}/v1/events/${eventId()}`), 0.5])
-  rows.push(['the same REST list of 50 repeated (cache hit)', await load(`${base}/v1/events?limit=50&sort=-date&type=attack`), 0.3])
-  const word = () => pick(WORDS)
-  // The stats cases, loaded at 10 connections like the rest (throughput, and latency with requests
-  // queued behind each other), then one request at a time (how long one takes), with the p50 target.
-  const statsCases: [string, () => string, number][] = [
-    ['stats: month x type, whole dataset', () => `/v1/stats/events?groupBy=period,type&period=month`, 50],
-    ['stats: actor filter, by month', () => `/v1/stats/events?groupBy=period&actor=${actorId(EVENTS)}`, 250],
-    ['stats: place filter, month x type', () => `/v1/stats/events?groupBy=period,type&place=${placeId(EVENTS)}`, 250],
-    ['stats: 90-day range, by week, at least 1 killed', () => { const d = day(); return `/v1/stats/events?groupBy=period&period=week&from=${d}&to=${plusDays(d, 90)}&minKilled=1` }, 250],
-    ['stats: q filter, by type', () => `/v1/stats/events?groupBy=type&q=${word()}`, 250],
-  ]
-  for (const [name, path] of statsCases) rows.push([`${name} (uncached)`, await load(noCache, path)])
-  const oneAtATime: [string, Awaited<ReturnType<typeof load>>, number][] = []
-  for (const [name, path, target] of statsCases) oneAtATime.push([name, await load(noCache, path, { connections: 1 }), target])
-  oneAtATime.push(['page /: histogram, map, facets, 50 events', await load(noCache, () => '/', { connections: 1 }), 300])
-  rows.push(['list of 50, no facets (uncached)', await load(noCache, () => `/v1/events?limit=50&from=${day()}`)])
-  rows.push(['list of 50, unfiltered, facets type,place,actor + count (uncached)', await load(noCache, () => `/v1/events?limit=50&facets=type,place,actor&count=exact&cursor=${Buffer.from(JSON.stringify(['date', `${day()}T00:00:00.000Z`, ''])).toString('base64url')}`)])
-  rows.push(['list of 50, actor filter, facets type,place,actor (uncached)', await load(noCache, () => `/v1/events?limit=50&actor=${actorId(EVENTS)}&facets=type,place,actor`)])
-  rows.push(['page /: histogram, map, facets, 50 events (uncached; p50 target 300 ms)', await load(noCache, () => '/')])
-  rows.push(['page / narrowed to one place (uncached)', await load(noCache, () => `/?place=${placeId(EVENTS)}`)])
-  const cachedStats = `${base}/v1/stats/events?groupBy=period,type&period=month&measures=killed`
-  rows.push(['stats: month x type, killed only, repeated (cache hit)', await load(cachedStats), 0.5])
-  // What browsers, curl --compressed and HTTP libraries ask for: the cached brotli body.
-  const compressed = { headers: { 'accept-encoding': 'gzip, deflate, br' } }
-  rows.push(['the same stats, Accept-Encoding: gzip, br (cache hit, brotli)', await load(cachedStats, undefined, compressed), 0.5])
-  rows.push(['the REST list of 50, Accept-Encoding: gzip, br (cache hit, brotli)', await load(`${base}/v1/events?limit=50&sort=-date&type=attack`, undefined, compressed), 0.3])
-  rows.push([`bare Fastify route sending ${pageBytes} bytes, the size of that page`, await load(`http://127.0.0.1:${barePort}/bare-large`)])
-  // What the bytes of the cached stats answers cost by themselves: a bare route sending as many.
-  for (const [label, headers] of [['', {}], [' brotli', compressed.headers]] as const) {
-    // The length on the wire: a cache hit carries content-length, compressed or not.
-    const bytes = Number((await send(apiPort, { path: new URL(cachedStats).pathname + new URL(cachedStats).search, headers })).headers['content-length'])
-    rows.push([`bare Fastify route sending ${bytes} bytes, the size of the${label} stats answer`, await load(`http://127.0.0.1:${barePort}/bare-sized?bytes=${bytes}`)])
+  if (!values['exports-only']) {
+    const rows: [string, Awaited<ReturnType<typeof load>>, number?][] = []
+    const baseline = await load(`http://127.0.0.1:${barePort}/bare`)
+    rows.push(['bare Fastify route (baseline)', baseline])
+    const single = await load(noCache, () => `/v1/events/${eventId()}`)
+    rows.push(['single event by id, random ids (uncached)', single, 0.25])
+    rows.push(['list of 50 by date, different pages (uncached)', await load(noCache, () => `/v1/events?limit=50&sort=date&from=${day()}`), 0.1])
+    rows.push(['list of 50, 30-day date range (uncached)', await load(noCache, () => { const d = day(); return `/v1/events?limit=50&from=${d}&to=${plusDays(d, 30)}` }), 0.1])
+    rows.push(['list of 50, date range and actor (uncached)', await load(noCache, () => { const d = day(); return `/v1/events?limit=50&from=${d}&to=${plusDays(d, 180)}&actor=${actorId(EVENTS)}` })])
+    const gqlBody = () => JSON.stringify({ query: NESTED, variables: { from: day() } })
+    rows.push(['GraphQL: 50 events with actors, place, casualties (uncached)', await load(noCache, undefined, {
+      requests: [{ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, setupRequest: (req: any) => ({ ...req, body: gqlBody() }) }],
+    })])
+    rows.push(['one event repeated (cache hit, small body)', await load(`${base}/v1/events/${eventId()}`), 0.5])
+    rows.push(['the same REST list of 50 repeated (cache hit)', await load(`${base}/v1/events?limit=50&sort=-date&type=attack`), 0.3])
+    const word = () => pick(WORDS)
+    // The stats cases, loaded at 10 connections like the rest (throughput, and latency with requests
+    // queued behind each other), then one request at a time (how long one takes), with the p50 target.
+    const statsCases: [string, () => string, number][] = [
+      ['stats: month x type, whole dataset', () => `/v1/stats/events?groupBy=period,type&period=month`, 50],
+      ['stats: actor filter, by month', () => `/v1/stats/events?groupBy=period&actor=${actorId(EVENTS)}`, 250],
+      ['stats: place filter, month x type', () => `/v1/stats/events?groupBy=period,type&place=${placeId(EVENTS)}`, 250],
+      ['stats: 90-day range, by week, at least 1 killed', () => { const d = day(); return `/v1/stats/events?groupBy=period&period=week&from=${d}&to=${plusDays(d, 90)}&minKilled=1` }, 250],
+      ['stats: q filter, by type', () => `/v1/stats/events?groupBy=type&q=${word()}`, 250],
+    ]
+    for (const [name, path] of statsCases) rows.push([`${name} (uncached)`, await load(noCache, path)])
+    const oneAtATime: [string, Awaited<ReturnType<typeof load>>, number][] = []
+    for (const [name, path, target] of statsCases) oneAtATime.push([name, await load(noCache, path, { connections: 1 }), target])
+    oneAtATime.push(['page /: histogram, map, facets, 50 events', await load(noCache, () => '/', { connections: 1 }), 300])
+    rows.push(['list of 50, no facets (uncached)', await load(noCache, () => `/v1/events?limit=50&from=${day()}`)])
+    rows.push(['list of 50, unfiltered, facets type,place,actor + count (uncached)', await load(noCache, () => `/v1/events?limit=50&facets=type,place,actor&count=exact&cursor=${Buffer.from(JSON.stringify(['date', `${day()}T00:00:00.000Z`, ''])).toString('base64url')}`)])
+    rows.push(['list of 50, actor filter, facets type,place,actor (uncached)', await load(noCache, () => `/v1/events?limit=50&actor=${actorId(EVENTS)}&facets=type,place,actor`)])
+    rows.push(['page /: histogram, map, facets, 50 events (uncached; p50 target 300 ms)', await load(noCache, () => '/')])
+    rows.push(['page / narrowed to one place (uncached)', await load(noCache, () => `/?place=${placeId(EVENTS)}`)])
+    const cachedStats = `${base}/v1/stats/events?groupBy=period,type&period=month&measures=killed`
+    rows.push(['stats: month x type, killed only, repeated (cache hit)', await load(cachedStats), 0.5])
+    // What browsers, curl --compressed and HTTP libraries ask for: the cached brotli body.
+    const compressed = { headers: { 'accept-encoding': 'gzip, deflate, br' } }
+    rows.push(['the same stats, Accept-Encoding: gzip, br (cache hit, brotli)', await load(cachedStats, undefined, compressed), 0.5])
+    rows.push(['the REST list of 50, Accept-Encoding: gzip, br (cache hit, brotli)', await load(`${base}/v1/events?limit=50&sort=-date&type=attack`, undefined, compressed), 0.3])
+    rows.push([`bare Fastify route sending ${pageBytes} bytes, the size of that page`, await load(`http://127.0.0.1:${barePort}/bare-large`)])
+    // What the bytes of the cached stats answers cost by themselves: a bare route sending as many.
+    for (const [label, headers] of [['', {}], [' brotli', compressed.headers]] as const) {
+      // The length on the wire: a cache hit carries content-length, compressed or not.
+      const bytes = Number((await send(apiPort, { path: new URL(cachedStats).pathname + new URL(cachedStats).search, headers })).headers['content-length'])
+      rows.push([`bare Fastify route sending ${bytes} bytes, the size of the${label} stats answer`, await load(`http://127.0.0.1:${barePort}/bare-sized?bytes=${bytes}`)])
+    }
+    const sql10 = await statementsPerRequest(10)
+    const sql100 = await statementsPerRequest(100)
+    // Printed now, so that a failure in the exports below leaves these figures on screen.
+    console.log('\nResponses (autocannon, 10 connections, %ds each; latencies from each response\'s own time)', DURATION)
+    console.log('| case | req/s | p50 ms | p99 ms | server CPU µs/req | ratio to bare | target |')
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+    for (const [name, r, target] of rows) {
+      const ratio = r.rps / baseline.rps
+      console.log(`| ${name} | ${r.rps.toFixed(0)}${r.refused ? ` (${r.refused} refused with 503)` : ''} | ${r.p50} | ${r.p99} | ${r.cpuUs.toFixed(0)} | ${ratio.toFixed(3)} | ${target ? `>= ${target} ${ratio >= target ? 'met' : 'NOT met'}` : ''} |`)
+    }
+    console.log('\nThe stats cases and the page, one request at a time (1 connection, uncached)')
+    console.log('| case | req/s | p50 ms | p99 ms | server CPU µs/req | p50 target ms |')
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
+    for (const [name, r, target] of oneAtATime) {
+      console.log(`| ${name} | ${r.rps.toFixed(1)}${r.refused ? ` (${r.refused} refused with 503)` : ''} | ${r.p50} | ${r.p99} | ${r.cpuUs.toFixed(0)} | ${target} ${r.p50 < target ? 'met' : 'NOT met'} |`)
+    }
+    console.log(`\nSQL statements per nested GraphQL request: ${sql10} at page size 10, ${sql100} at page size 100 (${sql10 === sql100 ? 'equal' : 'NOT equal'})`)
   }
-  const sql10 = await statementsPerRequest(10)
-  const sql100 = await statementsPerRequest(100)
-  // Printed now, so that a failure in the exports below leaves these figures on screen.
-  console.log('\nResponses (autocannon, 10 connections, %ds each; latencies from each response\'s own time)', DURATION)
-  console.log('| case | req/s | p50 ms | p99 ms | server CPU µs/req | ratio to bare | target |')
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
-  for (const [name, r, target] of rows) {
-    const ratio = r.rps / baseline.rps
-    console.log(`| ${name} | ${r.rps.toFixed(0)}${r.refused ? ` (${r.refused} refused with 503)` : ''} | ${r.p50} | ${r.p99} | ${r.cpuUs.toFixed(0)} | ${ratio.toFixed(3)} | ${target ? `>= ${target} ${ratio >= target ? 'met' : 'NOT met'}` : ''} |`)
-  }
-  console.log('\nThe stats cases and the page, one request at a time (1 connection, uncached)')
-  console.log('| case | req/s | p50 ms | p99 ms | server CPU µs/req | p50 target ms |')
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
-  for (const [name, r, target] of oneAtATime) {
-    console.log(`| ${name} | ${r.rps.toFixed(1)}${r.refused ? ` (${r.refused} refused with 503)` : ''} | ${r.p50} | ${r.p99} | ${r.cpuUs.toFixed(0)} | ${target} ${r.p50 < target ? 'met' : 'NOT met'} |`)
-  }
-  console.log(`\nSQL statements per nested GraphQL request: ${sql10} at page size 10, ${sql100} at page size 100 (${sql10 === sql100 ? 'equal' : 'NOT equal'})`)
 
   // Export throughput and memory, with nothing else running.
   await runExport(base) // warm the page cache and the JIT
