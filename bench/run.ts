@@ -91,7 +91,8 @@ function exportReader(base: string) {
   let out = ''
   child.stdout.on('data', (d: Buffer) => { out += d })
   const exited = new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`export reader exited with ${code}`)))))
-  const samples = () => out.trim().split('\n').map((line) => JSON.parse(line) as { t: number, bytes: number, done: number })
+  // Only whole lines: the last may still be arriving.
+  const samples = () => out.slice(0, out.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { t: number, bytes: number, done: number })
   /** Bytes read by time t. */
   const bytesAt = (t: number) => samples().filter((x) => x.t <= t).at(-1)?.bytes ?? 0
   return {
