@@ -85,7 +85,7 @@ const SORTS: Record<EventSort, SortSpec> = {
  * Turns filters into fixed SQL fragments; the same filters always give the same SQL text. With
  * `probe` (see denseWords), words are checked event by event in the list's order instead.
  */
-export function eventWhere(f: EventFilters, probe?: string): Pick<ListSpec, 'where' | 'params'> {
+export function eventWhere(f: EventFilters, probe?: string, figuresInOrder = false): Pick<ListSpec, 'where' | 'params'> {
   const where: string[] = []
   const params: SqlValue[] = []
   if (f.from) { where.push('e.start_utc >= ?'); params.push(lowerBound(f.from)) }
@@ -109,7 +109,7 @@ export function eventWhere(f: EventFilters, probe?: string): Pick<ListSpec, 'whe
       WHERE search_index MATCH ? AND k.record_type = 'event')`)
     params.push(ftsQuery(f.q))
   }
-  const narrow = Boolean(f.from || f.to || f.actor || f.place || f.q)
+  const narrow = Boolean(f.from || f.to || f.actor || f.place || f.q || figuresInOrder)
   figureRange(where, params, ['killed'], narrow, f.minKilled, f.maxKilled)
   figureRange(where, params, DISPLACED_MEASURES, narrow, f.minDisplaced, f.maxDisplaced)
   // Sync clients ask for what changed since their last pull: usually a small share of the rows.
@@ -146,14 +146,44 @@ export function probesInOrder(f: EventFilters, sort: EventSort): boolean {
   return sort === 'date' || sort === '-date' ? onlyDates(rest) : Object.values(rest).every((v) => v === undefined)
 }
 
-/** A list's spec; with `probe`, its count still gathers the matches, as every event is visited anyway. */
-export function eventListSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt, probe?: string): ListSpec {
-  const spec: ListSpec = { from: 'events e', select: SELECT, ...eventWhere(f, probe), sort: SORTS[sort], limit, cursor }
-  return probe ? { ...spec, count: { from: 'events e', ...eventWhere(f) } } : spec
+/**
+ * A list's spec; with `probe` or `figuresInOrder` (see denseFigures), its count still gathers the
+ * matches, as every event is visited anyway.
+ */
+export function eventListSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt, probe?: string, figuresInOrder = false): ListSpec {
+  const spec: ListSpec = { from: 'events e', select: SELECT, ...eventWhere(f, probe, figuresInOrder), sort: SORTS[sort], limit, cursor }
+  return probe || figuresInOrder ? { ...spec, count: { from: 'events e', ...eventWhere(f) } } : spec
+}
+
+/** A list's spec with its words and figure ranges checked the way denseWords and denseFigures pick. */
+function chosenSpec(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): ListSpec {
+  return eventListSpec(f, sort, limit, cursor, denseWords(sqlite, f, sort), denseFigures(sqlite, f, sort))
 }
 
 export function listEvents(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): KeysetPage<EventRow> {
-  return listPage<EventRow>(sqlite, eventListSpec(f, sort, limit, cursor, denseWords(sqlite, f, sort)))
+  return listPage<EventRow>(sqlite, chosenSpec(sqlite, f, sort, limit, cursor))
+}
+
+/** Events matching a figure range past which lists check the range event by event (denseFigures). */
+export const DENSE_FIGURES = 20_000
+
+/**
+ * Whether the list's figure ranges should be checked event by event in the list's order rather
+ * than gathered. Gathered, every event in range is looked up and sorted before the first row:
+ * `minKilled=1` at a million events held the event loop 0.4 s (cold, 3 s). Each range given must
+ * match at least DENSE_FIGURES events (counted through its bound's index, stopping there), so a
+ * page of 50 is found within some 2,500 probes where figures are spread like the events; a rarer
+ * range is gathered, which costs little (`dense` is lowered only by tests). Only where the other filters leave the order to the
+ * index walked, as for words (probesInOrder).
+ */
+export function denseFigures(sqlite: Database.Database, f: EventFilters, sort: EventSort, dense = DENSE_FIGURES): boolean {
+  const ranges = [[['killed'], 'low', '>=', f.minKilled], [['killed'], 'high', '<=', f.maxKilled],
+    [DISPLACED_MEASURES, 'low', '>=', f.minDisplaced], [DISPLACED_MEASURES, 'high', '<=', f.maxDisplaced]] as const
+  if (ranges.every((r) => r[3] === undefined)) return false
+  if (!probesInOrder({ ...f, minKilled: undefined, maxKilled: undefined, minDisplaced: undefined, maxDisplaced: undefined }, sort)) return false
+  return ranges.every(([measures, bound, op, value]) => value === undefined
+    || (prepared(sqlite, `SELECT count(*) FROM (SELECT 1 FROM event_figures WHERE measure IN (${measures.map(() => '?').join(', ')}) AND ${bound} ${op} ? LIMIT ?)`)
+      .pluck().get(...measures, value, dense) as number) >= dense)
 }
 
 /** The cursor that resumes a listing in `sort` right after `row`. */
@@ -167,8 +197,8 @@ const onlyDates = (f: EventFilters) => Object.entries(f).every(([k, v]) => v ===
  * most a date range, the rows' text comes from events_start_brief_idx without visiting the table
  * (the planner, weighing the index's width, would pick the narrow date index and read every row).
  */
-export function eventJsonSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: string, probe?: string): { spec: ListSpec & { cursor?: string | undefined }, json: string } {
-  const spec = { ...eventListSpec(f, sort, limit, cursor, probe), cursor }
+export function eventJsonSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: string, probe?: string, figuresInOrder = false): { spec: ListSpec & { cursor?: string | undefined }, json: string } {
+  const spec = { ...eventListSpec(f, sort, limit, cursor, probe, figuresInOrder), cursor }
   return (sort === 'date' || sort === '-date') && onlyDates(f)
     ? { spec: onBriefIndex(spec), json: 'e.brief_json' }
     : { spec, json: EVENT_JSON }
@@ -185,7 +215,7 @@ function onBriefIndex<S extends ListSpec>(spec: S): S {
 
 /** The page listEvents would give, each row as its JSON text. */
 export function listEventsJson(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: string): JsonPage {
-  const { spec, json } = eventJsonSpec(f, sort, limit, cursor, denseWords(sqlite, f, sort))
+  const { spec, json } = eventJsonSpec(f, sort, limit, cursor, denseWords(sqlite, f, sort), denseFigures(sqlite, f, sort))
   return jsonPage(sqlite, spec, json)
 }
 
@@ -293,7 +323,7 @@ export interface Related { relationBrief?: RelationBrief | null }
  * With `relations`, rows read from that index carry their stored relation briefs too.
  */
 export function listEventsBrief(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt, relations = false): KeysetPage<EventRow & Related> {
-  const spec = eventListSpec(f, sort, limit, cursor, denseWords(sqlite, f, sort))
+  const spec = chosenSpec(sqlite, f, sort, limit, cursor)
   if ((sort === 'date' || sort === '-date') && onlyDates(f)) {
     const onIndex = onBriefIndex(spec)
     const joined = relations ? withRelationBriefs(sqlite) : null
