@@ -10,7 +10,7 @@ import { EVENT_BRIEF_KEYS, eventCursorOf, listEvents, listEventsBrief, searchOff
 import { listPlaces } from '../modules/places/queries.ts'
 import { COMMON_WORD_MATCHES, searchCursorOf, searchPage, type SearchHit } from '../modules/search/queries.ts'
 import { listSources } from '../modules/sources/queries.ts'
-import { listStatements, type StatementFilters } from '../modules/statements/queries.ts'
+import { listStatements, statementCursorOf, type StatementFilters } from '../modules/statements/queries.ts'
 import { checkedFilter, connection, connectionResolvers, pageInfoResolvers, paging, sqliteOf, type PagingArgs } from './args.ts'
 import { localFilter, localId, parseGlobalId, TYPE_NAMES } from './ids.ts'
 import { briefEnough, CONNECTION, selectsAny } from './projection.ts'
@@ -82,9 +82,12 @@ const query = {
     return connection(listDisplacement(sqliteOf(ctx), checkedFilter(localFilter(a.filter)), limit, at))
   },
   displacementCount: byId('displacement_count'),
-  statements: (_: unknown, a: Args<{ filter?: StatementFilters }>, ctx: Ctx) => {
+  statements: async (_: unknown, a: Args<{ filter?: StatementFilters }>, ctx: Ctx) => {
     const { limit, at } = paging(a)
-    return connection(listStatements(sqliteOf(ctx), checkedFilter(localFilter(a.filter)), limit, at))
+    const filters = checkedFilter(localFilter(a.filter))
+    if (!filters.q || !searchOffLoop(sqliteOf(ctx), filters.q, COMMON_WORD_MATCHES)) return connection(listStatements(sqliteOf(ctx), filters, limit, at))
+    const read = await ctx.app.stats.run('statementConnectionPage', { filters, limit, at }, versionOf(ctx))
+    return connection(workerPage(read, statementCursorOf), () => ctx.app.stats.run('countStatements', { filters }, versionOf(ctx)))
   },
   statement: byId('statement'),
   sources: (_: unknown, a: Args, ctx: Ctx) => {

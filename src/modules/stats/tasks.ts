@@ -6,6 +6,7 @@ import { countEvents, listEvents, listEventsJson, type EventFilters, type EventS
 import { overview } from '../pages/overview.ts'
 import { placeCountsOf } from '../pages/queries.ts'
 import { search, searchPage } from '../search/queries.ts'
+import { listStatements, type StatementFilters } from '../statements/queries.ts'
 import { toGeoJson, toTimelineJs } from '../timeline/formats.ts'
 import { eventViews } from '../timeline/queries.ts'
 import { countFilteredEvents, eventFacets, type FacetField } from './facets.ts'
@@ -51,6 +52,12 @@ export const TASKS = {
     // In the order of the route's response schema, as its serialiser wrote it.
     return { json: `{"title":${JSON.stringify(t.title)},"events":${JSON.stringify(t.events)},"eras":${JSON.stringify(t.eras)}}`, nextCursor }
   },
+  // Statements filtered by words: every match is sorted by date before the first row, as for events.
+  statementConnectionPage: (db: Database.Database, a: { filters: StatementFilters, limit: number, at?: PageAt }) => {
+    const page = listStatements(db, a.filters, a.limit, a.at)
+    return { rows: page.rows, nextCursor: page.nextCursor, hasNext: page.hasNext(), hasPrevious: page.hasPrevious() }
+  },
+  countStatements: (db: Database.Database, a: { filters: StatementFilters }) => listStatements(db, a.filters, 1).count(),
   // Ranking a common word's candidates (bm25 over 2,000 matches) takes up to a tenth of a second.
   search: (db: Database.Database, a: { q: string, limit: number }) => search(db, a.q, a.limit),
   searchConnectionPage: (db: Database.Database, a: { q: string, limit: number, at?: PageAt }) => {
