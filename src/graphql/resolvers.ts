@@ -3,7 +3,6 @@ import type { IResolvers, MercuriusContext } from 'mercurius'
 import { InvalidParameterError } from '../errors.ts'
 import { listActors } from '../modules/actors/queries.ts'
 import { listCasualties, type CasualtyFilters } from '../modules/casualties/queries.ts'
-import { datasetInfo } from '../modules/dataset/queries.ts'
 import { listDisplacement, type DisplacementFilters } from '../modules/displacement/queries.ts'
 import type { KeysetPage, PageAt } from '../db/keyset.ts'
 import { EVENT_BRIEF_KEYS, eventCursorOf, listEvents, listEventsBrief, searchOffLoop, type EventFilters, type EventRow, type EventSort } from '../modules/events/queries.ts'
@@ -102,7 +101,7 @@ const query = {
     const read = await ctx.app.stats.run('searchConnectionPage', { q: a.q, limit, at }, versionOf(ctx))
     return connection(workerPage(read, searchCursorOf), () => ctx.app.stats.run('countMatches', { q: a.q }, versionOf(ctx)))
   },
-  dataset: (_: unknown, __: unknown, ctx: Ctx) => datasetInfo(sqliteOf(ctx)),
+  dataset: (_: unknown, __: unknown, ctx: Ctx) => ctx.app.stats.run('datasetInfo', {}, versionOf(ctx)),
   eventStats: statsQuery,
 }
 

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { readVersion } from '../../db/dataset.ts'
+import { datasetInfo } from '../dataset/queries.ts'
 import type { Page, PageAt } from '../../db/keyset.ts'
 import { summariseCasualties, type CasualtyFilters } from '../casualties/queries.ts'
 import { countEvents, listEvents, listEventsJson, type EventFilters, type EventSort } from '../events/queries.ts'
@@ -52,6 +53,8 @@ export const TASKS = {
     // In the order of the route's response schema, as its serialiser wrote it.
     return { json: `{"title":${JSON.stringify(t.title)},"events":${JSON.stringify(t.events)},"eras":${JSON.stringify(t.eras)}}`, nextCursor }
   },
+  // Counting every table reads each one's smallest index whole: a third of a second at a million events.
+  datasetInfo: (db: Database.Database, _a: Record<string, never>) => datasetInfo(db),
   // Statements filtered by words: every match is sorted by date before the first row, as for events.
   statementConnectionPage: (db: Database.Database, a: { filters: StatementFilters, limit: number, at?: PageAt }) => {
     const page = listStatements(db, a.filters, a.limit, a.at)

@@ -121,6 +121,21 @@ describe('stats on worker threads', () => {
     expect(burst.map((r) => r.statusCode)).toContain(503)
   })
 
+  it('counts the dataset\'s tables on the workers, REST and GraphQL', async () => {
+    // No response cache, which would answer a burst of one URL from one computation.
+    const { workers, inline } = await fileApps({ statsWorkers: 1, statsQueueMax: 1, cacheMaxEntries: 0 })
+    synthesise(inline.storage.sqlite, { events: 500 })
+    const a = await workers.inject('/v1/dataset'), b = await inline.inject('/v1/dataset')
+    expect(a.statusCode).toBe(200)
+    expect(a.json().data.counts.events).toBeGreaterThan(500)
+    expect(a.body).toBe(b.body)
+    const query = '{ dataset { version counts licence } }'
+    expect((await gql(workers, query)).body).toEqual((await gql(inline, query)).body)
+    // They go through the pool: one thread and room for one waiting task refuse part of a burst.
+    const burst = await Promise.all(Array.from({ length: 8 }, () => workers.inject('/v1/dataset')))
+    expect(burst.map((r) => r.statusCode)).toContain(503)
+  })
+
   it('keeps catalogue errors: a bad cursor is a 400 INVALID_CURSOR from the worker too', async () => {
     const { workers } = await fileApps()
     synthesise(workers.storage.sqlite, { events: 2500 })
