@@ -3,14 +3,13 @@ import type { IResolvers, MercuriusContext } from 'mercurius'
 import { InvalidParameterError } from '../errors.ts'
 import { listActors } from '../modules/actors/queries.ts'
 import { listCasualties, type CasualtyFilters } from '../modules/casualties/queries.ts'
-import { datasetInfo } from '../modules/dataset/queries.ts'
 import { listDisplacement, type DisplacementFilters } from '../modules/displacement/queries.ts'
 import type { KeysetPage, PageAt } from '../db/keyset.ts'
 import { EVENT_BRIEF_KEYS, eventCursorOf, listEvents, listEventsBrief, searchOffLoop, type EventFilters, type EventRow, type EventSort } from '../modules/events/queries.ts'
 import { listPlaces } from '../modules/places/queries.ts'
 import { COMMON_WORD_MATCHES, searchCursorOf, searchPage, type SearchHit } from '../modules/search/queries.ts'
 import { listSources } from '../modules/sources/queries.ts'
-import { listStatements, type StatementFilters } from '../modules/statements/queries.ts'
+import { listStatements, statementCursorOf, type StatementFilters } from '../modules/statements/queries.ts'
 import { checkedFilter, connection, connectionResolvers, pageInfoResolvers, paging, sqliteOf, type PagingArgs } from './args.ts'
 import { localFilter, localId, parseGlobalId, TYPE_NAMES } from './ids.ts'
 import { briefEnough, CONNECTION, selectsAny } from './projection.ts'
@@ -82,9 +81,12 @@ const query = {
     return connection(listDisplacement(sqliteOf(ctx), checkedFilter(localFilter(a.filter)), limit, at))
   },
   displacementCount: byId('displacement_count'),
-  statements: (_: unknown, a: Args<{ filter?: StatementFilters }>, ctx: Ctx) => {
+  statements: async (_: unknown, a: Args<{ filter?: StatementFilters }>, ctx: Ctx) => {
     const { limit, at } = paging(a)
-    return connection(listStatements(sqliteOf(ctx), checkedFilter(localFilter(a.filter)), limit, at))
+    const filters = checkedFilter(localFilter(a.filter))
+    if (!filters.q || !searchOffLoop(sqliteOf(ctx), filters.q, COMMON_WORD_MATCHES)) return connection(listStatements(sqliteOf(ctx), filters, limit, at))
+    const read = await ctx.app.stats.run('statementConnectionPage', { filters, limit, at }, versionOf(ctx))
+    return connection(workerPage(read, statementCursorOf), () => ctx.app.stats.run('countStatements', { filters }, versionOf(ctx)))
   },
   statement: byId('statement'),
   sources: (_: unknown, a: Args, ctx: Ctx) => {
@@ -99,7 +101,7 @@ const query = {
     const read = await ctx.app.stats.run('searchConnectionPage', { q: a.q, limit, at }, versionOf(ctx))
     return connection(workerPage(read, searchCursorOf), () => ctx.app.stats.run('countMatches', { q: a.q }, versionOf(ctx)))
   },
-  dataset: (_: unknown, __: unknown, ctx: Ctx) => datasetInfo(sqliteOf(ctx)),
+  dataset: (_: unknown, __: unknown, ctx: Ctx) => ctx.app.stats.run('datasetInfo', {}, versionOf(ctx)),
   eventStats: statsQuery,
 }
 

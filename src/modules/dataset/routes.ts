@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { listSources } from '../sources/queries.ts'
 import { Source } from '../sources/routes.ts'
-import { datasetInfo, listDeletions, type DeletionRow } from './queries.ts'
+import { listDeletions, type DeletionRow } from './queries.ts'
 import { sendList } from '../../http/reply.ts'
 import { DateFilter, listResponse, ListQueryBase, problemResponses } from '../../http/schemas.ts'
 import type { CsvColumn } from '../../http/csv.ts'
@@ -38,9 +38,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/dataset', {
     schema: { tags: ['dataset'], operationId: 'getDataset', description: 'What a mirror needs to know: the version that drives ETags, the last update, record counts, licence and sources.', summary: 'Dataset version, last update, record counts, licence and sources', response: { 200: z.object({ data: DatasetInfo }) } },
-  }, async () => {
+  }, async (request) => {
+    const info = await app.stats.run('datasetInfo', {}, request.datasetVersion)
     const sources = listSources(app.storage.sqlite, {}, 1000).rows
-    return { data: { ...datasetInfo(app.storage.sqlite), sources } }
+    return { data: { ...info, sources } }
   })
 }
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SortSpec, type SqlValue } from '../../db/keyset.ts'
+import { cursorOf, IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SortSpec, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { DateBasis, DatePrecision, StatementMedium } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
@@ -22,6 +22,9 @@ const FROM = 'statements s JOIN actors a ON a.id = s.speaker_id'
 
 const BY_DATE: SortSpec = { name: 'date', desc: false, columns: [{ expr: 's.said_at_utc', key: 'saidAtSortKey' }, { expr: 's.id', key: 'id' }] }
 
+/** The cursor that resumes the statements listing right after `row`. */
+export const statementCursorOf = (row: StatementRow) => cursorOf(BY_DATE, row)
+
 export function listStatements(sqlite: Database.Database, f: StatementFilters, limit: number, cursor?: PageAt): KeysetPage<StatementRow> {
   return listPage<StatementRow>(sqlite, statementListSpec(f, limit, cursor))
 }
@@ -34,7 +37,13 @@ export function statementListSpec(f: StatementFilters, limit: number, cursor?: P
   if (f.event) { where.push('s.id IN (SELECT statement_id FROM statement_events WHERE event_id = ?)'); params.push(f.event) }
   if (f.from) { where.push('s.said_at_utc >= ?'); params.push(lowerBound(f.from)) }
   if (f.to) { where.push('s.said_at_utc < ?'); params.push(upperBoundExclusive(f.to)) }
-  if (f.q) { where.push(`s.id IN (SELECT record_id FROM search_index WHERE search_index MATCH ? AND record_type = 'statement')`); params.push(ftsQuery(f.q)) }
+  // Matches map to statements through search_keys' rowid index: reading record_id from the FTS
+  // content table costs a lookup per match (1.1 s warm, 6 s cold, for a common word at a million events).
+  if (f.q) {
+    where.push(`s.id IN (SELECT k.record_id FROM search_index JOIN search_keys k ON k.fts_rowid = search_index.rowid
+      WHERE search_index MATCH ? AND k.record_type = 'statement')`)
+    params.push(ftsQuery(f.q))
+  }
   if (f.updatedSince) { where.push('s.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
   // The speaker is joined for its name only: no filter reads it, so counts skip the join.
   return { from: FROM, select: SELECT, where, params, limit, cursor, sort: BY_DATE, count: { from: 'statements s', where, params } }

@@ -5,6 +5,8 @@ import { sendList } from '../../http/reply.ts'
 import { IdParams, itemResponse, listResponse, problemResponses } from '../../http/schemas.ts'
 import { presentStatements } from './present.ts'
 import { getStatement, listStatements } from './queries.ts'
+import { searchOffLoop } from '../events/queries.ts'
+import { COMMON_WORD_MATCHES } from '../search/queries.ts'
 import { StatementListQuery, StatementSummary } from './schemas.ts'
 
 type Presented = ReturnType<typeof presentStatements>[number]
@@ -23,7 +25,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { limit, cursor, format: _f, ...filters } = request.query
-    const page = listStatements(app.storage.sqlite, filters, limit, cursor)
+    // A word on a large index, or a common one, matches more statements than can be sorted on the event loop.
+    const page = filters.q !== undefined && searchOffLoop(app.storage.sqlite, filters.q, COMMON_WORD_MATCHES)
+      ? await app.stats.run('statementConnectionPage', { filters, limit, at: cursor }, request.datasetVersion)
+      : listStatements(app.storage.sqlite, filters, limit, cursor)
     const rows = presentStatements(app.storage.sqlite, page.rows)
     return sendList(request, reply, { page: { rows, nextCursor: page.nextCursor }, limit, sort: 'date', csv: STATEMENT_CSV, filename: 'statements' })
   })

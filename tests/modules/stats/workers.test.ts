@@ -91,6 +91,51 @@ describe('stats on worker threads', () => {
     expect(searches.map((r) => r.statusCode)).toContain(503)
   })
 
+  it('reads statement lists of common words on the workers, REST and GraphQL, as the event loop would', async () => {
+    const { workers, inline } = await fileApps({ statsWorkers: 1, statsQueueMax: 1 })
+    // "synthetic" is in every synthetic event's title and statement's summary.
+    synthesise(inline.storage.sqlite, { events: 2500 })
+    expect(searchOffLoop(inline.storage.sqlite, 'synthetic', 2000)).toBe(true)
+    const page1 = await workers.inject('/v1/statements?q=synthetic&limit=4')
+    expect(page1.statusCode).toBe(200)
+    expect(page1.json().data).toHaveLength(4)
+    const next = new URL(page1.headers.link!.toString().match(/<([^>]+)>/)![1]!, 'http://x')
+    for (const url of ['/v1/statements?q=synthetic&limit=4', `/v1/statements${next.search}`, '/v1/statements?q=synthetic&limit=3&format=csv', '/v1/statements?q=Pashinyan']) {
+      const a = await workers.inject(url), b = await inline.inject(url)
+      expect(a.statusCode, url).toBe(200)
+      expect(a.body, url).toBe(b.body)
+      expect(a.headers.link, url).toBe(b.headers.link)
+    }
+    const query = `query ($after: String) { statements(first: 3, after: $after, filter: { q: "synthetic" }) {
+      totalCount pageInfo { hasNextPage hasPreviousPage endCursor } nodes { id quote speaker { name } } } }`
+    const first = await gql(workers, query)
+    expect(first.body.errors).toBeUndefined()
+    expect(first.body.data.statements.totalCount).toBeGreaterThan(100)
+    expect(first.body).toEqual((await gql(inline, query)).body)
+    const after = { after: first.body.data.statements.pageInfo.endCursor }
+    const second = await gql(workers, query, after)
+    expect(second.body.data.statements.pageInfo.hasPreviousPage).toBe(true)
+    expect(second.body).toEqual((await gql(inline, query, after)).body)
+    // They go through the pool: one thread and room for one waiting task refuse part of a burst.
+    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => workers.inject(`/v1/statements?q=synthetic&limit=${40 - i}`)))
+    expect(burst.map((r) => r.statusCode)).toContain(503)
+  })
+
+  it('counts the dataset\'s tables on the workers, REST and GraphQL', async () => {
+    // No response cache, which would answer a burst of one URL from one computation.
+    const { workers, inline } = await fileApps({ statsWorkers: 1, statsQueueMax: 1, cacheMaxEntries: 0 })
+    synthesise(inline.storage.sqlite, { events: 500 })
+    const a = await workers.inject('/v1/dataset'), b = await inline.inject('/v1/dataset')
+    expect(a.statusCode).toBe(200)
+    expect(a.json().data.counts.events).toBeGreaterThan(500)
+    expect(a.body).toBe(b.body)
+    const query = '{ dataset { version counts licence } }'
+    expect((await gql(workers, query)).body).toEqual((await gql(inline, query)).body)
+    // They go through the pool: one thread and room for one waiting task refuse part of a burst.
+    const burst = await Promise.all(Array.from({ length: 8 }, () => workers.inject('/v1/dataset')))
+    expect(burst.map((r) => r.statusCode)).toContain(503)
+  })
+
   it('keeps catalogue errors: a bad cursor is a 400 INVALID_CURSOR from the worker too', async () => {
     const { workers } = await fileApps()
     synthesise(workers.storage.sqlite, { events: 2500 })
