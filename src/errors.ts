@@ -21,6 +21,11 @@ export class StatsBusyError extends StatsBusyBase {
   readonly retryAfter = 2
 }
 export const StatsTimeoutError = createError<'STATS_TIMEOUT', 503, [string]>('STATS_TIMEOUT', '%s', 503)
+/**
+ * The client closed its connection while its read waited or ran on a stats thread, which was then
+ * stopped. No one receives this answer; 499 is the status proxies log for it.
+ */
+export const ClientGoneError = createError<'CLIENT_CLOSED_REQUEST', 499, [string]>('CLIENT_CLOSED_REQUEST', '%s', 499)
 export const TooManyExportsError = createError<'TOO_MANY_EXPORTS', 503, [string]>('TOO_MANY_EXPORTS', '%s', 503)
 
 export const InUseError = createError<'IN_USE', 409, [string]>('IN_USE', '%s', 409)

@@ -14,7 +14,7 @@ import { checkedFilter, connection, connectionResolvers, pageInfoResolvers, pagi
 import { localFilter, localId, parseGlobalId, TYPE_NAMES } from './ids.ts'
 import { briefEnough, CONNECTION, selectsAny } from './projection.ts'
 import { BRIEF_RELATIONS } from './briefs.ts'
-import { casualtySummaryQuery, facetsField, statsQuery, versionOf } from './stats.ts'
+import { casualtySummaryQuery, facetsField, goneOf, statsQuery, versionOf } from './stats.ts'
 
 type Ctx = MercuriusContext
 type Args<T = object> = T & PagingArgs
@@ -85,8 +85,8 @@ const query = {
     const { limit, at } = paging(a)
     const filters = checkedFilter(localFilter(a.filter))
     if (!filters.q || !searchOffLoop(sqliteOf(ctx), filters.q, COMMON_WORD_MATCHES)) return connection(listStatements(sqliteOf(ctx), filters, limit, at))
-    const read = await ctx.app.stats.run('statementConnectionPage', { filters, limit, at }, versionOf(ctx))
-    return connection(workerPage(read, statementCursorOf), () => ctx.app.stats.run('countStatements', { filters }, versionOf(ctx)))
+    const read = await ctx.app.stats.run('statementConnectionPage', { filters, limit, at }, versionOf(ctx), goneOf(ctx))
+    return connection(workerPage(read, statementCursorOf), () => ctx.app.stats.run('countStatements', { filters }, versionOf(ctx), goneOf(ctx)))
   },
   statement: byId('statement'),
   sources: (_: unknown, a: Args, ctx: Ctx) => {
@@ -98,10 +98,10 @@ const query = {
     const { limit, at } = paging(a, 20)
     if (!searchOffLoop(sqliteOf(ctx), a.q, COMMON_WORD_MATCHES)) return connection(searchPage(sqliteOf(ctx), a.q, limit, at, false))
     // Large indexes and common words: gathering a prefix's matches can take tens of milliseconds.
-    const read = await ctx.app.stats.run('searchConnectionPage', { q: a.q, limit, at }, versionOf(ctx))
-    return connection(workerPage(read, searchCursorOf), () => ctx.app.stats.run('countMatches', { q: a.q }, versionOf(ctx)))
+    const read = await ctx.app.stats.run('searchConnectionPage', { q: a.q, limit, at }, versionOf(ctx), goneOf(ctx))
+    return connection(workerPage(read, searchCursorOf), () => ctx.app.stats.run('countMatches', { q: a.q }, versionOf(ctx), goneOf(ctx)))
   },
-  dataset: (_: unknown, __: unknown, ctx: Ctx) => ctx.app.stats.run('datasetInfo', {}, versionOf(ctx)),
+  dataset: (_: unknown, __: unknown, ctx: Ctx) => ctx.app.stats.run('datasetInfo', {}, versionOf(ctx), goneOf(ctx)),
   eventStats: statsQuery,
 }
 
@@ -111,9 +111,9 @@ const query = {
  * workers, and so is the total when asked for.
  */
 async function commonWordEvents(ctx: Ctx, filters: EventFilters, sort: EventSort, limit: number, at: PageAt) {
-  const read = await ctx.app.stats.run('eventConnectionPage', { filters, sort, limit, at }, versionOf(ctx))
+  const read = await ctx.app.stats.run('eventConnectionPage', { filters, sort, limit, at }, versionOf(ctx), goneOf(ctx))
   const page = workerPage<EventRow>(read, (row) => eventCursorOf(sort, row))
-  return connection(ctx.loaders.pages.marked(page), () => ctx.app.stats.run('countEvents', { filters }, versionOf(ctx)))
+  return connection(ctx.loaders.pages.marked(page), () => ctx.app.stats.run('countEvents', { filters }, versionOf(ctx), goneOf(ctx)))
 }
 
 /** A page read on a worker, with its neighbours known; its total is counted there too, when asked. */

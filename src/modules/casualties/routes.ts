@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { clientGone } from '../../http/gone.ts'
 import { z } from 'zod'
 import { NotFoundError } from '../../errors.ts'
 import { citationCell, type CsvColumn } from '../../http/csv.ts'
@@ -54,7 +55,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { format: _f, ...filters } = request.query
-    const rows = (await app.stats.run('casualtySummary', { filters }, request.datasetVersion)).map((g) => ({ ...g, reports: reportsHref(request.url, g) }))
+    const rows = (await app.stats.run('casualtySummary', { filters }, request.datasetVersion, clientGone(reply))).map((g) => ({ ...g, reports: reportsHref(request.url, g) }))
     if (wantsCsv(request)) return sendCsv(reply, rows, SUMMARY_CSV, 'casualty-summary')
     return {
       data: rows,

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { clientGone } from '../../http/gone.ts'
 import { z } from 'zod'
 import { listSources } from '../sources/queries.ts'
 import { Source } from '../sources/routes.ts'
@@ -38,8 +39,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/dataset', {
     schema: { tags: ['dataset'], operationId: 'getDataset', description: 'What a mirror needs to know: the version that drives ETags, the last update, record counts, licence and sources.', summary: 'Dataset version, last update, record counts, licence and sources', response: { 200: z.object({ data: DatasetInfo }) } },
-  }, async (request) => {
-    const info = await app.stats.run('datasetInfo', {}, request.datasetVersion)
+  }, async (request, reply) => {
+    const info = await app.stats.run('datasetInfo', {}, request.datasetVersion, clientGone(reply))
     const sources = listSources(app.storage.sqlite, {}, 1000).rows
     return { data: { ...info, sources } }
   })

@@ -11,12 +11,12 @@ export function narrowed(url: string, field: FacetField, value: string): string 
 }
 
 /** `meta.total` and `meta.facets` of an event list, when asked for. */
-export async function listExtras(stats: StatsRunner, version: number, url: string, filters: EventFilters, facets?: FacetField[], count?: 'exact') {
+export async function listExtras(stats: StatsRunner, version: number, gone: AbortSignal, url: string, filters: EventFilters, facets?: FacetField[], count?: 'exact') {
   const extras: { total?: number, facets?: Record<string, object[]>, facetsCutShort?: string[] } = {}
   // Both run on the stats workers: a count or a facet over a broad filter reads many rows.
-  if (count) extras.total = await stats.run('countEvents', { filters }, version)
+  if (count) extras.total = await stats.run('countEvents', { filters }, version, gone)
   if (facets) {
-    const found = await stats.run('eventFacets', { filters, fields: facets }, version)
+    const found = await stats.run('eventFacets', { filters, fields: facets }, version, gone)
     extras.facets = Object.fromEntries(Object.entries(found.values).map(([field, values]) =>
       [field, values.map((v) => ({ ...v, href: narrowed(url, field as FacetField, v.value) }))]))
     extras.facetsCutShort = found.cutShort

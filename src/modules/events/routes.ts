@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { clientGone } from '../../http/gone.ts'
 import { NotFoundError } from '../../errors.ts'
 import { sendJsonPage, sendJsonText, sendList, wantsCsv } from '../../http/reply.ts'
 import { IdParams, itemResponse, problemResponses } from '../../http/schemas.ts'
@@ -26,11 +27,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const offload = filters.q !== undefined && searchOffLoop(app.storage.sqlite, filters.q, COMMON_WORD_MATCHES)
     const args = { filters, sort, limit, cursor }
     if (wantsCsv(request)) {
-      const page = offload ? await app.stats.run('eventPage', args, request.datasetVersion) : listEvents(app.storage.sqlite, filters, sort, limit, cursor)
+      const page = offload ? await app.stats.run('eventPage', args, request.datasetVersion, clientGone(reply)) : listEvents(app.storage.sqlite, filters, sort, limit, cursor)
       return sendList(request, reply, { page, limit, sort, csv: (rows) => eventCsvColumns(app.storage.sqlite, rows), filename: 'events' })
     }
-    const page = offload ? await app.stats.run('eventPageJson', args, request.datasetVersion) : listEventsJson(app.storage.sqlite, filters, sort, limit, cursor)
-    const extras = facets || count ? await listExtras(app.stats, request.datasetVersion, request.url, filters, facets, count) : undefined
+    const page = offload ? await app.stats.run('eventPageJson', args, request.datasetVersion, clientGone(reply)) : listEventsJson(app.storage.sqlite, filters, sort, limit, cursor)
+    const extras = facets || count ? await listExtras(app.stats, request.datasetVersion, clientGone(reply), request.url, filters, facets, count) : undefined
     return sendJsonPage(request, reply, { page, limit, sort, meta: extras })
   })
 

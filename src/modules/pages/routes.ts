@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
+import { clientGone } from '../../http/gone.ts'
 import { z } from 'zod'
 import { DateFilter } from '../../http/schemas.ts'
 import { EVENT_TYPES } from '../../domain/vocabulary.ts'
@@ -46,12 +47,12 @@ const routes: FastifyPluginAsync = async (app) => {
     // A cursor that is not ours is a 400 problem from the error handler, like on the API.
     // The overview and the facets group the filtered events: they run on the stats workers.
     const [overview, facets] = await Promise.all([
-      app.stats.run('pageOverview', { filters }, request.datasetVersion),
-      app.stats.run('eventFacets', { filters, fields: [...FACET_FIELDS] }, request.datasetVersion),
+      app.stats.run('pageOverview', { filters }, request.datasetVersion, clientGone(reply)),
+      app.stats.run('eventFacets', { filters, fields: [...FACET_FIELDS] }, request.datasetVersion, clientGone(reply)),
     ])
     // So does the map, when it counts the view's events by place.
     const placeCounts = mapScans(filters, overviewTotal(overview))
-      ? await app.stats.run('placeCounts', { filters, limit: MAP_MAX_PLACES }, request.datasetVersion)
+      ? await app.stats.run('placeCounts', { filters, limit: MAP_MAX_PLACES }, request.datasetVersion, clientGone(reply))
       : undefined
     const page = renderTimeline(timelineView(app.storage.sqlite, filters, { after, before }, { overview, facets, placeCounts }), error)
     return reply.code(parsed.success ? 200 : 400).type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').send(page)

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { clientGone } from '../../http/gone.ts'
 import { z } from 'zod'
 import type { CsvColumn } from '../../http/csv.ts'
 import { sendCsv, wantsCsv } from '../../http/reply.ts'
@@ -34,7 +35,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const { q, limit } = request.query
     // Common words, and any word on a large index, are searched on the stats workers.
     const hits = (searchOffLoop(app.storage.sqlite, q, COMMON_WORD_MATCHES)
-      ? await app.stats.run('search', { q, limit }, request.datasetVersion)
+      ? await app.stats.run('search', { q, limit }, request.datasetVersion, clientGone(reply))
       : search(app.storage.sqlite, q, limit, false)) as Hit[]
     if (wantsCsv(request)) return sendCsv(reply, hits, HIT_CSV, 'search')
     return { data: hits as z.infer<typeof SearchHit>[], meta: { datasetVersion: request.datasetVersion, count: hits.length } }

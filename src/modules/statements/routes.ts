@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { clientGone } from '../../http/gone.ts'
 import { NotFoundError } from '../../errors.ts'
 import { citationCell, type CsvColumn } from '../../http/csv.ts'
 import { sendList } from '../../http/reply.ts'
@@ -27,7 +28,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const { limit, cursor, format: _f, ...filters } = request.query
     // A word on a large index, or a common one, matches more statements than can be sorted on the event loop.
     const page = filters.q !== undefined && searchOffLoop(app.storage.sqlite, filters.q, COMMON_WORD_MATCHES)
-      ? await app.stats.run('statementConnectionPage', { filters, limit, at: cursor }, request.datasetVersion)
+      ? await app.stats.run('statementConnectionPage', { filters, limit, at: cursor }, request.datasetVersion, clientGone(reply))
       : listStatements(app.storage.sqlite, filters, limit, cursor)
     const rows = presentStatements(app.storage.sqlite, page.rows)
     return sendList(request, reply, { page: { rows, nextCursor: page.nextCursor }, limit, sort: 'date', csv: STATEMENT_CSV, filename: 'statements' })

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import { Piscina } from 'piscina'
-import { StatsBusyError, StatsTimeoutError } from '../../errors.ts'
+import { ClientGoneError, StatsBusyError, StatsTimeoutError } from '../../errors.ts'
 import { workerEntry } from './entry.ts'
 import { runTask, type TaskArgs, type TaskName, type TaskResult } from './tasks.ts'
 import type { Job, Reply } from './worker.ts'
@@ -9,8 +9,11 @@ export interface StatsPoolOptions { workers: number, queueMax: number, timeoutMs
 
 /** Runs the long reads (stats, facets, summaries) and resolves with their value. */
 export interface StatsRunner {
-  /** `minVersion`: the dataset version the request already promised (its ETag); older snapshots are refused. */
-  run<K extends TaskName>(task: K, args: TaskArgs<K>, minVersion?: number): Promise<TaskResult<K>>
+  /**
+   * `minVersion`: the dataset version the request already promised (its ETag); older snapshots are
+   * refused. `gone` (clientGone): the task is dropped, queued or running, once the client leaves.
+   */
+  run<K extends TaskName>(task: K, args: TaskArgs<K>, minVersion?: number, gone?: AbortSignal): Promise<TaskResult<K>>
   /** Worker threads behind it; 0 when the tasks run on the event loop. */
   readonly threads: number
   close(): Promise<void>
@@ -72,16 +75,19 @@ export function poolRunner(path: string, o: StatsPoolOptions): StatsRunner {
   let closed = false
   return {
     threads: o.workers,
-    async run(task, args, minVersion = 0) {
+    async run(task, args, minVersion = 0, gone) {
+      if (gone?.aborted) throw new ClientGoneError('the client closed the connection before the read started')
       // Counted here: piscina's own maxQueue let bursts through while its threads were busy.
       if (shared.inFlight >= o.workers + o.queueMax) throw new StatsBusyError('every stats worker is busy and the queue is full; retry shortly')
       const job: Job = { path, task, args, minVersion }
       let reply: Reply
       shared.inFlight++
       try {
-        reply = await shared.pool.run(job, { signal: AbortSignal.timeout(o.timeoutMs) }) as Reply
+        const timeout = AbortSignal.timeout(o.timeoutMs)
+        reply = await shared.pool.run(job, { signal: gone ? AbortSignal.any([timeout, gone]) : timeout }) as Reply
       } catch (err) {
         const e = err as Error
+        if (gone?.aborted) throw new ClientGoneError('the client closed the connection; the read was stopped')
         if (e.name === 'AbortError' || e.name === 'TimeoutError') throw new StatsTimeoutError(`the read took longer than ${o.timeoutMs} ms and was stopped; narrow the filters`)
         throw err
       } finally {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { clientGone } from '../../http/gone.ts'
 import type { CsvColumn } from '../../http/csv.ts'
 import { nextUrl, sendList, wantsCsv } from '../../http/reply.ts'
 import { problemResponses } from '../../http/schemas.ts'
@@ -39,12 +40,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const { groupBy, period, limit, cursor, measures = MEASURES, format: _f, ...filters } = request.query
     const options = { groupBy, period, limit, cursor }
     if (wantsCsv(request)) {
-      const page = await app.stats.run('eventStats', { filters, options }, request.datasetVersion)
+      const page = await app.stats.run('eventStats', { filters, options }, request.datasetVersion, clientGone(reply))
       const csv = [...groupBy.flatMap((d) => KEY_CSV[d]), ['events', (r: Row) => r.events] as CsvColumn<Row>, ...figureCsv(measures)]
       sendList(request, reply, { page: { ...page, rows: pickMeasures(page.rows, measures) }, limit, csv, filename: 'event-stats' })
       return reply
     }
-    const page = await app.stats.run('eventStatsJson', { filters, options, measures: [...measures] }, request.datasetVersion)
+    const page = await app.stats.run('eventStatsJson', { filters, options, measures: [...measures] }, request.datasetVersion, clientGone(reply))
     if (page.nextCursor) reply.header('link', `<${nextUrl(request, page.nextCursor)}>; rel="next"`)
     // The body in the order of StatsResponse, its rows spliced in as the worker wrote them.
     const pageJson = JSON.stringify({ nextCursor: page.nextCursor, limit })

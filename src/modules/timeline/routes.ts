@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { clientGone } from '../../http/gone.ts'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { nextUrl } from '../../http/reply.ts'
@@ -37,7 +38,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { limit, cursor, ...filters } = request.query
-    const { features, nextCursor } = await app.stats.run('geoJsonPage', { filters, limit, cursor }, request.datasetVersion)
+    const { features, nextCursor } = await app.stats.run('geoJsonPage', { filters, limit, cursor }, request.datasetVersion, clientGone(reply))
     const next = linkNext(request, reply, nextCursor)
     const links = JSON.stringify(next ? [{ href: next, rel: 'next', type: 'application/geo+json' }] : [])
     // The features as the worker wrote them, in the order of the response schema; a string is sent as it is.
@@ -55,7 +56,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { limit, cursor, ...filters } = request.query
-    const { json, nextCursor } = await app.stats.run('timelineJsPage', { filters, limit, cursor }, request.datasetVersion)
+    const { json, nextCursor } = await app.stats.run('timelineJsPage', { filters, limit, cursor }, request.datasetVersion, clientGone(reply))
     linkNext(request, reply, nextCursor)
     return reply.type('application/json; charset=utf-8').send(json as never)
   })
