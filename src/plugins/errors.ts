@@ -41,7 +41,11 @@ export default fp(async (app) => {
         const keys = v.keyword === 'unrecognized_keys' ? params?.keys ?? [] : []
         const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.')
         const parameter = keys.length ? keys.map((k) => (path ? `${path}.${k}` : k)).join(', ') : path || where
-        const message = keys.length ? `unknown ${where === 'querystring' ? 'query parameter' : 'field'}` : v.message ?? 'invalid'
+        // A parameter given twice reaches the schema as an array, which it then reports as a type
+        // ("expected number, received NaN"): say what the client did instead.
+        const given = where === 'querystring' && !keys.length && !path.includes('.') ? (request.query as Record<string, unknown> | undefined)?.[path] : undefined
+        const message = keys.length ? `unknown ${where === 'querystring' ? 'query parameter' : 'field'}`
+          : Array.isArray(given) ? `given ${given.length} times; give it once` : v.message ?? 'invalid'
         return { parameter, in: where, message }
       })
       const detail = errors.map((e) => `${e.parameter}: ${e.message}`).join('; ')

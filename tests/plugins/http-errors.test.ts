@@ -40,6 +40,14 @@ describe('errors raised by Fastify and Node are problem+json too', () => {
     }
   })
 
+  it('a query parameter given twice is named as such, not as a wrong type', async () => {
+    for (const [url, parameter] of [['/v1/events?limit=5&limit=10', 'limit'], ['/v1/events?type=attack&type=shelling', 'type'], ['/v1/stats/events?groupBy=type&period=month&period=week', 'period']] as const) {
+      const res = await app().inject({ method: 'GET', url })
+      expectProblem(res, 400, 'VALIDATION_FAILED')
+      expect(res.json().errors, url).toContainEqual({ parameter, in: 'querystring', message: 'given 2 times; give it once' })
+    }
+  })
+
   it('If-None-Match does not turn a request that would fail into a 304', async () => {
     const good = await app().inject({ method: 'GET', url: '/v1/events/ceasefire-2023-09-20' })
     const etag = good.headers.etag as string
