@@ -6,6 +6,10 @@ import { afterAll, afterEach, beforeAll } from 'vitest'
 import { buildApp, type App } from '../src/app.ts'
 import type { Config } from '../src/config/config.ts'
 import { VERSION_SHARED_MS } from '../src/db/dataset.ts'
+import { migrateDatabase, openDatabase, type Storage } from '../src/db/client.ts'
+import { seedDatabase } from '../src/db/seed.ts'
+import { synthesise } from '../src/db/synth.ts'
+import { seedData } from '../seed/data.ts'
 
 const open: App[] = []
 const dirs: string[] = []
@@ -79,4 +83,13 @@ export async function holdWriteLock(path: string, ms: number, before = ''): Prom
   const exited = new Promise((r) => holder.once('exit', r))
   await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()))
   return { exited }
+}
+
+/** An in-memory database with the seed and `events` synthetic events: what plan tests read. */
+export function seededMemoryDatabase(events: number): Storage {
+  const storage = openDatabase(':memory:')
+  migrateDatabase(storage.db)
+  seedDatabase(storage.sqlite, seedData)
+  synthesise(storage.sqlite, { events })
+  return storage
 }

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { seedData } from '../../seed/data.ts'
-import { migrateDatabase, openDatabase } from '../../src/db/client.ts'
+import { seededMemoryDatabase } from '../helper.ts'
 import { listPage, listSql, type ListSpec } from '../../src/db/keyset.ts'
-import { seedDatabase } from '../../src/db/seed.ts'
-import { synthesise } from '../../src/db/synth.ts'
 import { casualtyListSpec } from '../../src/modules/casualties/queries.ts'
 import { bookkeeping } from '../../src/modules/curation/queries.ts'
 import { RESOURCES } from '../../src/modules/curation/resources.ts'
@@ -14,10 +11,7 @@ const REF_INDEXES = ['casualty_reported_by_idx', 'casualty_victim_actor_idx', 'c
   'displacement_reported_by_idx', 'displacement_relayed_by_idx', 'displacement_origin_idx', 'displacement_destination_idx']
 
 describe('reaching the figures of an actor or a place', () => {
-  const storage = openDatabase(':memory:')
-  migrateDatabase(storage.db)
-  seedDatabase(storage.sqlite, seedData)
-  synthesise(storage.sqlite, { events: 3000 })
+  const storage = seededMemoryDatabase(3000)
   const db = storage.sqlite
   const actor = 'synth-actor-000001', place = 'synth-place-000001'
   // Synthetic counts name no relay: two of the place's counts are relayed by the actor.

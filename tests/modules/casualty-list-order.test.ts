@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { seedData } from '../../seed/data.ts'
-import { migrateDatabase, openDatabase } from '../../src/db/client.ts'
+import { seededMemoryDatabase } from '../helper.ts'
 import { listPage, listSql, type PageAt } from '../../src/db/keyset.ts'
-import { seedDatabase } from '../../src/db/seed.ts'
-import { synthesise } from '../../src/db/synth.ts'
 import { casualtyListing, casualtyListSpec, type CasualtyFilters, type CasualtyRow } from '../../src/modules/casualties/queries.ts'
 
 // The casualty list is ordered by its event's date. Gathering every matching report and sorting
 // it held the event loop 0.4 to 0.8 s at a million events for the first page of the bare list;
 // walking the events in date order finds a page in a few probes when matches are common.
 describe('casualty report lists in event date order', () => {
-  const storage = openDatabase(':memory:')
-  migrateDatabase(storage.db)
-  seedDatabase(storage.sqlite, seedData)
-  synthesise(storage.sqlite, { events: 3000 })
+  const storage = seededMemoryDatabase(3000)
   const sqlite = storage.sqlite
   const steps = (f: CasualtyFilters, dense?: number) => {
     const { sql, params } = listSql(casualtyListing(sqlite, f, 50, undefined, dense))

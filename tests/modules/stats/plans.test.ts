@@ -1,18 +1,12 @@
 import type Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { seedData } from '../../../seed/data.ts'
-import { migrateDatabase, openDatabase } from '../../../src/db/client.ts'
-import { seedDatabase } from '../../../src/db/seed.ts'
-import { synthesise } from '../../../src/db/synth.ts'
+import { seededMemoryDatabase } from '../../helper.ts'
 import type { EventFilters } from '../../../src/modules/events/queries.ts'
 import { EVENT_TYPES } from '../../../src/domain/vocabulary.ts'
 import { eventStats, type StatsOptions } from '../../../src/modules/stats/queries.ts'
 
 describe('stats query plans on the synthetic dataset', () => {
-  const storage = openDatabase(':memory:')
-  migrateDatabase(storage.db)
-  seedDatabase(storage.sqlite, seedData)
-  synthesise(storage.sqlite, { events: 3000 })
+  const storage = seededMemoryDatabase(3000)
 
   /** The plan of the grouping statement eventStats runs, with the parameters it runs it with. */
   const planOf = (f: EventFilters, o: Omit<StatsOptions, 'limit'>) => {
