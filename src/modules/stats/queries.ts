@@ -4,7 +4,8 @@ import { prepared } from '../../db/prepared.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts'
 import type { EventFilters } from '../events/queries.ts'
-import { ACTOR_MONTHLY, DAILY, EVENTS, eventSet, groupColumns, MEASURES, MONTHLY, type Dimension, type Measure, type Period, type Source } from './dimensions.ts'
+import { ACTOR_MONTHLY, DAILY, EVENTS, eventSet, groupColumns, MEASURES, MONTHLY, type Dimension, type EventSet, type Measure, type Period, type Source } from './dimensions.ts'
+import { walkSlices, WALK_MIN, type Slice } from './walk.ts'
 
 export interface StatsOptions { groupBy: readonly Dimension[], period?: Period | undefined, limit: number, cursor?: string | undefined }
 
@@ -115,9 +116,10 @@ type Sums = Record<(typeof FIGURE_SUMS)[number], number>
  * key order. Reusable by any view that draws from the same figures (a histogram is one call).
  * One statement yields, per group, a '*' row with its event count and a row per measure with
  * eight sums; the filtered events are selected once (a materialised CTE) for both. Rows stream in
- * key order and reading stops after the page.
+ * key order and reading stops after the page. A large set of events is grouped slice by slice in
+ * key order where the key allows it (walk.ts), so a page costs its own slices, not the whole set.
  */
-export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsOptions): StatsPage {
+export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsOptions, walkMin = WALK_MIN): StatsPage {
   const cube = summaryFor(f, o)
   const split = cube ? null : actorSplit(f, o)
   const source = (cube ?? (split ? ACTOR_CUBE : null))?.source ?? EVENTS
@@ -132,6 +134,7 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
       FROM ${c.table} d${hint}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${group(['measure'])}`
   let sql: string
   const params: SqlValue[] = []
+  let set: EventSet | undefined, slices: Iterable<Slice> | null = null
   const sortName = `stats:${o.groupBy.join(',')}:${o.period ?? 'month'}`
   const cursorKey = o.cursor ? decodeCursor(o.cursor, sortName, aliases.length) : undefined
   // Grouping by actor alone walks stats_actor_monthly_actor_idx in actor order: the groups come out
@@ -155,30 +158,25 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
       FROM (${cubeSql(ACTOR_CUBE, split.months.where)}${events ? ` UNION ALL SELECT * FROM (${events})` : ''})${group(['measure'])}`
     params.push(...split.months.params, ...split.edges.flat())
   } else {
-    const w = eventSet(f)
-    sql = eventsSql({ columns, joins }, group, [w])!
-    params.push(...w.params)
+    set = eventSet(f)
+    slices = walkSlices(sqlite, f, o, set, cursorKey, walkMin)
+    sql = eventsSql({ columns, joins }, group, [set])!
+    params.push(...set.params)
   }
   let after = ''
   if (cursorKey && !inActorOrder) {
     after = ` WHERE (${aliases.join(', ')}) > (${aliases.map(() => '?').join(', ')})`
-    params.push(...cursorKey)
   }
   const order = ` ORDER BY ${[...aliases, 'measure'].join(', ')}`
-  const groups: { key: SqlValue[], events: number, sums: Partial<Record<Measure, Sums>> }[] = []
+  const groups: RawGroup[] = []
+  const read = (text: string, values: SqlValue[]) => collect(prepared(sqlite, `SELECT * FROM (${text})${after}${order}`).raw().iterate(...values, ...(after ? cursorKey! : [])) as IterableIterator<SqlValue[]>, columns.length, o.limit, groups)
   let more = false
-  for (const r of prepared(sqlite, `SELECT * FROM (${sql})${after}${order}`).raw().iterate(...params) as IterableIterator<SqlValue[]>) {
-    const key = r.slice(0, columns.length)
-    const measure = r[columns.length] as string
-    const values = r.slice(columns.length + 1).map((v) => Number(v ?? 0))
-    const current = groups[groups.length - 1]
-    if (!current || JSON.stringify(current.key) !== JSON.stringify(key)) {
-      if (groups.length === o.limit) { more = true; break }
-      groups.push({ key, events: 0, sums: {} })
+  if (slices) {
+    for (const s of slices) {
+      if ((more = read(eventsSql({ columns, joins }, group, [{ from: s.from ?? set!.from, where: [...set!.where, ...s.where] }])!, [...set!.params, ...s.params]))) break
     }
-    const g = groups[groups.length - 1]!
-    if (measure === '*') g.events += values[0]!
-    else g.sums[measure as Measure] = Object.fromEntries(FIGURE_SUMS.map((k, i) => [k, values[i]!])) as Sums
+  } else {
+    more = read(sql, params)
   }
   const live = groups.filter((g) => g.events > 0)
   const last = groups[groups.length - 1]
@@ -187,6 +185,31 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
     nextCursor: more && last ? encodeCursor(sortName, last.key) : null,
     source: cube || split ? 'summary' : 'events',
   }
+}
+
+type RawGroup = { key: SqlValue[], events: number, sums: Partial<Record<Measure, Sums>> }
+
+/**
+ * Adds the rows of a grouping statement (per group, a '*' row and a row per measure, in key order)
+ * to `groups`; true once a group past `limit` is met, and reading stops there.
+ */
+function collect(rows: IterableIterator<SqlValue[]>, width: number, limit: number, groups: RawGroup[]): boolean {
+  let last = groups.length ? JSON.stringify(groups[groups.length - 1]!.key) : ''
+  for (const r of rows) {
+    const key = r.slice(0, width)
+    const measure = r[width] as string
+    const values = r.slice(width + 1).map((v) => Number(v ?? 0))
+    const text = JSON.stringify(key)
+    if (text !== last) {
+      if (groups.length === limit) return true
+      groups.push({ key, events: 0, sums: {} })
+      last = text
+    }
+    const g = groups[groups.length - 1]!
+    if (measure === '*') g.events += values[0]!
+    else g.sums[measure as Measure] = Object.fromEntries(FIGURE_SUMS.map((k, i) => [k, values[i]!])) as Sums
+  }
+  return false
 }
 
 /** Rows with only the measures asked for (in their usual order): seven figures make most of a row. */

@@ -1,0 +1,154 @@
+import type Database from 'better-sqlite3'
+import { IN_JSON, type SqlValue } from '../../db/keyset.ts'
+import { prepared } from '../../db/prepared.ts'
+import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
+import type { EventFilters } from '../events/queries.ts'
+import type { EventSet, Period } from './dimensions.ts'
+import type { StatsOptions } from './queries.ts'
+
+/** Filtered sets at least this large are grouped slice by slice; `walkMin` lowers it in tests. */
+export const WALK_MIN = 20_000
+
+/**
+ * Conditions that narrow the filtered events to a slice whose groups sort together, after the
+ * slices before it, and the table to read them from when not the filters' own.
+ */
+export interface Slice { where: string[], params: SqlValue[], from?: string }
+
+/** Values of the leading actor or place taken per slice: few at first, more while the page is not full. */
+const BATCH = { first: 8, max: 512 }
+
+/**
+ * Grouping a large filtered set at once sorts every group before the first page is known: at a
+ * million events, by actor and day, 12 s and more. When the key leads with a period (not a week:
+ * ISO weeks cross calendar years), a place or an actor, the events fall into slices whose groups
+ * sort wholly before the next slice's, so a page is made slice by slice in key order from its
+ * cursor, and making it stops once it is full. Null when the grouping is not walked: words and an
+ * actor filter select few enough events (or reach them by another index), and the other leads have
+ * too few values to slice by.
+ */
+export function walkSlices(sqlite: Database.Database, f: EventFilters, o: StatsOptions, set: EventSet, cursorKey: SqlValue[] | undefined, walkMin = WALK_MIN): Iterable<Slice> | null {
+  const lead = o.groupBy[0]
+  const period = o.period ?? 'month'
+  if (f.q !== undefined || f.actor !== undefined) return null
+  if (!(lead === 'actor' || lead === 'place' || (lead === 'period' && period !== 'week'))) return null
+  const count = prepared(sqlite, `SELECT count(*) FROM (SELECT 1 FROM ${set.from}${set.where.length ? ` WHERE ${set.where.join(' AND ')}` : ''} LIMIT ?)`)
+    .pluck().get(...set.params, walkMin) as number
+  if (count < walkMin) return null
+  const from = cursorKey?.[0] as string | undefined
+  if (lead === 'period') return period === 'week' ? null : periodSlices(sqlite, period, from, f.from ? lowerBound(f.from) : '', f.to ? upperBoundExclusive(f.to) : null)
+  return lead === 'actor' ? valueSlices(sqlite, ACTORS, from) : valueSlices(sqlite, PLACES, from)
+}
+
+interface Lead {
+  /** The slice of events with no value, or null when there are none. */
+  none(sqlite: Database.Database): Slice | null
+  /** The values from `>= ?`, in order, `LIMIT ?`. */
+  values: string
+  /** The slice of a batch of values, bound as one JSON array. */
+  batch(json: string): Slice
+}
+
+const PLACES: Lead = {
+  none: () => ({ where: ['e.place_id IS NULL'], params: [] }),
+  values: 'SELECT DISTINCT place_id FROM events WHERE place_id >= ? ORDER BY place_id LIMIT ?',
+  batch: (json) => ({ where: [`e.place_id IN ${IN_JSON}`], params: [json] }),
+}
+
+const ACTORS: Lead = {
+  // Events with no actor are found only by reading every event; the actor summary says in which
+  // months there are any (usually none at all), and only those are read.
+  none: (sqlite) => {
+    const [first, last] = prepared(sqlite, `SELECT min(month), max(month) FROM stats_actor_monthly WHERE actor_id = ''`).raw().get() as [string | null, string | null]
+    if (first === null || last === null) return null
+    return {
+      where: ['e.start_utc >= ?', 'e.start_utc < ?', 'NOT EXISTS (SELECT 1 FROM event_actors x0 WHERE x0.event_id = e.id)'],
+      params: [`${first}-01T00:00:00.000Z`, iso(Number(last.slice(0, 4)), Number(last.slice(5, 7)) + 1)],
+    }
+  },
+  values: 'SELECT DISTINCT actor_id FROM event_actors WHERE actor_id >= ? ORDER BY actor_id LIMIT ?',
+  // The batch's events by their links, each then read by id in the index holding the columns grouped.
+  batch: (json) => ({
+    from: 'events e INDEXED BY events_stats_id_idx',
+    where: [`e.id IN (SELECT event_id FROM event_actors WHERE actor_id IN ${IN_JSON})`, `ga.actor_id IN ${IN_JSON}`],
+    params: [json, json],
+  }),
+}
+
+/**
+ * The events with no value (the '' key, first in order), then batches of values in order. The
+ * statement lists the values from `>= ?`, so a page resumes at its cursor's value.
+ */
+function* valueSlices(sqlite: Database.Database, lead: Lead, from: string | undefined): Generator<Slice> {
+  if (!from) {
+    const none = lead.none(sqlite)
+    if (none) yield none
+  }
+  let next = from || ''
+  let size = BATCH.first
+  for (;;) {
+    const batch = prepared(sqlite, lead.values).pluck().all(next, size) as string[]
+    // '' is the key of events with no value; a stored value is never empty.
+    const own = batch.filter((v) => v !== '')
+    if (own.length) yield lead.batch(JSON.stringify(own))
+    if (batch.length < size) return
+    next = `${batch[batch.length - 1]!}\u0000` // the least text after the last value
+    size = Math.min(size * 2, BATCH.max)
+  }
+}
+
+/** Months a slice spans for a period: a month's for days and months, three for a quarter, the year's for a year. */
+const SPAN: Record<Exclude<Period, 'week'>, number> = { day: 1, month: 1, quarter: 3, year: 12 }
+
+const iso = (year: number, month: number) => `${String(year + Math.floor((month - 1) / 12)).padStart(4, '0')}-${String(((month - 1) % 12) + 1).padStart(2, '0')}-01T00:00:00.000Z`
+const dayOf = (t: string) => `${t.slice(0, 10)}T00:00:00.000Z`
+const nextDay = (t: string) => new Date(Date.parse(dayOf(t)) + 86_400_000).toISOString()
+
+// Precision classes as the keys read them (periodColumns): anything but a month or a year is a day.
+const AT = { year: `e.date_precision = 'year'`, month: `e.date_precision = 'month'`, day: `e.date_precision NOT IN ('month', 'year')`, notYear: `e.date_precision <> 'year'` }
+
+/**
+ * Slices along the dates. An event's key is read from its own date at its precision, so an event
+ * dated only to a year sorts under the year ('2023') before the year's months and days, and one
+ * dated to a month under the month ('2023-09') before its days ('2023-09-01'). A year is therefore
+ * its events of a year, then for each month (or quarter) its events of a month and, by day, the
+ * rest; a period of a month or a quarter takes its events of a month and of a day together, and a
+ * period of a year the whole year. Slices with no events are jumped over, one index probe each.
+ * A page resumes in the slice holding its cursor's key.
+ */
+function* periodSlices(sqlite: Database.Database, period: Exclude<Period, 'week'>, cursor: string | undefined, lower: string, upper: string | null): Generator<Slice> {
+  const span = SPAN[period]
+  const slice = (lo: string, hi: string, at: string | null): Slice => ({ where: ['e.start_utc >= ?', 'e.start_utc < ?', ...(at ? [at] : [])], params: [lo, hi] })
+  // The first event on or after a time, within the filters' dates.
+  const firstAfter = (t: string) => {
+    const first = prepared(sqlite, 'SELECT min(start_utc) FROM events WHERE start_utc >= ?').pluck().get(t > lower ? t : lower) as string | null
+    return first === null || (upper !== null && first >= upper) ? null : first
+  }
+  // Where the cursor's key lies: a year's own events ('2023'), a unit ('2023-09', '2023-Q3'), a day.
+  const resume = cursor === undefined ? null : {
+    year: Number(cursor.slice(0, 4)),
+    unit: span === 12 || cursor.length === 4 ? null
+      : /^\d{4}-Q\d$/.test(cursor) ? iso(Number(cursor.slice(0, 4)), (Number(cursor[6]) - 1) * 3 + 1) : iso(Number(cursor.slice(0, 4)), Number(cursor.slice(5, 7))),
+    day: period === 'day' && cursor.length >= 10 ? dayOf(cursor) : null,
+  }
+  for (let t = firstAfter(resume ? iso(resume.year, 1) : lower); t !== null;) {
+    const year = Number(t.slice(0, 4))
+    const from = resume?.year === year ? resume : null
+    if (span === 12) yield slice(iso(year, 1), iso(year, 13), null)
+    else {
+      if (!from?.unit) yield slice(iso(year, 1), iso(year, 13), AT.year)
+      for (let u = firstAfter(from?.unit ?? iso(year, 1)); u !== null && Number(u.slice(0, 4)) === year;) {
+        const first = Math.floor((Number(u.slice(5, 7)) - 1) / span) * span + 1
+        const lo = iso(year, first), hi = iso(year, first + span)
+        if (period !== 'day') yield slice(lo, hi, AT.notYear)
+        else {
+          const resumeDay = from?.unit === lo ? from.day : null
+          if (!resumeDay) yield slice(lo, hi, AT.month)
+          for (let d = firstAfter(resumeDay ?? lo); d !== null && d < hi; d = firstAfter(nextDay(d))) yield slice(dayOf(d), nextDay(d), AT.day)
+        }
+        u = firstAfter(hi)
+      }
+    }
+    t = firstAfter(iso(year + 1, 1))
+  }
+}
