@@ -39,6 +39,24 @@ describe('bad input gets a 4xx problem+json naming the problem', () => {
     expect(res.json()).toMatchObject({ code: 'INVALID_CURSOR', detail: expect.stringMatching(/sort/) })
   })
 
+  it('a cursor holding a value of the wrong kind for its column is refused, not read as the start', async () => {
+    const cursor = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString('base64url')
+    for (const url of [
+      `/v1/events?limit=1&cursor=${cursor(['date', 5, 'x'])}`,
+      `/v1/events?limit=1&cursor=${cursor(['date', '2023-09-19', true])}`,
+      `/v1/stats/events?groupBy=period,type&cursor=${cursor(['stats:period,type:month', '2023-09', 'yes', 'attack'])}`,
+    ]) {
+      const res = await app().inject({ method: 'GET', url })
+      expect(res.statusCode, url).toBe(400)
+      expect(res.json(), url).toMatchObject({ code: 'INVALID_CURSOR' })
+    }
+    const res = await app().inject({ method: 'POST', url: '/graphql', payload: { query: `{ search(q: "ceasefire", after: "${cursor(['rank', 'high', 'event', 'x'])}") { nodes { title } } }` } })
+    expect(res.json().errors?.[0]?.extensions?.code).toBe('INVALID_CURSOR')
+    // Null stands for a missing value in any column.
+    const ok = await app().inject({ method: 'GET', url: `/v1/events?limit=1&cursor=${cursor(['date', '2023-09-19', null])}` })
+    expect(ok.statusCode).toBe(200)
+  })
+
   it('GraphQL errors carry extensions.code', async () => {
     const cases: [string, string][] = [
       ['{ events(first: 5000) { totalCount } }', 'INVALID_PARAMETER'],

@@ -7,8 +7,14 @@ export type SqlValue = string | number | null
 /** A sort: the columns (all non-null, the last one unique) that order and key the rows. */
 export interface SortSpec {
   name: string
-  columns: { expr: string, key: string }[]
+  /** The columns in order; a column holding numbers says so (the others hold text), and any may be null. */
+  columns: { expr: string, key: string, numeric?: boolean }[]
   desc: boolean
+}
+
+/** A cursor's values for a sort, checked against the kind of each column. */
+function cursorValues(sort: SortSpec, cursor: string): SqlValue[] {
+  return decodeCursor(cursor, sort.name, sort.columns.length, sort.columns.map((c) => (c.numeric ? 'number' : 'string')))
 }
 
 /**
@@ -66,7 +72,7 @@ export function cursorOf(sort: SortSpec, row: object): string {
 /** A row-value comparison against a cursor: `>` means "after it in this sort's order". */
 function beyond(sort: SortSpec, cursor: string, side: 'after' | 'before' | 'upto' | 'from'): { sql: string, params: SqlValue[] } {
   const cols = sort.columns
-  const values = decodeCursor(cursor, sort.name, cols.length)
+  const values = cursorValues(sort, cursor)
   const later = sort.desc ? '<' : '>', earlier = sort.desc ? '>' : '<'
   const op = { after: later, before: earlier, upto: `${earlier}=`, from: `${later}=` }[side]
   return { sql: `(${cols.map((c) => c.expr).join(', ')}) ${op} (${cols.map(() => '?').join(', ')})`, params: values }
@@ -360,8 +366,8 @@ export function memoryPage<T extends object>(unsorted: readonly T[], sort: SortS
   const rows = unsorted.length > 1 ? unsorted.map((r) => ({ r, k: keys.map((k) => (r as Record<string, SqlValue>)[k]!) }))
     .sort((a, b) => cmp(a.r, b.k)).map((x) => x.r) : unsorted
   const firstIndex = (test: (row: T) => boolean) => { let lo = 0, hi = rows.length; while (lo < hi) { const m = (lo + hi) >> 1; if (test(rows[m]!)) hi = m; else lo = m + 1 } return lo }
-  const after = w.after ? decodeCursor(w.after, sort.name, sort.columns.length) : undefined
-  const before = w.before ? decodeCursor(w.before, sort.name, sort.columns.length) : undefined
+  const after = w.after ? cursorValues(sort, w.after) : undefined
+  const before = w.before ? cursorValues(sort, w.before) : undefined
   const lo = after ? firstIndex((r) => cmp(r, after) > 0) : 0
   const hi = Math.max(lo, before ? firstIndex((r) => cmp(r, before) >= 0) : rows.length)
   const more = hi - lo > limit

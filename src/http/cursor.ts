@@ -8,7 +8,11 @@ export function encodeCursor(sort: string, values: (string | number | null)[]): 
   return Buffer.from(JSON.stringify([sort, ...values])).toString('base64url')
 }
 
-export function decodeCursor(cursor: string, sort: string, arity: number): (string | number | null)[] {
+/**
+ * The values of a cursor issued for `sort`. With `kinds`, each value must be null or of its
+ * column's kind: a number where text is sorted would compare before every row and page from the start.
+ */
+export function decodeCursor(cursor: string, sort: string, arity: number, kinds?: readonly ('string' | 'number')[]): (string | number | null)[] {
   let parsed: unknown
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
@@ -19,5 +23,7 @@ export function decodeCursor(cursor: string, sort: string, arity: number): (stri
     throw new InvalidCursorError('it was not issued by this API')
   }
   if (parsed[0] !== sort) throw new InvalidCursorError(`it belongs to sort "${String(parsed[0])}", not "${sort}"`)
-  return parsed.slice(1)
+  const values = parsed.slice(1) as (string | number | null)[]
+  if (kinds && values.some((v, i) => v !== null && typeof v !== kinds[i])) throw new InvalidCursorError('it was not issued by this API')
+  return values
 }

@@ -4,7 +4,7 @@ import { listPage, memoryPage, type KeysetPage, type PageWindow, type SortSpec }
 
 // Rows ranked in JavaScript are paged by memoryPage; every window must cut them as listPage cuts
 // the same rows from a table.
-const SORT: SortSpec = { name: 'rank', desc: false, columns: [{ expr: 'rank', key: 'rank' }, { expr: 'kind', key: 'kind' }, { expr: 'id', key: 'id' }] }
+const SORT: SortSpec = { name: 'rank', desc: false, columns: [{ expr: 'rank', key: 'rank', numeric: true }, { expr: 'kind', key: 'kind' }, { expr: 'id', key: 'id' }] }
 
 interface Row { rank: number, kind: string, id: string }
 

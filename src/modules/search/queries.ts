@@ -62,7 +62,7 @@ export interface SearchHit { recordType: string, recordId: string, title: string
  */
 export const SEARCH_CANDIDATES = 2000
 
-const BY_RANK: SortSpec = { name: 'rank', desc: false, columns: [{ expr: 'h.rank', key: 'rank' }, { expr: 'h.recordType', key: 'recordType' }, { expr: 'h.recordId', key: 'recordId' }] }
+const BY_RANK: SortSpec = { name: 'rank', desc: false, columns: [{ expr: 'h.rank', key: 'rank', numeric: true }, { expr: 'h.recordType', key: 'recordType' }, { expr: 'h.recordId', key: 'recordId' }] }
 
 /** The cursor that resumes a search right after `hit`. */
 export const searchCursorOf = (hit: SearchHit) => cursorOf(BY_RANK, hit)

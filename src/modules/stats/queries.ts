@@ -136,7 +136,7 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
   const params: SqlValue[] = []
   let set: EventSet | undefined, slices: Iterable<Slice> | null = null
   const sortName = `stats:${o.groupBy.join(',')}:${o.period ?? 'month'}`
-  const cursorKey = o.cursor ? decodeCursor(o.cursor, sortName, aliases.length) : undefined
+  const cursorKey = o.cursor ? decodeCursor(o.cursor, sortName, aliases.length, columns.map((c) => (c.alias === 'placed' ? 'number' : 'string'))) : undefined
   // Grouping by actor alone walks stats_actor_monthly_actor_idx in actor order: the groups come out
   // sorted, a page starts at its cursor and reading stops after it (a page of the whole dataset in
   // milliseconds, where sorting every actor-month row took seconds at a million events). With
