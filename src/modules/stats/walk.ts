@@ -20,8 +20,8 @@ const BATCH = { first: 8, max: 512 }
 
 /**
  * Grouping a large filtered set at once sorts every group before the first page is known: at a
- * million events, by actor and day, 12 s and more. When the key leads with a period (not a week:
- * ISO weeks cross calendar years), a place or an actor, the events fall into slices whose groups
+ * million events, by actor and day, 12 s and more. When the key leads with a period, a place or an
+ * actor, the events fall into slices whose groups
  * sort wholly before the next slice's, so a page is made slice by slice in key order from its
  * cursor, and making it stops once it is full. Null when the grouping is not walked: words and an
  * actor filter select few enough events (or reach them by another index), and the other leads have
@@ -31,12 +31,15 @@ export function walkSlices(sqlite: Database.Database, f: EventFilters, o: StatsO
   const lead = o.groupBy[0]
   const period = o.period ?? 'month'
   if (f.q !== undefined || f.actor !== undefined) return null
-  if (!(lead === 'actor' || lead === 'place' || (lead === 'period' && period !== 'week'))) return null
+  if (lead !== 'actor' && lead !== 'place' && lead !== 'period') return null
   const count = prepared(sqlite, `SELECT count(*) FROM (SELECT 1 FROM ${set.from}${set.where.length ? ` WHERE ${set.where.join(' AND ')}` : ''} LIMIT ?)`)
     .pluck().get(...set.params, walkMin) as number
   if (count < walkMin) return null
   const from = cursorKey?.[0] as string | undefined
-  if (lead === 'period') return period === 'week' ? null : periodSlices(sqlite, period, from, f.from ? lowerBound(f.from) : '', f.to ? upperBoundExclusive(f.to) : null)
+  if (lead === 'period') {
+    const lower = f.from ? lowerBound(f.from) : '', upper = f.to ? upperBoundExclusive(f.to) : null
+    return period === 'week' ? weekSlices(sqlite, from, lower, upper) : periodSlices(sqlite, period, from, lower, upper)
+  }
   return lead === 'actor' ? valueSlices(sqlite, ACTORS, from) : valueSlices(sqlite, PLACES, from)
 }
 
@@ -97,6 +100,16 @@ function* valueSlices(sqlite: Database.Database, lead: Lead, from: string | unde
   }
 }
 
+/** The start of the first event on or after a time, within the filters' dates: one probe of the date index. */
+function firstEvent(sqlite: Database.Database, lower: string, upper: string | null): (t: string) => string | null {
+  return (t) => {
+    const first = prepared(sqlite, 'SELECT min(start_utc) FROM events WHERE start_utc >= ?').pluck().get(t > lower ? t : lower) as string | null
+    return first === null || (upper !== null && first >= upper) ? null : first
+  }
+}
+
+const slice = (lo: string, hi: string, at: string | null): Slice => ({ where: ['e.start_utc >= ?', 'e.start_utc < ?', ...(at ? [at] : [])], params: [lo, hi] })
+
 /** Months a slice spans for a period: a month's for days and months, three for a quarter, the year's for a year. */
 const SPAN: Record<Exclude<Period, 'week'>, number> = { day: 1, month: 1, quarter: 3, year: 12 }
 
@@ -118,12 +131,7 @@ const AT = { year: `e.date_precision = 'year'`, month: `e.date_precision = 'mont
  */
 function* periodSlices(sqlite: Database.Database, period: Exclude<Period, 'week'>, cursor: string | undefined, lower: string, upper: string | null): Generator<Slice> {
   const span = SPAN[period]
-  const slice = (lo: string, hi: string, at: string | null): Slice => ({ where: ['e.start_utc >= ?', 'e.start_utc < ?', ...(at ? [at] : [])], params: [lo, hi] })
-  // The first event on or after a time, within the filters' dates.
-  const firstAfter = (t: string) => {
-    const first = prepared(sqlite, 'SELECT min(start_utc) FROM events WHERE start_utc >= ?').pluck().get(t > lower ? t : lower) as string | null
-    return first === null || (upper !== null && first >= upper) ? null : first
-  }
+  const firstAfter = firstEvent(sqlite, lower, upper)
   // Where the cursor's key lies: a year's own events ('2023'), a unit ('2023-09', '2023-Q3'), a day.
   const resume = cursor === undefined ? null : {
     year: Number(cursor.slice(0, 4)),
@@ -150,5 +158,48 @@ function* periodSlices(sqlite: Database.Database, period: Exclude<Period, 'week'
       }
     }
     t = firstAfter(iso(year + 1, 1))
+  }
+}
+
+const WEEK_MS = 7 * 86_400_000
+/** The Monday that starts ISO week-year `year`: the week holding 4 January. */
+const isoYearStart = (year: number) => {
+  const jan4 = Date.UTC(year, 0, 4)
+  return new Date(jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000).toISOString()
+}
+const isoYearOf = (t: string) => Number(t.slice(0, 4)) + (t < isoYearStart(Number(t.slice(0, 4))) ? -1 : t >= isoYearStart(Number(t.slice(0, 4)) + 1) ? 1 : 0)
+
+/**
+ * Slices by ISO week. A key's year is the ISO week-year for events dated to a day ('2021-W05') but
+ * the calendar year for events of a month or a year ('2021-03', '2021'), and under one year the
+ * year's own events sort first, then its months, then its weeks. So each year is its events of a
+ * year, its events of a month (one slice), then each ISO week of its week-year.
+ */
+function* weekSlices(sqlite: Database.Database, cursor: string | undefined, lower: string, upper: string | null): Generator<Slice> {
+  const firstAfter = firstEvent(sqlite, lower, upper)
+  const step = (cursor === undefined ? 0 : cursor.length === 4 ? 0 : cursor[5] === 'W' ? 2 : 1)
+  let year: number
+  if (cursor !== undefined) year = Number(cursor.slice(0, 4))
+  else {
+    const t = firstAfter(lower)
+    if (t === null) return
+    year = Math.min(Number(t.slice(0, 4)), isoYearOf(t))
+  }
+  for (let resume = cursor !== undefined; ; resume = false) {
+    const start = resume ? step : 0
+    if (start <= 0) yield slice(iso(year, 1), iso(year, 13), AT.year)
+    if (start <= 1) yield slice(iso(year, 1), iso(year, 13), AT.month)
+    const end = isoYearStart(year + 1)
+    const from = resume && step === 2 ? new Date(Date.parse(isoYearStart(year)) + (Number(cursor!.slice(6)) - 1) * WEEK_MS).toISOString() : isoYearStart(year)
+    for (let d = firstAfter(from); d !== null && d < end;) {
+      // The Monday of d's week.
+      const monday = Date.parse(dayOf(d)) - ((new Date(Date.parse(dayOf(d))).getUTCDay() + 6) % 7) * 86_400_000
+      const next = new Date(monday + WEEK_MS).toISOString()
+      yield slice(new Date(monday).toISOString(), next, AT.day)
+      d = firstAfter(next)
+    }
+    const next = firstAfter(end < iso(year + 1, 1) ? end : iso(year + 1, 1))
+    if (next === null) return
+    year = Math.max(year + 1, Math.min(Number(next.slice(0, 4)), isoYearOf(next)))
   }
 }

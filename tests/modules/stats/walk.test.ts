@@ -65,6 +65,10 @@ describe('stats grouped slice by slice', () => {
     [{ from: '2018', to: '2020-06' }, { groupBy: ['period', 'type', 'place'], period: 'month' }],
     [{ to: '2020-02-10', updatedSince: '2000' }, { groupBy: ['period'], period: 'quarter' }],
     [{ updatedSince: '2000' }, { groupBy: ['period'], period: 'year' }],
+    // ISO weeks: 2021-01-01 to 03 belong to 2020-W53, and 2019-12-30 starts 2020-W01.
+    [{}, { groupBy: ['period', 'place'], period: 'week' }],
+    [{ to: '2020-03', updatedSince: '2000' }, { groupBy: ['period', 'type'], period: 'week' }],
+    [{ from: '2020-12-20', to: '2021-01-20' }, { groupBy: ['period', 'actor'], period: 'week' }],
   ]
 
   it('gives the pages and cursors grouping the whole set gives, for each lead and period', () => {
@@ -95,11 +99,11 @@ describe('stats grouped slice by slice', () => {
     expect(counter.statements * 5).toBeLessThan(whole.statements)
   })
 
-  it('leaves words, an actor filter and weeks to the one statement', () => {
+  it('leaves words, an actor filter and a type or country first to the one statement', () => {
     for (const [f, o] of [
       [{ q: 'convoy' }, { groupBy: ['actor'] }],
       [{ actor: 'synth-actor-00001' }, { groupBy: ['period', 'place'], period: 'day' }],
-      [{}, { groupBy: ['period', 'place'], period: 'week' }],
+      [{}, { groupBy: ['type', 'place'] }],
       [{ minKilled: 1 }, { groupBy: ['type'] }],
     ] as [EventFilters, Omit<StatsOptions, 'limit'>][]) {
       expect(allPages(f, o, 5000, WALK).statements, JSON.stringify([f, o])).toBe(1)
