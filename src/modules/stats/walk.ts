@@ -21,11 +21,11 @@ const BATCH = { first: 8, max: 512 }
 /**
  * Grouping a large filtered set at once sorts every group before the first page is known: at a
  * million events, by actor and day, 12 s and more. When the key leads with a period, a place or an
- * actor, the events fall into slices whose groups
- * sort wholly before the next slice's, so a page is made slice by slice in key order from its
- * cursor, and making it stops once it is full. Null when the grouping is not walked: words and an
- * actor filter select few enough events (or reach them by another index), and the other leads have
- * too few values to slice by.
+ * actor, the events fall into slices whose groups sort wholly before the next slice's, so a page is
+ * made slice by slice in key order from its cursor, and making it stops once the page is full.
+ * Null when the grouping is not walked: words and an actor filter reach their events by another
+ * index (and words would be matched again in every slice), a type or a country has too few values
+ * to slice by, and a set under `walkMin` events is grouped at once.
  */
 export function walkSlices(sqlite: Database.Database, f: EventFilters, o: StatsOptions, set: EventSet, cursorKey: SqlValue[] | undefined, walkMin = WALK_MIN): Iterable<Slice> | null {
   const lead = o.groupBy[0]
