@@ -18,13 +18,16 @@ export interface Source { day: string, dateClass: string, type: string, actor?: 
 
 /**
  * The events table as the stats and facets read it when eventSet does not put stats_event_keys in
- * its place. An actor (or words beside updatedSince) select events by id, and SQLite then looks
- * each one up by its primary key and reads its whole row (title and summary included) for four
- * short columns: through events_stats_id_idx, which holds them, the lookups stay in the index. A
- * place or a date range is left to the planner, whose index on it often selects fewer events.
+ * its place. An actor, a figure range alone (or words beside updatedSince) select events by id, and
+ * SQLite then looks each one up by its primary key and reads its whole row (title and summary
+ * included) for four short columns: through events_stats_id_idx, which holds them, the lookups stay
+ * in the index (`groupBy=type&minKilled=1` at a million events: 145,626 events, 1.2 s before, 0.75 s
+ * on a busy machine). A place or a date range is left to the planner, whose index on it often
+ * selects fewer events.
  */
-function eventsTable(f: { q?: string | undefined, actor?: string | undefined, place?: string | undefined, from?: string | undefined, to?: string | undefined }): string {
-  const byId = f.actor ? !f.place : Boolean(f.q && !f.place && !f.from && !f.to)
+function eventsTable(f: EventFilters): string {
+  const ranged = f.minKilled !== undefined || f.maxKilled !== undefined || f.minDisplaced !== undefined || f.maxDisplaced !== undefined
+  const byId = f.actor ? !f.place : Boolean((f.q || ranged) && !f.place && !f.from && !f.to)
   return byId ? 'events e INDEXED BY events_stats_id_idx' : 'events e'
 }
 

@@ -4,8 +4,8 @@ import { prepared } from '../../db/prepared.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts'
 import type { EventFilters } from '../events/queries.ts'
-import { ACTOR_MONTHLY, DAILY, EVENTS, eventSet, groupColumns, MEASURES, MONTHLY, type Dimension, type EventSet, type Measure, type Period, type Source } from './dimensions.ts'
-import { walkSlices, WALK_MIN, type Slice } from './walk.ts'
+import { ACTOR_MONTHLY, DAILY, EVENTS, eventSet, groupColumns, MEASURES, MONTHLY, type Dimension, type Measure, type Period, type Source } from './dimensions.ts'
+import { walkSlices, WALK_MIN, type Walk } from './walk.ts'
 
 export interface StatsOptions { groupBy: readonly Dimension[], period?: Period | undefined, limit: number, cursor?: string | undefined }
 
@@ -134,7 +134,7 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
       FROM ${c.table} d${hint}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${group(['measure'])}`
   let sql: string
   const params: SqlValue[] = []
-  let set: EventSet | undefined, slices: Iterable<Slice> | null = null
+  let walk: Walk | null = null
   const sortName = `stats:${o.groupBy.join(',')}:${o.period ?? 'month'}`
   const cursorKey = o.cursor ? decodeCursor(o.cursor, sortName, aliases.length, columns.map((c) => (c.alias === 'placed' ? 'number' : 'string'))) : undefined
   // Grouping by actor alone walks stats_actor_monthly_actor_idx in actor order: the groups come out
@@ -158,8 +158,8 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
       FROM (${cubeSql(ACTOR_CUBE, split.months.where)}${events ? ` UNION ALL SELECT * FROM (${events})` : ''})${group(['measure'])}`
     params.push(...split.months.params, ...split.edges.flat())
   } else {
-    set = eventSet(f)
-    slices = walkSlices(sqlite, f, o, set, cursorKey, walkMin)
+    const set = eventSet(f)
+    walk = walkSlices(sqlite, f, o, set, cursorKey, walkMin)
     sql = eventsSql({ columns, joins }, group, [set])!
     params.push(...set.params)
   }
@@ -171,9 +171,9 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
   const groups: RawGroup[] = []
   const read = (text: string, values: SqlValue[]) => collect(prepared(sqlite, `SELECT * FROM (${text})${after}${order}`).raw().iterate(...values, ...(after ? cursorKey! : [])) as IterableIterator<SqlValue[]>, columns.length, o.limit, groups)
   let more = false
-  if (slices) {
-    for (const s of slices) {
-      if ((more = read(eventsSql({ columns, joins }, group, [{ from: s.from ?? set!.from, where: [...set!.where, ...s.where] }])!, [...set!.params, ...s.params]))) break
+  if (walk) {
+    for (const s of walk.slices) {
+      if ((more = read(eventsSql({ columns, joins }, group, [{ from: s.from, where: [...walk.where, ...s.where] }])!, [...walk.params, ...s.params]))) break
     }
   } else {
     more = read(sql, params)

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import { IN_JSON, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
-import type { EventFilters } from '../events/queries.ts'
+import { eventWhere, type EventFilters } from '../events/queries.ts'
 import type { EventSet, Period } from './dimensions.ts'
 import type { StatsOptions } from './queries.ts'
 
@@ -11,12 +11,22 @@ export const WALK_MIN = 20_000
 
 /**
  * Conditions that narrow the filtered events to a slice whose groups sort together, after the
- * slices before it, and the table to read them from when not the filters' own.
+ * slices before it, and the table to read them from.
  */
-export interface Slice { where: string[], params: SqlValue[], from?: string }
+export interface Slice { where: string[], params: SqlValue[], from: string }
+
+/** The filters' conditions as each slice checks them, and the slices in key order. */
+export interface Walk { where: string[], params: SqlValue[], slices: Iterable<Slice> }
 
 /** Values of the leading actor or place taken per slice: few at first, more while the page is not full. */
 const BATCH = { first: 8, max: 512 }
+
+/**
+ * The events of a slice are read as the planner finds best for the slice's own conditions: the
+ * filters alone may have named an index (events by id, for a figure range) that the slice's dates
+ * or places would then have to be checked along.
+ */
+const EVENTS = 'events e'
 
 /**
  * Grouping a large filtered set at once sorts every group before the first page is known: at a
@@ -27,7 +37,7 @@ const BATCH = { first: 8, max: 512 }
  * index (and words would be matched again in every slice), a type or a country has too few values
  * to slice by, and a set under `walkMin` events is grouped at once.
  */
-export function walkSlices(sqlite: Database.Database, f: EventFilters, o: StatsOptions, set: EventSet, cursorKey: SqlValue[] | undefined, walkMin = WALK_MIN): Iterable<Slice> | null {
+export function walkSlices(sqlite: Database.Database, f: EventFilters, o: StatsOptions, set: EventSet, cursorKey: SqlValue[] | undefined, walkMin = WALK_MIN): Walk | null {
   const lead = o.groupBy[0]
   const period = o.period ?? 'month'
   if (f.q !== undefined || f.actor !== undefined) return null
@@ -36,11 +46,14 @@ export function walkSlices(sqlite: Database.Database, f: EventFilters, o: StatsO
     .pluck().get(...set.params, walkMin) as number
   if (count < walkMin) return null
   const from = cursorKey?.[0] as string | undefined
+  // Each slice narrows the set, so the filters are checked event by event (a figure range probes
+  // each event's figure rather than listing every match of the range again for each slice).
+  const filters = eventWhere(f, undefined, true)
   if (lead === 'period') {
     const lower = f.from ? lowerBound(f.from) : '', upper = f.to ? upperBoundExclusive(f.to) : null
-    return period === 'week' ? weekSlices(sqlite, from, lower, upper) : periodSlices(sqlite, period, from, lower, upper)
+    return { ...filters, slices: period === 'week' ? weekSlices(sqlite, from, lower, upper) : periodSlices(sqlite, period, from, lower, upper) }
   }
-  return lead === 'actor' ? valueSlices(sqlite, ACTORS, from) : valueSlices(sqlite, PLACES, from)
+  return { ...filters, slices: lead === 'actor' ? valueSlices(sqlite, ACTORS, from) : valueSlices(sqlite, PLACES, from) }
 }
 
 interface Lead {
@@ -53,9 +66,9 @@ interface Lead {
 }
 
 const PLACES: Lead = {
-  none: () => ({ where: ['e.place_id IS NULL'], params: [] }),
+  none: () => ({ from: EVENTS, where: ['e.place_id IS NULL'], params: [] }),
   values: 'SELECT DISTINCT place_id FROM events WHERE place_id >= ? ORDER BY place_id LIMIT ?',
-  batch: (json) => ({ where: [`e.place_id IN ${IN_JSON}`], params: [json] }),
+  batch: (json) => ({ from: EVENTS, where: [`e.place_id IN ${IN_JSON}`], params: [json] }),
 }
 
 const ACTORS: Lead = {
@@ -65,6 +78,7 @@ const ACTORS: Lead = {
     const [first, last] = prepared(sqlite, `SELECT min(month), max(month) FROM stats_actor_monthly WHERE actor_id = ''`).raw().get() as [string | null, string | null]
     if (first === null || last === null) return null
     return {
+      from: EVENTS,
       where: ['e.start_utc >= ?', 'e.start_utc < ?', 'NOT EXISTS (SELECT 1 FROM event_actors x0 WHERE x0.event_id = e.id)'],
       params: [`${first}-01T00:00:00.000Z`, iso(Number(last.slice(0, 4)), Number(last.slice(5, 7)) + 1)],
     }
@@ -108,7 +122,7 @@ function firstEvent(sqlite: Database.Database, lower: string, upper: string | nu
   }
 }
 
-const slice = (lo: string, hi: string, at: string | null): Slice => ({ where: ['e.start_utc >= ?', 'e.start_utc < ?', ...(at ? [at] : [])], params: [lo, hi] })
+const slice = (lo: string, hi: string, at: string | null): Slice => ({ from: EVENTS, where: ['e.start_utc >= ?', 'e.start_utc < ?', ...(at ? [at] : [])], params: [lo, hi] })
 
 /** Months a slice spans for a period: a month's for days and months, three for a quarter, the year's for a year. */
 const SPAN: Record<Exclude<Period, 'week'>, number> = { day: 1, month: 1, quarter: 3, year: 12 }

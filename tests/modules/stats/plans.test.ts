@@ -43,6 +43,14 @@ describe('stats query plans on the synthetic dataset', () => {
     }
   })
 
+  it('a figure range alone lists its events by the bound\'s index and reads each in the index holding the grouped columns', () => {
+    for (const f of [{ minKilled: 1 }, { maxKilled: 1000 }, { minDisplaced: 1 }, { minKilled: 0, type: ['attack', 'offensive'] }] as EventFilters[]) {
+      const { plan } = planOf(f, { groupBy: ['type'] })
+      expect(plan, JSON.stringify(f)).toMatch(/event_figures_(low|high)_idx/)
+      expect(plan, JSON.stringify(f)).toMatch(/SEARCH e USING COVERING INDEX events_stats_id_idx \(id=\?\)/)
+    }
+  })
+
   it('beside updatedSince, a word reads the events themselves (the keys table has no such column)', () => {
     expect(planOf({ q: 'convoy', updatedSince: '2000' }, { groupBy: ['type'] }).plan).toMatch(/search_keys/)
   })
