@@ -159,7 +159,7 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
     params.push(...split.months.params, ...split.edges.flat())
   } else {
     const set = eventSet(f)
-    walk = walkSlices(sqlite, f, o, set, cursorKey, walkMin)
+    walk = walkSlices(sqlite, f, o, cursorKey, walkMin)
     sql = eventsSql({ columns, joins }, group, [set])!
     params.push(...set.params)
   }

@@ -3,7 +3,7 @@ import { IN_JSON, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { eventWhere, type EventFilters } from '../events/queries.ts'
-import type { EventSet, Period } from './dimensions.ts'
+import type { Period } from './dimensions.ts'
 import type { StatsOptions } from './queries.ts'
 
 /** Filtered sets at least this large are grouped slice by slice; `walkMin` lowers it in tests. */
@@ -35,15 +35,19 @@ const EVENTS = 'events e'
  * made slice by slice in key order from its cursor, and making it stops once the page is full.
  * Null when the grouping is not walked: words and an actor filter reach their events by another
  * index (and words would be matched again in every slice), a type or a country has too few values
- * to slice by, and a set under `walkMin` events is grouped at once.
+ * to slice by, and a set under `walkMin` events (before figure ranges and updatedSince) is grouped
+ * at once.
  */
-export function walkSlices(sqlite: Database.Database, f: EventFilters, o: StatsOptions, set: EventSet, cursorKey: SqlValue[] | undefined, walkMin = WALK_MIN): Walk | null {
+export function walkSlices(sqlite: Database.Database, f: EventFilters, o: StatsOptions, cursorKey: SqlValue[] | undefined, walkMin = WALK_MIN): Walk | null {
   const lead = o.groupBy[0]
   const period = o.period ?? 'month'
   if (f.q !== undefined || f.actor !== undefined) return null
   if (lead !== 'actor' && lead !== 'place' && lead !== 'period') return null
-  const count = prepared(sqlite, `SELECT count(*) FROM (SELECT 1 FROM ${set.from}${set.where.length ? ` WHERE ${set.where.join(' AND ')}` : ''} LIMIT ?)`)
-    .pluck().get(...set.params, walkMin) as number
+  // Counted without the filters checked event by event (figure ranges, updatedSince): those would
+  // cost a pass over the set to learn it is small. The set they narrow is sliced anyway.
+  const indexed = eventWhere({ ...f, minKilled: undefined, maxKilled: undefined, minDisplaced: undefined, maxDisplaced: undefined, updatedSince: undefined })
+  const count = prepared(sqlite, `SELECT count(*) FROM (SELECT 1 FROM events e${indexed.where.length ? ` WHERE ${indexed.where.join(' AND ')}` : ''} LIMIT ?)`)
+    .pluck().get(...indexed.params, walkMin) as number
   if (count < walkMin) return null
   const from = cursorKey?.[0] as string | undefined
   // Each slice narrows the set, so the filters are checked event by event (a figure range probes
