@@ -85,12 +85,14 @@ const SORTS: Record<EventSort, SortSpec> = {
  * Turns filters into fixed SQL fragments; the same filters always give the same SQL text. With
  * `probe` (see denseWords), words are checked event by event in the list's order instead.
  */
-export function eventWhere(f: EventFilters, probe?: string, inOrder = false): Pick<ListSpec, 'where' | 'params'> {
+export function eventWhere(f: EventFilters, probe?: string, inOrder: boolean | 'updated' = false): Pick<ListSpec, 'where' | 'params'> {
   const where: string[] = []
   const params: SqlValue[] = []
-  if (f.from) { where.push('e.start_utc >= ?'); params.push(lowerBound(f.from)) }
-  if (f.to) { where.push('e.start_utc < ?'); params.push(upperBoundExclusive(f.to)) }
-  // In order (denseFilters), the unary + keeps SQLite walking the sort's index rather than this one's.
+  // In order (denseFilters), the unary + keeps SQLite walking the sort's index rather than this
+  // one's; the range of the index walked (dates by date, updatedSince by update) stays a range.
+  const dates = inOrder === 'updated' ? '+' : ''
+  if (f.from) { where.push(`${dates}e.start_utc >= ?`); params.push(lowerBound(f.from)) }
+  if (f.to) { where.push(`${dates}e.start_utc < ?`); params.push(upperBoundExclusive(f.to)) }
   if (f.type?.length) { where.push(`${inOrder ? '+' : ''}e.type IN ${IN_JSON}`); params.push(JSON.stringify(f.type)) }
   if (f.place) { where.push('e.place_id = ?'); params.push(f.place) }
   if (f.actor) {
@@ -114,7 +116,7 @@ export function eventWhere(f: EventFilters, probe?: string, inOrder = false): Pi
   figureRange(where, params, ['killed'], narrow, f.minKilled, f.maxKilled)
   figureRange(where, params, DISPLACED_MEASURES, narrow, f.minDisplaced, f.maxDisplaced)
   // Sync clients ask for what changed since their last pull: usually a small share of the rows.
-  if (f.updatedSince) { where.push(inOrder ? '+e.updated_at >= ?' : 'likelihood(e.updated_at >= ?, 0.05)'); params.push(lowerBound(f.updatedSince)) }
+  if (f.updatedSince) { where.push(inOrder === 'updated' ? 'e.updated_at >= ?' : inOrder ? '+e.updated_at >= ?' : 'likelihood(e.updated_at >= ?, 0.05)'); params.push(lowerBound(f.updatedSince)) }
   return { where, params }
 }
 
@@ -152,7 +154,8 @@ export function probesInOrder(f: EventFilters, sort: EventSort): boolean {
  * matches, as every event is visited anyway.
  */
 export function eventListSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt, probe?: string, inOrder = false): ListSpec {
-  const spec: ListSpec = { from: 'events e', select: SELECT, ...eventWhere(f, probe, inOrder), sort: SORTS[sort], limit, cursor }
+  const walk = inOrder && (sort === 'updated' || sort === '-updated') ? 'updated' : inOrder
+  const spec: ListSpec = { from: 'events e', select: SELECT, ...eventWhere(f, probe, walk), sort: SORTS[sort], limit, cursor }
   return probe || inOrder ? { ...spec, count: { from: 'events e', ...eventWhere(f) } } : spec
 }
 
@@ -169,22 +172,28 @@ export function listEvents(sqlite: Database.Database, f: EventFilters, sort: Eve
 export const DENSE_FILTERS = 20_000
 
 /**
- * Whether the list's figure ranges, its types (in update order) or its updatedSince (in date
- * order) should be checked event by event along the sort's index rather than gathered through
- * their own indexes and sorted. Gathered, every match is looked up and sorted before the first
- * row: at a million events `minKilled=1` held the event loop 0.4 s, `type=attack&sort=updated`
- * 0.4 s warm and 8 s cold, `updatedSince=2000-01-01` by date 0.3 s warm and 5.6 s cold. Each such
- * filter must match at least DENSE_FILTERS events (counted through its index, stopping there), so
- * a page of 50 is found within some 2,500 probes where matches are spread like the events; a rarer
- * one is gathered, which costs little. Matches bunched away from where the walk starts still cost
- * a walk over the events between. Only where the other filters leave the order to the index walked,
- * as for words (probesInOrder). `dense` is lowered only by tests.
+ * Whether the list's filters should be checked event by event along the sort's index rather than
+ * gathered through their own indexes and sorted. Gathered, every match is looked up and sorted
+ * before the first row: at a million events `minKilled=1` held the event loop 0.4 s,
+ * `type=attack&sort=updated` 0.4 s warm and 8 s cold, `updatedSince=2000-01-01` by date 0.3 s warm
+ * and 5.6 s cold, `from=2015&to=2022&sort=-updated` 3.1 s, `minKilled=1&type=attack` 0.7 s.
+ * Checked along the index: figure ranges in either order; by date, updatedSince, and types beside
+ * a figure range; by update, types and a date range (updatedSince is then the range walked).
+ * Each must match at least DENSE_FILTERS events (counted through its index, stopping there; types
+ * and dates together, as one index holds both), so a page of 50 is found within some 2,500 probes
+ * where matches are spread like the events; a rarer one is gathered, which costs little. Matches
+ * bunched away from where the walk starts still cost a walk over the events between. Any other
+ * filter (actor, place) leaves the list gathered. `dense` is lowered only by tests.
  */
 export function denseFilters(sqlite: Database.Database, f: EventFilters, sort: EventSort, dense = DENSE_FILTERS): boolean {
   const byDate = sort === 'date' || sort === '-date'
+  const figures = [f.minKilled, f.maxKilled, f.minDisplaced, f.maxDisplaced].some((v) => v !== undefined)
   const rest: EventFilters = { ...f, minKilled: undefined, maxKilled: undefined, minDisplaced: undefined, maxDisplaced: undefined }
+  // A type alone by date is read in order from events_type_start_idx, which nothing beats.
+  const typeChecked = f.type?.length && (!byDate || figures)
+  if (typeChecked) rest.type = undefined
   if (byDate) rest.updatedSince = undefined
-  else rest.type = undefined
+  else Object.assign(rest, { from: undefined, to: undefined, updatedSince: undefined })
   if (!probesInOrder(rest, sort)) return false
   const counts: { sql: string, params: SqlValue[] }[] = []
   const ranges = [[['killed'], 'low', '>=', f.minKilled], [['killed'], 'high', '<=', f.maxKilled],
@@ -192,7 +201,11 @@ export function denseFilters(sqlite: Database.Database, f: EventFilters, sort: E
   for (const [measures, bound, op, value] of ranges) {
     if (value !== undefined) counts.push({ sql: `SELECT 1 FROM event_figures WHERE measure IN (${measures.map(() => '?').join(', ')}) AND ${bound} ${op} ?`, params: [...measures, value] })
   }
-  if (!byDate && f.type?.length) counts.push({ sql: `SELECT 1 FROM events INDEXED BY events_type_start_idx WHERE type IN ${IN_JSON}`, params: [JSON.stringify(f.type)] })
+  const dates: string[] = [], dateParams: SqlValue[] = []
+  if (f.from) { dates.push(' AND start_utc >= ?'); dateParams.push(lowerBound(f.from)) }
+  if (f.to) { dates.push(' AND start_utc < ?'); dateParams.push(upperBoundExclusive(f.to)) }
+  if (typeChecked) counts.push({ sql: `SELECT 1 FROM events INDEXED BY events_type_start_idx WHERE type IN ${IN_JSON}${dates.join('')}`, params: [JSON.stringify(f.type), ...dateParams] })
+  else if (!byDate && dates.length) counts.push({ sql: `SELECT 1 FROM events INDEXED BY events_start_idx WHERE 1${dates.join('')}`, params: dateParams })
   if (byDate && f.updatedSince) counts.push({ sql: 'SELECT 1 FROM events INDEXED BY events_updated_idx WHERE updated_at >= ?', params: [lowerBound(f.updatedSince)] })
   return counts.length > 0 && counts.every((c) => (prepared(sqlite, `SELECT count(*) FROM (${c.sql} LIMIT ?)`).pluck().get(...c.params, dense) as number) >= dense)
 }

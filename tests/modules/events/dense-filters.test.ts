@@ -17,8 +17,15 @@ describe('lists filtered by common figure ranges, types and update times', () =>
     expect(denseFilters(sqlite, { minKilled: 1 }, 'date')).toBe(false)
     expect(denseFilters(sqlite, { minKilled: 1 }, 'date', dense)).toBe(true)
     expect(denseFilters(sqlite, { minKilled: 1_000_000 }, 'date', dense)).toBe(false)
-    expect(denseFilters(sqlite, { minKilled: 1, type: ['attack'] }, 'date', dense)).toBe(false)
-    expect(denseFilters(sqlite, { minKilled: 1, from: '2021' }, 'updated', dense)).toBe(false)
+    expect(denseFilters(sqlite, { minKilled: 1, type: ['attack'] }, 'date', dense)).toBe(true)
+    expect(denseFilters(sqlite, { minKilled: 1, from: '2021' }, 'updated', dense)).toBe(true)
+    expect(denseFilters(sqlite, { minKilled: 1, place: 'x' }, 'date', dense)).toBe(false)
+    expect(denseFilters(sqlite, { type: ['attack'], from: '2021', to: '2022' }, '-updated', dense)).toBe(true)
+    expect(denseFilters(sqlite, { type: ['attack'], from: '2021-03-01', to: '2021-03-01' }, '-updated', dense)).toBe(false)
+    expect(denseFilters(sqlite, { from: '2021', to: '2022' }, 'updated', dense)).toBe(true)
+    expect(denseFilters(sqlite, { from: '2021', to: '2022' }, 'date', dense)).toBe(false)
+    expect(denseFilters(sqlite, { type: ['attack'], updatedSince: '2000-01-01' }, '-updated', dense)).toBe(true)
+    expect(denseFilters(sqlite, { type: ['attack'], updatedSince: '2000-01-01' }, 'date', dense)).toBe(false)
     expect(denseFilters(sqlite, {}, 'date', dense)).toBe(false)
     expect(denseFilters(sqlite, { type: ['attack'] }, 'updated', dense)).toBe(true)
     expect(denseFilters(sqlite, { type: ['attack'] }, 'date', dense)).toBe(false)
@@ -28,13 +35,15 @@ describe('lists filtered by common figure ranges, types and update times', () =>
 
     let compared = 0
     for (const f of [{ minKilled: 1 }, { minDisplaced: 1 }, { maxKilled: 50 }, { minKilled: 1, from: '2021-03', to: '2021-09' }, { minKilled: 1, maxKilled: 100000 },
-      { type: ['attack'] }, { type: ['attack', 'ceasefire'], minKilled: 1 }, { updatedSince: '2000-01-01' }, { updatedSince: '2000-01-01', minKilled: 1 }] as EventFilters[]) {
+      { type: ['attack'] }, { type: ['attack', 'ceasefire'], minKilled: 1 }, { updatedSince: '2000-01-01' }, { updatedSince: '2000-01-01', minKilled: 1 },
+      { type: ['attack'], from: '2020', to: '2022' }, { from: '2021', to: '2022-06' }, { type: ['attack', 'offensive'], updatedSince: '2000-01-01' },
+      { type: ['attack'], minKilled: 1, from: '2020' }, { from: '2020', updatedSince: '2000-01-01', minDisplaced: 1 }] as EventFilters[]) {
       for (const sort of EVENT_SORTS) {
         const inOrder = denseFilters(sqlite, f, sort, dense)
         const { sql, params } = listSql(eventListSpec(f, sort, 40, undefined, undefined, inOrder))
         const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ')
-        if (inOrder && !f.from) {
-          expect(plan, `${JSON.stringify(f)} ${sort}`).toMatch(/SCAN e USING (COVERING )?INDEX events_(start|updated)_idx/)
+        if (inOrder) {
+          expect(plan, `${JSON.stringify(f)} ${sort}`).toMatch(sort.endsWith('date') ? /(SCAN|SEARCH) e USING (COVERING )?INDEX events_start_idx/ : /(SCAN|SEARCH) e USING (COVERING )?INDEX events_updated_idx/)
           expect(plan, `${JSON.stringify(f)} ${sort}`).not.toContain('TEMP B-TREE')
         }
         let cursor: string | undefined
