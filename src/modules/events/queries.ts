@@ -93,7 +93,9 @@ export function eventWhere(f: EventFilters, probe?: string, inOrder: boolean | '
   const dates = inOrder === 'updated' ? '+' : ''
   if (f.from) { where.push(`${dates}e.start_utc >= ?`); params.push(lowerBound(f.from)) }
   if (f.to) { where.push(`${dates}e.start_utc < ?`); params.push(upperBoundExclusive(f.to)) }
-  if (f.type?.length) { where.push(`${inOrder ? '+' : ''}e.type IN ${IN_JSON}`); params.push(JSON.stringify(f.type)) }
+  // One type by date is walked along events_type_start_idx, which holds the list's order for it.
+  if (f.type?.length === 1 && inOrder === true) { where.push('e.type = ?'); params.push(f.type[0]!) }
+  else if (f.type?.length) { where.push(`${inOrder ? '+' : ''}e.type IN ${IN_JSON}`); params.push(JSON.stringify(f.type)) }
   if (f.place) { where.push('e.place_id = ?'); params.push(f.place) }
   if (f.actor) {
     where.push(`e.id IN (SELECT ea.event_id FROM event_actors ea WHERE ea.actor_id = ?${f.role ? ' AND ea.role = ?' : ''})`)

@@ -43,7 +43,7 @@ describe('lists filtered by common figure ranges, types and update times', () =>
         const { sql, params } = listSql(eventListSpec(f, sort, 40, undefined, undefined, inOrder))
         const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ')
         if (inOrder) {
-          expect(plan, `${JSON.stringify(f)} ${sort}`).toMatch(sort.endsWith('date') ? /(SCAN|SEARCH) e USING (COVERING )?INDEX events_start_idx/ : /(SCAN|SEARCH) e USING (COVERING )?INDEX events_updated_idx/)
+          expect(plan, `${JSON.stringify(f)} ${sort}`).toMatch(sort.endsWith('date') ? /(SCAN|SEARCH) e USING (COVERING )?INDEX events_(type_)?start_idx/ : /(SCAN|SEARCH) e USING (COVERING )?INDEX events_updated_idx/)
           expect(plan, `${JSON.stringify(f)} ${sort}`).not.toContain('TEMP B-TREE')
         }
         let cursor: string | undefined
