@@ -185,9 +185,11 @@ export const DENSE_FILTERS = 20_000
  * and dates together, as one index holds both), so a page of 50 is found within some 2,500 probes
  * where matches are spread like the events; a rarer one is gathered, which costs little. Matches
  * bunched away from where the walk starts still cost a walk over the events between. Any other
- * filter (actor, place) leaves the list gathered. `dense` is lowered only by tests.
+ * filter (actor, place, words) leaves the list gathered. `dense` is lowered only by tests.
  */
 export function denseFilters(sqlite: Database.Database, f: EventFilters, sort: EventSort, dense = DENSE_FILTERS): boolean {
+  // Words gathered beside the walk would be checked against every event walked, however rare they are.
+  if (f.q) return false
   const byDate = sort === 'date' || sort === '-date'
   const figures = [f.minKilled, f.maxKilled, f.minDisplaced, f.maxDisplaced].some((v) => v !== undefined)
   const rest: EventFilters = { ...f, minKilled: undefined, maxKilled: undefined, minDisplaced: undefined, maxDisplaced: undefined }

@@ -20,6 +20,8 @@ describe('lists filtered by common figure ranges, types and update times', () =>
     expect(denseFilters(sqlite, { minKilled: 1, type: ['attack'] }, 'date', dense)).toBe(true)
     expect(denseFilters(sqlite, { minKilled: 1, from: '2021' }, 'updated', dense)).toBe(true)
     expect(denseFilters(sqlite, { minKilled: 1, place: 'x' }, 'date', dense)).toBe(false)
+    expect(denseFilters(sqlite, { minKilled: 1, q: 'Yevlakh' }, 'date', dense)).toBe(false)
+    expect(denseFilters(sqlite, { from: '2021', to: '2022', q: 'Yevlakh' }, '-updated', dense)).toBe(false)
     expect(denseFilters(sqlite, { type: ['attack'], from: '2021', to: '2022' }, '-updated', dense)).toBe(true)
     expect(denseFilters(sqlite, { type: ['attack'], from: '2021-03-01', to: '2021-03-01' }, '-updated', dense)).toBe(false)
     expect(denseFilters(sqlite, { from: '2021', to: '2022' }, 'updated', dense)).toBe(true)
