@@ -42,7 +42,7 @@ export function denseFilters(sqlite: Database.Database, f: EventFilters, sort: E
   if (byDate) rest.updatedSince = undefined
   else Object.assign(rest, { from: undefined, to: undefined, updatedSince: undefined })
   if (!probesInOrder(rest, sort)) return false
-  const counts: { sql: string, params: SqlValue[] }[] = []
+  const counts: { sql: string, params: SqlValue[], dense?: number }[] = []
   const ranges = [[['killed'], 'low', '>=', f.minKilled], [['killed'], 'high', '<=', f.maxKilled],
     [DISPLACED_MEASURES, 'low', '>=', f.minDisplaced], [DISPLACED_MEASURES, 'high', '<=', f.maxDisplaced]] as const
   for (const [measures, bound, op, value] of ranges) {
@@ -51,10 +51,14 @@ export function denseFilters(sqlite: Database.Database, f: EventFilters, sort: E
   const dates: string[] = [], dateParams: SqlValue[] = []
   if (f.from) { dates.push(' AND start_utc >= ?'); dateParams.push(lowerBound(f.from)) }
   if (f.to) { dates.push(' AND start_utc < ?'); dateParams.push(upperBoundExclusive(f.to)) }
-  if (typeChecked) counts.push({ sql: `SELECT 1 FROM events INDEXED BY events_type_start_idx WHERE type IN ${IN_JSON}${dates.join('')}`, params: [JSON.stringify(f.type), ...dateParams] })
-  else if (!byDate && dates.length) counts.push({ sql: `SELECT 1 FROM events INDEXED BY events_start_idx WHERE 1${dates.join('')}`, params: dateParams })
+  // By update, a quarter as many: gathered, each match's row is read for its update time, apart
+  // from the others (type=statement over ten months of 2022, 19,000 events: 3.1 s cold, 80-140 ms
+  // warm), where the walk reads rows that lie together when updates follow insertion.
+  const byType = byDate ? dense : Math.ceil(dense / 4)
+  if (typeChecked) counts.push({ sql: `SELECT 1 FROM events INDEXED BY events_type_start_idx WHERE type IN ${IN_JSON}${dates.join('')}`, params: [JSON.stringify(f.type), ...dateParams], dense: byType })
+  else if (!byDate && dates.length) counts.push({ sql: `SELECT 1 FROM events INDEXED BY events_start_idx WHERE 1${dates.join('')}`, params: dateParams, dense: byType })
   if (byDate && f.updatedSince) counts.push({ sql: 'SELECT 1 FROM events INDEXED BY events_updated_idx WHERE updated_at >= ?', params: [lowerBound(f.updatedSince)] })
-  return counts.length > 0 && counts.every((c) => (prepared(sqlite, `SELECT count(*) FROM (${c.sql} LIMIT ?)`).pluck().get(...c.params, dense) as number) >= dense)
+  return counts.length > 0 && counts.every((c) => (prepared(sqlite, `SELECT count(*) FROM (${c.sql} LIMIT ?)`).pluck().get(...c.params, c.dense ?? dense) as number) >= (c.dense ?? dense))
 }
 
 /**
