@@ -65,6 +65,13 @@ export function casualtyListing(sqlite: Database.Database, f: CasualtyFilters, l
     : { ...spec, where: w.where, params: w.params }
 }
 
+/**
+ * Whether a page is read on the stats workers: updatedSince beside an outcome or group, where
+ * casualtyReading may walk thousands of events or gather as many reports, each a read of its own
+ * on a cold file (4.8 s on the event loop for outcome=injured&updatedSince at a million events).
+ */
+export const casualtiesOffLoop = (f: CasualtyFilters) => Boolean(f.updatedSince && (f.outcome || f.victimGroup) && !f.event && !f.actor)
+
 /** Matching reports from which a list is read by walking the events in date order. */
 export const DENSE_REPORTS = 5000
 
