@@ -24,12 +24,19 @@ const SELECT = `c.id AS id, c.event_id AS eventId, e.title AS eventTitle, e.star
   c.perpetrator_actor_id AS perpetratorActorId, c.note AS note, e.start_utc AS eventSortKey, c.created_at AS createdAt, c.updated_at AS updatedAt`
 const FROM = 'casualty_reports c JOIN events e ON e.id = c.event_id'
 
-function where(f: CasualtyFilters, perReport = false): { where: string[], params: SqlValue[] } {
+/**
+ * How the filters are read: gathered through the indexes the planner picks; along the events
+ * (`walk`, every report filter checked per report); or gathered through casualty_updated_idx
+ * (`byUpdate`) or casualty_outcome_idx (`byKind`), the other filters checked per report.
+ */
+type Reading = 'gather' | 'walk' | 'byUpdate' | 'byKind'
+
+function where(f: CasualtyFilters, reading: Reading = 'gather'): { where: string[], params: SqlValue[] } {
   const where: string[] = [], params: SqlValue[] = []
   // An actor's figures are found through the indexes on each actor column (MULTI-INDEX OR). Beside
   // it, the outcome and group are written `+c.col`, which keeps them off casualty_outcome_idx: the
   // planner, without statistics, would otherwise prefer that index and read a whole outcome.
-  const col = (c: string) => (f.actor || perReport ? `+c.${c}` : `c.${c}`)
+  const col = (c: string) => (f.actor || reading === 'walk' || reading === 'byUpdate' ? `+c.${c}` : `c.${c}`)
   if (f.event) { where.push('c.event_id = ?'); params.push(f.event) }
   if (f.outcome) { where.push(`${col('outcome')} = ?`); params.push(f.outcome) }
   if (f.victimGroup) { where.push(`${col('victim_group')} = ?`); params.push(f.victimGroup) }
@@ -39,7 +46,7 @@ function where(f: CasualtyFilters, perReport = false): { where: string[], params
   }
   if (f.from) { where.push('e.start_utc >= ?'); params.push(lowerBound(f.from)) }
   if (f.to) { where.push('e.start_utc < ?'); params.push(upperBoundExclusive(f.to)) }
-  if (f.updatedSince) { where.push(`${perReport ? '+' : ''}c.updated_at >= ?`); params.push(lowerBound(f.updatedSince)) }
+  if (f.updatedSince) { where.push(`${reading === 'walk' || reading === 'byKind' ? '+' : ''}c.updated_at >= ?`); params.push(lowerBound(f.updatedSince)) }
   return { where, params }
 }
 
@@ -50,11 +57,27 @@ export function listCasualties(sqlite: Database.Database, f: CasualtyFilters, li
 /** What listCasualties reads; `dense` is DENSE_REPORTS but for tests on small databases. */
 export function casualtyListing(sqlite: Database.Database, f: CasualtyFilters, limit: number, cursor?: PageAt, dense = DENSE_REPORTS): ListSpec {
   const spec = casualtyListSpec(f, limit, cursor)
-  return walksEvents(sqlite, f, dense) ? inEventOrder(spec, f) : spec
+  const reading = casualtyReading(sqlite, f, dense)
+  if (reading === 'gather') return spec
+  const w = where(f, reading)
+  return reading === 'walk'
+    ? { ...spec, from: 'events e CROSS JOIN casualty_reports c ON e.id = c.event_id', where: w.where, params: w.params }
+    : { ...spec, where: w.where, params: w.params }
 }
+
+/**
+ * Whether a page is read on the stats workers: updatedSince beside an outcome or group, where
+ * casualtyReading may walk thousands of events or gather as many reports, each a read of its own
+ * on a cold file (4.8 s on the event loop for outcome=injured&updatedSince at a million events).
+ */
+export const casualtiesOffLoop = (f: CasualtyFilters) => Boolean(f.updatedSince && (f.outcome || f.victimGroup) && !f.event && !f.actor)
 
 /** Matching reports from which a list is read by walking the events in date order. */
 export const DENSE_REPORTS = 5000
+
+/** Events whose reports are sampled, and matches among them, past which a walk is taken (see casualtyReading). */
+export const SAMPLE_EVENTS = 2000
+const SAMPLE_MATCHES = 5
 
 /**
  * Whether a page is found sooner by walking the events in date order and probing each one's
@@ -63,27 +86,44 @@ export const DENSE_REPORTS = 5000
  * sorted, 0.4 to 0.8 s on the event loop for the first page. Walking finds a page in a few thousand
  * probes when at least DENSE_REPORTS reports match, which an index tells by counting no further;
  * fewer are gathered and sorted quickly. An event or an actor narrows better through its own index.
- * updatedSince beside an outcome or group has no index that counts both, so it gathers.
+ *
+ * updatedSince beside an outcome or group has no index that counts both: either counted alone
+ * under DENSE_REPORTS bounds the matches, and they are gathered through that index; both above it,
+ * the reports of the walk's first SAMPLE_EVENTS events tell whether matches lie close enough
+ * together for a walk (five in the sample or more: a page within some 20,000 events), as they do
+ * unless the two are bunched apart. Gathered whole, outcome=killed&updatedSince held the event
+ * loop 0.4 s warm, 1 s cold at a million events.
  */
-function walksEvents(sqlite: Database.Database, f: CasualtyFilters, dense: number): boolean {
-  if (f.event || f.actor) return false
+export function casualtyReading(sqlite: Database.Database, f: CasualtyFilters, dense: number): Reading {
+  if (f.event || f.actor) return 'gather'
   const byKind = Boolean(f.outcome || f.victimGroup)
-  if (byKind && f.updatedSince) return false
-  if (!byKind && !f.updatedSince) return true
-  const where: string[] = [], params: SqlValue[] = []
-  if (f.outcome) { where.push('outcome = ?'); params.push(f.outcome) }
-  if (f.victimGroup) { where.push('victim_group = ?'); params.push(f.victimGroup) }
-  if (f.updatedSince) { where.push('updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
-  const index = byKind ? 'casualty_outcome_idx' : 'casualty_updated_idx'
-  const n = prepared(sqlite, `SELECT count(*) AS n FROM (SELECT 1 FROM casualty_reports INDEXED BY ${index} WHERE ${where.join(' AND ')} LIMIT ?)`)
-    .get(...params, dense) as { n: number }
-  return n.n >= dense
+  if (!byKind && !f.updatedSince) return 'walk'
+  const kind: string[] = [], kindParams: SqlValue[] = []
+  if (f.outcome) { kind.push('outcome = ?'); kindParams.push(f.outcome) }
+  if (f.victimGroup) { kind.push('victim_group = ?'); kindParams.push(f.victimGroup) }
+  const count = (index: string, terms: string[], params: SqlValue[]) => prepared(sqlite, `SELECT count(*) FROM (SELECT 1 FROM casualty_reports INDEXED BY ${index} WHERE ${terms.join(' AND ')} LIMIT ?)`)
+    .pluck().get(...params, dense) as number
+  const updated = f.updatedSince ? count('casualty_updated_idx', ['updated_at >= ?'], [lowerBound(f.updatedSince)]) : Infinity
+  const ofKind = byKind ? count('casualty_outcome_idx', kind, kindParams) : Infinity
+  if (!byKind || !f.updatedSince) return Math.min(updated, ofKind) >= dense ? 'walk' : 'gather'
+  if (updated < dense) return 'byUpdate'
+  if (ofKind < dense) return 'byKind'
+  return sampledMatches(sqlite, f) >= Math.min(SAMPLE_MATCHES, dense) ? 'walk' : 'gather'
 }
 
-/** The list read event by event along events_start_idx; the report filters are checked per report. */
-function inEventOrder(spec: ListSpec, f: CasualtyFilters): ListSpec {
-  const w = where(f, true)
-  return { ...spec, from: 'events e CROSS JOIN casualty_reports c ON e.id = c.event_id', where: w.where, params: w.params }
+/** Reports matching `f` among those of the first SAMPLE_EVENTS events in date order, as a walk would read them. */
+function sampledMatches(sqlite: Database.Database, f: CasualtyFilters): number {
+  const dates: string[] = [], params: SqlValue[] = []
+  if (f.from) { dates.push('start_utc >= ?'); params.push(lowerBound(f.from)) }
+  if (f.to) { dates.push('start_utc < ?'); params.push(upperBoundExclusive(f.to)) }
+  const checks: string[] = []
+  if (f.outcome) { checks.push('c.outcome = ?'); params.push(f.outcome) }
+  if (f.victimGroup) { checks.push('c.victim_group = ?'); params.push(f.victimGroup) }
+  checks.push('c.updated_at >= ?')
+  params.push(lowerBound(f.updatedSince!))
+  return prepared(sqlite, `SELECT count(*) FROM (SELECT id FROM events INDEXED BY events_start_idx${dates.length ? ` WHERE ${dates.join(' AND ')}` : ''}
+    ORDER BY start_utc, id LIMIT ?) e CROSS JOIN casualty_reports c INDEXED BY casualty_event_idx ON c.event_id = e.id WHERE ${checks.join(' AND ')}`)
+    .pluck().get(...params.slice(0, dates.length), SAMPLE_EVENTS, ...params.slice(dates.length)) as number
 }
 
 /** The listing as a spec; with ownerPages keyed by `c.event_id` it pages each event's figures. */

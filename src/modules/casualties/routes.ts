@@ -6,7 +6,7 @@ import { citationCell, type CsvColumn } from '../../http/csv.ts'
 import { sendCsv, sendList, wantsCsv } from '../../http/reply.ts'
 import { IdParams, itemResponse, listResponse, problemResponses } from '../../http/schemas.ts'
 import { presentCasualties } from './present.ts'
-import { getCasualty, listCasualties } from './queries.ts'
+import { casualtiesOffLoop, getCasualty, listCasualties, type CasualtyRow } from './queries.ts'
 import { CasualtyListQuery, CasualtyReport, CasualtySummaryQuery, CasualtySummaryRow } from './schemas.ts'
 
 type Presented = ReturnType<typeof presentCasualties>[number]
@@ -35,6 +35,7 @@ const SUMMARY_CSV: CsvColumn<SummaryRow>[] = [
 ]
 
 const routes: FastifyPluginAsyncZod = async (app) => {
+  const presented = (page: { rows: CasualtyRow[], nextCursor: string | null }) => ({ rows: presentCasualties(app.storage.sqlite, page.rows), nextCursor: page.nextCursor })
   app.get('/casualty-reports', {
     schema: {
       tags: ['casualties'], operationId: 'listCasualtyReports', description: 'Each figure as reported: low, high and best, the qualifier and the wording, who reported it and the source. `?format=csv` or `Accept: text/csv` returns CSV.', summary: 'List casualty reports with bounds, qualifier, wording and sources',
@@ -42,9 +43,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { limit, cursor, format: _f, ...filters } = request.query
-    const page = listCasualties(app.storage.sqlite, filters, limit, cursor)
-    const rows = presentCasualties(app.storage.sqlite, page.rows)
-    return sendList(request, reply, { page: { rows, nextCursor: page.nextCursor }, limit, sort: 'date', csv: CASUALTY_CSV, filename: 'casualty-reports' })
+    const page = casualtiesOffLoop(filters)
+      ? await app.stats.run('casualtyListPage', { filters, limit, at: cursor }, request.datasetVersion, clientGone(reply))
+      : presented(listCasualties(app.storage.sqlite, filters, limit, cursor))
+    return sendList(request, reply, { page, limit, sort: 'date', csv: CASUALTY_CSV, filename: 'casualty-reports' })
   })
 
   app.get('/casualty-reports/summary', {

@@ -23,7 +23,25 @@ const SELECT = `d.id AS id, d.event_id AS eventId, d.metric AS metric, d.low AS 
   d.note AS note, d.created_at AS createdAt, d.updated_at AS updatedAt`
 
 export function listDisplacement(sqlite: Database.Database, f: DisplacementFilters, limit: number, cursor?: PageAt): KeysetPage<DisplacementRow> {
-  return listPage<DisplacementRow>(sqlite, displacementListSpec(f, limit, cursor))
+  return listPage<DisplacementRow>(sqlite, displacementListing(sqlite, f, limit, cursor))
+}
+
+/** Counts updated since a time, counted no further, from which the list walks by date. */
+export const DENSE_UPDATES = 5000
+
+/**
+ * What listDisplacement reads; `dense` is DENSE_UPDATES but for tests on small databases. Left to
+ * itself SQLite walks the counts by date and checks each one's update time: a recent updatedSince
+ * (a sync client's pull) read all of them, 2.9 s on a cold file and 0.13 s warm at a million
+ * events. Fewer than `dense` updates are gathered through displacement_updated_idx and sorted.
+ * An event, a place or an actor narrows better through its own indexes.
+ */
+export function displacementListing(sqlite: Database.Database, f: DisplacementFilters, limit: number, cursor?: PageAt, dense = DENSE_UPDATES): ListSpec {
+  const spec = displacementListSpec(f, limit, cursor)
+  if (!f.updatedSince || f.event || f.place || f.actor) return spec
+  const n = prepared(sqlite, 'SELECT count(*) FROM (SELECT 1 FROM displacement_counts INDEXED BY displacement_updated_idx WHERE updated_at >= ? LIMIT ?)')
+    .pluck().get(lowerBound(f.updatedSince), dense) as number
+  return n < dense ? { ...spec, from: 'displacement_counts d INDEXED BY displacement_updated_idx' } : spec
 }
 
 /** The listing as a spec; with ownerPages keyed by `d.event_id` it pages each event's figures. */

@@ -8,6 +8,9 @@ import { commonPlan, indexTotals, isCommon, matchDensity } from '../search/commo
 import { ftsQuery, ftsTerms, queryWords, SEARCH_CANDIDATES } from '../search/queries.ts'
 import { briefJson, EVENT_BRIEF_FIELDS } from '../../db/event-brief.ts'
 import { withRelationBriefs, type RelationBrief } from './relation-briefs.ts'
+import { eventReading, type EventReading } from './readings.ts'
+
+export { DENSE_FILTERS, denseFilters, eventReading, gathersUpdates, type EventReading } from './readings.ts'
 
 export interface EventRow {
   id: string
@@ -85,13 +88,17 @@ const SORTS: Record<EventSort, SortSpec> = {
  * Turns filters into fixed SQL fragments; the same filters always give the same SQL text. With
  * `probe` (see denseWords), words are checked event by event in the list's order instead.
  */
-export function eventWhere(f: EventFilters, probe?: string, inOrder = false): Pick<ListSpec, 'where' | 'params'> {
+export function eventWhere(f: EventFilters, probe?: string, inOrder: boolean | 'updated' = false): Pick<ListSpec, 'where' | 'params'> {
   const where: string[] = []
   const params: SqlValue[] = []
-  if (f.from) { where.push('e.start_utc >= ?'); params.push(lowerBound(f.from)) }
-  if (f.to) { where.push('e.start_utc < ?'); params.push(upperBoundExclusive(f.to)) }
-  // In order (denseFilters), the unary + keeps SQLite walking the sort's index rather than this one's.
-  if (f.type?.length) { where.push(`${inOrder ? '+' : ''}e.type IN ${IN_JSON}`); params.push(JSON.stringify(f.type)) }
+  // In order (denseFilters), the unary + keeps SQLite walking the sort's index rather than this
+  // one's; the range of the index walked (dates by date, updatedSince by update) stays a range.
+  const dates = inOrder === 'updated' ? '+' : ''
+  if (f.from) { where.push(`${dates}e.start_utc >= ?`); params.push(lowerBound(f.from)) }
+  if (f.to) { where.push(`${dates}e.start_utc < ?`); params.push(upperBoundExclusive(f.to)) }
+  // One type by date is walked along events_type_start_idx, which holds the list's order for it.
+  if (f.type?.length === 1 && inOrder === true) { where.push('e.type = ?'); params.push(f.type[0]!) }
+  else if (f.type?.length) { where.push(`${inOrder ? '+' : ''}e.type IN ${IN_JSON}`); params.push(JSON.stringify(f.type)) }
   if (f.place) { where.push('e.place_id = ?'); params.push(f.place) }
   if (f.actor) {
     where.push(`e.id IN (SELECT ea.event_id FROM event_actors ea WHERE ea.actor_id = ?${f.role ? ' AND ea.role = ?' : ''})`)
@@ -114,7 +121,7 @@ export function eventWhere(f: EventFilters, probe?: string, inOrder = false): Pi
   figureRange(where, params, ['killed'], narrow, f.minKilled, f.maxKilled)
   figureRange(where, params, DISPLACED_MEASURES, narrow, f.minDisplaced, f.maxDisplaced)
   // Sync clients ask for what changed since their last pull: usually a small share of the rows.
-  if (f.updatedSince) { where.push(inOrder ? '+e.updated_at >= ?' : 'likelihood(e.updated_at >= ?, 0.05)'); params.push(lowerBound(f.updatedSince)) }
+  if (f.updatedSince) { where.push(inOrder === 'updated' ? 'e.updated_at >= ?' : inOrder ? '+e.updated_at >= ?' : 'likelihood(e.updated_at >= ?, 0.05)'); params.push(lowerBound(f.updatedSince)) }
   return { where, params }
 }
 
@@ -148,53 +155,24 @@ export function probesInOrder(f: EventFilters, sort: EventSort): boolean {
 }
 
 /**
+/**
  * A list's spec; with `probe` or `inOrder` (see denseFilters), its count still gathers the
  * matches, as every event is visited anyway.
  */
-export function eventListSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt, probe?: string, inOrder = false): ListSpec {
-  const spec: ListSpec = { from: 'events e', select: SELECT, ...eventWhere(f, probe, inOrder), sort: SORTS[sort], limit, cursor }
+export function eventListSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt, probe?: string, inOrder: EventReading = false): ListSpec {
+  const walk = inOrder === 'updates' || (inOrder && (sort === 'updated' || sort === '-updated')) ? 'updated' : inOrder
+  const from = inOrder === 'updates' ? 'events e INDEXED BY events_updated_idx' : 'events e'
+  const spec: ListSpec = { from, select: SELECT, ...eventWhere(f, probe, walk), sort: SORTS[sort], limit, cursor }
   return probe || inOrder ? { ...spec, count: { from: 'events e', ...eventWhere(f) } } : spec
 }
 
 /** A list's spec with its words and other filters checked the way denseWords and denseFilters pick. */
 function chosenSpec(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): ListSpec {
-  return eventListSpec(f, sort, limit, cursor, denseWords(sqlite, f, sort), denseFilters(sqlite, f, sort))
+  return eventListSpec(f, sort, limit, cursor, denseWords(sqlite, f, sort), eventReading(sqlite, f, sort))
 }
 
 export function listEvents(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: PageAt): KeysetPage<EventRow> {
   return listPage<EventRow>(sqlite, chosenSpec(sqlite, f, sort, limit, cursor))
-}
-
-/** Events matching a filter past which lists check it event by event in their order (denseFilters). */
-export const DENSE_FILTERS = 20_000
-
-/**
- * Whether the list's figure ranges, its types (in update order) or its updatedSince (in date
- * order) should be checked event by event along the sort's index rather than gathered through
- * their own indexes and sorted. Gathered, every match is looked up and sorted before the first
- * row: at a million events `minKilled=1` held the event loop 0.4 s, `type=attack&sort=updated`
- * 0.4 s warm and 8 s cold, `updatedSince=2000-01-01` by date 0.3 s warm and 5.6 s cold. Each such
- * filter must match at least DENSE_FILTERS events (counted through its index, stopping there), so
- * a page of 50 is found within some 2,500 probes where matches are spread like the events; a rarer
- * one is gathered, which costs little. Matches bunched away from where the walk starts still cost
- * a walk over the events between. Only where the other filters leave the order to the index walked,
- * as for words (probesInOrder). `dense` is lowered only by tests.
- */
-export function denseFilters(sqlite: Database.Database, f: EventFilters, sort: EventSort, dense = DENSE_FILTERS): boolean {
-  const byDate = sort === 'date' || sort === '-date'
-  const rest: EventFilters = { ...f, minKilled: undefined, maxKilled: undefined, minDisplaced: undefined, maxDisplaced: undefined }
-  if (byDate) rest.updatedSince = undefined
-  else rest.type = undefined
-  if (!probesInOrder(rest, sort)) return false
-  const counts: { sql: string, params: SqlValue[] }[] = []
-  const ranges = [[['killed'], 'low', '>=', f.minKilled], [['killed'], 'high', '<=', f.maxKilled],
-    [DISPLACED_MEASURES, 'low', '>=', f.minDisplaced], [DISPLACED_MEASURES, 'high', '<=', f.maxDisplaced]] as const
-  for (const [measures, bound, op, value] of ranges) {
-    if (value !== undefined) counts.push({ sql: `SELECT 1 FROM event_figures WHERE measure IN (${measures.map(() => '?').join(', ')}) AND ${bound} ${op} ?`, params: [...measures, value] })
-  }
-  if (!byDate && f.type?.length) counts.push({ sql: `SELECT 1 FROM events INDEXED BY events_type_start_idx WHERE type IN ${IN_JSON}`, params: [JSON.stringify(f.type)] })
-  if (byDate && f.updatedSince) counts.push({ sql: 'SELECT 1 FROM events INDEXED BY events_updated_idx WHERE updated_at >= ?', params: [lowerBound(f.updatedSince)] })
-  return counts.length > 0 && counts.every((c) => (prepared(sqlite, `SELECT count(*) FROM (${c.sql} LIMIT ?)`).pluck().get(...c.params, dense) as number) >= dense)
 }
 
 /** The cursor that resumes a listing in `sort` right after `row`. */
@@ -208,7 +186,7 @@ const onlyDates = (f: EventFilters) => Object.entries(f).every(([k, v]) => v ===
  * most a date range, the rows' text comes from events_start_brief_idx without visiting the table
  * (the planner, weighing the index's width, would pick the narrow date index and read every row).
  */
-export function eventJsonSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: string, probe?: string, inOrder = false): { spec: ListSpec & { cursor?: string | undefined }, json: string } {
+export function eventJsonSpec(f: EventFilters, sort: EventSort, limit: number, cursor?: string, probe?: string, inOrder: EventReading = false): { spec: ListSpec & { cursor?: string | undefined }, json: string } {
   const spec = { ...eventListSpec(f, sort, limit, cursor, probe, inOrder), cursor }
   return (sort === 'date' || sort === '-date') && onlyDates(f)
     ? { spec: onBriefIndex(spec), json: 'e.brief_json' }
@@ -226,7 +204,7 @@ function onBriefIndex<S extends ListSpec>(spec: S): S {
 
 /** The page listEvents would give, each row as its JSON text. */
 export function listEventsJson(sqlite: Database.Database, f: EventFilters, sort: EventSort, limit: number, cursor?: string): JsonPage {
-  const { spec, json } = eventJsonSpec(f, sort, limit, cursor, denseWords(sqlite, f, sort), denseFilters(sqlite, f, sort))
+  const { spec, json } = eventJsonSpec(f, sort, limit, cursor, denseWords(sqlite, f, sort), eventReading(sqlite, f, sort))
   return jsonPage(sqlite, spec, json)
 }
 

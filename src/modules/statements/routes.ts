@@ -5,7 +5,7 @@ import { citationCell, type CsvColumn } from '../../http/csv.ts'
 import { sendList } from '../../http/reply.ts'
 import { IdParams, itemResponse, listResponse, problemResponses } from '../../http/schemas.ts'
 import { presentStatements } from './present.ts'
-import { getStatement, listStatements } from './queries.ts'
+import { getStatement, listStatements, type StatementRow } from './queries.ts'
 import { searchOffLoop } from '../events/queries.ts'
 import { COMMON_WORD_MATCHES } from '../search/queries.ts'
 import { StatementListQuery, StatementSummary } from './schemas.ts'
@@ -19,6 +19,7 @@ const STATEMENT_CSV: CsvColumn<Presented>[] = [
 ]
 
 const routes: FastifyPluginAsyncZod = async (app) => {
+  const presented = (page: { rows: StatementRow[], nextCursor: string | null }) => ({ rows: presentStatements(app.storage.sqlite, page.rows), nextCursor: page.nextCursor })
   app.get('/statements', {
     schema: {
       tags: ['statements'], operationId: 'listStatements', description: 'Statements stay claims of their speaker, quoted or summarised, with citations. `?format=csv` or `Accept: text/csv` returns CSV.', summary: 'List statements: who said what, when, attributed', querystring: StatementListQuery,
@@ -26,12 +27,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { limit, cursor, format: _f, ...filters } = request.query
-    // A word on a large index, or a common one, matches more statements than can be sorted on the event loop.
+    // A word on a large index, or a common one, matches more statements than can be sorted on the
+    // event loop; the page's citations, scattered over the file, are read there too.
     const page = filters.q !== undefined && searchOffLoop(app.storage.sqlite, filters.q, COMMON_WORD_MATCHES)
-      ? await app.stats.run('statementConnectionPage', { filters, limit, at: cursor }, request.datasetVersion, clientGone(reply))
-      : listStatements(app.storage.sqlite, filters, limit, cursor)
-    const rows = presentStatements(app.storage.sqlite, page.rows)
-    return sendList(request, reply, { page: { rows, nextCursor: page.nextCursor }, limit, sort: 'date', csv: STATEMENT_CSV, filename: 'statements' })
+      ? await app.stats.run('statementListPage', { filters, limit, at: cursor }, request.datasetVersion, clientGone(reply))
+      : presented(listStatements(app.storage.sqlite, filters, limit, cursor))
+    return sendList(request, reply, { page, limit, sort: 'date', csv: STATEMENT_CSV, filename: 'statements' })
   })
 
   app.get('/statements/:id', {
