@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql'
 import type { IResolvers, MercuriusContext } from 'mercurius'
 import { InvalidParameterError } from '../errors.ts'
 import { listActors } from '../modules/actors/queries.ts'
-import { listCasualties, type CasualtyFilters } from '../modules/casualties/queries.ts'
+import { casualtiesOffLoop, casualtyCursorOf, listCasualties, type CasualtyFilters } from '../modules/casualties/queries.ts'
 import { listDisplacement, type DisplacementFilters } from '../modules/displacement/queries.ts'
 import type { KeysetPage, PageAt } from '../db/keyset.ts'
 import { EVENT_BRIEF_KEYS, eventCursorOf, listEvents, listEventsBrief, searchOffLoop, type EventFilters, type EventRow, type EventSort } from '../modules/events/queries.ts'
@@ -56,7 +56,7 @@ const query = {
     const page = briefEnough(info, 'Event', EVENT_BRIEF_KEYS, CONNECTION)
       ? listEventsBrief(sqliteOf(ctx), filter, sort, limit, at, selectsAny(info, CONNECTION, BRIEF_RELATIONS))
       : listEvents(sqliteOf(ctx), filter, sort, limit, at)
-    return Object.assign(connection(ctx.loaders.pages.marked(page)), { filter })
+    return Object.assign(connection(ctx.loaders.pages.marked(page), () => ctx.app.stats.run('countEvents', { filters: filter }, versionOf(ctx), goneOf(ctx))), { filter })
   },
   event: byId('event'),
   actors: (_: unknown, a: Args<{ kind?: string, q?: string }>, ctx: Ctx) => {
@@ -69,24 +69,30 @@ const query = {
     return connection(listPlaces(sqliteOf(ctx), checkedFilter({ kind: a.kind, q: a.q }), limit, at))
   },
   place: byId('place'),
-  casualtyReports: (_: unknown, a: Args<{ filter?: CasualtyFilters }>, ctx: Ctx) => {
+  casualtyReports: async (_: unknown, a: Args<{ filter?: CasualtyFilters }>, ctx: Ctx) => {
     const { limit, at } = paging(a)
-    return connection(listCasualties(sqliteOf(ctx), checkedFilter(localFilter(a.filter)), limit, at))
+    const filters = checkedFilter(localFilter(a.filter))
+    const count = () => ctx.app.stats.run('countCasualties', { filters }, versionOf(ctx), goneOf(ctx))
+    if (!casualtiesOffLoop(filters)) return connection(listCasualties(sqliteOf(ctx), filters, limit, at), count)
+    const read = await ctx.app.stats.run('casualtyConnectionPage', { filters, limit, at }, versionOf(ctx), goneOf(ctx))
+    return connection(workerPage(read, casualtyCursorOf), count)
   },
   casualtyReport: byId('casualty_report'),
   casualtySummary: (_: unknown, a: { filter?: CasualtyFilters }, ctx: Ctx) =>
     casualtySummaryQuery(localFilter(a.filter), ctx),
   displacementCounts: (_: unknown, a: Args<{ filter?: DisplacementFilters }>, ctx: Ctx) => {
     const { limit, at } = paging(a)
-    return connection(listDisplacement(sqliteOf(ctx), checkedFilter(localFilter(a.filter)), limit, at))
+    const filters = checkedFilter(localFilter(a.filter))
+    return connection(listDisplacement(sqliteOf(ctx), filters, limit, at), () => ctx.app.stats.run('countDisplacement', { filters }, versionOf(ctx), goneOf(ctx)))
   },
   displacementCount: byId('displacement_count'),
   statements: async (_: unknown, a: Args<{ filter?: StatementFilters }>, ctx: Ctx) => {
     const { limit, at } = paging(a)
     const filters = checkedFilter(localFilter(a.filter))
-    if (!filters.q || !searchOffLoop(sqliteOf(ctx), filters.q, COMMON_WORD_MATCHES)) return connection(listStatements(sqliteOf(ctx), filters, limit, at))
+    const count = () => ctx.app.stats.run('countStatements', { filters }, versionOf(ctx), goneOf(ctx))
+    if (!filters.q || !searchOffLoop(sqliteOf(ctx), filters.q, COMMON_WORD_MATCHES)) return connection(listStatements(sqliteOf(ctx), filters, limit, at), count)
     const read = await ctx.app.stats.run('statementConnectionPage', { filters, limit, at }, versionOf(ctx), goneOf(ctx))
-    return connection(workerPage(read, statementCursorOf), () => ctx.app.stats.run('countStatements', { filters }, versionOf(ctx), goneOf(ctx)))
+    return connection(workerPage(read, statementCursorOf), count)
   },
   statement: byId('statement'),
   sources: (_: unknown, a: Args, ctx: Ctx) => {

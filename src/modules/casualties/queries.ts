@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { idRows, IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SqlValue } from '../../db/keyset.ts'
+import { cursorOf, idRows, IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SortSpec, type SqlValue } from '../../db/keyset.ts'
 import { binaryOrder } from '../../db/collation.ts'
 import { allRows, prepared } from '../../db/prepared.ts'
 import { narrowSelect } from '../../db/projection.ts'
@@ -49,6 +49,11 @@ function where(f: CasualtyFilters, reading: Reading = 'gather'): { where: string
   if (f.updatedSince) { where.push(`${reading === 'walk' || reading === 'byKind' ? '+' : ''}c.updated_at >= ?`); params.push(lowerBound(f.updatedSince)) }
   return { where, params }
 }
+
+const BY_DATE: SortSpec = { name: 'date', desc: false, columns: [{ expr: 'e.start_utc', key: 'eventSortKey' }, { expr: 'c.id', key: 'id' }] }
+
+/** The cursor that resumes a listing of reports right after `row`. */
+export const casualtyCursorOf = (row: CasualtyRow) => cursorOf(BY_DATE, row)
 
 export function listCasualties(sqlite: Database.Database, f: CasualtyFilters, limit: number, cursor?: PageAt): KeysetPage<CasualtyRow> {
   return listPage<CasualtyRow>(sqlite, casualtyListing(sqlite, f, limit, cursor))
@@ -131,7 +136,7 @@ export function casualtyListSpec(f: CasualtyFilters, limit: number, cursor?: Pag
   const w = where(f)
   return {
     from: FROM, select: SELECT, ...w, limit, cursor,
-    sort: { name: 'date', desc: false, columns: [{ expr: 'e.start_utc', key: 'eventSortKey' }, { expr: 'c.id', key: 'id' }] },
+    sort: BY_DATE,
     // Only the date filters read the event; without them a count needs no join.
     count: f.from || f.to ? undefined : { from: 'casualty_reports c', ...w },
   }

@@ -4,6 +4,7 @@ import { datasetInfo } from '../dataset/queries.ts'
 import type { Page, PageAt } from '../../db/keyset.ts'
 import { listCasualties, summariseCasualties, type CasualtyFilters } from '../casualties/queries.ts'
 import { presentCasualties } from '../casualties/present.ts'
+import { listDisplacement, type DisplacementFilters } from '../displacement/queries.ts'
 import { countEvents, listEvents, listEventsJson, type EventFilters, type EventSort } from '../events/queries.ts'
 import { overview } from '../pages/overview.ts'
 import { placeCountsOf } from '../pages/queries.ts'
@@ -74,7 +75,15 @@ export const TASKS = {
     const page = listCasualties(db, a.filters, a.limit, a.at)
     return { rows: presentCasualties(db, page.rows), nextCursor: page.nextCursor }
   },
+  // The same page as GraphQL reads it, with whether pages lie on either side.
+  casualtyConnectionPage: (db: Database.Database, a: { filters: CasualtyFilters, limit: number, at?: PageAt }) => {
+    const page = listCasualties(db, a.filters, a.limit, a.at)
+    return { rows: page.rows, nextCursor: page.nextCursor, hasNext: page.hasNext(), hasPrevious: page.hasPrevious() }
+  },
+  // Totals of filtered lists (GraphQL totalCount): a count reads every match, seconds at a million events.
   countStatements: (db: Database.Database, a: { filters: StatementFilters }) => listStatements(db, a.filters, 1).count(),
+  countCasualties: (db: Database.Database, a: { filters: CasualtyFilters }) => listCasualties(db, a.filters, 1).count(),
+  countDisplacement: (db: Database.Database, a: { filters: DisplacementFilters }) => listDisplacement(db, a.filters, 1).count(),
   // Ranking a common word's candidates (bm25 over 2,000 matches) takes up to a tenth of a second.
   search: (db: Database.Database, a: { q: string, limit: number }) => search(db, a.q, a.limit),
   searchConnectionPage: (db: Database.Database, a: { q: string, limit: number, at?: PageAt }) => {
