@@ -3,7 +3,7 @@ import cors from '@fastify/cors'
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { corsOptions } from './http/cors.ts'
-import { serializerCompiler } from './http/serializer.ts'
+import { lazySerializerCompiler, serializerCompiler } from './http/serializer.ts'
 import { loadConfig, type Config } from './config/config.ts'
 import auth from './plugins/auth.ts'
 import caching from './plugins/caching.ts'
@@ -85,7 +85,8 @@ export async function buildApp(options: BuildOptions = {}) {
   // zod compiles the REST routes only: Mercurius validates its own routes with JSON schema.
   await app.register(async (rest) => {
     rest.setValidatorCompiler(validatorCompiler)
-    rest.setSerializerCompiler(serializerCompiler)
+    // An app opened on demand compiles each serialiser on its first use rather than all at once.
+    rest.setSerializerCompiler(config.warmUp ? serializerCompiler : lazySerializerCompiler)
     // One rule for query strings everywhere: a parameter a route does not define is refused.
     rest.addHook('onRoute', (route) => {
       if (route.schema && !route.schema.querystring && !route.schema.hide) route.schema.querystring = NO_QUERY

@@ -113,7 +113,7 @@ export type Config = Readonly<{
   countStatements: boolean
   /** Serve the database file read-only and refuse every write. */
   readOnly: boolean
-  /** Draw the page at / once at start-up; off for release apps opened on demand, where it would only add to the wait. */
+  /** Draw the page at / and compile every response serialiser at start-up; off for release apps opened while serving, which do both on first use. */
   warmUp: boolean
   /** Where writes go, named in the error a read-only server gives; a replica also polls its releases. */
   primaryUrl: string | undefined

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import { readVersion } from '../../db/dataset.ts'
 import { InUseError, InvalidParameterError, ReleaseExistsError } from '../../errors.ts'
 import { EXPORT_RESOURCES } from '../export/plan.ts'
-import { exportMeta, type Snapshot } from '../export/stream.ts'
+import { readExportMeta, type Snapshot } from '../export/stream.ts'
 import { writeExportFile } from '../export/files.ts'
 import { releaseCitation } from './citation.ts'
 import { csvName, dataPackage } from './datapackage.ts'
@@ -79,7 +79,9 @@ export async function buildRelease(source: ReleaseSource, opts: BuildOptions): P
       const createdAt = new Date().toISOString()
       const url = releaseUrl(baseUrl, tag)
       const snapshot: Snapshot = { sqlite: frozen, shared: false, release: () => {} }
-      const all = exportMeta(frozen, 'json', {}, [...EXPORT_RESOURCES])
+      // Counted in steps with turns of the event loop between: counting every table in one go held
+      // it 0.6 s at a million events. The frozen file never changes, so the steps agree.
+      const all = await readExportMeta(snapshot, 'json', {}, [...EXPORT_RESOURCES])
       await writeExportFile(snapshot, all, join(work, 'timeline.json'))
       await writeExportFile(snapshot, { ...all, format: 'ndjson' }, join(work, 'timeline.ndjson'))
       for (const r of EXPORT_RESOURCES) {
