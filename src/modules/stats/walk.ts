@@ -55,6 +55,9 @@ export function walkSlices(sqlite: Database.Database, f: EventFilters, o: StatsO
   const filters = eventWhere(f, undefined, true)
   if (lead === 'period') {
     const lower = f.from ? lowerBound(f.from) : '', upper = f.to ? upperBoundExclusive(f.to) : null
+    // By period alone a range holds no more groups than periods: if they fit in a page, slicing
+    // only adds statements (90 days by week, with a figure range: 0.4 s sliced, 0.2 s at once).
+    if (o.groupBy.length === 1 && lower && upper && periodsIn(lower, upper, period) <= o.limit) return null
     return { ...filters, slices: period === 'week' ? weekSlices(sqlite, from, lower, upper) : periodSlices(sqlite, period, from, lower, upper) }
   }
   return { ...filters, slices: lead === 'actor' ? valueSlices(sqlite, ACTORS, from) : valueSlices(sqlite, PLACES, from) }
@@ -127,6 +130,14 @@ function firstEvent(sqlite: Database.Database, lower: string, upper: string | nu
 }
 
 const slice = (lo: string, hi: string, at: string | null): Slice => ({ from: EVENTS, where: ['e.start_utc >= ?', 'e.start_utc < ?', ...(at ? [at] : [])], params: [lo, hi] })
+
+/** At most how many periods (and keys of events dated to a month or a year) a date range holds. */
+function periodsIn(lower: string, upper: string, period: Period): number {
+  const days = (Date.parse(upper) - Date.parse(lower)) / 86_400_000
+  const months = days / 28 + 1, years = days / 365 + 1
+  const own = { day: days + 1, week: days / 7 + 2, month: months, quarter: months / 3 + 1, year: years }[period]
+  return Math.ceil(own + (period === 'day' || period === 'week' ? months : 0) + years)
+}
 
 /** Months a slice spans for a period: a month's for days and months, three for a quarter, the year's for a year. */
 const SPAN: Record<Exclude<Period, 'week'>, number> = { day: 1, month: 1, quarter: 3, year: 12 }

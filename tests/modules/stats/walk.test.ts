@@ -99,11 +99,12 @@ describe('stats grouped slice by slice', () => {
     expect(counter.statements * 5).toBeLessThan(whole.statements)
   })
 
-  it('leaves words, an actor filter and a type or country first to the one statement', () => {
+  it('leaves words, an actor filter, a type or country first, and periods that fit a page to the one statement', () => {
     for (const [f, o] of [
       [{ q: 'convoy' }, { groupBy: ['actor'] }],
       [{ actor: 'synth-actor-00001' }, { groupBy: ['period', 'place'], period: 'day' }],
       [{}, { groupBy: ['type', 'place'] }],
+      [{ from: '2021-02', to: '2021-05', updatedSince: '2000' }, { groupBy: ['period'], period: 'week' }],
       [{ minKilled: 1 }, { groupBy: ['type'] }],
     ] as [EventFilters, Omit<StatsOptions, 'limit'>][]) {
       expect(allPages(f, o, 5000, WALK).statements, JSON.stringify([f, o])).toBe(1)
