@@ -69,6 +69,11 @@ describe('stats grouped slice by slice', () => {
     [{}, { groupBy: ['period', 'place'], period: 'week' }],
     [{ to: '2020-03', updatedSince: '2000' }, { groupBy: ['period', 'type'], period: 'week' }],
     [{ from: '2020-12-20', to: '2021-01-20' }, { groupBy: ['period', 'actor'], period: 'week' }],
+    // A type first, then what follows it.
+    [{}, { groupBy: ['type', 'actor'] }],
+    [{ minKilled: 1 }, { groupBy: ['type', 'period'], period: 'day' }],
+    [{ to: '2020-06', updatedSince: '2000' }, { groupBy: ['type', 'period', 'place'], period: 'week' }],
+    [{}, { groupBy: ['type', 'place', 'actor'] }],
   ]
 
   it('gives the pages and cursors grouping the whole set gives, for each lead and period', () => {
@@ -99,11 +104,12 @@ describe('stats grouped slice by slice', () => {
     expect(counter.statements * 5).toBeLessThan(whole.statements)
   })
 
-  it('leaves words, an actor filter, a type or country first, and periods that fit a page to the one statement', () => {
+  it('leaves words, an actor filter, a country first, a type alone, and periods that fit a page to the one statement', () => {
     for (const [f, o] of [
       [{ q: 'convoy' }, { groupBy: ['actor'] }],
       [{ actor: 'synth-actor-00001' }, { groupBy: ['period', 'place'], period: 'day' }],
-      [{}, { groupBy: ['type', 'place'] }],
+      [{}, { groupBy: ['country', 'type'] }],
+      [{}, { groupBy: ['type'] }],
       [{ from: '2021-02', to: '2021-05', updatedSince: '2000' }, { groupBy: ['period'], period: 'week' }],
       [{ minKilled: 1 }, { groupBy: ['type'] }],
     ] as [EventFilters, Omit<StatsOptions, 'limit'>][]) {
