@@ -29,6 +29,13 @@ const HEAVY: [string, string | { graphql: string, variables?: object }][] = [
   ['GraphQL, 50 nested events', { graphql: NESTED, variables: { from: '2022-01-01' } }],
   ['GraphQL, events with q=record and their total', { graphql: '{ events(first: 50, filter: { q: "record" }) { totalCount nodes { id title } } }' }],
   ['GraphQL, search q=record', { graphql: '{ search(q: "record", first: 20) { nodes { recordId snippet } } }' }],
+  ['stats, by actor and day, whole dataset', '/v1/stats/events?groupBy=actor,period&period=day'],
+  ['stats, by day and actor, whole dataset', '/v1/stats/events?groupBy=period,actor&period=day'],
+  ['stats, by type and actor, whole dataset', '/v1/stats/events?groupBy=type,actor'],
+  ['stats, by week, at least 1 killed, whole dataset', '/v1/stats/events?groupBy=period&period=week&minKilled=1'],
+  ['list by update, a type over a year', '/v1/events?type=attack&from=2022-01&to=2022-12&sort=-updated&limit=50'],
+  ['casualty reports, an outcome changed since a date', '/v1/casualty-reports?outcome=killed&updatedSince=2000-01-01&limit=50'],
+  ['GraphQL, total of two types with a figure range', { graphql: '{ events(first: 5, filter: { type: [NEGOTIATION, AGREEMENT], minKilled: 1 }) { totalCount nodes { id } } }' }],
 ]
 
 const port = await freePort()
