@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { DENSE_UPDATES, fewUpdatedSince } from '../../db/updates.ts'
 import { IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { DateBasis, DatePrecision, DisplacementMetric, Qualifier } from '../../domain/vocabulary.ts'
@@ -26,8 +27,7 @@ export function listDisplacement(sqlite: Database.Database, f: DisplacementFilte
   return listPage<DisplacementRow>(sqlite, displacementListing(sqlite, f, limit, cursor))
 }
 
-/** Counts updated since a time, counted no further, from which the list walks by date. */
-export const DENSE_UPDATES = 5000
+export { DENSE_UPDATES }
 
 /**
  * What listDisplacement reads; `dense` is DENSE_UPDATES but for tests on small databases. Left to
@@ -39,9 +39,8 @@ export const DENSE_UPDATES = 5000
 export function displacementListing(sqlite: Database.Database, f: DisplacementFilters, limit: number, cursor?: PageAt, dense = DENSE_UPDATES): ListSpec {
   const spec = displacementListSpec(f, limit, cursor)
   if (!f.updatedSince || f.event || f.place || f.actor) return spec
-  const n = prepared(sqlite, 'SELECT count(*) FROM (SELECT 1 FROM displacement_counts INDEXED BY displacement_updated_idx WHERE updated_at >= ? LIMIT ?)')
-    .pluck().get(lowerBound(f.updatedSince), dense) as number
-  return n < dense ? { ...spec, from: 'displacement_counts d INDEXED BY displacement_updated_idx' } : spec
+  return fewUpdatedSince(sqlite, 'displacement_counts', 'displacement_updated_idx', f.updatedSince, dense)
+    ? { ...spec, from: 'displacement_counts d INDEXED BY displacement_updated_idx' } : spec
 }
 
 /** The listing as a spec; with ownerPages keyed by `d.event_id` it pages each event's figures. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { fewUpdatedSince } from '../../db/updates.ts'
 import { IN_JSON, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
@@ -70,8 +71,7 @@ export function denseFilters(sqlite: Database.Database, f: EventFilters, sort: E
  */
 export function gathersUpdates(sqlite: Database.Database, f: EventFilters, sort: EventSort, dense = DENSE_FILTERS): boolean {
   if (!f.updatedSince || !(sort === 'date' || sort === '-date') || f.q || f.actor || f.place) return false
-  return (prepared(sqlite, 'SELECT count(*) FROM (SELECT 1 FROM events INDEXED BY events_updated_idx WHERE updated_at >= ? LIMIT ?)')
-    .pluck().get(lowerBound(f.updatedSince), dense) as number) < dense
+  return fewUpdatedSince(sqlite, 'events', 'events_updated_idx', f.updatedSince, dense)
 }
 
 /** How a list reads its filters other than words: denseFilters, else gathersUpdates. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { DENSE_UPDATES, fewUpdatedSince } from '../../db/updates.ts'
 import { cursorOf, IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SortSpec, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { DateBasis, DatePrecision, StatementMedium } from '../../domain/vocabulary.ts'
@@ -29,8 +30,7 @@ export function listStatements(sqlite: Database.Database, f: StatementFilters, l
   return listPage<StatementRow>(sqlite, statementListing(sqlite, f, limit, cursor))
 }
 
-/** Statements updated since a time, counted no further, from which the list walks by date. */
-export const DENSE_UPDATES = 5000
+export { DENSE_UPDATES }
 
 /**
  * What listStatements reads; `dense` is DENSE_UPDATES but for tests on small databases. Left to
@@ -43,9 +43,7 @@ export const DENSE_UPDATES = 5000
 export function statementListing(sqlite: Database.Database, f: StatementFilters, limit: number, cursor?: PageAt, dense = DENSE_UPDATES): ListSpec {
   const spec = statementListSpec(f, limit, cursor)
   if (!f.updatedSince || f.q || f.speaker || f.event) return spec
-  const n = prepared(sqlite, 'SELECT count(*) FROM (SELECT 1 FROM statements INDEXED BY statements_updated_idx WHERE updated_at >= ? LIMIT ?)')
-    .pluck().get(lowerBound(f.updatedSince), dense) as number
-  if (n < dense) return { ...spec, from: 'statements s INDEXED BY statements_updated_idx JOIN actors a ON a.id = s.speaker_id' }
+  if (fewUpdatedSince(sqlite, 'statements', 'statements_updated_idx', f.updatedSince, dense)) return { ...spec, from: 'statements s INDEXED BY statements_updated_idx JOIN actors a ON a.id = s.speaker_id' }
   // The unary + keeps the planner walking by date, as it does at a million statements anyway.
   return { ...spec, where: spec.where.map((w) => (w === UPDATED_SINCE ? `+${w}` : w)) }
 }
