@@ -111,9 +111,25 @@ describe('stats grouped slice by slice', () => {
       [{}, { groupBy: ['country', 'type'] }],
       [{}, { groupBy: ['type'] }],
       [{ from: '2021-02', to: '2021-05', updatedSince: '2000' }, { groupBy: ['period'], period: 'week' }],
+      [{ minKilled: 1 }, { groupBy: ['period'], period: 'day' }],
       [{ minKilled: 1 }, { groupBy: ['type'] }],
     ] as [EventFilters, Omit<StatsOptions, 'limit'>][]) {
       expect(allPages(f, o, 5000, WALK).statements, JSON.stringify([f, o])).toBe(1)
     }
+  })
+
+  it('groups at once a figure range with fewer matches than the slicing bound: its index lists them', () => {
+    // A bound that a few dozen events' figures meet.
+    const bound = storage.sqlite.prepare(`SELECT high FROM event_figures WHERE measure = 'killed' AND high IS NOT NULL ORDER BY high LIMIT 1 OFFSET 30`).pluck().get() as number
+    const matches = storage.sqlite.prepare(`SELECT count(*) FROM event_figures WHERE measure = 'killed' AND high <= ?`).pluck().get(bound) as number
+    const events = storage.sqlite.prepare('SELECT count(*) FROM events').pluck().get() as number
+    expect(matches).toBeGreaterThan(0)
+    expect(matches + 1).toBeLessThan(events)
+    const o: Omit<StatsOptions, 'limit'> = { groupBy: ['type', 'actor'] }
+    const few = allPages({ maxKilled: bound }, o, 5000, matches + 1)
+    expect(few.rows.length).toBeGreaterThan(0)
+    expect(few.statements).toBe(1)
+    expect(allPages({ maxKilled: bound }, o, 5000, matches).statements).toBeGreaterThan(1)
+    expect(allPages({}, o, 5000, matches + 1).statements).toBeGreaterThan(1)
   })
 })
