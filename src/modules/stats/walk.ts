@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { IN_JSON, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
+import { fewUpdatedSince } from '../../db/updates.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { DISPLACED_MEASURES, eventWhere, type EventFilters } from '../events/queries.ts'
 import type { Period } from './dimensions.ts'
@@ -63,6 +64,8 @@ export function walkSlices(sqlite: Database.Database, f: EventFilters, o: StatsO
       .pluck().get(...measures, value, walkMin) as number
     if (matches < walkMin) return null
   }
+  // So does updatedSince through its index, when few events changed since (a sync client's pull).
+  if (f.updatedSince !== undefined && fewUpdatedSince(sqlite, 'events', 'events_updated_idx', f.updatedSince, walkMin)) return null
   // Counted without the filters checked event by event (figure ranges, updatedSince): those would
   // cost a pass over the set to learn it is small. The set they narrow is sliced anyway.
   const indexed = eventWhere({ ...f, minKilled: undefined, maxKilled: undefined, minDisplaced: undefined, maxDisplaced: undefined, updatedSince: undefined })

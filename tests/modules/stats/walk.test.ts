@@ -112,6 +112,7 @@ describe('stats grouped slice by slice', () => {
       [{}, { groupBy: ['type'] }],
       [{ from: '2021-02', to: '2021-05', updatedSince: '2000' }, { groupBy: ['period'], period: 'week' }],
       [{ minKilled: 1 }, { groupBy: ['period'], period: 'day' }],
+      [{ updatedSince: '2999-01-01' }, { groupBy: ['actor', 'period'], period: 'day' }],
       [{ minKilled: 1 }, { groupBy: ['type'] }],
     ] as [EventFilters, Omit<StatsOptions, 'limit'>][]) {
       expect(allPages(f, o, 5000, WALK).statements, JSON.stringify([f, o])).toBe(1)
