@@ -104,7 +104,7 @@ describe('stats grouped slice by slice', () => {
     expect(counter.statements * 5).toBeLessThan(whole.statements)
   })
 
-  it('leaves words, an actor filter, a country first, a type alone, and periods that fit a page to the one statement', () => {
+  it('leaves to the one statement words, an actor filter, a country first, a type alone, a period alone that fits a page or sits beside a figure range, and a rare updatedSince', () => {
     for (const [f, o] of [
       [{ q: 'convoy' }, { groupBy: ['actor'] }],
       [{ actor: 'synth-actor-00001' }, { groupBy: ['period', 'place'], period: 'day' }],
