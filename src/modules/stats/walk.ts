@@ -34,11 +34,10 @@ const EVENTS = 'events e'
  * million events, by actor and day, 12 s and more. When the key leads with a period, a place or an
  * actor, the events fall into slices whose groups sort wholly before the next slice's, so a page is
  * made slice by slice in key order from its cursor, and making it stops once the page is full.
- * A type first is sliced by type, then by the next part of the key. Null when the grouping is not
- * walked: words and an actor filter reach their events by another index (and words would be
- * matched again in every slice), a country first has too few values to slice by, a period alone
- * over a range whose periods fit in a page gains nothing, and a set under `walkMin` events (before
- * figure ranges and updatedSince) is grouped at once.
+ * A type first is sliced by type, then by the next part of the key. Null when the grouping is
+ * left to one statement: words and an actor filter reach their events by another index (and words
+ * would be matched again in every slice), a country first has too few values to slice by, and
+ * slicingPays says when the rest would gain nothing.
  */
 export function walkSlices(sqlite: Database.Database, f: EventFilters, o: StatsOptions, cursorKey: SqlValue[] | undefined, walkMin = WALK_MIN): Walk | null {
   const [lead, next] = o.groupBy
@@ -48,30 +47,7 @@ export function walkSlices(sqlite: Database.Database, f: EventFilters, o: StatsO
   // A type first is sliced by type and then by what follows it; alone it has a dozen groups.
   if (!sliceable(lead) && !(lead === 'type' && sliceable(next))) return null
   const lower = f.from ? lowerBound(f.from) : '', upper = f.to ? upperBoundExclusive(f.to) : null
-  // By period alone a range holds no more groups than periods: if they fit in a page, slicing
-  // only adds statements (90 days by week, with a figure range: 0.4 s sliced, 0.2 s at once).
-  if (lead === 'period' && o.groupBy.length === 1 && lower && upper && periodsIn(lower, upper, period) <= o.limit) return null
-  // A figure range lists its events through the bound's index when grouped at once: few matches
-  // (at most 3 killed: 753 at a million events) are grouped in milliseconds, where slices would
-  // probe every event of the set for its figure (12-16 s by type and month). By period alone
-  // there are too few groups for slicing to stop early.
-  const ranges = [[['killed'], 'low >=', f.minKilled], [['killed'], 'high <=', f.maxKilled],
-    [DISPLACED_MEASURES, 'low >=', f.minDisplaced], [DISPLACED_MEASURES, 'high <=', f.maxDisplaced]] as const
-  const present = ranges.filter(([, , v]) => v !== undefined)
-  if (present.length && lead === 'period' && o.groupBy.length === 1) return null
-  for (const [measures, bound, value] of present) {
-    const matches = prepared(sqlite, `SELECT count(*) FROM (SELECT 1 FROM event_figures WHERE measure IN (${measures.map(() => '?').join(', ')}) AND ${bound} ? LIMIT ?)`)
-      .pluck().get(...measures, value, walkMin) as number
-    if (matches < walkMin) return null
-  }
-  // So does updatedSince through its index, when few events changed since (a sync client's pull).
-  if (f.updatedSince !== undefined && fewUpdatedSince(sqlite, 'events', 'events_updated_idx', f.updatedSince, walkMin)) return null
-  // Counted without the filters checked event by event (figure ranges, updatedSince): those would
-  // cost a pass over the set to learn it is small. The set they narrow is sliced anyway.
-  const indexed = eventWhere({ ...f, minKilled: undefined, maxKilled: undefined, minDisplaced: undefined, maxDisplaced: undefined, updatedSince: undefined })
-  const count = prepared(sqlite, `SELECT count(*) FROM (SELECT 1 FROM events e${indexed.where.length ? ` WHERE ${indexed.where.join(' AND ')}` : ''} LIMIT ?)`)
-    .pluck().get(...indexed.params, walkMin) as number
-  if (count < walkMin) return null
+  if (!slicingPays(sqlite, f, o, lower, upper, walkMin)) return null
   const slicesOf = (d: 'period' | 'actor' | 'place', from: string | undefined): Iterable<Slice> => {
     if (d === 'period') return period === 'week' ? weekSlices(sqlite, from, lower, upper) : periodSlices(sqlite, period, from, lower, upper)
     return valueSlices(sqlite, d === 'actor' ? ACTORS : PLACES, from)
@@ -83,6 +59,35 @@ export function walkSlices(sqlite: Database.Database, f: EventFilters, o: StatsO
     // Places are found through their own index; the type's would read every event of the type per batch.
     : typeSlices(sqlite, cursorKey, (from) => slicesOf(next as 'period' | 'actor' | 'place', from), next === 'place' ? '+e.type = ?' : 'e.type = ?')
   return { ...filters, slices }
+}
+
+/**
+ * Whether slicing can end a page early enough to pay for its statements: the set holds at least
+ * `walkMin` events, a figure range or updatedSince is met by at least as many (fewer are listed by
+ * their own index when grouped at once, in milliseconds, where slices would check every event of
+ * the set: 12-16 s by type and month for at most 3 killed, 753 events at a million), and a period
+ * alone has more periods than a page holds and no figure range.
+ */
+function slicingPays(sqlite: Database.Database, f: EventFilters, o: StatsOptions, lower: string, upper: string | null, walkMin: number): boolean {
+  const periodAlone = o.groupBy.length === 1 && o.groupBy[0] === 'period'
+  // By period alone a range holds no more groups than periods: if they fit in a page, slicing
+  // only adds statements (90 days by week, with a figure range: 0.4 s sliced, 0.2 s at once).
+  if (periodAlone && lower && upper && periodsIn(lower, upper, o.period ?? 'month') <= o.limit) return false
+  const ranges = [[['killed'], 'low >=', f.minKilled], [['killed'], 'high <=', f.maxKilled],
+    [DISPLACED_MEASURES, 'low >=', f.minDisplaced], [DISPLACED_MEASURES, 'high <=', f.maxDisplaced]] as const
+  const present = ranges.filter(([, , v]) => v !== undefined)
+  if (present.length && periodAlone) return false
+  for (const [measures, bound, value] of present) {
+    const matches = prepared(sqlite, `SELECT count(*) FROM (SELECT 1 FROM event_figures WHERE measure IN (${measures.map(() => '?').join(', ')}) AND ${bound} ? LIMIT ?)`)
+      .pluck().get(...measures, value, walkMin) as number
+    if (matches < walkMin) return false
+  }
+  if (f.updatedSince !== undefined && fewUpdatedSince(sqlite, 'events', 'events_updated_idx', f.updatedSince, walkMin)) return false
+  // Counted without the filters checked event by event (figure ranges, updatedSince): those would
+  // cost a pass over the set to learn it is small. The set they narrow is sliced anyway.
+  const indexed = eventWhere({ ...f, minKilled: undefined, maxKilled: undefined, minDisplaced: undefined, maxDisplaced: undefined, updatedSince: undefined })
+  return (prepared(sqlite, `SELECT count(*) FROM (SELECT 1 FROM events e${indexed.where.length ? ` WHERE ${indexed.where.join(' AND ')}` : ''} LIMIT ?)`)
+    .pluck().get(...indexed.params, walkMin) as number) >= walkMin
 }
 
 /**
