@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { sqliteTable, text, integer, real, index, primaryKey } from 'drizzle-orm/sqlite-core'
 import { briefJson } from './event-brief.ts'
+import { ACTOR_KINDS, PLACE_KINDS, SOURCE_KINDS } from '../domain/vocabulary.ts'
 
 // Timestamps are ISO 8601 strings in UTC: they sort lexically and read well in exports.
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
@@ -34,7 +35,7 @@ export const sources = sqliteTable('sources', {
   title: text('title'),
   url: text('url'),
   publishedDate: text('published_date').notNull(),
-  kind: text('kind').notNull(),
+  kind: text('kind', { enum: SOURCE_KINDS }).notNull(),
   language: text('language').notNull(),
   note: text('note'),
   ...stamps,
@@ -44,7 +45,7 @@ export const actors = sqliteTable('actors', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   aliases: text('aliases', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
-  kind: text('kind').notNull(),
+  kind: text('kind', { enum: ACTOR_KINDS }).notNull(),
   affiliationId: text('affiliation_id').references((): any => actors.id),
   description: text('description'),
   ...stamps,
@@ -62,7 +63,7 @@ export const places = sqliteTable('places', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   aliases: text('aliases', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
-  kind: text('kind').notNull(),
+  kind: text('kind', { enum: PLACE_KINDS }).notNull(),
   latitude: real('latitude'),
   longitude: real('longitude'),
   countryCode: text('country_code'),

@@ -1,13 +1,13 @@
 import type Database from 'better-sqlite3'
+import { eq, getTableColumns, sql } from 'drizzle-orm'
 import { IN_JSON, listPage, mapPage, nameOrAliasLike, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
-import type { ActorKind } from '../../domain/vocabulary.ts'
+import { actors } from '../../db/schema.ts'
+import { statements } from '../../db/typed.ts'
 import { lowerBound } from '../../domain/dates.ts'
 
-export interface ActorRow {
-  id: string, name: string, aliases: string[], kind: ActorKind, affiliationId: string | null,
-  description: string | null, createdAt: string, updatedAt: string
-}
+/** An actor as the API gives it: its columns but the dataset version of its last write. */
+export type ActorRow = Omit<typeof actors.$inferSelect, 'version'>
 
 export interface ActorFilters { kind?: string | undefined, q?: string | undefined, affiliation?: string | undefined, updatedSince?: string | undefined }
 
@@ -30,10 +30,12 @@ export function listActors(sqlite: Database.Database, f: ActorFilters, limit: nu
   return mapPage(page, parse)
 }
 
-export function getActor(sqlite: Database.Database, id: string): ActorRow | undefined {
-  const row = prepared(sqlite, `SELECT ${SELECT} FROM actors a WHERE a.id = ?`).get(id) as RawActor | undefined
-  return row && parse(row)
-}
+const { version: _version, ...shown } = getTableColumns(actors)
+const typed = statements((db) => ({
+  byId: db.select(shown).from(actors).where(eq(actors.id, sql.placeholder('id'))).prepare(),
+}))
+
+export const getActor = (sqlite: Database.Database, id: string): ActorRow | undefined => typed(sqlite).byId.get({ id })
 
 export function actorsByIds(sqlite: Database.Database, ids: readonly string[]): ActorRow[] {
   return (prepared(sqlite, `SELECT ${SELECT} FROM actors a WHERE a.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as RawActor[]).map(parse)

@@ -1,14 +1,14 @@
 import type Database from 'better-sqlite3'
+import { eq, getTableColumns, sql } from 'drizzle-orm'
 import { idRows, IN_JSON, listPage, mapPage, nameOrAliasLike, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { allRows, prepared } from '../../db/prepared.ts'
+import { places } from '../../db/schema.ts'
+import { statements } from '../../db/typed.ts'
 import { narrowSelect } from '../../db/projection.ts'
-import type { PlaceKind } from '../../domain/vocabulary.ts'
 import { lowerBound } from '../../domain/dates.ts'
 
-export interface PlaceRow {
-  id: string, name: string, aliases: string[], kind: PlaceKind, latitude: number | null, longitude: number | null,
-  countryCode: string | null, parentId: string | null, note: string | null, createdAt: string, updatedAt: string
-}
+/** A place as the API gives it: its columns but the dataset version of its last write. */
+export type PlaceRow = Omit<typeof places.$inferSelect, 'version'>
 
 export interface PlaceFilters { kind?: string | undefined, country?: string | undefined, q?: string | undefined, updatedSince?: string | undefined }
 
@@ -31,10 +31,12 @@ export function listPlaces(sqlite: Database.Database, f: PlaceFilters, limit: nu
   return mapPage(page, parse)
 }
 
-export function getPlace(sqlite: Database.Database, id: string): PlaceRow | undefined {
-  const row = prepared(sqlite, `SELECT ${SELECT} FROM places p WHERE p.id = ?`).get(id) as RawPlace | undefined
-  return row && parse(row)
-}
+const { version: _version, ...shown } = getTableColumns(places)
+const typed = statements((db) => ({
+  byId: db.select(shown).from(places).where(eq(places.id, sql.placeholder('id'))).prepare(),
+}))
+
+export const getPlace = (sqlite: Database.Database, id: string): PlaceRow | undefined => typed(sqlite).byId.get({ id })
 
 export function placesByIds(sqlite: Database.Database, ids: readonly string[]): PlaceRow[] {
   return (prepared(sqlite, `SELECT ${SELECT} FROM places p WHERE p.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as RawPlace[]).map(parse)

@@ -1,13 +1,14 @@
 import type Database from 'better-sqlite3'
+import { eq, getTableColumns, sql } from 'drizzle-orm'
 import { IN_JSON, listPage, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
-import type { RecordType, SourceKind } from '../../domain/vocabulary.ts'
+import { sources } from '../../db/schema.ts'
+import { statements } from '../../db/typed.ts'
+import type { RecordType } from '../../domain/vocabulary.ts'
 import { lowerBound } from '../../domain/dates.ts'
 
-export interface SourceRow {
-  id: string, publisher: string, title: string | null, url: string | null, publishedDate: string,
-  kind: SourceKind, language: string, note: string | null, createdAt: string, updatedAt: string
-}
+/** A source as the API gives it: its columns but the dataset version of its last write. */
+export type SourceRow = Omit<typeof sources.$inferSelect, 'version'>
 
 export interface CitationRow {
   recordType: string, recordId: string, paragraph: number | null, locator: string, quote: string | null,
@@ -26,9 +27,12 @@ export function listSources(sqlite: Database.Database, f: { updatedSince?: strin
   })
 }
 
-export function getSource(sqlite: Database.Database, id: string): SourceRow | undefined {
-  return prepared(sqlite, `SELECT ${SELECT} FROM sources s WHERE s.id = ?`).get(id) as SourceRow | undefined
-}
+const { version: _version, ...shown } = getTableColumns(sources)
+const typed = statements((db) => ({
+  byId: db.select(shown).from(sources).where(eq(sources.id, sql.placeholder('id'))).prepare(),
+}))
+
+export const getSource = (sqlite: Database.Database, id: string): SourceRow | undefined => typed(sqlite).byId.get({ id })
 
 export function sourcesByIds(sqlite: Database.Database, ids: readonly string[]): SourceRow[] {
   return prepared(sqlite, `SELECT ${SELECT} FROM sources s WHERE s.id IN ${IN_JSON}`).all(JSON.stringify(ids)) as SourceRow[]
