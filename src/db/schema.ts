@@ -1,7 +1,10 @@
 import { sql } from 'drizzle-orm'
 import { sqliteTable, text, integer, real, index, primaryKey } from 'drizzle-orm/sqlite-core'
 import { briefJson } from './event-brief.ts'
-import { ACTOR_KINDS, PLACE_KINDS, SOURCE_KINDS } from '../domain/vocabulary.ts'
+import {
+  ACTOR_KINDS, ACTOR_ROLES, CASUALTY_OUTCOMES, DATE_BASES, DATE_PRECISIONS, DISPLACEMENT_METRICS, EVENT_TYPES, PLACE_KINDS,
+  QUALIFIERS, SOURCE_KINDS, STATEMENT_MEDIA, VICTIM_GROUPS,
+} from '../domain/vocabulary.ts'
 
 // Timestamps are ISO 8601 strings in UTC: they sort lexically and read well in exports.
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
@@ -84,15 +87,15 @@ export const events = sqliteTable('events', {
   id: text('id').primaryKey(),
   title: text('title').notNull(),
   summary: text('summary').notNull(),
-  type: text('type').notNull(),
+  type: text('type', { enum: EVENT_TYPES }).notNull(),
   // `start`/`end` keep the date as reported, truncated to its precision ("2018", "2023-09-24T18:00+04:00");
   // the *_utc columns hold the first instant of that period in UTC and are what filters and sorts use.
   start: text('start').notNull(),
   startUtc: text('start_utc').notNull(),
   end: text('end'),
   endUtc: text('end_utc'),
-  datePrecision: text('date_precision').notNull(),
-  dateBasis: text('date_basis').notNull(),
+  datePrecision: text('date_precision', { enum: DATE_PRECISIONS }).notNull(),
+  dateBasis: text('date_basis', { enum: DATE_BASES }).notNull(),
   dateNote: text('date_note'),
   placeId: text('place_id').references(() => places.id),
   ...stamps,
@@ -117,7 +120,7 @@ export const events = sqliteTable('events', {
 export const eventActors = sqliteTable('event_actors', {
   eventId: text('event_id').notNull().references(() => events.id, { onDelete: 'cascade' }),
   actorId: text('actor_id').notNull().references(() => actors.id),
-  role: text('role').notNull(),
+  role: text('role', { enum: ACTOR_ROLES }).notNull(),
 }, (t) => [
   primaryKey({ columns: [t.eventId, t.actorId, t.role] }),
   index('event_actors_actor_idx').on(t.actorId, t.eventId),
@@ -126,12 +129,12 @@ export const eventActors = sqliteTable('event_actors', {
 export const casualtyReports = sqliteTable('casualty_reports', {
   id: text('id').primaryKey(),
   eventId: text('event_id').notNull().references(() => events.id),
-  outcome: text('outcome').notNull(),
-  victimGroup: text('victim_group').notNull(),
+  outcome: text('outcome', { enum: CASUALTY_OUTCOMES }).notNull(),
+  victimGroup: text('victim_group', { enum: VICTIM_GROUPS }).notNull(),
   low: integer('low'),
   high: integer('high'),
   best: integer('best'),
-  qualifier: text('qualifier').notNull(),
+  qualifier: text('qualifier', { enum: QUALIFIERS }).notNull(),
   reportedPhrase: text('reported_phrase').notNull(),
   reportedById: text('reported_by_id').references(() => actors.id),
   victimActorId: text('victim_actor_id').references(() => actors.id),
@@ -158,18 +161,18 @@ export const casualtyReports = sqliteTable('casualty_reports', {
 export const displacementCounts = sqliteTable('displacement_counts', {
   id: text('id').primaryKey(),
   eventId: text('event_id').references(() => events.id),
-  metric: text('metric').notNull(),
+  metric: text('metric', { enum: DISPLACEMENT_METRICS }).notNull(),
   low: integer('low'),
   high: integer('high'),
   best: integer('best'),
-  qualifier: text('qualifier').notNull(),
+  qualifier: text('qualifier', { enum: QUALIFIERS }).notNull(),
   reportedPhrase: text('reported_phrase').notNull(),
   originPlaceId: text('origin_place_id').references(() => places.id),
   destinationPlaceId: text('destination_place_id').references(() => places.id),
   asOf: text('as_of').notNull(),
   asOfUtc: text('as_of_utc').notNull(),
-  asOfPrecision: text('as_of_precision').notNull(),
-  asOfBasis: text('as_of_basis').notNull(),
+  asOfPrecision: text('as_of_precision', { enum: DATE_PRECISIONS }).notNull(),
+  asOfBasis: text('as_of_basis', { enum: DATE_BASES }).notNull(),
   asOfNote: text('as_of_note'),
   reportedById: text('reported_by_id').references(() => actors.id),
   relayedById: text('relayed_by_id').references(() => actors.id),
@@ -193,10 +196,10 @@ export const statements = sqliteTable('statements', {
   speakerId: text('speaker_id').notNull().references(() => actors.id),
   saidAt: text('said_at').notNull(),
   saidAtUtc: text('said_at_utc').notNull(),
-  datePrecision: text('date_precision').notNull(),
-  dateBasis: text('date_basis').notNull(),
+  datePrecision: text('date_precision', { enum: DATE_PRECISIONS }).notNull(),
+  dateBasis: text('date_basis', { enum: DATE_BASES }).notNull(),
   dateNote: text('date_note'),
-  medium: text('medium').notNull(),
+  medium: text('medium', { enum: STATEMENT_MEDIA }).notNull(),
   quote: text('quote'),
   summary: text('summary').notNull(),
   ...stamps,

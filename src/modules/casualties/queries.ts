@@ -2,16 +2,13 @@ import type Database from 'better-sqlite3'
 import { cursorOf, idRows, IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SortSpec, type SqlValue } from '../../db/keyset.ts'
 import { binaryOrder } from '../../db/collation.ts'
 import { allRows, prepared } from '../../db/prepared.ts'
+import type { casualtyReports } from '../../db/schema.ts'
 import { narrowSelect } from '../../db/projection.ts'
-import type { CasualtyOutcome, Qualifier, VictimGroup } from '../../domain/vocabulary.ts'
+import type { CasualtyOutcome, VictimGroup } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 
-export interface CasualtyRow {
-  id: string, eventId: string, eventTitle: string, eventStart: string, outcome: CasualtyOutcome, victimGroup: VictimGroup,
-  low: number | null, high: number | null, best: number | null, qualifier: Qualifier, reportedPhrase: string,
-  reportedById: string | null, victimActorId: string | null, perpetratorActorId: string | null, note: string | null,
-  eventSortKey: string, createdAt: string, updatedAt: string
-}
+/** A casualty report with its event's title and dates, without the dataset version. */
+export type CasualtyRow = Omit<typeof casualtyReports.$inferSelect, 'version'> & { eventTitle: string, eventStart: string, eventSortKey: string }
 
 export interface CasualtyFilters {
   event?: string | undefined, outcome?: string | undefined, victimGroup?: string | undefined, actor?: string | undefined,

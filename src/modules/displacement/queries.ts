@@ -2,15 +2,11 @@ import type Database from 'better-sqlite3'
 import { DENSE_UPDATES, fewUpdatedSince } from '../../db/updates.ts'
 import { IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
-import type { DateBasis, DatePrecision, DisplacementMetric, Qualifier } from '../../domain/vocabulary.ts'
+import type { displacementCounts } from '../../db/schema.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 
-export interface DisplacementRow {
-  id: string, eventId: string | null, metric: DisplacementMetric, low: number | null, high: number | null, best: number | null,
-  qualifier: Qualifier, reportedPhrase: string, originPlaceId: string | null, destinationPlaceId: string | null,
-  asOf: string, asOfSortKey: string, asOfPrecision: DatePrecision, asOfBasis: DateBasis, asOfNote: string | null,
-  reportedById: string | null, relayedById: string | null, note: string | null, createdAt: string, updatedAt: string
-}
+/** A displacement count, its date's sort key named for what it is, without the dataset version. */
+export type DisplacementRow = Omit<typeof displacementCounts.$inferSelect, 'asOfUtc' | 'version'> & { asOfSortKey: string }
 
 export interface DisplacementFilters {
   event?: string | undefined, metric?: string | undefined, place?: string | undefined, actor?: string | undefined,

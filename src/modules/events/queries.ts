@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3'
 import { countRows, cursorOf, idRows, IN_JSON, jsonPage, listPage, type JsonPage, type ListSpec, type KeysetPage, type PageAt, type SqlValue, type SortSpec } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
+import type { events } from '../../db/schema.ts'
 import { narrowSelect } from '../../db/projection.ts'
-import type { ActorKind, ActorRole, DateBasis, DatePrecision, EventType } from '../../domain/vocabulary.ts'
+import type { ActorKind, ActorRole } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { commonPlan, indexTotals, isCommon, matchDensity } from '../search/common.ts'
 import { ftsQuery, ftsTerms, queryWords, SEARCH_CANDIDATES } from '../search/queries.ts'
@@ -12,21 +13,8 @@ import { eventReading, type EventReading } from './readings.ts'
 
 export { DENSE_FILTERS, denseFilters, eventReading, gathersUpdates, type EventReading } from './readings.ts'
 
-export interface EventRow {
-  id: string
-  title: string
-  summary: string
-  type: EventType
-  start: string
-  end: string | null
-  startSortKey: string
-  datePrecision: DatePrecision
-  dateBasis: DateBasis
-  dateNote: string | null
-  placeId: string | null
-  createdAt: string
-  updatedAt: string
-}
+/** An event as lists give it: its columns, the start's sort key named for what it is, no dataset version. */
+export type EventRow = Omit<typeof events.$inferSelect, 'startUtc' | 'endUtc' | 'version' | 'briefJson'> & { startSortKey: string }
 
 export interface EventFilters {
   from?: string | undefined

@@ -2,14 +2,12 @@ import type Database from 'better-sqlite3'
 import { DENSE_UPDATES, fewUpdatedSince } from '../../db/updates.ts'
 import { cursorOf, IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SortSpec, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
-import type { DateBasis, DatePrecision, StatementMedium } from '../../domain/vocabulary.ts'
+import type { statements } from '../../db/schema.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { ftsQuery } from '../search/queries.ts'
 
-export interface StatementRow {
-  id: string, speakerId: string, speakerName: string, saidAt: string, saidAtSortKey: string, datePrecision: DatePrecision, dateBasis: DateBasis,
-  dateNote: string | null, medium: StatementMedium, quote: string | null, summary: string, createdAt: string, updatedAt: string
-}
+/** A statement with its speaker's name, its date's sort key named for what it is, without the dataset version. */
+export type StatementRow = Omit<typeof statements.$inferSelect, 'saidAtUtc' | 'version'> & { speakerName: string, saidAtSortKey: string }
 
 export interface StatementFilters {
   speaker?: string | undefined, event?: string | undefined, medium?: string | undefined, from?: string | undefined,
