@@ -54,8 +54,13 @@ export function sendJsonText(reply: FastifyReply, text: string) {
 }
 
 export function sendCsv<T>(reply: FastifyReply, rows: readonly T[], columns: readonly CsvColumn<T>[], filename: string) {
+  return sendCsvText(reply, toCsv(rows, columns), filename)
+}
+
+/** Sends CSV already written (by a worker that read the page), with the headers sendCsv gives. */
+export function sendCsvText(reply: FastifyReply, csv: string, filename: string) {
   return reply
     .type('text/csv; charset=utf-8')
     .header('content-disposition', `inline; filename="${filename}.csv"`)
-    .send(toCsv(rows, columns))
+    .send(csv)
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { clientGone } from '../../http/gone.ts'
 import { NotFoundError } from '../../errors.ts'
-import { sendJsonPage, sendJsonText, sendList, wantsCsv } from '../../http/reply.ts'
+import { nextUrl, sendCsvText, sendJsonPage, sendJsonText, sendList, wantsCsv } from '../../http/reply.ts'
 import { IdParams, itemResponse, problemResponses } from '../../http/schemas.ts'
 import { eventDetailJson } from './document.ts'
 import { COMMON_WORD_MATCHES } from '../search/queries.ts'
@@ -27,8 +27,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const offload = filters.q !== undefined && searchOffLoop(app.storage.sqlite, filters.q, COMMON_WORD_MATCHES)
     const args = { filters, sort, limit, cursor }
     if (wantsCsv(request)) {
-      const page = offload ? await app.stats.run('eventPage', args, request.datasetVersion, clientGone(reply)) : listEvents(app.storage.sqlite, filters, sort, limit, cursor)
-      return sendList(request, reply, { page, limit, sort, csv: (rows) => eventCsvColumns(app.storage.sqlite, rows), filename: 'events' })
+      if (!offload) return sendList(request, reply, { page: listEvents(app.storage.sqlite, filters, sort, limit, cursor), limit, sort, csv: (rows) => eventCsvColumns(app.storage.sqlite, rows), filename: 'events' })
+      const { csv, nextCursor } = await app.stats.run('eventPageCsv', args, request.datasetVersion, clientGone(reply))
+      if (nextCursor) reply.header('link', `<${nextUrl(request, nextCursor)}>; rel="next"`)
+      return sendCsvText(reply, csv, 'events')
     }
     const page = offload ? await app.stats.run('eventPageJson', args, request.datasetVersion, clientGone(reply)) : listEventsJson(app.storage.sqlite, filters, sort, limit, cursor)
     const extras = facets || count ? await listExtras(app.stats, request.datasetVersion, clientGone(reply), request.url, filters, facets, count) : undefined
