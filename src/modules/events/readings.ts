@@ -36,9 +36,11 @@ export function denseFilters(sqlite: Database.Database, f: EventFilters, sort: E
   if (f.q) return false
   const byDate = sort === 'date' || sort === '-date'
   const figures = [f.minKilled, f.maxKilled, f.minDisplaced, f.maxDisplaced].some((v) => v !== undefined)
-  const rest: EventFilters = { ...f, minKilled: undefined, maxKilled: undefined, minDisplaced: undefined, maxDisplaced: undefined }
   // A type alone by date is read in order from events_type_start_idx, which nothing beats.
   const typeChecked = f.type?.length && (!byDate || figures)
+  // Nothing to check along the walk: the plain lists, most of all, go no further.
+  if (!figures && !typeChecked && !(byDate ? f.updatedSince : f.from || f.to)) return false
+  const rest: EventFilters = { ...f, minKilled: undefined, maxKilled: undefined, minDisplaced: undefined, maxDisplaced: undefined }
   if (typeChecked) rest.type = undefined
   if (byDate) rest.updatedSince = undefined
   else Object.assign(rest, { from: undefined, to: undefined, updatedSince: undefined })
