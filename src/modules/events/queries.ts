@@ -211,9 +211,19 @@ export function searchOffLoop(sqlite: Database.Database, q: string, limit: numbe
 /** Indexed records past which every word search runs off the event loop. */
 export const LARGE_INDEX_ROWS = 200_000
 
+/**
+ * The number of events the filters select (`count=exact`, GraphQL totalCount). Words, an actor or
+ * a figure range select events by id, and a type beside them was read from each match's whole row:
+ * from events_stats_id_idx, which holds it, instead (two types with minKilled=1 at a million
+ * events, 26,285 of them: 0.39 s → 0.24 s warm). Without a type the primary key alone answers and
+ * is narrower; updated_at and a place are not in that index.
+ */
 export function countEvents(sqlite: Database.Database, f: EventFilters): number {
-  return countRows(sqlite, { from: 'events e', ...eventWhere(f) })
+  const byId = Boolean(f.q || f.actor || hasFigureRange(f)) && Boolean(f.type?.length) && !f.place && !f.updatedSince
+  return countRows(sqlite, { from: byId ? 'events e INDEXED BY events_stats_id_idx' : 'events e', ...eventWhere(f) })
 }
+
+export const hasFigureRange = (f: EventFilters) => f.minKilled !== undefined || f.maxKilled !== undefined || f.minDisplaced !== undefined || f.maxDisplaced !== undefined
 
 export function getEvent(sqlite: Database.Database, id: string): EventRow | undefined {
   return prepared(sqlite, `SELECT ${SELECT} FROM events e WHERE e.id = ?`).get(id) as EventRow | undefined

@@ -3,7 +3,7 @@ import { fewUpdatedSince } from '../../db/updates.ts'
 import { IN_JSON, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
-import { DISPLACED_MEASURES, probesInOrder, type EventFilters, type EventSort } from './queries.ts'
+import { DISPLACED_MEASURES, hasFigureRange, probesInOrder, type EventFilters, type EventSort } from './queries.ts'
 
 // How an event list reads its filters other than words: the choice between walking the sort's
 // index, gathering through the filters' own indexes, or gathering through the update index.
@@ -35,7 +35,7 @@ export function denseFilters(sqlite: Database.Database, f: EventFilters, sort: E
   // Words gathered beside the walk would be checked against every event walked, however rare they are.
   if (f.q) return false
   const byDate = sort === 'date' || sort === '-date'
-  const figures = [f.minKilled, f.maxKilled, f.minDisplaced, f.maxDisplaced].some((v) => v !== undefined)
+  const figures = hasFigureRange(f)
   // A type alone by date is read in order from events_type_start_idx, which nothing beats.
   const typeChecked = f.type?.length && (!byDate || figures)
   // Nothing to check along the walk: the plain lists, most of all, go no further.

@@ -1,5 +1,5 @@
 import type { SqlValue } from '../../db/keyset.ts'
-import { eventWhere, type EventFilters } from '../events/queries.ts'
+import { eventWhere, hasFigureRange, type EventFilters } from '../events/queries.ts'
 
 export const PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const
 export type Period = (typeof PERIODS)[number]
@@ -26,7 +26,7 @@ export interface Source { day: string, dateClass: string, type: string, actor?: 
  * selects fewer events.
  */
 function eventsTable(f: EventFilters): string {
-  const ranged = f.minKilled !== undefined || f.maxKilled !== undefined || f.minDisplaced !== undefined || f.maxDisplaced !== undefined
+  const ranged = hasFigureRange(f)
   const byId = f.actor ? !f.place : Boolean((f.q || ranged) && !f.place && !f.from && !f.to)
   return byId ? 'events e INDEXED BY events_stats_id_idx' : 'events e'
 }
