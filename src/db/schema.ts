@@ -89,7 +89,8 @@ export const events = sqliteTable('events', {
   summary: text('summary').notNull(),
   type: text('type', { enum: EVENT_TYPES }).notNull(),
   // `start`/`end` keep the date as reported, truncated to its precision ("2018", "2023-09-24T18:00+04:00");
-  // the *_utc columns hold the first instant of that period in UTC and are what filters and sorts use.
+  // the *_utc columns hold its sort key in UTC (a day's midnight, a month's or year's last millisecond;
+  // docs/dates.md), which filters and sorts use.
   start: text('start').notNull(),
   startUtc: text('start_utc').notNull(),
   end: text('end'),

@@ -26,8 +26,11 @@ describe('exports', () => {
     const byType: Record<string, number> = {}
     for (const r of records) byType[r.type] = (byType[r.type] ?? 0) + 1
     for (const resource of EXPORT_RESOURCES) expect(byType[RECORD_TYPE[resource]] ?? 0, resource).toBe(meta.counts[resource])
-    const api = (await getJson(app(), '/v1/dataset')).body.data.counts
-    for (const [resource, key] of Object.entries(API_COUNTS)) expect(meta.counts[resource], resource).toBe(api[key])
+    const dataset = (await getJson(app(), '/v1/dataset')).body.data
+    for (const [resource, key] of Object.entries(API_COUNTS)) expect(meta.counts[resource], resource).toBe(dataset.counts[key])
+    // The citation asked for names the version the data comes from.
+    expect(meta.licence).toContain(`Cite as: Conflict Timeline API dataset, version ${meta.datasetVersion},`)
+    expect(dataset.licence).toContain(`version ${dataset.version},`)
   })
 
   it('JSON: one document with a meta block and an array per resource', async () => {

@@ -4,8 +4,9 @@ import { prepared } from '../../db/prepared.ts'
 import { listPage, type SqlValue } from '../../db/keyset.ts'
 import { lowerBound } from '../../domain/dates.ts'
 
-export const LICENCE = 'Facts compiled from the cited news report, each with its paragraph locator. '
-  + 'Cite as: Conflict Timeline API dataset, version N, with the original source of each figure.'
+/** How the data may be used and cited, naming the dataset version it comes with. */
+export const licence = (version: number) => 'Facts compiled from the cited news report, each with its paragraph locator. '
+  + `Cite as: Conflict Timeline API dataset, version ${version}, with the original source of each figure.`
 
 const TABLES = {
   events: 'events', actors: 'actors', places: 'places', sources: 'sources', statements: 'statements',
@@ -18,7 +19,7 @@ export function datasetInfo(sqlite: Database.Database) {
   const counts = Object.fromEntries(Object.entries(TABLES).map(([key, table]) =>
     [key, (prepared(sqlite, `SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n])) as RecordCounts
   const v = readVersion(sqlite)
-  return { version: v.version, updatedAt: v.updatedAt, counts, licence: LICENCE }
+  return { version: v.version, updatedAt: v.updatedAt, counts, licence: licence(v.version) }
 }
 
 export interface DeletionRow { recordType: string, recordId: string, deletedAt: string }

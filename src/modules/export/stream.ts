@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify/sync'
 import type { Storage } from '../../db/client.ts'
 import { readVersion } from '../../db/dataset.ts'
 import { neutralise } from '../../http/csv.ts'
-import { LICENCE } from '../dataset/queries.ts'
+import { licence } from '../dataset/queries.ts'
 import { Chunks, type ChunkSink } from './chunks.ts'
 import { countRows, linePages, SQL_JSON } from './lines.ts'
 import { EXPORT_RESOURCES, exportCountQuery, exportQuery, RECORD_TYPE, type ExportFilters, type ExportResource } from './plan.ts'
@@ -79,7 +79,7 @@ export function exportMeta(sqlite: Database.Database, format: ExportFormat, filt
     const q = exportCountQuery(r, filters)
     counts[r] = sqlite.prepare(q.sql).pluck().get(...q.params) as number
   }
-  return { format, datasetVersion: v.version, datasetUpdatedAt: v.updatedAt, filters, resources: [...resources], counts, licence: LICENCE }
+  return { format, datasetVersion: v.version, datasetUpdatedAt: v.updatedAt, filters, resources: [...resources], counts, licence: licence(v.version) }
 }
 
 /**
@@ -92,7 +92,7 @@ export async function readExportMeta(snapshot: Snapshot, format: ExportFormat, f
   const v = readVersion(sqlite)
   const counts: Partial<Record<ExportResource, number>> = {}
   for (const r of resources) counts[r] = await countRows(sqlite, r, filters, () => yieldToLoop())
-  return { format, datasetVersion: v.version, datasetUpdatedAt: v.updatedAt, filters, resources: [...resources], counts, licence: LICENCE }
+  return { format, datasetVersion: v.version, datasetUpdatedAt: v.updatedAt, filters, resources: [...resources], counts, licence: licence(v.version) }
 }
 
 function* rows(sqlite: Database.Database, resource: ExportResource, filters: ExportFilters, shared: boolean): Generator<Record<string, unknown>> {

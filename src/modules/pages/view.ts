@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import { actorsByIds } from '../actors/queries.ts'
 import { readVersion } from '../../db/dataset.ts'
-import { LICENCE } from '../dataset/queries.ts'
+import { licence } from '../dataset/queries.ts'
 import { listEvents } from '../events/queries.ts'
 import { placesByIds } from '../places/queries.ts'
 import { listSources } from '../sources/queries.ts'
@@ -58,7 +58,7 @@ function datasetText(sqlite: Database.Database, o: { first: string, last: string
   const lede = `A timeline of ${n(events)} event${events === 1 ? '' : 's'}${years}, compiled from ${nSources}`
     + `${named.length ? ` (${listWords(named)}${publishers.length > named.length || sources.nextCursor ? ' and others' : ''})` : ''}.`
     + ' Each figure and claim links to the paragraph of its source; see the shape over time, then where, then the cited facts.'
-  return { title, lede, version: v.version, updatedAt: v.updatedAt, licence: LICENCE }
+  return { title, lede, version: v.version, updatedAt: v.updatedAt, licence: licence(v.version) }
 }
 
 /** The events the overview counts: the total of the view. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import { EXPORT_RESOURCES, exportQuery, type ExportResource } from '../export/plan.ts'
-import { LICENCE } from '../dataset/queries.ts'
+import { licence } from '../dataset/queries.ts'
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 
@@ -69,7 +69,7 @@ export function dataPackage(sqlite: Database.Database, meta: { tag: string, data
     created: meta.createdAt,
     homepage: meta.url,
     description: `Release ${meta.tag} of the dataset, frozen at dataset version ${meta.datasetVersion}. Cells that began with = + - @ carry a leading apostrophe so that spreadsheets do not run them.`,
-    licenses: [{ name: 'other-at', title: LICENCE }],
+    licenses: [{ name: 'other-at', title: licence(meta.datasetVersion) }],
     sources: [{ title: 'The cited news reports, listed with publisher, title and URL in csv/sources.csv', path: csvName('sources') }],
     resources,
   }
