@@ -260,9 +260,22 @@ function presentRows(sqlite: Database.Database, groups: Group[]): StatsRow[] {
   })
 }
 
+const REGIONS = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' })
+
+/**
+ * A country's name: the dataset's own place of kind country for the code, or else the code's
+ * English name (a town's country may have no place of its own). A code no one knows stays unnamed.
+ */
 function countryNames(sqlite: Database.Database, codes: string[]): Map<string, string> {
   if (!codes.length) return new Map()
   const rows = prepared(sqlite, `SELECT country_code AS code, min(name) AS name FROM places
     WHERE kind = 'country' AND country_code IN ${IN_JSON} GROUP BY country_code`).raw(false).all(JSON.stringify(codes)) as { code: string, name: string }[]
-  return new Map(rows.map((x) => [x.code, x.name]))
+  const names = new Map(rows.map((x) => [x.code, x.name]))
+  for (const code of codes) {
+    if (names.has(code)) continue
+    let name: string | undefined
+    try { name = REGIONS.of(code) } catch { /* not a region code */ }
+    if (name && code !== 'ZZ') names.set(code, name)
+  }
+  return names
 }

@@ -66,6 +66,11 @@ describe('GET /v1/stats/events', () => {
     expect(places.find((r: any) => r.key.place?.id === 'nagorno-karabakh').key.place.name).toMatch(/Karabakh/)
     const countries = (await getJson(app(), '/v1/stats/events?groupBy=country')).body.data
     expect(countries.reduce((n: number, r: any) => n + r.events, 0)).toBe(16)
+    // Every country has its name: the seed's own country place, or the code's English name where
+    // the dataset has a town of the country but not the country itself (Moscow's RU).
+    const named = Object.fromEntries(countries.filter((r: any) => r.key.country).map((r: any) => [r.key.country.code, r.key.country.name]))
+    expect(named).toMatchObject({ AZ: 'Azerbaijan', RU: 'Russia' })
+    expect(Object.values(named).every((name) => typeof name === 'string' && name.length > 0)).toBe(true)
   })
 
   it('filters by figures: at least / at most N killed', async () => {
