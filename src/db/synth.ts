@@ -97,7 +97,8 @@ function load(sqlite: Database.Database, o: SynthOptions): SynthReport {
             const cid = `${id}-c${k}`
             const low = Math.floor(rnd() * 200)
             const q = pick(QUALIFIERS)
-            ins.casualty.run(cid, id, pick(CASUALTY_OUTCOMES), pick(VICTIM_GROUPS), low, q === 'exact' ? low : null, q === 'exact' ? low : null, q,
+            // Bounds as the write rules have them: "up to" is an upper bound, "exact" one value.
+            ins.casualty.run(cid, id, pick(CASUALTY_OUTCOMES), pick(VICTIM_GROUPS), q === 'up_to' ? null : low, q === 'exact' || q === 'up_to' ? low : null, q === 'exact' ? low : null, q,
               `${q.replace('_', ' ')} ${low}`, `synth-actor-${pad(Math.floor(rnd() * nActors))}`)
             report.casualtyReports++
             cite('casualty_report', cid)

@@ -37,9 +37,27 @@ function datedRecord<T extends z.ZodRawShape>(shape: T, basisKey: string, noteKe
   })
 }
 
+/**
+ * Bounds that agree with each other and with the words they were reported in: "at least" and
+ * "more than" are a lower bound with no upper one, "up to" an upper bound, "exact" one value, and
+ * a best estimate lies within the bounds. Stats add and compare these bounds, so a figure that
+ * contradicts its qualifier would be counted as something it does not say.
+ */
 function figureRules<T extends { low?: number | null, high?: number | null, best?: number | null, qualifier: string }>(v: T, ctx: z.RefinementCtx) {
-  if (v.low != null && v.high != null && v.low > v.high) ctx.addIssue({ code: 'custom', path: ['low'], message: 'must not exceed high' })
-  if (v.low == null && v.high == null && v.best == null) ctx.addIssue({ code: 'custom', path: ['best'], message: 'a figure needs at least one of low, high or best' })
+  const { low, high, best, qualifier } = v
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message })
+  if (low != null && high != null && low > high) issue('low', 'must not exceed high')
+  if (low == null && high == null && best == null) issue('best', 'a figure needs at least one of low, high or best')
+  if (best != null && low != null && best < low) issue('best', `must not be below low (${low})`)
+  if (best != null && high != null && best > high) issue('best', `must not exceed high (${high})`)
+  if (qualifier === 'at_least' || qualifier === 'more_than') {
+    if (high != null) issue('high', `must be null when qualifier is "${qualifier}": such a figure has no upper bound`)
+    if (low == null) issue('low', `required when qualifier is "${qualifier}": it is the figure's lower bound`)
+  }
+  if (qualifier === 'up_to' && high == null) issue('high', 'required when qualifier is "up_to": it is the figure\'s upper bound')
+  if (qualifier === 'exact' && new Set([low, high, best].filter((x) => x != null)).size > 1) {
+    issue('qualifier', 'an exact figure has one value: low, high and best, where given, must be equal')
+  }
 }
 
 export const SourceInput = z.strictObject({
