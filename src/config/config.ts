@@ -115,6 +115,8 @@ export type Config = Readonly<{
   readOnly: boolean
   /** Draw the page at / and compile every response serialiser at start-up; off for release apps opened while serving, which do both on first use. */
   warmUp: boolean
+  /** Path the links this app writes start with: `/releases/{tag}` for a release's app, so its readers stay on it; empty otherwise. */
+  linkBase: string
   /** Where writes go, named in the error a read-only server gives; a replica also polls its releases. */
   primaryUrl: string | undefined
   replicaPollMs: number
@@ -171,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     countStatements: e.COUNT_STATEMENTS,
     readOnly: e.READ_ONLY,
     warmUp: true,
+    linkBase: '',
     primaryUrl: e.PRIMARY_URL?.replace(/\/+$/, ''),
     replicaPollMs: e.REPLICA_POLL_MS,
     ...overrides,

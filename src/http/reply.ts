@@ -13,7 +13,7 @@ export function wantsCsv(request: FastifyRequest): boolean {
 export function nextUrl(request: FastifyRequest, cursor: string): string {
   const url = new URL(request.url, 'http://localhost')
   url.searchParams.set('cursor', cursor)
-  return `${url.pathname}${url.search}`
+  return `${request.server.config.linkBase}${url.pathname}${url.search}`
 }
 
 export interface ListOptions<T> {

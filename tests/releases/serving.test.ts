@@ -70,6 +70,30 @@ describe('serving releases', () => {
     expect((await app.inject('/releases/nope/v1/events')).statusCode).toBe(404)
   })
 
+  it('writes every link in its answers under the release: facets, summaries, GeoJSON, the page', async () => {
+    const { app } = await released()
+    const base = '/releases/2026.1'
+    const links: string[] = []
+    const facets = (await app.inject(`${base}/v1/events?facets=type,place&limit=2`)).json()
+    for (const values of Object.values(facets.meta.facets) as { href: string }[][]) links.push(...values.map((v) => v.href))
+    links.push(...(await app.inject(`${base}/v1/casualty-reports/summary`)).json().data.map((r: { reports: string }) => r.reports))
+    const geo = (await app.inject(`${base}/v1/events.geojson?limit=2`)).json()
+    links.push(...geo.links.map((l: { href: string }) => l.href), ...geo.features.map((f: { properties: { url: string } }) => f.properties.url))
+    const pages = [(await app.inject(`${base}/?from=2023-09`)).body, (await app.inject(`${base}/events/azerbaijani-offensive-2023-09`)).body]
+    for (const page of pages) links.push(...[...page.matchAll(/ (?:href|action)="([^"#][^"]*)"/g)].map((m) => m[1]!).filter((h) => h.startsWith('/')))
+    expect(links.length).toBeGreaterThan(30)
+    for (const link of links) expect(link.startsWith(`${base}/`), link).toBe(true)
+    // Each of them answers from the release.
+    for (const link of [...new Set(links)].slice(0, 40)) {
+      const res = await app.inject(link.replaceAll('&amp;', '&'))
+      expect(res.statusCode, link).toBe(200)
+    }
+    // The live API's links stay at the root.
+    const live = (await app.inject('/v1/events?facets=type&limit=2')).json()
+    expect(live.meta.facets.type[0].href).toMatch(/^\/v1\/events\?/)
+    expect((await app.inject('/')).body).toContain(' href="/v1/events')
+  })
+
   it('lists releases with an ETag that changes when a release is made, not cached by dataset version', async () => {
     const { app, admin } = await released()
     const first = await app.inject('/v1/releases')

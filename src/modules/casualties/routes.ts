@@ -19,12 +19,12 @@ const CASUALTY_CSV: CsvColumn<Presented>[] = [
 ]
 
 /** The report list behind one summary row: the same filters, narrowed to its outcome and victim group. */
-function reportsHref(url: string, g: { outcome: string, victimGroup: string }): string {
+function reportsHref(base: string, url: string, g: { outcome: string, victimGroup: string }): string {
   const u = new URL(url, 'http://localhost')
   u.pathname = u.pathname.replace(/\/summary$/, '')
   u.searchParams.set('outcome', g.outcome)
   u.searchParams.set('victimGroup', g.victimGroup)
-  return `${u.pathname}${u.search}`
+  return `${base}${u.pathname}${u.search}`
 }
 
 type SummaryRow = z.infer<typeof CasualtySummaryRow>
@@ -57,7 +57,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { format: _f, ...filters } = request.query
-    const rows = (await app.stats.run('casualtySummary', { filters }, request.datasetVersion, clientGone(reply))).map((g) => ({ ...g, reports: reportsHref(request.url, g) }))
+    const rows = (await app.stats.run('casualtySummary', { filters }, request.datasetVersion, clientGone(reply))).map((g) => ({ ...g, reports: reportsHref(app.config.linkBase, request.url, g) }))
     if (wantsCsv(request)) return sendCsv(reply, rows, SUMMARY_CSV, 'casualty-summary')
     return {
       data: rows,

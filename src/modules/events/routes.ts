@@ -33,7 +33,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       return sendCsvText(reply, csv, 'events')
     }
     const page = offload ? await app.stats.run('eventPageJson', args, request.datasetVersion, clientGone(reply)) : listEventsJson(app.storage.sqlite, filters, sort, limit, cursor)
-    const extras = facets || count ? await listExtras(app.stats, request.datasetVersion, clientGone(reply), request.url, filters, facets, count) : undefined
+    const extras = facets || count ? await listExtras(app.stats, request.datasetVersion, clientGone(reply), { base: app.config.linkBase, url: request.url }, filters, facets, count) : undefined
     return sendJsonPage(request, reply, { page, limit, sort, meta: extras })
   })
 

@@ -28,6 +28,11 @@ const PageQuery = z.object({
 
 /** Server-rendered pages for people: the overview and list at / and one page per event. */
 const routes: FastifyPluginAsync = async (app) => {
+  // A release's app answers under /releases/{tag}, and its pages link there so that readers stay on
+  // that release. Only the markup writes `href="/` or `action="/`: text in it has its quotes escaped.
+  const base = app.config.linkBase
+  const based = (html: string) => (base ? html.replace(/ (href|action)="\//g, ` $1="${base}/`) : html)
+
   // Draw the page once before serving: the first reader then finds the file's pages it reads in the
   // system's cache and the drawing code compiled, instead of paying for them (half a second at a
   // million events). The reads are the workers' at run time; here they run on the loop's connection.
@@ -56,7 +61,7 @@ const routes: FastifyPluginAsync = async (app) => {
       ? await app.stats.run('placeCounts', { filters, limit: MAP_MAX_PLACES }, request.datasetVersion, clientGone(reply))
       : undefined
     const view = await app.stats.run('pageView', { filters, cursor: { after, before }, overview, facets, placeCounts }, request.datasetVersion, clientGone(reply))
-    const page = renderTimeline(view, error)
+    const page = based(renderTimeline(view, error))
     return reply.code(parsed.success ? 200 : 400).type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').send(page)
   })
 
@@ -64,9 +69,9 @@ const routes: FastifyPluginAsync = async (app) => {
     const event = getEvent(app.storage.sqlite, request.params.id)
     if (!event) {
       return reply.code(404).type('text/html; charset=utf-8')
-        .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No such event</title></head><body><main><h1>No such event</h1><p><a href="/">Back to the timeline</a></p></main></body></html>`)
+        .send(based(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No such event</title></head><body><main><h1>No such event</h1><p><a href="/">Back to the timeline</a></p></main></body></html>`))
     }
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').send(renderEvent(withDetails(app.storage.sqlite, [event])[0]!))
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').send(based(renderEvent(withDetails(app.storage.sqlite, [event])[0]!)))
   })
 }
 

@@ -9,13 +9,14 @@ export interface Served { app: FastifyInstance, tag: string, active: number, ret
 
 /**
  * Builds the whole API over one release file, read-only. `warmUp: false` (an app opened while
- * serving) leaves the page at / undrawn and compiles each response serialiser on its first use.
+ * serving) leaves the page at / undrawn and compiles each response serialiser on its first use;
+ * `linkBase` is the path the app answers under, which the links it writes start with.
  */
-export async function serveFile(config: Config, path: string, tag: string, cacheControl: string, warmUp = true): Promise<Served> {
+export async function serveFile(config: Config, path: string, tag: string, cacheControl: string, warmUp = true, linkBase = ''): Promise<Served> {
   // Imported here: app.ts imports this module, and a release app is an app like any other.
   const { buildApp } = await import('../../app.ts')
   const app = await buildApp({
-    config: { ...config, databasePath: path, readOnly: true, seedOnStart: false, cacheControl, rateLimitMax: 0, maxEventLoopDelayMs: 0, warmUp },
+    config: { ...config, databasePath: path, readOnly: true, seedOnStart: false, cacheControl, rateLimitMax: 0, maxEventLoopDelayMs: 0, warmUp, linkBase },
     // Ajv checks each JSON schema against its meta-schema, compiling that first (30-40 ms in the
     // one synchronous pass that makes the app ready); these are the schemas the live app checked.
     fastify: { ajv: { customOptions: { validateSchema: false } } },
@@ -68,7 +69,7 @@ export default async function pinnedReleases(app: FastifyInstance) {
     const wait = lastOpened + OPEN_INTERVAL_MS - Date.now()
     if (wait > 0) throw Object.assign(new ReleaseBusyError(`another release was opened just now; release ${tag} can be opened in ${Math.ceil(wait / 1000)} s`), { retryAfter: Math.ceil(wait / 1000) })
     lastOpened = Date.now()
-    const made = serveFile(app.config, `${releaseDir(app.config.releasesPath, tag)}/${DATABASE_FILE}`, tag, IMMUTABLE, false)
+    const made = serveFile(app.config, `${releaseDir(app.config.releasesPath, tag)}/${DATABASE_FILE}`, tag, IMMUTABLE, false, `/releases/${tag}`)
     made.catch(() => open.delete(tag))
     open.set(tag, made)
     while (open.size > MAX_OPEN) {
@@ -96,20 +97,8 @@ export default async function pinnedReleases(app: FastifyInstance) {
       const query = request.raw.url!.indexOf('?')
       request.raw.url = `/${rest.split('?')[0]}${query >= 0 ? request.raw.url!.slice(query) : ''}`
       reply.hijack()
-      keepPrefix(reply.raw, `/releases/${tag}`)
       dispatch(served, request.raw, reply.raw)
     },
     handler: async () => undefined,
   })
-}
-
-/** The release app links its next pages from its own root; a pinned client must stay on the release. */
-function keepPrefix(res: import('node:http').ServerResponse, prefix: string) {
-  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => import('node:http').ServerResponse
-  res.writeHead = ((...args: unknown[]) => {
-    const headers = args.find((a, i) => i > 0 && a && typeof a === 'object') as Record<string, unknown> | undefined
-    if (headers && typeof headers.link === 'string') headers.link = headers.link.replace(/<\//g, `<${prefix}/`)
-    else if (typeof res.getHeader('link') === 'string') res.setHeader('link', (res.getHeader('link') as string).replace(/<\//g, `<${prefix}/`))
-    return writeHead(...args)
-  }) as typeof res.writeHead
 }

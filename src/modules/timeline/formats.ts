@@ -35,7 +35,8 @@ export function timelineDate(reported: string | null) {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-export function toGeoJson(views: EventView[], truncated: boolean) {
+/** `base` starts each event's URL, as nextUrl's. */
+export function toGeoJson(views: EventView[], truncated: boolean, base = '') {
   return {
     type: 'FeatureCollection' as const,
     features: views.filter((v) => v.place?.latitude != null && v.place.longitude != null).map((v) => ({
@@ -55,7 +56,7 @@ export function toGeoJson(views: EventView[], truncated: boolean) {
         summary: v.event.summary,
         figures: v.figures.map((f) => `${f.phrase} (${f.sources})`),
         sources: v.sources,
-        url: `/v1/events/${v.event.id}`,
+        url: `${base}/v1/events/${v.event.id}`,
       },
     })),
     truncated,

@@ -38,7 +38,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { limit, cursor, ...filters } = request.query
-    const { features, nextCursor } = await app.stats.run('geoJsonPage', { filters, limit, cursor }, request.datasetVersion, clientGone(reply))
+    const { features, nextCursor } = await app.stats.run('geoJsonPage', { filters, limit, cursor, linkBase: app.config.linkBase }, request.datasetVersion, clientGone(reply))
     const next = linkNext(request, reply, nextCursor)
     const links = JSON.stringify(next ? [{ href: next, rel: 'next', type: 'application/geo+json' }] : [])
     // The features as the worker wrote them, in the order of the response schema; a string is sent as it is.
