@@ -49,6 +49,29 @@ describe('npm run import', () => {
     expect(err.stderr).toMatch(/too large to import as a JSON document: .* up to \d+ MB, this one is 25 MB; export it as NDJSON/)
   })
 
+  it('refuses a rejects path that is the input, the database or another file, and leaves them whole', async () => {
+    const dir = tempDir()
+    const input = join(dir, 'acled.csv')
+    writeFileSync(input, readFileSync(sample('acled.csv')))
+    const db = migratedFile()
+    const notes = join(dir, 'notes.txt')
+    writeFileSync(notes, 'keep me')
+    for (const [rejects, why] of [[input, /is the file being imported/], [db, /is the database/], [notes, /exists already/], [dir, /is a folder/]] as const) {
+      const before = readFileSync(rejects === dir ? input : rejects)
+      const err = await cli(['--format', 'acled', input, '--rejects', rejects], db).catch((e) => e)
+      expect(err.code, rejects).toBe(2)
+      expect(err.stderr).toMatch(why)
+      expect(readFileSync(rejects === dir ? input : rejects).equals(before), rejects).toBe(true)
+    }
+    // An earlier run's rejects file is replaced, and removed when this run rejects nothing.
+    const earlier = join(dir, 'old.rejects.ndjson')
+    writeFileSync(earlier, '{"line":1}\n')
+    const { stdout } = await cli(['--format', 'acled', input, '--rejects', earlier], db)
+    expect(JSON.parse(stdout)).toMatchObject({ rejectedRows: 0, rejectsFile: null })
+    expect(() => readFileSync(earlier)).toThrow()
+    expect(new Database(db, { readonly: true }).prepare('PRAGMA integrity_check').pluck().get()).toBe('ok')
+  })
+
   it('exits 1 with rejected rows listed in the report and in the rejects file', async () => {
     const rejects = join(tempDir(), 'rejects.ndjson')
     const err = await cli(['--format', 'acled', sample('acled-bad.csv'), '--rejects', rejects], migratedFile()).catch((e) => e)
