@@ -32,6 +32,13 @@ export const STATEMENT_MEDIA = [
 
 export const RECORD_TYPES = ['event', 'actor', 'place', 'casualty_report', 'displacement_count', 'statement'] as const
 
+/**
+ * The largest figure a casualty report or displacement count may give: a billion, more than any
+ * count of people a report states, and small enough that sums over millions of records stay exact
+ * integers in JavaScript and SQLite.
+ */
+export const FIGURE_MAX = 1_000_000_000
+
 export type ActorKind = (typeof ACTOR_KINDS)[number]
 export type PlaceKind = (typeof PLACE_KINDS)[number]
 export type EventType = (typeof EVENT_TYPES)[number]

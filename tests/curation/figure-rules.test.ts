@@ -14,6 +14,8 @@ describe('casualty and displacement figures agree with their qualifier', () => {
     [{ low: 3, qualifier: 'up_to' }, 'high', /upper bound/],
     [{ low: 10, high: 10, best: 99, qualifier: 'about' }, 'best', /must not exceed high \(10\)/],
     [{ low: 30, high: 40, best: 1, qualifier: 'about' }, 'best', /must not be below low \(30\)/],
+    // Past a billion: sums of such figures would no longer be exact, and no report counts so many.
+    [{ low: 5_000_000_000_000_000, qualifier: 'at_least' }, 'low', /at most 1,000,000,000/],
   ]
   const GOOD = [
     { low: 200, qualifier: 'at_least' }, { low: 401, qualifier: 'more_than' }, { low: 5, high: 5, best: 5, qualifier: 'exact' },

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { isRealDate } from '../../domain/dates.ts'
 import {
-  ACTOR_KINDS, ACTOR_ROLES, CASUALTY_OUTCOMES, DATE_BASES, DATE_PRECISIONS, DISPLACEMENT_METRICS, EVENT_TYPES,
+  ACTOR_KINDS, ACTOR_ROLES, CASUALTY_OUTCOMES, DATE_BASES, DATE_PRECISIONS, DISPLACEMENT_METRICS, EVENT_TYPES, FIGURE_MAX,
   PLACE_KINDS, QUALIFIERS, SOURCE_KINDS, STATEMENT_MEDIA, VICTIM_GROUPS,
 } from '../../domain/vocabulary.ts'
 
@@ -16,7 +16,7 @@ const reportedDate = z.string().regex(
   /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z))?)?)?$/,
   'dates are YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM with a UTC offset',
 ).refine(isRealDate, 'not a real calendar date')
-const count = z.number().int().nonnegative().nullable()
+const count = z.number().int().nonnegative().max(FIGURE_MAX, `must be at most ${FIGURE_MAX.toLocaleString('en-GB')}`).nullable()
 
 export const CitationInput = z.strictObject({
   sourceId: ref,

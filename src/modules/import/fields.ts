@@ -1,4 +1,4 @@
-import type { ActorKind } from '../../domain/vocabulary.ts'
+import { FIGURE_MAX, type ActorKind } from '../../domain/vocabulary.ts'
 import { RowError } from './report.ts'
 
 export { slug } from '../../domain/slug.ts'
@@ -23,7 +23,9 @@ export function count(cells: Cells, column: string): number | null {
   const v = optional(cells, column)
   if (v === null) return null
   if (!/^\d+$/.test(v)) throw new RowError(`${column} "${v}" is not a whole number`)
-  return Number(v)
+  const n = Number(v)
+  if (n > FIGURE_MAX) throw new RowError(`${column} ${v} is more than ${FIGURE_MAX.toLocaleString('en-GB')}, the largest figure taken`)
+  return n
 }
 
 export function coordinate(cells: Cells, column: 'latitude' | 'longitude'): number {
