@@ -1,4 +1,4 @@
-import { DateResolver, DateTimeResolver } from 'graphql-scalars'
+import { DateResolver, DateTimeResolver, SafeIntResolver } from 'graphql-scalars'
 import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLScalarTypeConfig } from 'graphql'
 
 const PARTIAL_DATE = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/
@@ -39,6 +39,7 @@ export const SCALARS: Record<string, Pick<GraphQLScalarTypeConfig<unknown, unkno
   DateTime: checkedString('DateTime', (v) => DateTimeResolver.serialize(v)),
   Date: checkedString('Date', (v) => DateResolver.serialize(v)),
   PartialDate: checkedString('PartialDate', partialDate),
+  SafeInt: { serialize: (v) => SafeIntResolver.serialize(v), parseValue: (v) => SafeIntResolver.parseValue(v), parseLiteral: (ast) => SafeIntResolver.parseLiteral(ast, undefined) },
   JSON: { serialize: (v) => v, parseValue: (v) => v, parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables) },
 }
 

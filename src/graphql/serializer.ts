@@ -18,7 +18,7 @@ type JsonSchema = Record<string, unknown>
 /** Scalars written as JSON strings; JSON takes any value, as JSON.stringify writes it. */
 const SCALARS: Record<string, JsonSchema> = {
   Int: { type: 'integer' }, Float: { type: 'number' }, Boolean: { type: 'boolean' }, String: { type: 'string' }, ID: { type: 'string' },
-  DateTime: { type: 'string' }, Date: { type: 'string' }, PartialDate: { type: 'string' }, JSON: {},
+  DateTime: { type: 'string' }, Date: { type: 'string' }, PartialDate: { type: 'string' }, JSON: {}, SafeInt: { type: 'integer' },
 }
 
 class Indescribable extends Error {}
