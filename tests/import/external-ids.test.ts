@@ -1,7 +1,11 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { migrateDatabase, openDatabase, type Storage } from '../../src/db/client.ts'
 import { RESOURCE_BY_TYPE } from '../../src/modules/curation/resources.ts'
 import { RecordStore } from '../../src/modules/import/store.ts'
+import { importFile } from '../../src/modules/import/importer.ts'
+import { buildTestApp, getJson, tempDir } from '../helper.ts'
 
 const opened: Storage[] = []
 afterEach(() => { for (const s of opened.splice(0)) s.close() })
@@ -31,5 +35,41 @@ describe('external ids of imported records', () => {
 
     sqlite.prepare(`DELETE FROM sources WHERE id = 'wire-2'`).run()
     expect(acled.mapped(source, 'S1')).toBeUndefined()
+  })
+})
+
+describe('dataset ids that make the same event id', () => {
+  const HEADER = 'event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,country,admin1,location,latitude,longitude,geo_precision,source,notes,fatalities'
+  const row = (id: string, notes: string, fatalities: number) =>
+    `${id},2024-03-02,1,Battles,Armed clash,Sample Force,Sample Band,Sampleland,North Province,Sample Town,40.1,45.5,1,Sample Herald,${notes},${fatalities}`
+  const write = (lines: string[]) => {
+    const path = join(tempDir(), 'ids.csv')
+    writeFileSync(path, [HEADER, ...lines].join('\n') + '\n')
+    return path
+  }
+
+  it('rejects the second of two ids of one slug, in a file and across files, and re-imports change nothing', async () => {
+    const app = await buildTestApp()
+    const sqlite = app.storage.sqlite
+    const first = write([row('AZE500', 'upper', 1), row('aze500', 'lower', 2), row('AZE_501', 'underscore', 3), row('AZE-501', 'hyphen', 0)])
+    const report = await importFile(sqlite, { format: 'acled', path: first })
+    expect(report).toMatchObject({ rows: 4, imported: 2, rejectedRows: 2 })
+    expect(report.rejected.map((r) => [r.row, r.reason])).toEqual([
+      [3, 'event_id_cnty "aze500" makes the same event id (acled-aze500) as "AZE500" on line 2'],
+      [5, 'event_id_cnty "AZE-501" makes the same event id (acled-aze-501) as "AZE_501" on line 4'],
+    ])
+    const event = (await getJson(app, '/v1/events/acled-aze-501')).body.data
+    expect(event.summary).toBe('underscore')
+    expect(event.casualtyReports.map((c: { low: number }) => c.low)).toEqual([3])
+    // Another file naming the second id alone: its event would overwrite the first's.
+    const second = await importFile(sqlite, { format: 'acled', path: write([row('AZE-501', 'hyphen', 0)]) })
+    expect(second).toMatchObject({ rows: 1, imported: 0, rejectedRows: 1 })
+    expect(second.rejected[0]!.reason).toMatch(/would be stored as event acled-aze-501, which holds a record not imported from this id/)
+    expect((await getJson(app, '/v1/events/acled-aze-501')).body.data.summary).toBe('underscore')
+    const version = (await getJson(app, '/v1/dataset')).body.data.version
+    const again = await importFile(sqlite, { format: 'acled', path: first })
+    expect(again).toMatchObject({ imported: 0, updated: 0, unchanged: 2, rejectedRows: 2 })
+    expect((await getJson(app, '/v1/dataset')).body.data.version).toBe(version)
+    await app.close()
   })
 })

@@ -9,9 +9,11 @@ describe('the external ids an import has seen', () => {
       const n = 120_000
       const id = (i: number) => `ACLED-${String(i).padStart(12, '0')}-${'x'.repeat(20)}`
       for (let i = 0; i < n; i++) expect(seen.firstSeen(id(i), i + 2)).toBeUndefined()
-      for (let i = 0; i < n; i += 997) expect(seen.firstSeen(id(i), n + i)).toBe(i + 2)
+      for (let i = 0; i < n; i += 997) expect(seen.firstSeen(id(i), n + i)?.line).toBe(i + 2)
       expect(seen.firstSeen('never-seen', 1)).toBeUndefined()
-      expect(seen.firstSeen('never-seen', 5)).toBe(1)
+      expect(seen.firstSeen('never-seen', 5)).toEqual({ line: 1, label: 'never-seen' })
+      expect(seen.firstSeen('acled-x', 7, 'X')).toBeUndefined()
+      expect(seen.firstSeen('acled-x', 9, 'x')).toEqual({ line: 7, label: 'X' })
     } finally {
       seen.close()
     }

@@ -68,6 +68,7 @@ export const ACLED: CsvFormat = {
   columns: ['event_id_cnty', 'event_date', 'time_precision', 'event_type', 'sub_event_type', 'actor1', 'actor2', 'country',
     'admin1', 'location', 'latitude', 'longitude', 'geo_precision', 'source', 'notes', 'fatalities'],
   idColumn: 'event_id_cnty',
+  recordId: (ref) => `acled-${slug(ref, 100)}`,
   plan: acledPlan,
 }
 
@@ -107,7 +108,7 @@ function acledPlan(cells: Cells): RowPlan {
   const cite = (ids: Resolved) => ids.sourceIds.map((sourceId) => ({ sourceId, paragraph: null, locator: `ACLED ${ref}` }))
 
   return {
-    eventId: `acled-${slug(ref, 100)}`,
+    eventId: ACLED.recordId(ref),
     actors, place, sources,
     event: (ids) => ({
       title, summary: clip(notes ?? `${title} (the ACLED row has no notes)`, 5000), type, ...dates, end: null, placeId: ids.placeId,

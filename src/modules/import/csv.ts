@@ -1,7 +1,7 @@
 import type { ActorRole } from '../../domain/vocabulary.ts'
 import { RESOURCE_BY_TYPE } from '../curation/resources.ts'
 import type { Cells } from './fields.ts'
-import type { RowOutcome } from './report.ts'
+import { RowError, type RowOutcome } from './report.ts'
 import type { Payload, RecordStore, Shared, WriteResult } from './store.ts'
 
 export interface CsvRow {
@@ -31,6 +31,8 @@ export interface CsvFormat {
   columns: readonly string[]
   /** The column holding the dataset's own id of the row. */
   idColumn: string
+  /** The event id a row's own id is stored as (a slug: ids differing only in case or punctuation meet). */
+  recordId(externalId: string): string
   plan(cells: Cells): RowPlan
 }
 
@@ -48,7 +50,14 @@ export function applyPlan(store: RecordStore, externalId: string, plan: RowPlan)
     placeId: plan.place ? store.ensure(plan.place).id : null,
     sourceIds: plan.sources.map((s) => store.ensure(s).id),
   }
-  const eventId = store.mapped(EVENT, externalId) ?? plan.eventId
+  const mapped = store.mapped(EVENT, externalId)
+  // An event already stored under this id that no row of this id wrote: another id of the dataset
+  // that makes the same slug (AZE_501 and AZE-501), or a record written by hand. Either would be
+  // overwritten, and the next import of each would overwrite the other again.
+  if (!mapped && store.exists(EVENT, plan.eventId)) {
+    throw new RowError(`"${externalId}" would be stored as event ${plan.eventId}, which holds a record not imported from this id (another id that differs only in case or punctuation, or one written by hand)`)
+  }
+  const eventId = mapped ?? plan.eventId
   const event = store.upsert(EVENT, eventId, plan.event(ids))
   store.remember(EVENT, externalId, eventId)
 

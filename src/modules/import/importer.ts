@@ -82,13 +82,17 @@ async function importCsv(sqlite: Database.Database, store: RecordStore, format: 
   try {
     for await (const row of readCsv(path, format.columns, (f) => { fraction = f })) {
       const externalId = row.cells[format.idColumn]?.trim() || null
-      const first = externalId === null ? undefined : seen.firstSeen(externalId, row.line)
+      // Keyed by the event id it makes: two ids of one slug would write the same event.
+      const first = externalId === null ? undefined : seen.firstSeen(format.recordId(externalId), row.line, externalId)
       const committed = runner.add({
         row: row.line,
         externalId,
         apply: () => {
           if (row.problem) throw new RowError(row.problem)
-          if (first !== undefined) throw new RowError(`${format.idColumn} "${externalId}" already appeared on line ${first}`)
+          if (first !== undefined) {
+            throw new RowError(first.label === externalId ? `${format.idColumn} "${externalId}" already appeared on line ${first.line}`
+              : `${format.idColumn} "${externalId}" makes the same event id (${format.recordId(externalId!)}) as "${first.label}" on line ${first.line}`)
+          }
           // plan() rejects an empty id before anything is written.
           const plan = format.plan(row.cells)
           return applyPlan(store, externalId!, plan)

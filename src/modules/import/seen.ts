@@ -8,23 +8,28 @@ import Database from 'better-sqlite3'
  */
 export class SeenIds {
   private readonly db = new Database('')
-  private readonly insert: Database.Statement<[string, number]>
-  private readonly lineOf: Database.Statement<[string], number>
+  private readonly insert: Database.Statement<[string, number, string | null]>
+  private readonly firstOf: Database.Statement<[string], { line: number, label: string | null }>
 
   constructor() {
     this.db.pragma('cache_size = -4096')
     // Nothing here outlives the import: no journal to keep, one transaction for the whole file.
     this.db.pragma('journal_mode = OFF')
     this.db.pragma('synchronous = OFF')
-    this.db.exec('CREATE TABLE seen (id TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID; BEGIN')
-    this.insert = this.db.prepare('INSERT INTO seen (id, line) VALUES (?, ?) ON CONFLICT (id) DO NOTHING')
-    this.lineOf = this.db.prepare<[string], number>('SELECT line FROM seen WHERE id = ?').pluck()
+    // `label`: how the row named the id, when that differs from the id itself.
+    this.db.exec('CREATE TABLE seen (id TEXT PRIMARY KEY, line INTEGER NOT NULL, label TEXT) WITHOUT ROWID; BEGIN')
+    this.insert = this.db.prepare('INSERT INTO seen (id, line, label) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING')
+    this.firstOf = this.db.prepare<[string], { line: number, label: string | null }>('SELECT line, label FROM seen WHERE id = ?')
   }
 
-  /** Records `id` on `line` and returns undefined, or returns the line it was first seen on. */
-  firstSeen(id: string, line: number): number | undefined {
-    if (this.insert.run(id, line).changes === 1) return undefined
-    return this.lineOf.get(id)
+  /**
+   * Records `id` on `line` and returns undefined, or returns the line it was first seen on and how
+   * that row named it (`label`, the id itself unless given).
+   */
+  firstSeen(id: string, line: number, label: string = id): { line: number, label: string } | undefined {
+    if (this.insert.run(id, line, label === id ? null : label).changes === 1) return undefined
+    const first = this.firstOf.get(id)!
+    return { line: first.line, label: first.label ?? id }
   }
 
   close(): void {

@@ -48,6 +48,7 @@ export const UCDP: CsvFormat = {
   columns: ['id', 'date_start', 'date_end', 'date_prec', 'side_a', 'side_b', 'where_coordinates', 'latitude', 'longitude',
     'best', 'low', 'high', 'source_article', 'country'],
   idColumn: 'id',
+  recordId: (ref) => `ucdp-${slug(ref, 100)}`,
   plan: ucdpPlan,
 }
 
@@ -96,7 +97,7 @@ function ucdpPlan(cells: Cells): RowPlan {
   const cite = (ids: Resolved) => ids.sourceIds.map((sourceId) => ({ sourceId, paragraph: null, locator: `UCDP GED ${ref}` }))
 
   return {
-    eventId: `ucdp-${slug(ref, 100)}`,
+    eventId: UCDP.recordId(ref),
     actors, place, sources,
     event: (ids) => ({
       title, summary: clip(summary, 5000), type: 'attack', ...dates, placeId: ids.placeId,
