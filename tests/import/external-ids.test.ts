@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -6,6 +7,7 @@ import { RESOURCE_BY_TYPE } from '../../src/modules/curation/resources.ts'
 import { RecordStore } from '../../src/modules/import/store.ts'
 import { importFile } from '../../src/modules/import/importer.ts'
 import { buildTestApp, getJson, tempDir } from '../helper.ts'
+import { sample } from './support.ts'
 
 const opened: Storage[] = []
 afterEach(() => { for (const s of opened.splice(0)) s.close() })
@@ -72,4 +74,23 @@ describe('dataset ids that make the same event id', () => {
     expect((await getJson(app, '/v1/dataset')).body.data.version).toBe(version)
     await app.close()
   })
+})
+
+describe('an import beside other writers', () => {
+  it('waits for a write lock held past SQLite\'s busy timeout, then imports every row', async () => {
+    const path = join(tempDir(), 'locked.db')
+    const storage = openDatabase(path)
+    migrateDatabase(storage.db)
+    opened.push(storage)
+    // Another process holds the write lock for 6.5 s: longer than one busy_timeout (5 s).
+    const holder = spawn(process.execPath, ['-e', `
+      const db = new (require('better-sqlite3'))(${JSON.stringify(path)})
+      db.exec('BEGIN IMMEDIATE'); console.log('locked')
+      setTimeout(() => { db.exec('COMMIT'); db.close() }, 6500)`], { cwd: process.cwd() })
+    await new Promise<void>((resolve, reject) => { holder.stdout.once('data', () => resolve()); holder.once('error', reject) })
+    const started = Date.now()
+    const report = await importFile(storage.sqlite, { format: 'acled', path: sample('acled.csv') })
+    expect(Date.now() - started).toBeGreaterThan(5000)
+    expect(report).toMatchObject({ rows: 8, imported: 8, rejectedRows: 0 })
+  }, 30_000)
 })

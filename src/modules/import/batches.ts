@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type Database from 'better-sqlite3'
-import { rowReason, type Rejection, type RowOutcome, type Tally } from './report.ts'
+import { ImportFileError, rowReason, type Rejection, type RowOutcome, type Tally } from './report.ts'
 import { refillEventDocuments, WRITE_REFILL_CAP } from '../events/stored.ts'
 
 /** One input row, ready to be written. */
@@ -23,6 +23,13 @@ export const WRITER_GAP_MS = 20
 export const yieldToWriters = () => sleep(WRITER_GAP_MS)
 
 /**
+ * How long a batch keeps asking for the write lock before the import stops. SQLite's busy handler
+ * waits 5 s a time; two imports and a server writing at once can take turns past that, and a
+ * batch that did not get the lock has written nothing, so it simply asks again.
+ */
+export const LOCK_WAIT_MS = 120_000
+
+/**
  * Writes rows in batches: one transaction per batch, one savepoint per row inside it. A bad row
  * rolls back to its savepoint and the rest of the batch still commits; a process killed
  * mid-batch loses that batch whole and nothing of it is half-written. Batches also keep the
@@ -38,6 +45,7 @@ export class BatchRunner {
     private readonly tally: Tally,
     private readonly size: number,
     private readonly committed: () => void = () => {},
+    private readonly lockWaitMs = LOCK_WAIT_MS,
   ) {
     // better-sqlite3 runs a transaction function called inside another as a savepoint.
     this.inSavepoint = sqlite.transaction((item: WorkItem) => item.apply())
@@ -71,7 +79,7 @@ export class BatchRunner {
     this.pending = []
     if (items.length === 0) return
     // IMMEDIATE: take the write lock at once, so a concurrent writer waits (busy_timeout) instead of failing.
-    const results = this.inBatch.immediate(items)
+    const results = this.withLock(() => this.inBatch.immediate(items), items[0]!.row)
     // Counted only now: a batch that failed to commit must not show up in the report.
     results.forEach((r, i) => {
       if (typeof r === 'string') this.tally.count(r)
@@ -79,5 +87,20 @@ export class BatchRunner {
       items[i]!.settled?.(r)
     })
     this.committed()
+  }
+
+  private withLock<T>(run: () => T, firstRow: number): T {
+    const started = Date.now()
+    for (;;) {
+      try {
+        return run()
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err
+        if (Date.now() - started >= this.lockWaitMs) {
+          throw new ImportFileError(`the database stayed locked by other writers for ${Math.round((Date.now() - started) / 1000)} s; `
+            + `rows from line ${firstRow} on were not imported (those before were); run the import again to continue`)
+        }
+      }
+    }
   }
 }
