@@ -37,6 +37,25 @@ describe('import of this API\'s own exports', () => {
     })
   }
 
+  for (const format of ['ndjson', 'json']) {
+    it(`a filtered ${format} export imported back changes nothing: a statement keeps its links to events outside the slice`, async () => {
+      const app = await buildTestApp()
+      const sqlite = app.storage.sqlite
+      const statement = async () => [...(await getJson(app, '/v1/statements/hajiyev-general-amnesty')).body.data.eventIds].sort()
+      const links = await statement()
+      expect(links.length).toBeGreaterThan(1)
+      const file = join(tempDir(), `slice.${format}`)
+      writeFileSync(file, (await app.inject(`/v1/export?format=${format}&type=ceasefire`)).body)
+      // The slice lists the statement with only its link to the ceasefire.
+      expect(readFileSync(file, 'utf8')).toContain('hajiyev-general-amnesty')
+      const v = version(sqlite)
+      const report = await importFile(sqlite, { format: 'json', path: file })
+      expect(report).toMatchObject({ imported: 0, updated: 0, rejectedRows: 0 })
+      expect(await statement()).toEqual(links)
+      expect(version(sqlite)).toBe(v)
+    })
+  }
+
   it('the NDJSON and JSON samples hold the same records', async () => {
     const app = await buildTestApp({ seedOnStart: false })
     await importFile(app.storage.sqlite, { format: 'json', path: sample('timeline.ndjson') })

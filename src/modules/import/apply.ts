@@ -5,6 +5,18 @@ import { SELF_LINK, type JsonRow } from './json.ts'
 import { RowError, Tally, type RowOutcome } from './report.ts'
 import type { RecordStore } from './store.ts'
 
+/**
+ * A statement of a slice lists its links to the slice's events only: the links it has to events
+ * outside the slice are kept, not dropped as a whole export's missing links would be.
+ */
+function withStoredEvents(store: RecordStore, r: JsonRow): JsonRow['payload'] {
+  const listed = r.payload.eventIds
+  if (r.spec.exportResource !== 'statements' || !Array.isArray(listed)) return r.payload
+  const stored = store.engine.snapshot(r.spec, r.id)?.eventIds
+  if (!Array.isArray(stored)) return r.payload
+  return { ...r.payload, eventIds: [...new Set([...(stored as string[]), ...(listed as string[])])].sort() }
+}
+
 interface Deferred { spec: ResourceSpec, row: number, id: string, field: string, target: string, outcome?: RowOutcome }
 
 /**
@@ -14,7 +26,7 @@ interface Deferred { spec: ResourceSpec, row: number, id: string, field: string,
  * towards that row's outcome. Only those records are held until the end, without their payloads.
  */
 export async function applyRows(sqlite: Database.Database, store: RecordStore, rows: Iterable<JsonRow>, tally: Tally, batch: number,
-  progress: () => void, orderOf: (spec: ResourceSpec, id: string) => number | undefined): Promise<void> {
+  progress: () => void, orderOf: (spec: ResourceSpec, id: string) => number | undefined, file: { sliced: boolean } = { sliced: false }): Promise<void> {
   const deferred: Deferred[] = []
   const runner = new BatchRunner(sqlite, tally, batch, progress)
   for (const r of rows) {
@@ -24,7 +36,7 @@ export async function applyRows(sqlite: Database.Database, store: RecordStore, r
       row: r.row,
       externalId: `${r.spec.recordType}:${r.id}`,
       apply: () => {
-        let payload = r.payload
+        let payload = file.sliced ? withStoredEvents(store, r) : r.payload
         const target = field ? payload[field] : undefined
         later = undefined
         if (field && typeof target === 'string' && (orderOf(r.spec, target) ?? -1) > r.order && !store.exists(r.spec, target)) {

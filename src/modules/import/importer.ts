@@ -61,11 +61,12 @@ async function run(sqlite: Database.Database, options: ImportOptions, tally: Tal
   if (format === 'json' && exportShape(path) === 'ndjson') {
     await importNdjson(sqlite, store, path, tally, batch, options.onProgress)
   } else if (format === 'json') {
-    const { rows, bad } = planRows(readDocument(path))
+    const file = readDocument(path)
+    const { rows, bad } = planRows(file)
     for (const r of bad) tally.reject(r)
     const total = rows.length + bad.length
     await applyRows(sqlite, store, rows, tally, batch, () => options.onProgress?.({ rows: tally.report.rows, fraction: total ? tally.report.rows / total : 1, report: tally.report, stage: 'writing' }),
-      orderInMemory(rows))
+      orderInMemory(rows), { sliced: file.sliced })
   } else {
     await importCsv(sqlite, store, format === 'acled' ? ACLED : UCDP, path, batch, tally, maxRun, options.onProgress)
   }

@@ -11,6 +11,8 @@ export interface ExportFile {
   shape: 'json'
   entries: Entry[]
   bad: Rejection[]
+  /** Taken with filters: see checkMeta. */
+  sliced: boolean
 }
 
 export const RESOURCE_OF_TYPE = new Map(Object.entries(RECORD_TYPE).map(([resource, type]) => [type, resource as ExportResource]))
@@ -82,7 +84,7 @@ export function readDocument(path: string): ExportFile {
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new ImportFileError(`${path}: not an export of this API (not a JSON object)`)
   const fields = doc as Record<string, unknown>
-  checkMeta(path, fields.meta)
+  const sliced = checkMeta(path, fields.meta)
   const entries: Entry[] = []
   let row = 0
   // Numbered in the order the document lists its arrays, which is how a reader would count.
@@ -94,16 +96,19 @@ export function readDocument(path: string): ExportFile {
     for (const data of list) entries.push({ resource: key as ExportResource, row: ++row, data })
   }
   if (row === 0 && !fields.meta) throw new ImportFileError(`${path}: no export resources in the document`)
-  return { shape: 'json', entries, bad: [] }
+  return { shape: 'json', entries, bad: [], sliced }
 }
 
 /**
  * An export taken with updatedSince holds only the citations changed since then, so its lists
  * of citations are partial; importing it would strip the rest from their records. It is refused.
+ * One taken with other filters is a slice: true. Its statements list only their links to the
+ * events in the slice, so those are added to the stored ones rather than replacing them.
  */
-export function checkMeta(path: string, meta: unknown): void {
-  const filters = meta && typeof meta === 'object' ? (meta as { filters?: { updatedSince?: unknown } }).filters : undefined
+export function checkMeta(path: string, meta: unknown): boolean {
+  const filters = meta && typeof meta === 'object' ? (meta as { filters?: Record<string, unknown> }).filters : undefined
   if (filters?.updatedSince) {
     throw new ImportFileError(`${path}: an export taken with updatedSince has partial citation lists and cannot be imported; export without updatedSince`)
   }
+  return Object.values(filters ?? {}).some((v) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0))
 }

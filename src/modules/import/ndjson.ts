@@ -21,7 +21,7 @@ export async function importNdjson(sqlite: Database.Database, store: RecordStore
   onProgress?: (progress: ImportProgress) => void): Promise<void> {
   const scratch = new ExportScratch()
   try {
-    await scan(path, scratch, (fraction) => onProgress?.({ rows: 0, fraction, report: tally.report, stage: 'reading' })).catch((err: unknown) => {
+    const sliced = await scan(path, scratch, (fraction) => onProgress?.({ rows: 0, fraction, report: tally.report, stage: 'reading' })).catch((err: unknown) => {
       // Only the scratch database is written in this pass: a full temporary directory is the usual cause.
       const code = (err as { code?: unknown }).code
       if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw err
@@ -49,16 +49,16 @@ export async function importNdjson(sqlite: Database.Database, store: RecordStore
     const total = scratch.usable() + tally.report.rows
     await applyRows(sqlite, store, planned(scratch), tally, batch,
       () => onProgress?.({ rows: tally.report.rows, fraction: total ? tally.report.rows / total : 1, report: tally.report, stage: 'writing' }),
-      (spec, id) => scratch.orderOf(spec.exportResource, id))
+      (spec, id) => scratch.orderOf(spec.exportResource, id), { sliced })
   } finally {
     scratch.close()
   }
 }
 
 /** Pass 1: every line into the scratch database, or reported when it is no record. */
-async function scan(path: string, scratch: ExportScratch, progress: (fraction: number) => void): Promise<void> {
+async function scan(path: string, scratch: ExportScratch, progress: (fraction: number) => void): Promise<boolean> {
   const size = statSync(path).size
-  let nonEmpty = 0, records = 0, bad = 0, firstBad = ''
+  let nonEmpty = 0, records = 0, bad = 0, firstBad = '', sliced = false
   const reject = (stage: 0 | 1, row: number, reason: string) => {
     scratch.bad(stage, row, reason)
     if (stage === 0 && bad++ === 0) firstBad = reason
@@ -77,7 +77,7 @@ async function scan(path: string, scratch: ExportScratch, progress: (fraction: n
         continue
       }
       const type = record && typeof record === 'object' ? (record as { type?: unknown }).type : undefined
-      if (type === 'meta') { checkMeta(path, record); continue }
+      if (type === 'meta') { sliced = checkMeta(path, record); continue }
       const resource = typeof type === 'string' ? RESOURCE_OF_TYPE.get(type) : undefined
       if (!resource) {
         reject(0, row, `line ${row}: ${type === undefined ? 'no "type"' : `"${String(type)}" is not a record type of this API's exports`}`)
@@ -98,6 +98,7 @@ async function scan(path: string, scratch: ExportScratch, progress: (fraction: n
     }
   }
   if (records === 0 && bad > 0 && bad === nonEmpty) throw new ImportFileError(`${path}: no line is a record of this API's exports (${firstBad})`)
+  return sliced
 }
 
 /** Pass 2: the records in load order, each with its links folded in. */
