@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { bm25Of, commonPlan, indexTotals } from '../../src/modules/search/common.ts'
 import { SEARCH_CANDIDATES, searchPage, snippetOf } from '../../src/modules/search/queries.ts'
 import { addSyntheticEvents } from '../fixtures.ts'
-import { buildTestApp, getJson } from '../helper.ts'
+import { buildTestApp, getJson, gql } from '../helper.ts'
 
 describe('snippets', () => {
   it('brackets every word that starts with a query word, ignoring case and diacritics', () => {
@@ -99,5 +99,35 @@ describe('common words by their terms', () => {
     for (let i = 0; i < 20; i++) rename.run(`Synthetic${String.fromCharCode(97 + i)} event`, `synthetic-${String(i).padStart(5, '0')}`)
     expect(commonPlan(sqlite, ['synthetic'], SEARCH_CANDIDATES)).toBeUndefined()
     expect(commonPlan(sqlite, ['yevlakh'], SEARCH_CANDIDATES)?.match).toBe('"yevlakh"')
+  })
+})
+
+describe('REST search pages', () => {
+  it('follow each other by cursor and Link, without overlap, as GraphQL pages do', async () => {
+    const app = await buildTestApp()
+    const seen: string[] = []
+    let url: string | null = '/v1/search?q=armenia&limit=2'
+    while (url) {
+      const res = await app.inject(url)
+      expect(res.statusCode, url).toBe(200)
+      const body = res.json()
+      expect(body.page.limit).toBe(2)
+      expect(body.meta.count).toBe(body.data.length)
+      seen.push(...body.data.map((h: { recordType: string, recordId: string }) => `${h.recordType}:${h.recordId}`))
+      const link = res.headers.link as string | undefined
+      url = body.page.nextCursor ? `/v1/search?q=armenia&limit=2&cursor=${body.page.nextCursor}` : null
+      expect(link === undefined, url ?? 'last page').toBe(url === null)
+      if (link) expect(link).toMatch(/^<\/v1\/search\?q=armenia&limit=2&cursor=[^>]+>; rel="next"$/)
+    }
+    expect(seen.length).toBeGreaterThan(2)
+    expect(new Set(seen).size).toBe(seen.length)
+    const all = (await gql(app, '{ search(q: "armenia", first: 100) { totalCount nodes { recordType recordId } } }')).body.data.search
+    expect(seen).toEqual(all.nodes.map((h: { recordType: string, recordId: string }) => `${h.recordType.toLowerCase()}:${h.recordId}`))
+    expect(all.totalCount).toBe(seen.length)
+    const csv = await app.inject('/v1/search?q=armenia&limit=2&format=csv')
+    expect(csv.headers['content-type']).toMatch(/text\/csv/)
+    expect(csv.headers.link).toMatch(/rel="next"/)
+    expect((await app.inject('/v1/search?q=armenia&cursor=not-a-cursor')).json().code).toBe('INVALID_CURSOR')
+    await app.close()
   })
 })

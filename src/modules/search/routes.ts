@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { clientGone } from '../../http/gone.ts'
 import { z } from 'zod'
 import type { CsvColumn } from '../../http/csv.ts'
-import { sendCsv, wantsCsv } from '../../http/reply.ts'
-import { LIMIT_MAX, ListQueryBase, problemResponses } from '../../http/schemas.ts'
+import { sendList } from '../../http/reply.ts'
+import { LIMIT_MAX, ListQueryBase, listResponse, problemResponses } from '../../http/schemas.ts'
 import { searchOffLoop } from '../events/queries.ts'
-import { COMMON_WORD_MATCHES, search } from './queries.ts'
+import { COMMON_WORD_MATCHES, searchPage } from './queries.ts'
 
 export const SearchHit = z.object({
   recordType: z.enum(['event', 'statement']),
@@ -16,6 +16,7 @@ export const SearchHit = z.object({
 }).meta({ id: 'SearchHit' })
 
 type Hit = z.infer<typeof SearchHit>
+const plainPage = <T>(p: { rows: T[], nextCursor: string | null }) => ({ rows: p.rows, nextCursor: p.nextCursor })
 const HIT_CSV: CsvColumn<Hit>[] = [
   ['record_type', (h) => h.recordType], ['record_id', (h) => h.recordId], ['title', (h) => h.title], ['snippet', (h) => h.snippet], ['rank', (h) => h.rank],
 ]
@@ -27,18 +28,18 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       querystring: z.strictObject({
         q: z.string().min(1).max(200).describe('words to find; every word must match, as a prefix'),
         limit: z.coerce.number().int().min(1).max(LIMIT_MAX).default(20),
+        cursor: ListQueryBase.cursor,
         format: ListQueryBase.format,
       }),
-      response: { 200: z.object({ data: z.array(SearchHit), meta: z.object({ datasetVersion: z.number().int(), count: z.number().int() }) }), ...problemResponses },
+      response: { 200: listResponse(SearchHit), ...problemResponses },
     },
   }, async (request, reply) => {
-    const { q, limit } = request.query
+    const { q, limit, cursor } = request.query
     // Common words, and any word on a large index, are searched on the stats workers.
-    const hits = (searchOffLoop(app.storage.sqlite, q, COMMON_WORD_MATCHES)
-      ? await app.stats.run('search', { q, limit }, request.datasetVersion, clientGone(reply))
-      : search(app.storage.sqlite, q, limit, false)) as Hit[]
-    if (wantsCsv(request)) return sendCsv(reply, hits, HIT_CSV, 'search')
-    return { data: hits as z.infer<typeof SearchHit>[], meta: { datasetVersion: request.datasetVersion, count: hits.length } }
+    const page = searchOffLoop(app.storage.sqlite, q, COMMON_WORD_MATCHES)
+      ? await app.stats.run('searchListPage', { q, limit, cursor }, request.datasetVersion, clientGone(reply))
+      : plainPage(searchPage(app.storage.sqlite, q, limit, cursor, false))
+    return sendList(request, reply, { page: page as { rows: Hit[], nextCursor: string | null }, limit, csv: HIT_CSV, filename: 'search' })
   })
 }
 

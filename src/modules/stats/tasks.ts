@@ -11,7 +11,7 @@ import { toCsv } from '../../http/csv.ts'
 import { overview, type Overview } from '../pages/overview.ts'
 import { timelineView, type Cursor } from '../pages/view.ts'
 import { placeCountsOf } from '../pages/queries.ts'
-import { search, searchPage } from '../search/queries.ts'
+import { searchPage } from '../search/queries.ts'
 import { listStatements, type StatementFilters } from '../statements/queries.ts'
 import { presentStatements } from '../statements/present.ts'
 import { toGeoJson, toTimelineJs } from '../timeline/formats.ts'
@@ -97,7 +97,10 @@ export const TASKS = {
   countCasualties: (db: Database.Database, a: { filters: CasualtyFilters }) => listCasualties(db, a.filters, 1).count(),
   countDisplacement: (db: Database.Database, a: { filters: DisplacementFilters }) => listDisplacement(db, a.filters, 1).count(),
   // Ranking a common word's candidates (bm25 over 2,000 matches) takes up to a tenth of a second.
-  search: (db: Database.Database, a: { q: string, limit: number }) => search(db, a.q, a.limit),
+  searchListPage: (db: Database.Database, a: { q: string, limit: number, cursor?: string | undefined }) => {
+    const page = searchPage(db, a.q, a.limit, a.cursor)
+    return { rows: page.rows, nextCursor: page.nextCursor }
+  },
   searchConnectionPage: (db: Database.Database, a: { q: string, limit: number, at?: PageAt }) => {
     const page = searchPage(db, a.q, a.limit, a.at)
     return { rows: page.rows, nextCursor: page.nextCursor, hasNext: page.hasNext(), hasPrevious: page.hasPrevious() }
