@@ -108,9 +108,9 @@ describe('REST search pages', () => {
     const seen: string[] = []
     let url: string | null = '/v1/search?q=armenia&limit=2'
     while (url) {
-      const res = await app.inject(url)
+      const res: { statusCode: number, headers: Record<string, unknown>, json(): any } = await app.inject(url)
       expect(res.statusCode, url).toBe(200)
-      const body = res.json()
+      const body: any = res.json()
       expect(body.page.limit).toBe(2)
       expect(body.meta.count).toBe(body.data.length)
       seen.push(...body.data.map((h: { recordType: string, recordId: string }) => `${h.recordType}:${h.recordId}`))

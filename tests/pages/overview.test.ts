@@ -78,3 +78,17 @@ describe('the histogram over more periods than bars fit', () => {
     expect(res.body).toContain('href="/?from=1600&amp;to=1601"')
   })
 })
+
+describe('citations on the pages', () => {
+  const shared = sharedApp()
+  it('link each source: to the report where its address is known, else to the source record', async () => {
+    const app = shared()
+    const page = (await app.inject('/events/azerbaijani-offensive-2023-09')).body
+    const cites = [...page.matchAll(/<p class="cite">Source: (.*?)<\/p>/g)].map((m) => m[1]!)
+    expect(cites.length).toBeGreaterThan(0)
+    for (const cite of cites) expect(cite).toMatch(/^<a href="(https?:\/\/[^"]+|\/v1\/sources\/[^"]+)">/)
+    const ft = /<a href="(\/v1\/sources\/[^"]+)">Financial Times<\/a>, 2023-09-24, para\. \d+/.exec(page)
+    expect(ft).not.toBeNull()
+    expect((await getJson(app, ft![1]!)).body.data.publisher).toBe('Financial Times')
+  })
+})

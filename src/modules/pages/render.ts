@@ -78,7 +78,8 @@ export function layout(title: string, canonical: string, body: Html): Html {
 
 function citations(cs: CitationRow[]): Html {
   if (cs.length === 0) return html``
-  return html`<p class="cite">Source: ${cs.map((c, i) => html`${i ? '; ' : ''}${c.source.url && /^https?:\/\//i.test(c.source.url) ? html`<a href="${c.source.url}">${c.source.publisher}</a>` : c.source.publisher}, ${c.source.publishedDate}, ${c.locator}`)}</p>`
+  // The publisher links to the report itself where its address is known, else to its source record.
+  return html`<p class="cite">Source: ${cs.map((c, i) => html`${i ? '; ' : ''}<a href="${c.source.url && /^https?:\/\//i.test(c.source.url) ? c.source.url : `/v1/sources/${c.source.id}`}">${c.source.publisher}</a>, ${c.source.publishedDate}, ${c.locator}`)}</p>`
 }
 
 function casualty(c: Casualty): Html {

@@ -57,7 +57,7 @@ function datasetText(sqlite: Database.Database, o: { first: string, last: string
   const years = o ? (o.first.slice(0, 4) === o.last.slice(0, 4) ? ` in ${o.first.slice(0, 4)}` : ` from ${o.first.slice(0, 4)} to ${o.last.slice(0, 4)}`) : ''
   const lede = `A timeline of ${n(events)} event${events === 1 ? '' : 's'}${years}, compiled from ${nSources}`
     + `${named.length ? ` (${listWords(named)}${publishers.length > named.length || sources.nextCursor ? ' and others' : ''})` : ''}.`
-    + ' Each figure and claim links to the paragraph of its source; see the shape over time, then where, then the cited facts.'
+    + ' Each figure and claim names its source and paragraph; see the shape over time, then where, then the cited facts.'
   return { title, lede, version: v.version, updatedAt: v.updatedAt, licence: licence(v.version) }
 }
 
