@@ -80,3 +80,17 @@ describe('bad input gets a 4xx problem+json naming the problem', () => {
     expect(body).toEqual({ data: { event: null } })
   })
 })
+
+describe('a date range that ends before it starts', () => {
+  const app = sharedApp()
+  it('is a 400 naming both bounds on every route with from and to, REST and GraphQL; an equal period is fine', async () => {
+    for (const path of ['/v1/events', '/v1/stats/events', '/v1/casualty-reports', '/v1/displacement-counts', '/v1/statements', '/v1/events.geojson', '/v1/timeline.json', '/v1/export']) {
+      const res = await app().inject(`${path}?from=2023-09-25&to=2023-09-01`)
+      expect(res.statusCode, path).toBe(400)
+      expect(res.json(), path).toMatchObject({ code: 'INVALID_PARAMETER', detail: expect.stringMatching(/from \(2023-09-25\) is after to \(2023-09-01\)/) })
+      expect((await app().inject(`${path}?from=2023-09&to=2023-09`)).statusCode, path).toBe(200)
+    }
+    const g = (await app().inject({ method: 'POST', url: '/graphql', payload: { query: '{ events(filter: { from: "2023-09-25", to: "2023-09-01" }) { nodes { id } } }' } })).json()
+    expect(g.errors[0]).toMatchObject({ extensions: { code: 'INVALID_PARAMETER' }, message: expect.stringMatching(/filter.from .* is after filter.to/) })
+  })
+})

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { InvalidParameterError } from '../errors.ts'
+import { lowerBound, upperBoundExclusive } from '../domain/dates.ts'
 import { DateFilter, LIMIT_MAX } from '../http/schemas.ts'
 import type { KeysetPage, PageWindow } from '../db/keyset.ts'
 import type { MercuriusContext } from 'mercurius'
@@ -38,6 +39,9 @@ export function checkedFilter<T extends object>(filter: T | null | undefined): T
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     throw new InvalidParameterError(`filter.${issue.path.join('.')}: ${issue.message}`)
+  }
+  if (f.from && f.to && lowerBound(f.from as string) >= upperBoundExclusive(f.to as string)) {
+    throw new InvalidParameterError(`filter.from (${String(f.from)}) is after filter.to (${String(f.to)}); no record can fall between them`)
   }
   for (const k of ['minKilled', 'maxKilled', 'minDisplaced', 'maxDisplaced']) {
     if (f[k] != null && (f[k] as number) < 0) throw new InvalidParameterError(`filter.${k}: must be 0 or more`)
