@@ -7,7 +7,6 @@ import createError from '@fastify/error'
 export const NotFoundError = createError<'NOT_FOUND', 404, [string, string]>('NOT_FOUND', '%s "%s" does not exist', 404)
 export const InvalidCursorError = createError<'INVALID_CURSOR', 400, [string]>('INVALID_CURSOR', 'cursor is not valid: %s', 400)
 export const InvalidParameterError = createError<'INVALID_PARAMETER', 400, [string]>('INVALID_PARAMETER', '%s', 400)
-export const NotAcceptableError = createError<'NOT_ACCEPTABLE', 406, [string]>('NOT_ACCEPTABLE', '%s', 406)
 export const NotReadyError = createError<'NOT_READY', 503, [string]>('NOT_READY', '%s', 503)
 const DatabaseBusyBase = createError<'DATABASE_BUSY', 503, [string]>('DATABASE_BUSY', '%s', 503)
 /** Another process (an import) held the write lock past the wait allowed; `retryAfter` in seconds. */

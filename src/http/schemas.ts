@@ -108,5 +108,4 @@ export const Problem = z.object({
 export const problemResponses = {
   400: Problem.describe('invalid parameter, filter, cursor or limit'),
   404: Problem.describe('no such record or route'),
-  406: Problem.describe('the requested representation is not available'),
 }
