@@ -25,7 +25,7 @@ describe('CSV wherever a list is served', () => {
     expect(rows.find((r) => r.outcome === 'killed' && r.victim_group === 'peacekeepers')).toMatchObject({ low: '5', high: '5', reports: '/v1/casualty-reports?format=csv&outcome=killed&victimGroup=peacekeepers' })
   })
 
-  it('the events CSV names the place, the actors with their roles and the killed figures next to the ids', async () => {
+  it('the events CSV names the place, the actors with their roles, the figures as reported and the sources next to the ids', async () => {
     for (const url of ['/v1/events?format=csv&limit=200', '/v1/actors/azerbaijan/events?format=csv']) {
       const rows = csvRows((await app().inject({ method: 'GET', url })).body)
       const offensive = rows.find((r) => r.id === 'azerbaijani-offensive-2023-09')!
@@ -36,5 +36,11 @@ describe('CSV wherever a list is served', () => {
     const all = csvRows((await app().inject({ method: 'GET', url: '/v1/events?format=csv&limit=200' })).body)
     expect(all.find((r) => r.id === 'russian-peacekeepers-killed-2023-09')).toMatchObject({ killed_low: '5', killed_high: '5' })
     expect(all.find((r) => r.id === 'velvet-revolution-2018')).toMatchObject({ killed_low: '', killed_high: '', killed_reported: '' })
+    // Every figure of an event, as reported, and the paragraphs it is cited to.
+    const offensive = all.find((r) => r.id === 'azerbaijani-offensive-2023-09')!
+    expect(offensive).toMatchObject({ injured_low: '401', injured_high: '', injured_reported: 'more than 400 injured' })
+    expect(offensive.sources).toMatch(/Financial Times 2023-09-24, para\. \d+/)
+    expect(all.find((r) => r.id === 'refugees-arrive-southern-armenia')!.displacement_reported)
+      .toBe('arrived: a total of 377 refugees had arrived in southern Armenia as of 6 pm local time on Sunday (2023-09-24T18:00+04:00)')
   })
 })
