@@ -47,10 +47,14 @@ class Records {
   constructor(private readonly path: string, private readonly columns: readonly string[]) {}
 
   push(first: PhysicalLine, out: CsvRow[]): void {
-    const work = [first]
-    while (work.length) {
-      const again = this.take(work.shift()!, out)
-      if (again) work.unshift(...again)
+    let work = [first], i = 0
+    while (i < work.length) {
+      const again = this.take(work[i++]!, out)
+      // Not unshift(...again): a broken row can hold a few hundred thousand short lines.
+      if (again) {
+        work = again.concat(work.slice(i))
+        i = 0
+      }
     }
   }
 
