@@ -77,6 +77,26 @@ describe('line ends', () => {
       expect(rows[5]!.problem).toMatch(/3 fields where the header has 16/)
     }
   })
+  it('a CRLF or a lone CR at the end of a read is one line end', async () => {
+    for (const eol of ['\r\n', '\r']) {
+      // The reader reads 1 MiB at a time: the CR of one row lands on the last byte of the first read.
+      const lines = [HEADER]
+      let bytes = HEADER.length + eol.length
+      while (bytes + 300 < 1024 * 1024) {
+        lines.push(row(`RB${lines.length + 1}`))
+        bytes += lines.at(-1)!.length + eol.length
+      }
+      const short = row(`RB${lines.length + 1}`, '')
+      lines.push(row(`RB${lines.length + 1}`, 'x'.repeat(1024 * 1024 - 1 - bytes - short.length)))
+      lines.push(row(`RB${lines.length + 1}`), row(`RB${lines.length + 2}`))
+      const content = lines.join(eol) + eol
+      expect(content.indexOf('\r', 1024 * 1024 - 2)).toBe(1024 * 1024 - 1)
+      const rows = await read(write(content))
+      expect(rows.filter((r) => r.problem)).toEqual([])
+      expect(rows.map((r) => `${r.line}`)).toEqual(rows.map((r) => r.cells.event_id_cnty!.slice(2)))
+      expect(rows).toHaveLength(lines.length - 1)
+    }
+  })
 })
 
 describe('bytes that are not text', () => {
