@@ -1,128 +1,243 @@
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs'
-import { parse } from 'csv-parse'
+import { statSync } from 'node:fs'
 import type { CsvRow } from './csv.ts'
+import { type PhysicalLine, readPhysicalLines } from './lines.ts'
 import { ImportFileError } from './report.ts'
 
 /** Longest row read; past it the row is rejected, so an unclosed quote cannot pull a whole file into memory. */
 export const MAX_ROW_BYTES = 1024 * 1024
 
-interface Info { lines: number, bytes: number, empty_lines: number }
+const TOO_LONG = `the row is longer than ${MAX_ROW_BYTES} bytes (a quote that is never closed?)`
+const NOT_UTF8 = 'the file is not UTF-8 (saved as Windows-1252 or another encoding?): re-save it as UTF-8 (in Excel, "CSV UTF-8")'
 
 /**
- * The rows of a CSV file as objects keyed by the lower-cased header, streamed so that a large
- * file is never held in memory. Read as a spreadsheet would: a quote inside an unquoted field
- * (`5" shell`) is a character like any other. A row that still cannot be read (a quote opened
- * and never closed, a row over MAX_ROW_BYTES, a quote that swallows the following lines) comes
- * out with a `problem`, and reading resumes on the line after the one where it started. A file
- * whose header cannot be read, or lacks a column, raises an ImportFileError naming the file.
+ * The rows of a CSV file as objects keyed by the lower-cased header, streamed line by line so
+ * that a large file is never held in memory. Read as a spreadsheet would: a quote inside an
+ * unquoted field (`5" shell`) is a character like any other, and LF, CRLF and a lone CR all end
+ * a line. A row that cannot be read (a quote opened and never closed, a quote that swallows the
+ * rows after it, a row over MAX_ROW_BYTES, bytes that are not UTF-8, a NUL) comes out with a
+ * `problem`, and reading resumes on the line after the one where it started. A file whose header
+ * cannot be read, lacks a column or names one twice raises an ImportFileError naming the file.
  */
 export async function* readCsv(path: string, columns: readonly string[], progress?: (fraction: number) => void): AsyncGenerator<CsvRow> {
   const size = statSync(path).size
-  let header: string[] | undefined
-  // Where the current parser starts (a byte offset and the lines before it), and, once a row
-  // could not be read, where that row starts: the rows before it are read up to there first.
-  let offset = 0, lineBase = 0
-  let broken: { byte: number, line: number, reason: string } | undefined
-  for (;;) {
-    const input = createReadStream(path, { start: offset, ...(broken ? { end: broken.byte - 1 } : {}) })
-    // A parse error destroys the stream with rows parsed but not yet handed out: the end of the
-    // last row parsed is kept here so that those rows can be read again.
-    let parsed = { rows: 0, byte: offset, line: lineBase }
-    const parser = input.pipe(parse({
-      bom: offset === 0, info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: MAX_ROW_BYTES,
-      on_record: (record: string[], info: Info) => {
-        parsed = { rows: parsed.rows + 1, byte: offset + info.bytes, line: lineBase + info.lines }
-        return record
-      },
-    }))
-    // The end of the last row handed out.
-    let done = { rows: 0, byte: offset, line: lineBase }
-    let lines = 0, empty = 0
-    try {
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[], info: Info }>) {
-        const line = lineBase + lines + 1 + (info.empty_lines - empty)
-        const last = lineBase + info.lines
-        lines = info.lines
-        empty = info.empty_lines
-        if (!header) {
-          header = readHeader(path, record, columns)
-        } else if (record.length !== header.length && last > line) {
-          // A quote opened on `line` ran on past its line end: the lines it took in are rows of their own.
-          broken = { byte: done.byte, line: done.line, reason: `a quote opened on line ${line} is not closed before the line ends, so lines ${line}-${last} read as one row of ${record.length} fields where the header has ${header.length}` }
-          break
-        } else {
-          const cells = Object.fromEntries(header.map((h, i) => [h, record[i] ?? '']))
-          const problem = record.length === header.length ? undefined : `the row has ${record.length} fields where the header has ${header.length}`
-          yield problem ? { line, cells, problem } : { line, cells }
-        }
-        done = { rows: done.rows + 1, byte: offset + info.bytes, line: lineBase + info.lines }
-        progress?.(size ? Math.min(1, done.byte / size) : 1)
+  const records = new Records(path, columns)
+  const out: CsvRow[] = []
+  for await (const { lines, bytes } of readPhysicalLines(path, MAX_ROW_BYTES)) {
+    for (const line of lines) records.push(line, out)
+    yield* out.splice(0)
+    progress?.(size ? Math.min(1, bytes / size) : 1)
+  }
+  records.end(out)
+  yield* out
+}
+
+/** A record being read: the lines it has taken so far and the fields parsed from them. */
+interface Open { lines: PhysicalLine[], held: number, fields: string[], cur: string, raw: string, quoted: boolean }
+
+const fresh = (): Omit<Open, 'lines' | 'held'> => ({ fields: [], cur: '', raw: '', quoted: false })
+
+/**
+ * Assembles physical lines into records. The lines of a record that turns out broken are kept
+ * (at most MAX_ROW_BYTES of them) and read again, so the file is read once, front to back.
+ */
+class Records {
+  private header: string[] | undefined
+  private open: Open | undefined
+
+  constructor(private readonly path: string, private readonly columns: readonly string[]) {}
+
+  push(first: PhysicalLine, out: CsvRow[]): void {
+    let work = [first], i = 0
+    while (i < work.length) {
+      const again = this.take(work[i++]!, out)
+      // Not unshift(...again): a broken row can hold a few hundred thousand short lines.
+      if (again) {
+        work = again.concat(work.slice(i))
+        i = 0
       }
-    } catch (err) {
-      if (err instanceof ImportFileError) throw err
-      const e = err as Error & { code?: string }
-      if (!header) throw new ImportFileError(`${path}: not readable as CSV: the header line cannot be read (${e.message.split('\n')[0]})`)
-      if (!e.code?.startsWith('CSV_') && !/^INVALID_/.test(e.code ?? '')) throw err
-      const reason = e.code === 'CSV_MAX_RECORD_SIZE' ? `the row is longer than ${MAX_ROW_BYTES} bytes (a quote that is never closed?)`
-        : e.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quote opened on this line is never closed' : e.message
-      broken = { byte: parsed.byte, line: parsed.line, reason }
-      if (parsed.rows > done.rows) {
-        // Rows were parsed but lost with the stream: read them again, up to the broken row.
-        offset = done.byte
-        lineBase = done.line
+    }
+  }
+
+  end(out: CsvRow[]): void {
+    while (this.open) {
+      const { lines } = this.open
+      this.open = undefined
+      this.reject(lines[0]!.line, 'a quote opened on this line is never closed', out)
+      for (const line of lines.slice(1)) this.push(line, out)
+    }
+    if (!this.header) throw new ImportFileError(`${this.path}: the file is empty (no header line)`)
+  }
+
+  /** Reads one line; returns the lines to read again when the record they were taken into is broken. */
+  private take(line: PhysicalLine, out: CsvRow[]): PhysicalLine[] | undefined {
+    const open = this.open
+    if (line.text === null) {
+      if (!open) {
+        this.reject(line.line, TOO_LONG, out)
+        return undefined
+      }
+      this.open = undefined
+      this.reject(open.lines[0]!.line, TOO_LONG, out)
+      return [...open.lines.slice(1), line]
+    }
+    if (!this.header) checkHeaderLine(this.path, line)
+    if (!open) {
+      if (line.text === '') return undefined
+      const record = { lines: [line], held: line.text.length, ...fresh() }
+      if (parse(record, line)) return this.complete(record, out)
+      this.open = record
+      return undefined
+    }
+    const width = this.header?.length ?? 0
+    // A quoted cell may hold line breaks, but a line after one that reads as a whole row of its
+    // own means the quote was a stray one that would swallow the rows after it.
+    if (width > 1 && isFullRow(line.text, width)) {
+      this.open = undefined
+      this.reject(open.lines[0]!.line, `a quote opened on line ${open.lines[0]!.line} is not closed before the line ends (line ${line.line} after it reads as a row of its own)`, out)
+      return [...open.lines.slice(1), line]
+    }
+    if (open.held + line.text.length > MAX_ROW_BYTES) {
+      this.open = undefined
+      this.reject(open.lines[0]!.line, TOO_LONG, out)
+      return [...open.lines.slice(1), line]
+    }
+    open.lines.push(line)
+    open.held += line.text.length
+    if (!parse(open, line)) return undefined
+    this.open = undefined
+    return this.complete(open, out)
+  }
+
+  private complete(record: Open, out: CsvRow[]): PhysicalLine[] | undefined {
+    const { lines, fields } = record
+    const line = lines[0]!.line
+    if (!this.header) {
+      this.header = readHeader(this.path, fields, this.columns)
+      return undefined
+    }
+    const header = this.header
+    if (lines.length > 1 && fields.length !== header.length) {
+      const last = lines[lines.length - 1]!.line
+      this.reject(line, `a quote opened on line ${line} is not closed before the line ends, so lines ${line}-${last} read as one row of ${fields.length} fields where the header has ${header.length}`, out)
+      return lines.slice(1)
+    }
+    const cells = Object.fromEntries(header.map((h, i) => [h, fields[i] ?? '']))
+    const problem = rowProblem(header, fields, lines)
+    out.push(problem ? { line, cells, problem } : { line, cells })
+    return undefined
+  }
+
+  private reject(line: number, problem: string, out: CsvRow[]): void {
+    if (!this.header) throw new ImportFileError(`${this.path}: not readable as CSV: the header line cannot be read (${problem})`)
+    out.push({ line, cells: {}, problem })
+  }
+}
+
+function rowProblem(header: string[], fields: string[], lines: PhysicalLine[]): string | undefined {
+  const named = (test: (cell: string) => boolean) => fields.flatMap((f, i) => (test(f) ? [header[i] ?? `${i + 1}`] : []))
+  if (lines.some((l) => l.notUtf8)) {
+    const where = named((f) => f.includes('\ufffd'))
+    return `${where.length ? `column${where.length > 1 ? `s ${where.join(', ')} hold` : ` ${where[0]} holds`}` : 'the row holds'} bytes that are not UTF-8 text; ${NOT_UTF8}`
+  }
+  const nul = named((f) => f.includes('\u0000'))
+  if (nul.length) return `column${nul.length > 1 ? 's' : ''} ${nul.join(', ')} hold${nul.length > 1 ? '' : 's'} a NUL character (U+0000)`
+  return fields.length === header.length ? undefined : `the row has ${fields.length} fields where the header has ${header.length}`
+}
+
+/**
+ * Parses one line into a record; true once the record is complete, false while a quoted field
+ * runs on past the line end. As csv-parse reads with `relax_quotes`: a field is quoted only when
+ * its first character is a quote, `""` in it is a quote, and a quote followed by anything but a
+ * comma or the line end makes the whole field plain text, quotes and all, up to the next comma.
+ */
+function parse(state: Omit<Open, 'lines' | 'held'>, line: PhysicalLine): boolean {
+  const text = line.text!
+  const { fields } = state
+  let i = 0
+  if (!state.quoted && !text.includes('"')) {
+    for (const f of text.split(',')) fields.push(f)
+    return true
+  }
+  for (;;) {
+    if (state.quoted) {
+      const q = text.indexOf('"', i)
+      if (q === -1) {
+        state.cur += text.slice(i) + line.eol
+        state.raw += text.slice(i) + line.eol
+        return false
+      }
+      state.cur += text.slice(i, q)
+      state.raw += text.slice(i, q + 1)
+      const next = text[q + 1]
+      if (next === '"') {
+        state.cur += '"'
+        state.raw += '"'
+        i = q + 2
         continue
       }
-    } finally {
-      input.destroy()
+      state.quoted = false
+      if (next === undefined) {
+        fields.push(state.cur)
+        return true
+      }
+      if (next === ',') {
+        fields.push(state.cur)
+        i = q + 2
+      } else {
+        const comma = text.indexOf(',', q + 1)
+        fields.push(state.raw + text.slice(q + 1, comma === -1 ? undefined : comma))
+        if (comma === -1) return true
+        i = comma + 1
+      }
+      state.cur = state.raw = ''
+      continue
     }
-    if (!header) throw new ImportFileError(`${path}: the file is empty (no header line)`)
-    if (!broken) return
-    // The row that could not be read starts on the first non-empty line after the last good one.
-    const at = nextLines(path, broken.byte, broken.line)
-    if (at === null) return
-    yield { line: at.line, cells: {}, problem: broken.reason }
-    offset = at.resumeByte
-    lineBase = at.line
-    broken = undefined
+    if (text[i] === '"') {
+      state.quoted = true
+      state.raw = '"'
+      i++
+      continue
+    }
+    const comma = text.indexOf(',', i)
+    fields.push(text.slice(i, comma === -1 ? undefined : comma))
+    if (comma === -1) return true
+    i = comma + 1
+  }
+}
+
+function isFullRow(text: string, width: number): boolean {
+  const state = fresh()
+  return parse(state, { line: 0, text, eol: '', notUtf8: false }) && state.fields.length === width
+}
+
+/** The encoding checks a header line needs before it is parsed: a binary file can hold anything, quotes included. */
+function checkHeaderLine(path: string, line: PhysicalLine): void {
+  const text = line.text!
+  const nuls = text.split('\u0000').length - 1
+  // UTF-16 puts a NUL beside every ASCII character (and its BOM reads as two U+FFFD).
+  if (nuls > 0 && nuls * 3 >= text.length && /^(\ufffd\ufffd)?[\u0000\u0009\u0020-\u007e]*$/.test(text)) {
+    throw new ImportFileError(`${path}: the file is UTF-16 text, not UTF-8: re-save it as UTF-8 (in Excel, "CSV UTF-8")`)
+  }
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) throw new ImportFileError(`${path}: not a CSV text file (its first line holds binary data)`)
+  if (line.notUtf8) {
+    const column = text.split(',').findIndex((h) => h.includes('\ufffd'))
+    throw new ImportFileError(`${path}: the header line is not UTF-8 text (column ${column + 1}, "${text.split(',')[column]}"): ${NOT_UTF8}`)
   }
 }
 
 function readHeader(path: string, record: string[], columns: readonly string[]): string[] {
   const header = record.map((h) => h.trim().toLowerCase())
-  // A binary file reads as one long "header" of control characters or invalid UTF-8.
-  if (header.some((h) => /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(h))) throw new ImportFileError(`${path}: not a CSV text file (its first line holds binary data)`)
+  const first = new Map<string, number>()
+  for (const [i, h] of header.entries()) {
+    const before = first.get(h)
+    // Cells are keyed by column name, so the second copy would silently win.
+    if (before !== undefined && h !== '') throw new ImportFileError(`${path}: the header names the column ${h} twice (columns ${before + 1} and ${i + 1}); remove or rename one`)
+    first.set(h, i)
+  }
   const missing = columns.filter((c) => !header.includes(c))
   if (missing.length) {
     const shown = header.join(', ')
     throw new ImportFileError(`${path}: not the expected CSV header: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (the header has ${shown.length > 300 ? `${shown.slice(0, 300)}…` : shown})`)
   }
   return header
-}
-
-/**
- * From the end of the last row read, the line the broken row starts on (skipping empty lines) and
- * the byte where the line after it starts; null when the file ends first. Reads in small blocks.
- */
-function nextLines(path: string, fromByte: number, linesBefore: number): { line: number, resumeByte: number } | null {
-  const fd = openSync(path, 'r')
-  try {
-    const block = Buffer.alloc(64 * 1024)
-    let pos = fromByte, line = linesBefore + 1, lineHasText = false
-    for (;;) {
-      const n = readSync(fd, block, 0, block.length, pos)
-      if (n === 0) return lineHasText ? { line, resumeByte: pos } : null
-      for (let i = 0; i < n; i++) {
-        const c = block[i]!
-        if (c === 0x0a) {
-          if (lineHasText) return { line, resumeByte: pos + i + 1 }
-          line++
-        } else if (c !== 0x0d) {
-          lineHasText = true
-        }
-      }
-      pos += n
-    }
-  } finally {
-    closeSync(fd)
-  }
 }
