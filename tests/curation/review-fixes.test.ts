@@ -63,7 +63,7 @@ describe('read edge cases', () => {
     const { app, editor } = await setup()
     for (const [qualifier, fig] of [['about', { best: 120 }], ['up_to', { high: 50 }]] as const) {
       const res = await app.inject({ method: 'POST', url: '/v1/casualty-reports', headers: editor, payload: {
-        eventId: 'azerbaijani-offensive-2023-09', outcome: 'missing', victimGroup: 'civilians', qualifier, reportedPhrase: `${qualifier} test`, ...fig } })
+        eventId: 'azerbaijani-offensive-2023-09', outcome: 'missing', victimGroup: 'civilians', qualifier, reportedPhrase: `${qualifier} test`, ...fig, citations: [{ sourceId: 'ft-2023-09-24', paragraph: 5 }] } })
       expect(res.statusCode).toBe(201)
     }
     const row = (await getJson(app, '/v1/casualty-reports/summary?outcome=missing')).body.data[0]

@@ -130,10 +130,10 @@ describe('writes', () => {
     const inUse = await app.inject({ method: 'DELETE', url: '/v1/places/yevlakh', headers: { ...admin, 'if-match': first.headers.etag as string } })
     expect(inUse.statusCode).toBe(409)
     expect(inUse.json().detail).toMatch(/yevlakh.*still referred to by event/)
-    const badDate = await app.inject({ method: 'POST', url: '/v1/statements', headers: editor, payload: { speakerId: 'kremlin', saidAt: '2023-02-30', datePrecision: 'day', dateBasis: 'stated', medium: 'speech', summary: 'x' } })
+    const badDate = await app.inject({ method: 'POST', url: '/v1/statements', headers: editor, payload: { speakerId: 'kremlin', saidAt: '2023-02-30', datePrecision: 'day', dateBasis: 'stated', medium: 'speech', summary: 'x', citations: [{ sourceId: 'ft-2023-09-24', paragraph: 14 }] } })
     expect(badDate.statusCode).toBe(400)
     expect(badDate.json().errors[0].parameter).toBe('saidAt')
-    const noNote = await app.inject({ method: 'POST', url: '/v1/statements', headers: editor, payload: { speakerId: 'kremlin', saidAt: '2023-09-22', datePrecision: 'day', dateBasis: 'inferred', medium: 'speech', summary: 'x' } })
+    const noNote = await app.inject({ method: 'POST', url: '/v1/statements', headers: editor, payload: { speakerId: 'kremlin', saidAt: '2023-09-22', datePrecision: 'day', dateBasis: 'inferred', medium: 'speech', summary: 'x', citations: [{ sourceId: 'ft-2023-09-24', paragraph: 14 }] } })
     expect(noNote.json().errors[0]).toMatchObject({ parameter: 'dateNote' })
     expect(app.storage.sqlite.prepare('PRAGMA foreign_key_check').all()).toEqual([])
   })
@@ -173,7 +173,7 @@ describe('writes', () => {
     expect(unknownField.json().errors[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' }, message: expect.stringContaining('colour') })
     const version = (await getJson(app, '/v1/dataset')).body.data.version
     // Rules beyond the GraphQL types (here: a real calendar date, a note for an inferred date) come from the same zod schemas as REST.
-    const bad = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: { query: `mutation { createStatement(input: { speakerId: "kremlin", saidAt: "2023-02-30", datePrecision: DAY, dateBasis: INFERRED, medium: SPEECH, summary: "x" }) { id } }` } })
+    const bad = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: { query: `mutation { createStatement(input: { speakerId: "kremlin", saidAt: "2023-02-30", datePrecision: DAY, dateBasis: INFERRED, medium: SPEECH, summary: "x", citations: [{ sourceId: "ft-2023-09-24", paragraph: 14 }] }) { id } }` } })
     expect(bad.json().errors[0]).toMatchObject({ extensions: { code: 'VALIDATION_FAILED' } })
     expect(bad.json().errors[0].extensions.errors.map((e: { parameter: string }) => e.parameter).sort()).toEqual(['dateNote', 'saidAt'])
     const patched = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: { query: `mutation { updateActor(id: "example-monitor", patch: { aliases: ["EM"] }, ifMatch: "v${version}") { aliases } }` } })

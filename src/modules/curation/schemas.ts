@@ -26,6 +26,8 @@ export const CitationInput = z.strictObject({
 })
 
 const citations = z.array(CitationInput).max(50).optional()
+/** A fact (an event, a figure, a statement) names where it comes from: one citation at least. */
+const cited = z.array(CitationInput).min(1, 'a fact needs at least one citation: the source (and paragraph) it comes from').max(50)
 
 /** A date that is not stated in the source must say how it was derived. */
 function datedRecord<T extends z.ZodRawShape>(shape: T, basisKey: string, noteKey: string) {
@@ -106,7 +108,7 @@ export const EventInput = datedRecord({
   dateNote: text(2000).nullable().optional(),
   placeId: ref.nullable().optional(),
   actors: z.array(z.strictObject({ actorId: ref, role: z.enum(ACTOR_ROLES) })).max(100).optional(),
-  citations,
+  citations: cited,
 }, 'dateBasis', 'dateNote')
 
 export const CasualtyInput = z.strictObject({
@@ -123,7 +125,7 @@ export const CasualtyInput = z.strictObject({
   victimActorId: ref.nullable().optional(),
   perpetratorActorId: ref.nullable().optional(),
   note: text(2000).nullable().optional(),
-  citations,
+  citations: cited,
 }).superRefine(figureRules)
 
 export const DisplacementInput = datedRecord({
@@ -144,7 +146,7 @@ export const DisplacementInput = datedRecord({
   reportedById: ref.nullable().optional(),
   relayedById: ref.nullable().optional(),
   note: text(2000).nullable().optional(),
-  citations,
+  citations: cited,
 }, 'asOfBasis', 'asOfNote').superRefine((v, ctx) => figureRules(v as never, ctx))
 
 export const StatementInput = datedRecord({
@@ -158,7 +160,7 @@ export const StatementInput = datedRecord({
   quote: text(5000).nullable().optional(),
   summary: text(5000),
   eventIds: z.array(ref).max(100).optional(),
-  citations,
+  citations: cited,
 }, 'dateBasis', 'dateNote')
 
 /** A PATCH: any field of the create payload but the id, still strict. */

@@ -87,6 +87,8 @@ function acledPlan(cells: Cells): RowPlan {
   const longitude = coordinate(cells, 'longitude')
   const geoPrecision = code(cells, 'geo_precision', [1, 2, 3])
   const sourceNames = splitList(required(cells, 'source'))
+  // Every event is cited: a cell of separators alone names no source.
+  if (sourceNames.length === 0) throw new RowError(`source "${cells.source}" names no source; an event needs one to be cited`)
   const fatalities = count(cells, 'fatalities')
   const notes = optional(cells, 'notes')
 

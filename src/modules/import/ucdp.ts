@@ -69,6 +69,8 @@ function ucdpPlan(cells: Cells): RowPlan {
   if (low !== null && low > best) throw new RowError(`low ${low} is above best ${best}`)
   if (high !== null && high < best) throw new RowError(`high ${high} is below best ${best}`)
   const articles = splitList(required(cells, 'source_article'))
+  // Every event is cited: a cell of separators alone names no source.
+  if (articles.length === 0) throw new RowError(`source_article "${cells.source_article}" names no source; an event needs one to be cited`)
   // Optional columns: read when the file has them.
   const violence = optional(cells, 'type_of_violence')
   const wherePrec = cells.where_prec !== undefined ? count(cells, 'where_prec') : null

@@ -96,17 +96,17 @@ describe('stored event documents after REST writes', () => {
 
   it('casualty reports and displacement counts: create, update (moving to another event), delete', async () => {
     const [e1, e2] = sql().prepare(`SELECT id FROM events ORDER BY id LIMIT 2`).pluck().all() as string[]
-    await changes([e1!], () => w.post('/v1/casualty-reports', { id: 'doc-cr', eventId: e1, outcome: 'killed', victimGroup: 'civilians', best: 3, qualifier: 'exact', reportedPhrase: 'three', reportedById: 'armenia' }))
+    await changes([e1!], () => w.post('/v1/casualty-reports', { id: 'doc-cr', eventId: e1, outcome: 'killed', victimGroup: 'civilians', best: 3, qualifier: 'exact', reportedPhrase: 'three', reportedById: 'armenia', citations: [{ sourceId: 'ft-2023-09-24', paragraph: 5 }] }))
     await changes([e1!, e2!], () => w.patch('/v1/casualty-reports/doc-cr', { eventId: e2 }))
     await changes([e2!], () => w.remove('/v1/casualty-reports/doc-cr'))
-    await changes([e1!], () => w.post('/v1/displacement-counts', { id: 'doc-dc', eventId: e1, metric: 'displaced', best: 10, qualifier: 'exact', reportedPhrase: 'ten', asOf: '2023-09-25', asOfPrecision: 'day', asOfBasis: 'stated', originPlaceId: 'baku' }))
+    await changes([e1!], () => w.post('/v1/displacement-counts', { id: 'doc-dc', eventId: e1, metric: 'displaced', best: 10, qualifier: 'exact', reportedPhrase: 'ten', asOf: '2023-09-25', asOfPrecision: 'day', asOfBasis: 'stated', originPlaceId: 'baku', citations: [{ sourceId: 'ft-2023-09-24', paragraph: 10 }] }))
     await changes([e1!, e2!], () => w.patch('/v1/displacement-counts/doc-dc', { eventId: e2, best: 11 }))
     await changes([e2!], () => w.remove('/v1/displacement-counts/doc-dc'))
   })
 
   it('statements and their event links: create, relink, update, delete (links go by cascade)', async () => {
     const [e1, e2, e3] = sql().prepare(`SELECT id FROM events ORDER BY id LIMIT 3`).pluck().all() as string[]
-    await changes([e1!, e2!], () => w.post('/v1/statements', { id: 'doc-st', speakerId: 'armenia', saidAt: '2023-09-21', datePrecision: 'day', dateBasis: 'stated', medium: 'speech', summary: 'S', eventIds: [e1, e2] }))
+    await changes([e1!, e2!], () => w.post('/v1/statements', { id: 'doc-st', speakerId: 'armenia', saidAt: '2023-09-21', datePrecision: 'day', dateBasis: 'stated', medium: 'speech', summary: 'S', eventIds: [e1, e2], citations: [{ sourceId: 'ft-2023-09-24', paragraph: 9 }] }))
     await changes([e1!, e2!, e3!], () => w.patch('/v1/statements/doc-st', { eventIds: [e2, e3] }))
     await changes([e2!, e3!], () => w.patch('/v1/statements/doc-st', { quote: 'Q' }))
     await changes([e2!, e3!], () => w.remove('/v1/statements/doc-st'))

@@ -81,7 +81,7 @@ describe('summary tables follow every write in its transaction', () => {
     // A second killed report on the offensive: the event keeps its largest low (200), not 230.
     await write(app, 'POST', '/v1/casualty-reports', editor, {
       id: 'offensive-killed-30', eventId: 'azerbaijani-offensive-2023-09', outcome: 'killed', victimGroup: 'civilians',
-      low: 30, high: 40, qualifier: 'about', reportedPhrase: 'between 30 and 40 civilians', citations: [],
+      low: 30, high: 40, qualifier: 'about', reportedPhrase: 'between 30 and 40 civilians', citations: [{ sourceId: 'ft-2023-09-24', paragraph: 5 }],
     })
     let sept = (await getJson(app, '/v1/stats/events?groupBy=&from=2023-09&to=2023-09')).body.data[0].figures.killed
     expect(sept).toMatchObject({ low: 205, lowIfDisjoint: 235, events: 2 })
@@ -97,10 +97,10 @@ describe('summary tables follow every write in its transaction', () => {
     // A new event with two actors, then an event left without any (it moves to actor '').
     await write(app, 'POST', '/v1/events', editor, {
       title: 'Convoy reaches Goris', summary: 'A test convoy.', type: 'displacement', start: '2023-09-25', datePrecision: 'day', dateBasis: 'inferred',
-      dateNote: 'test', placeId: 'southern-armenia', actors: [{ actorId: 'armenians-of-nagorno-karabakh', role: 'affected' }, { actorId: 'armenia', role: 'party' }], citations: [],
+      dateNote: 'test', placeId: 'southern-armenia', actors: [{ actorId: 'armenians-of-nagorno-karabakh', role: 'affected' }, { actorId: 'armenia', role: 'party' }], citations: [{ sourceId: 'ft-2023-09-24', paragraph: 5 }],
     })
     await write(app, 'POST', '/v1/casualty-reports', editor, {
-      eventId: 'convoy-reaches-goris', outcome: 'injured', victimGroup: 'civilians', high: 4, qualifier: 'up_to', reportedPhrase: 'up to four injured', citations: [],
+      eventId: 'convoy-reaches-goris', outcome: 'injured', victimGroup: 'civilians', high: 4, qualifier: 'up_to', reportedPhrase: 'up to four injured', citations: [{ sourceId: 'ft-2023-09-24', paragraph: 5 }],
     })
     await write(app, 'PATCH', '/v1/events/convoy-reaches-goris', editor, { start: '2023-10', datePrecision: 'month' })
     await write(app, 'PATCH', '/v1/events/ceasefire-2023-09-20', editor, { actors: [] })
@@ -160,7 +160,7 @@ describe('summary tables follow every write in its transaction', () => {
     // The triggers are back: a write after the load moves the summaries with it.
     const editor = { authorization: `Bearer ${createKey(app.storage.sqlite, 'e', 'editor').key}` }
     await write(app, 'POST', '/v1/casualty-reports', editor, {
-      eventId: 'synth-event-0000001', outcome: 'missing', victimGroup: 'people', low: 3, high: 3, best: 3, qualifier: 'exact', reportedPhrase: 'three missing', citations: [],
+      eventId: 'synth-event-0000001', outcome: 'missing', victimGroup: 'people', low: 3, high: 3, best: 3, qualifier: 'exact', reportedPhrase: 'three missing', citations: [{ sourceId: 'ft-2023-09-24', paragraph: 5 }],
     })
     // A delete straight in SQL: the links go by cascade after the event row, and the summary still follows.
     const db = app.storage.sqlite

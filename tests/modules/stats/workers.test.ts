@@ -159,7 +159,7 @@ describe('stats on worker threads', () => {
     expect(before.body.data[0].figures.killed.lowIfDisjoint).toBe(205)
     const res = await workers.inject({ method: 'POST', url: '/v1/casualty-reports', headers: editor, payload: {
       id: 'offensive-killed-30', eventId: 'azerbaijani-offensive-2023-09', outcome: 'killed', victimGroup: 'civilians',
-      low: 30, high: 40, qualifier: 'about', reportedPhrase: 'between 30 and 40 civilians', citations: [],
+      low: 30, high: 40, qualifier: 'about', reportedPhrase: 'between 30 and 40 civilians', citations: [{ sourceId: 'ft-2023-09-24', paragraph: 5 }],
     } })
     expect(res.statusCode).toBe(201)
     const after = await getJson(workers, url)
