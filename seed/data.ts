@@ -305,7 +305,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'media_outlet',
       affiliation: null,
       description: 'British newspaper that published the report and interviewed Hikmet Hajiyev.',
-      citations: [cite(1), cite(7)],
+      citations: [cite(7)],
     },
   ],
 
