@@ -98,4 +98,31 @@ describe('making a release', () => {
     expect((await app.inject({ method: 'POST', url: '/v1/releases', headers: admin, payload: { tag: '2026.3' } })).statusCode).toBe(201)
     expect((await app.inject('/v1/releases')).json().data.map((r: { tag: string }) => r.tag)).toEqual(['2026.1', '2026.3'])
   })
+
+  it('reads and writes the exports on a thread of their own: the event loop runs no export statement', async () => {
+    const { app, admin } = await setup()
+    // Every statement run on this thread against the file being released, whatever the method.
+    const ran: string[] = []
+    const probe = new Database(':memory:')
+    const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...a: unknown[]) => unknown>
+    probe.close()
+    const methods = ['all', 'get', 'iterate', 'run'] as const
+    const originals = methods.map((m) => proto[m]!)
+    methods.forEach((m, i) => {
+      proto[m] = function (this: { database: { name: string }, source: string }, ...args: unknown[]) {
+        if (this.database.name.includes('.building-')) ran.push(this.source)
+        return originals[i]!.apply(this, args)
+      }
+    })
+    try {
+      const made = await app.inject({ method: 'POST', url: '/v1/releases', headers: admin, payload: { tag: '2026.5' } })
+      expect(made.statusCode).toBe(201)
+      expect(made.json().data.counts.events).toBe((await app.inject('/v1/dataset')).json().data.counts.events)
+    } finally {
+      methods.forEach((m, i) => { proto[m] = originals[i]! })
+    }
+    // The loop reads the version and the tables' columns for datapackage.json, and no rows.
+    expect(ran.length).toBeGreaterThan(0)
+    expect(ran.filter((sql) => !/pragma_table_info|pragma_foreign_key_list|dataset_meta/.test(sql))).toEqual([])
+  })
 })

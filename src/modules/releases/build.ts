@@ -1,15 +1,15 @@
 import { chmodSync, createReadStream, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { readVersion } from '../../db/dataset.ts'
 import { InUseError, InvalidParameterError, ReleaseExistsError } from '../../errors.ts'
-import { EXPORT_RESOURCES } from '../export/plan.ts'
-import { readExportMeta, type Snapshot } from '../export/stream.ts'
-import { writeExportFile } from '../export/files.ts'
+import { bundledWorker } from '../../workers/bundle.ts'
 import { releaseCitation } from './citation.ts'
-import { csvName, dataPackage } from './datapackage.ts'
+import { dataPackage } from './datapackage.ts'
+import type { ReleaseExports, ReleasePriority, ReleaseWorkerData, ReleaseWorkerReply } from './exports.ts'
 import { DATABASE_FILE, listReleases, MANIFEST, releaseDir, TAG_PATTERN, type ReleaseFile, type ReleaseManifest } from './store.ts'
 
 export interface ReleaseSource {
@@ -18,19 +18,43 @@ export interface ReleaseSource {
   databasePath: string
 }
 
-export interface BuildOptions { root: string, tag: string, baseUrl: string }
+export interface BuildOptions {
+  root: string, tag: string, baseUrl: string
+  /** The priority of the thread making the files; a server gives it its export threads' own. */
+  priority?: ReleasePriority
+}
 
 const building = new Set<string>()
 
 /** The URL a release is cited by. */
 export const releaseUrl = (baseUrl: string, tag: string) => `${baseUrl}/v1/releases/${tag}`
 
-function freeze(source: string | null, dest: string): Promise<void> {
+/** The release thread's module, bundled on first use: a server asks at start, not on the first POST. */
+export const releaseThreadEntry = () => bundledWorker({
+  name: 'release-worker',
+  dir: dirname(fileURLToPath(import.meta.url)),
+  entry: `import './release-worker.ts'`,
+  fallback: new URL('./release-worker.mjs', import.meta.url).href,
+})
+
+/**
+ * Freezes the database into `frozenPath` and writes the exports read from it into `dir`, on a
+ * thread of its own, so that the event loop goes on answering meanwhile: at a million events each
+ * takes minutes, and written on the loop each chunk of the exports held it up to 230 ms. The
+ * thread is started for the one build and ends with it.
+ */
+function makeFilesOnThread(data: ReleaseWorkerData): Promise<ReleaseExports> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./freeze-worker.mjs', import.meta.url), { workerData: { source, dest } })
-    worker.once('message', (m: { ok: boolean, message?: string }) => (m.ok ? resolve() : reject(new Error(`could not freeze the database: ${m.message}`))))
-    worker.once('error', reject)
-    worker.once('exit', (code) => reject(new Error(`the freezing worker stopped with code ${code}`)))
+    // Bounded as the export threads are: an export holds a page of rows and a chunk or two.
+    const worker = new Worker(new URL(releaseThreadEntry()), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 } })
+    let settled = false
+    worker.once('message', (m: ReleaseWorkerReply) => {
+      settled = true
+      if (m.ok) resolve(m.exports)
+      else reject(new Error(`could not make the release's files: ${m.message}`))
+    })
+    worker.once('error', (err) => { settled = true; reject(err) })
+    worker.once('exit', (code) => { if (!settled) reject(new Error(`the release's thread stopped with code ${code}`)) })
   })
 }
 
@@ -65,12 +89,11 @@ export async function buildRelease(source: ReleaseSource, opts: BuildOptions): P
     refuseTaken(root, tag, readVersion(source.sqlite).version)
     mkdirSync(join(work, 'csv'), { recursive: true })
     const db = join(work, DATABASE_FILE)
-    if (source.databasePath === ':memory:') {
-      source.sqlite.prepare('VACUUM INTO ?').run(db)
-      await freeze(null, db)
-    } else {
-      await freeze(source.databasePath, db)
-    }
+    // An in-memory database can be copied only through its own connection; the thread cleans the copy.
+    if (source.databasePath === ':memory:') source.sqlite.prepare('VACUUM INTO ?').run(db)
+    const exports = await makeFilesOnThread({
+      source: source.databasePath === ':memory:' ? null : source.databasePath, frozenPath: db, dir: work, priority: opts.priority ?? null,
+    })
     const frozen = new Database(db, { readonly: true, fileMustExist: true })
     let manifest: ReleaseManifest
     try {
@@ -78,15 +101,6 @@ export async function buildRelease(source: ReleaseSource, opts: BuildOptions): P
       refuseTaken(root, tag, version.version)
       const createdAt = new Date().toISOString()
       const url = releaseUrl(baseUrl, tag)
-      const snapshot: Snapshot = { sqlite: frozen, shared: false, release: () => {} }
-      // Counted in steps with turns of the event loop between: counting every table in one go held
-      // it 0.6 s at a million events. The frozen file never changes, so the steps agree.
-      const all = await readExportMeta(snapshot, 'json', {}, [...EXPORT_RESOURCES])
-      await writeExportFile(snapshot, all, join(work, 'timeline.json'))
-      await writeExportFile(snapshot, { ...all, format: 'ndjson' }, join(work, 'timeline.ndjson'))
-      for (const r of EXPORT_RESOURCES) {
-        await writeExportFile(snapshot, { ...all, format: 'csv', resources: [r], counts: { [r]: all.counts[r] } }, join(work, csvName(r)))
-      }
       const meta = { tag, datasetVersion: version.version, createdAt, url }
       writeFileSync(join(work, 'datapackage.json'), JSON.stringify(dataPackage(frozen, meta), null, 2) + '\n')
       const citation = releaseCitation(meta)
@@ -94,7 +108,7 @@ export async function buildRelease(source: ReleaseSource, opts: BuildOptions): P
       writeFileSync(join(work, 'citation.bib'), citation.bibtex.trim() + '\n')
       manifest = {
         tag, datasetVersion: version.version, datasetUpdatedAt: version.updatedAt, createdAt,
-        counts: all.counts as Record<string, number>, licence: all.licence, files: [],
+        counts: exports.counts as Record<string, number>, licence: exports.licence, files: [],
       }
     } finally {
       frozen.close()
