@@ -1,8 +1,9 @@
 // Seed dataset: the facts of one news report (Financial Times, Sunday 24 September 2023), encoded as
-// data in the project's own words. Every record cites the report by paragraph (each non-empty line of
-// the stored text is one paragraph, starting at 1). Quotes appear only where the reported words of a
-// named person, or the exact wording of a figure, are themselves the fact; they keep the stored text's
-// machine-translated wording as it appears. Dates the report does not give are either taken from a
+// data in the project's own words. Every record cites the report by paragraph: the stored text's first
+// line is its heading, and each non-empty line after it is a paragraph, numbered from 1 (so the
+// newsletter line under the heading is paragraph 1 and "South Caucasus" stands in paragraph 3).
+// Quotes appear only where the reported words of a named person, or the exact wording of a figure,
+// are themselves the fact; they keep the stored text's machine-translated wording as it appears. Dates the report does not give are either taken from a
 // public page cited alongside it (basis external, the note naming the page) or kept at the precision
 // the report supports, with a note saying the rest is not sourced.
 import type { SeedDatasetInput } from './schema.ts'
@@ -49,7 +50,7 @@ export const seedData: SeedDatasetInput = {
       language: 'en',
       note:
         'The stored text is a rough machine translation into English of the Financial Times report; its title and URL ' +
-        'are not in the stored text. Paragraphs are numbered by the non-empty lines of the stored text.',
+        'are not in the stored text. Its first line is a heading; paragraphs are the non-empty lines after it, numbered from 1.',
     },
     {
       id: BBC,
@@ -116,7 +117,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'state',
       affiliation: null,
       description: 'South Caucasus state; the enclave of Nagorno-Karabakh is internationally recognised as part of its territory.',
-      citations: [cite(3), cite(5)],
+      citations: [cite(2), cite(4)],
     },
     {
       id: 'government-of-azerbaijan',
@@ -125,7 +126,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'government',
       affiliation: 'azerbaijan',
       description: 'The Azerbaijani government, referred to in the report by its capital, Baku.',
-      citations: [cite(7), cite(8)],
+      citations: [cite(6), cite(7)],
     },
     {
       id: 'azerbaijani-armed-forces',
@@ -134,7 +135,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'armed_forces',
       affiliation: 'azerbaijan',
       description: "Azerbaijan's military, which carried out the assault on Nagorno-Karabakh.",
-      citations: [cite(3), cite(13)],
+      citations: [cite(2), cite(12)],
     },
     {
       id: 'armenia',
@@ -143,7 +144,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'state',
       affiliation: null,
       description: 'South Caucasus state and the destination of Armenians leaving Nagorno-Karabakh.',
-      citations: [cite(5), cite(10), cite(12)],
+      citations: [cite(4), cite(9), cite(11)],
     },
     {
       id: 'government-of-armenia',
@@ -152,7 +153,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'government',
       affiliation: 'armenia',
       description: 'The Armenian government, referred to in the report by its capital, Yerevan.',
-      citations: [cite(9), cite(12)],
+      citations: [cite(8), cite(11)],
     },
     {
       id: 'armenian-army',
@@ -161,7 +162,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'armed_forces',
       affiliation: 'armenia',
       description: "Armenia's army; some residents of Nagorno-Karabakh served with it, according to the report.",
-      citations: [cite(8)],
+      citations: [cite(7)],
     },
     {
       id: 'armenian-authorities',
@@ -170,7 +171,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'authority',
       affiliation: 'government-of-armenia',
       description: 'Armenian state authorities cited by CivilNet for the count of refugees arriving in southern Armenia.',
-      citations: [cite(10)],
+      citations: [cite(9)],
     },
     {
       id: 'nagorno-karabakh-separatist-authorities',
@@ -179,7 +180,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'authority',
       affiliation: null,
       description: "The breakaway region's separatist leadership, defeated by the Azerbaijani assault.",
-      citations: [cite(3), cite(5)],
+      citations: [cite(2), cite(4)],
     },
     {
       id: 'nagorno-karabakh-separatist-forces',
@@ -188,7 +189,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'armed_group',
       affiliation: 'nagorno-karabakh-separatist-authorities',
       description: 'The armed forces of the breakaway region, which agreed to a ceasefire, to disband and to hand over their weapons.',
-      citations: [cite(6), cite(8)],
+      citations: [cite(5), cite(7)],
     },
     {
       id: 'nagorno-karabakh-leader',
@@ -197,7 +198,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'person',
       affiliation: 'nagorno-karabakh-separatist-authorities',
       description: "The leader of the enclave's separatist administration; the report does not name him.",
-      citations: [cite(10)],
+      citations: [cite(9)],
     },
     {
       id: 'armenians-of-nagorno-karabakh',
@@ -206,7 +207,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'civilian_population',
       affiliation: null,
       description: 'The ethnic Armenian population of the enclave, who began leaving for Armenia after the assault.',
-      citations: [cite(3), cite(4), cite(9)],
+      citations: [cite(2), cite(3), cite(8)],
     },
     {
       id: 'russia',
@@ -215,7 +216,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'state',
       affiliation: null,
       description: 'Described in the report as historically the largest supporter of the Armenian region.',
-      citations: [cite(11), cite(12), cite(13)],
+      citations: [cite(10), cite(11), cite(12)],
     },
     {
       id: 'russian-peacekeepers',
@@ -224,7 +225,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'peacekeeping_force',
       affiliation: 'russia',
       description: 'Russian peacekeeping contingent stationed in the region under the 2020 agreement.',
-      citations: [cite(10), cite(11), cite(13)],
+      citations: [cite(9), cite(10), cite(12)],
     },
     {
       id: 'kremlin',
@@ -233,7 +234,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'government',
       affiliation: 'russia',
       description: 'The Russian leadership, also referred to in the report as Moscow.',
-      citations: [cite(12), cite(13), cite(14)],
+      citations: [cite(11), cite(12), cite(13)],
     },
     {
       id: 'united-states',
@@ -242,7 +243,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'state',
       affiliation: null,
       description: "Named by the Kremlin, according to the report, as a helper of Pashinyan's separate peace efforts.",
-      citations: [cite(14)],
+      citations: [cite(13)],
     },
     {
       id: 'european-union',
@@ -251,7 +252,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'international_organisation',
       affiliation: null,
       description: "Named by the Kremlin, according to the report, as a helper of Pashinyan's separate peace efforts.",
-      citations: [cite(14)],
+      citations: [cite(13)],
     },
     {
       id: 'hikmet-hajiyev',
@@ -260,7 +261,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'person',
       affiliation: 'government-of-azerbaijan',
       description: 'Azerbaijani official and presidential adviser who spoke to the Financial Times.',
-      citations: [cite(7), cite(8)],
+      citations: [cite(6), cite(7)],
     },
     {
       id: 'nikol-pashinyan',
@@ -269,7 +270,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'person',
       affiliation: 'government-of-armenia',
       description: 'Prime Minister of Armenia, who came to power in the 2018 "Velvet" revolution.',
-      citations: [cite(9), cite(12), cite(15)],
+      citations: [cite(8), cite(11), cite(14)],
     },
     {
       id: 'ilham-aliyev',
@@ -278,7 +279,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'person',
       affiliation: 'government-of-azerbaijan',
       description: 'President of Azerbaijan.',
-      citations: [cite(13)],
+      citations: [cite(12)],
     },
     {
       id: 'vladimir-putin',
@@ -287,7 +288,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'person',
       affiliation: 'kremlin',
       description: 'President of Russia, who brokered the 2020 agreement.',
-      citations: [cite(11), cite(13)],
+      citations: [cite(10), cite(12)],
     },
     {
       id: 'civilnet',
@@ -296,7 +297,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'media_outlet',
       affiliation: null,
       description: 'Local Armenian news website that relayed the Armenian authorities\' refugee count.',
-      citations: [cite(10)],
+      citations: [cite(9)],
     },
     {
       id: 'financial-times',
@@ -305,7 +306,7 @@ export const seedData: SeedDatasetInput = {
       kind: 'media_outlet',
       affiliation: null,
       description: 'British newspaper that published the report and interviewed Hikmet Hajiyev.',
-      citations: [cite(7)],
+      citations: [cite(6)],
     },
   ],
 
@@ -320,7 +321,7 @@ export const seedData: SeedDatasetInput = {
       countryCode: 'AZ',
       parent: null,
       note: `${COORDS_NOTE} The point is an approximate centroid of the country.`,
-      citations: [cite(5)],
+      citations: [cite(4)],
     },
     {
       id: 'armenia',
@@ -332,7 +333,7 @@ export const seedData: SeedDatasetInput = {
       countryCode: 'AM',
       parent: null,
       note: `${COORDS_NOTE} The point is an approximate centroid of the country.`,
-      citations: [cite(10), cite(12)],
+      citations: [cite(9), cite(11)],
     },
     {
       id: 'nagorno-karabakh',
@@ -346,7 +347,7 @@ export const seedData: SeedDatasetInput = {
       note:
         `${COORDS_NOTE} The point is an approximate reference point for the region. The country code and parent ` +
         'follow the report, which says the enclave is internationally recognised as part of Azerbaijan.',
-      citations: [cite(3), cite(5)],
+      citations: [cite(2), cite(4)],
     },
     {
       id: 'yevlakh',
@@ -358,7 +359,7 @@ export const seedData: SeedDatasetInput = {
       countryCode: 'AZ',
       parent: 'azerbaijan',
       note: `${COORDS_NOTE} The machine-translated report spells the town "Yevlach".`,
-      citations: [cite(6)],
+      citations: [cite(5)],
     },
     {
       id: 'baku',
@@ -370,7 +371,7 @@ export const seedData: SeedDatasetInput = {
       countryCode: 'AZ',
       parent: 'azerbaijan',
       note: `${COORDS_NOTE} Capital of Azerbaijan; the report uses the name for the Azerbaijani government.`,
-      citations: [cite(7), cite(8)],
+      citations: [cite(6), cite(7)],
     },
     {
       id: 'yerevan',
@@ -382,7 +383,7 @@ export const seedData: SeedDatasetInput = {
       countryCode: 'AM',
       parent: 'armenia',
       note: `${COORDS_NOTE} Capital of Armenia; the report uses the name for the Armenian government.`,
-      citations: [cite(12)],
+      citations: [cite(11)],
     },
     {
       id: 'moscow',
@@ -394,7 +395,7 @@ export const seedData: SeedDatasetInput = {
       countryCode: 'RU',
       parent: null,
       note: `${COORDS_NOTE} Capital of Russia; the report uses the name for the Russian leadership.`,
-      citations: [cite(12), cite(13)],
+      citations: [cite(11), cite(12)],
     },
     {
       id: 'southern-armenia',
@@ -408,7 +409,7 @@ export const seedData: SeedDatasetInput = {
       note:
         `${COORDS_NOTE} The report says only "southern Armenia"; the point is an approximate centroid of ` +
         "Armenia's Syunik province (external).",
-      citations: [cite(10)],
+      citations: [cite(9)],
     },
   ],
 
@@ -434,7 +435,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'nagorno-karabakh-separatist-authorities', role: 'party' },
         { actor: 'azerbaijan', role: 'party' },
       ],
-      citations: [cite(5), ref(KYIV_INDEPENDENT, 'para. 5 of the article text')],
+      citations: [cite(4), ref(KYIV_INDEPENDENT, 'para. 5 of the article text')],
     },
     {
       id: 'velvet-revolution-2018',
@@ -448,7 +449,7 @@ export const seedData: SeedDatasetInput = {
       dateNote: 'The report names the year of the revolution.',
       place: 'armenia',
       actors: [{ actor: 'nikol-pashinyan', role: 'initiator' }],
-      citations: [cite(12)],
+      citations: [cite(11)],
     },
     {
       id: 'yerevan-moscow-relations-deteriorate',
@@ -471,7 +472,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'armenia', role: 'party' },
         { actor: 'russia', role: 'party' },
       ],
-      citations: [cite(12)],
+      citations: [cite(11)],
     },
     {
       id: 'agreement-2020',
@@ -495,7 +496,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'vladimir-putin', role: 'mediator' },
         { actor: 'russia', role: 'mediator' },
       ],
-      citations: [cite(11), ref(TRILATERAL, 'heading, date and point 1 of the statement')],
+      citations: [cite(10), ref(TRILATERAL, 'heading, date and point 1 of the statement')],
     },
     {
       id: 'russian-peacekeeping-deployment-2020',
@@ -518,7 +519,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'russia', role: 'initiator' },
         { actor: 'russian-peacekeepers', role: 'party' },
       ],
-      citations: [cite(11, 'stationing more than 2,000 peacekeepers in the region'), ref(TRILATERAL, 'points 3 and 4 of the statement')],
+      citations: [cite(10, 'stationing more than 2,000 peacekeepers in the region'), ref(TRILATERAL, 'points 3 and 4 of the statement')],
     },
     {
       id: 'azerbaijani-offensive-2023-09',
@@ -544,7 +545,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'nagorno-karabakh-separatist-authorities', role: 'target' },
         { actor: 'armenians-of-nagorno-karabakh', role: 'affected' },
       ],
-      citations: [cite(3), cite(5), cite(6), ref(BBC, 'paras. 1 and 4 of the article text')],
+      citations: [cite(2), cite(4), cite(5), ref(BBC, 'paras. 1 and 4 of the article text')],
     },
     {
       id: 'russian-peacekeepers-killed-2023-09',
@@ -567,7 +568,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'azerbaijani-armed-forces', role: 'initiator' },
         { actor: 'russian-peacekeepers', role: 'affected' },
       ],
-      citations: [cite(13), ref(JPOST, 'para. 1 of the article text')],
+      citations: [cite(12), ref(JPOST, 'para. 1 of the article text')],
     },
     {
       id: 'russian-peacekeepers-do-not-intervene',
@@ -587,7 +588,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'russian-peacekeepers', role: 'observer' },
         { actor: 'russia', role: 'observer' },
       ],
-      citations: [cite(13), ref(BBC, 'paras. 1 and 4 of the article text')],
+      citations: [cite(12), ref(BBC, 'paras. 1 and 4 of the article text')],
     },
     {
       id: 'ceasefire-2023-09-20',
@@ -609,7 +610,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'nagorno-karabakh-separatist-forces', role: 'party' },
         { actor: 'azerbaijan', role: 'party' },
       ],
-      citations: [cite(6), ref(BBC, 'para. 1 of the article text')],
+      citations: [cite(5), ref(BBC, 'para. 1 of the article text')],
     },
     {
       id: 'yevlakh-talks-2023-09-21',
@@ -631,7 +632,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'nagorno-karabakh-separatist-forces', role: 'party' },
         { actor: 'government-of-azerbaijan', role: 'party' },
       ],
-      citations: [cite(6), ref(GUARDIAN, 'paras. 1 and 2 of the article text')],
+      citations: [cite(5), ref(GUARDIAN, 'paras. 1 and 2 of the article text')],
     },
     {
       id: 'aliyev-apology-to-putin',
@@ -653,7 +654,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'ilham-aliyev', role: 'initiator' },
         { actor: 'vladimir-putin', role: 'party' },
       ],
-      citations: [cite(13), ref(JPOST, 'para. 1 of the article text')],
+      citations: [cite(12), ref(JPOST, 'para. 1 of the article text')],
     },
     {
       id: 'moscow-restrained-response',
@@ -674,7 +675,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'kremlin', role: 'speaker' },
         { actor: 'russia', role: 'party' },
       ],
-      citations: [cite(13), cite(14)],
+      citations: [cite(12), cite(13)],
     },
     {
       id: 'azerbaijan-takes-control-of-enclave',
@@ -695,7 +696,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'nagorno-karabakh-separatist-authorities', role: 'target' },
         { actor: 'armenians-of-nagorno-karabakh', role: 'affected' },
       ],
-      citations: [cite(3)],
+      citations: [cite(2)],
     },
     {
       id: 'exodus-from-nagorno-karabakh-begins',
@@ -714,7 +715,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'armenians-of-nagorno-karabakh', role: 'affected' },
         { actor: 'russian-peacekeepers', role: 'party' },
       ],
-      citations: [cite(3), cite(4), cite(10)],
+      citations: [cite(2), cite(3), cite(9)],
     },
     {
       id: 'refugees-arrive-southern-armenia',
@@ -733,7 +734,7 @@ export const seedData: SeedDatasetInput = {
         { actor: 'armenians-of-nagorno-karabakh', role: 'affected' },
         { actor: 'armenian-authorities', role: 'observer' },
       ],
-      citations: [cite(10)],
+      citations: [cite(9)],
     },
     {
       id: 'pashinyan-address-to-the-nation',
@@ -749,7 +750,7 @@ export const seedData: SeedDatasetInput = {
       dateNote: ADDRESS_NOTE,
       place: null,
       actors: [{ actor: 'nikol-pashinyan', role: 'speaker' }],
-      citations: [cite(9), cite(15)],
+      citations: [cite(8), cite(14)],
     },
   ],
 
@@ -770,7 +771,7 @@ export const seedData: SeedDatasetInput = {
       note:
         'According to officials (unnamed in the report). The report does not say who the dead were or whether the ' +
         'figure includes the peacekeepers.',
-      citations: [cite(5, 'At least 200 people were killed')],
+      citations: [cite(4, 'At least 200 people were killed')],
     },
     {
       id: 'offensive-injured-more-than-400',
@@ -786,7 +787,7 @@ export const seedData: SeedDatasetInput = {
       victimActor: null,
       perpetratorActor: null,
       note: 'According to officials (unnamed in the report). "More than" is encoded as a lower bound one above the stated number.',
-      citations: [cite(5, 'more than 400 injured')],
+      citations: [cite(4, 'more than 400 injured')],
     },
     {
       id: 'peacekeepers-killed-five',
@@ -802,7 +803,7 @@ export const seedData: SeedDatasetInput = {
       victimActor: 'russian-peacekeepers',
       perpetratorActor: 'azerbaijani-armed-forces',
       note: 'Stated by the report without attribution; the report describes the killings as accidental.',
-      citations: [cite(13, 'five peacekeepers were accidentally killed by Azerbaijani forces')],
+      citations: [cite(12, 'five peacekeepers were accidentally killed by Azerbaijani forces')],
     },
   ],
 
@@ -829,7 +830,7 @@ export const seedData: SeedDatasetInput = {
       note:
         'Stated by the report without attribution, as a plain round figure, so it is encoded as an approximate best ' +
         'estimate without bounds. The report expects the flow of refugees to increase.',
-      citations: [cite(4, 'There are 120,000 Armenians')],
+      citations: [cite(3, 'There are 120,000 Armenians')],
     },
     {
       id: 'arrived-southern-armenia-2023-09-24-1800',
@@ -851,7 +852,7 @@ export const seedData: SeedDatasetInput = {
       reportedBy: 'armenian-authorities',
       relayedBy: 'civilnet',
       note: 'Reported by the local website CivilNet, citing the Armenian authorities.',
-      citations: [cite(10, 'a total of 377 refugees had arrived in southern Armenia as of 6 pm local time on Sunday')],
+      citations: [cite(9, 'a total of 377 refugees had arrived in southern Armenia as of 6 pm local time on Sunday')],
     },
   ],
 
@@ -870,7 +871,7 @@ export const seedData: SeedDatasetInput = {
         'Hajiyev told the Financial Times that Baku intended to absorb and integrate Nagorno-Karabakh fully and ' +
         'would not give it a special or autonomous status within Azerbaijan.',
       events: ['azerbaijan-takes-control-of-enclave', 'azerbaijani-offensive-2023-09'],
-      citations: [cite(7)],
+      citations: [cite(6)],
     },
     {
       id: 'hajiyev-citizenship-for-residents',
@@ -884,7 +885,7 @@ export const seedData: SeedDatasetInput = {
       quote: null,
       summary: 'Hajiyev told the Financial Times that Baku planned to grant citizenship to the residents of Nagorno-Karabakh.',
       events: ['azerbaijan-takes-control-of-enclave'],
-      citations: [cite(7)],
+      citations: [cite(6)],
     },
     {
       id: 'hajiyev-general-amnesty',
@@ -903,7 +904,7 @@ export const seedData: SeedDatasetInput = {
         'had committed crimes against humanity and war crimes against Azerbaijani civilians, which he called a ' +
         'separate matter.',
       events: ['ceasefire-2023-09-20', 'azerbaijan-takes-control-of-enclave'],
-      citations: [cite(8, 'general amnesty'), cite(8, 'criminals, who have…')],
+      citations: [cite(7, 'general amnesty'), cite(7, 'criminals, who have…')],
     },
     {
       id: 'nagorno-karabakh-leader-peacekeeper-escort',
@@ -922,7 +923,7 @@ export const seedData: SeedDatasetInput = {
         'The leader of Nagorno-Karabakh said that Russian peacekeepers would accompany anyone who wanted to leave ' +
         'the enclave for Armenia.',
       events: ['exodus-from-nagorno-karabakh-begins'],
-      citations: [cite(10)],
+      citations: [cite(9)],
     },
     {
       id: 'pashinyan-fleeing-to-save-lives-and-identity',
@@ -937,7 +938,7 @@ export const seedData: SeedDatasetInput = {
         'Pashinyan said the Armenians of Nagorno-Karabakh saw leaving their homeland as the way to save their lives ' +
         'and their identity.',
       events: ['pashinyan-address-to-the-nation', 'exodus-from-nagorno-karabakh-begins'],
-      citations: [cite(9, 'fleeing their homeland as a way to save their lives and their identity')],
+      citations: [cite(8, 'fleeing their homeland as a way to save their lives and their identity')],
     },
     {
       id: 'pashinyan-ethnic-cleansing-claim',
@@ -956,7 +957,7 @@ export const seedData: SeedDatasetInput = {
         'exodus-from-nagorno-karabakh-begins',
         'azerbaijan-takes-control-of-enclave',
       ],
-      citations: [cite(9)],
+      citations: [cite(8)],
     },
     {
       id: 'pashinyan-security-allies',
@@ -997,7 +998,7 @@ export const seedData: SeedDatasetInput = {
         'The Kremlin blames Armenia\'s predicament on Pashinyan\'s attempts to reach a separate peace with the help ' +
         'of the United States and the European Union, according to the report.',
       events: ['moscow-restrained-response', 'yerevan-moscow-relations-deteriorate'],
-      citations: [cite(14)],
+      citations: [cite(13)],
     },
     {
       id: 'kremlin-azerbaijan-right-to-military-operations',
@@ -1014,7 +1015,7 @@ export const seedData: SeedDatasetInput = {
         'The Kremlin says Azerbaijan is entitled to conduct military operations on its own territory, according to ' +
         'the report.',
       events: ['moscow-restrained-response', 'azerbaijani-offensive-2023-09'],
-      citations: [cite(14)],
+      citations: [cite(13)],
     },
   ],
 }

@@ -107,13 +107,20 @@ describe('every seeded statement, actor and place', () => {
 })
 
 describe('the article facts the product is about', () => {
-  it('the offensive: at least 200 killed, more than 400 injured, according to officials, para. 5', async () => {
+  it('the offensive: at least 200 killed, more than 400 injured, according to officials, para. 4 (the heading line is not counted)', async () => {
     const { body } = await getJson(app, '/v1/casualty-reports?event=azerbaijani-offensive-2023-09')
     const killed = body.data.find((c: any) => c.outcome === 'killed')
     const injured = body.data.find((c: any) => c.outcome === 'injured')
     expect(killed).toMatchObject({ low: 200, high: null, qualifier: 'at_least' })
     expect(injured).toMatchObject({ low: 401, high: null, qualifier: 'more_than' })
-    expect(killed.citations[0]).toMatchObject({ paragraph: 5, source: { publisher: 'Financial Times', publishedDate: '2023-09-24' } })
+    expect(killed.citations[0]).toMatchObject({ paragraph: 4, locator: 'para. 4', source: { publisher: 'Financial Times', publishedDate: '2023-09-24' } })
+  })
+
+  it('South Caucasus, the enclave, stands in paragraph 3 of the report, as the design counts them', async () => {
+    // The stored text's first line is its heading; "There are 120,000 Armenians in ... the South
+    // Caucasus" is the third paragraph after it.
+    const { body } = await getJson(app, '/v1/displacement-counts?metric=population_at_risk')
+    expect(body.data[0].citations).toEqual([expect.objectContaining({ paragraph: 3, locator: 'para. 3', quote: 'There are 120,000 Armenians' })])
   })
 
   it('377 refugees arrived in southern Armenia as of 18:00 UTC+4 on 24 September 2023, via CivilNet citing Armenian authorities', async () => {

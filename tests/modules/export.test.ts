@@ -135,7 +135,7 @@ describe('GeoJSON and TimelineJS', () => {
       expect(f.properties).toMatchObject({ id: expect.any(String), title: expect.any(String), date: expect.any(String), url: `/v1/events/${f.id}` })
     }
     const offensive = fc.features.find((f: any) => f.id === 'azerbaijani-offensive-2023-09')
-    expect(offensive.properties.figures.join(' ')).toContain('At least 200 people were killed (Financial Times, 2023-09-24, para. 5)')
+    expect(offensive.properties.figures.join(' ')).toContain('At least 200 people were killed (Financial Times, 2023-09-24, para. 4)')
   })
 
   it('both views come one page at a time, with the next page linked, and cover every event once', async () => {

@@ -77,7 +77,7 @@ describe('lists', () => {
       const rows = parse(res.body, { columns: true, bom: true }) as Record<string, string>[]
       const killed = rows.find((r) => r.id === 'offensive-killed-at-least-200')!
       expect(killed).toMatchObject({ low: '200', high: '', qualifier: 'at_least', reported_phrase: 'At least 200 people were killed' })
-      expect(killed.sources).toContain('Financial Times 2023-09-24, para. 5')
+      expect(killed.sources).toContain('Financial Times 2023-09-24, para. 4')
     }
   })
 
