@@ -1,5 +1,4 @@
-import { chmodSync, createReadStream, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { createHash } from 'node:crypto'
+import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
@@ -9,7 +8,7 @@ import { InUseError, InvalidParameterError, ReleaseExistsError } from '../../err
 import { bundledWorker } from '../../workers/bundle.ts'
 import { releaseCitation } from './citation.ts'
 import { dataPackage } from './datapackage.ts'
-import type { ReleaseExports, ReleasePriority, ReleaseWorkerData, ReleaseWorkerReply } from './exports.ts'
+import { fileDigest, type ReleaseExports, type ReleasePriority, type ReleaseWorkerData, type ReleaseWorkerReply } from './exports.ts'
 import { DATABASE_FILE, listReleases, MANIFEST, releaseDir, TAG_PATTERN, type ReleaseFile, type ReleaseManifest } from './store.ts'
 
 export interface ReleaseSource {
@@ -65,13 +64,6 @@ function refuseTaken(root: string, tag: string, version: number) {
   if (same) throw new ReleaseExistsError(`dataset version ${version} is released already as ${same.tag}; write something first`)
 }
 
-/** sha256 of a file, read as a stream so that the event loop keeps turning on large files. */
-async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
-}
-
 /**
  * Freezes the current dataset version under a tag: an immutable SQLite file made with VACUUM INTO
  * (API keys removed), the exports in every format read from that file, a Frictionless data
@@ -113,7 +105,7 @@ export async function buildRelease(source: ReleaseSource, opts: BuildOptions): P
     } finally {
       frozen.close()
     }
-    manifest.files = await filesUnder(work)
+    manifest.files = await filesUnder(work, exports.files)
     writeFileSync(join(work, MANIFEST), JSON.stringify(manifest, null, 2) + '\n')
     for (const f of [...manifest.files.map((f) => f.name), MANIFEST]) chmodSync(join(work, f), 0o444)
     // rename() refuses to replace a non-empty folder, so a release made meanwhile by another process wins.
@@ -129,14 +121,18 @@ export async function buildRelease(source: ReleaseSource, opts: BuildOptions): P
   }
 }
 
-async function filesUnder(dir: string): Promise<ReleaseFile[]> {
+/** Every file under `dir` with its size and sha256; those the thread wrote come with theirs. */
+async function filesUnder(dir: string, known: readonly ReleaseFile[]): Promise<ReleaseFile[]> {
+  const digests = new Map(known.map((f) => [f.name, f]))
   const out: ReleaseFile[] = []
   const walk = async (d: string) => {
     for (const name of readdirSync(d).sort()) {
       const path = join(d, name)
       const st = statSync(path)
-      if (st.isDirectory()) await walk(path)
-      else out.push({ name: relative(dir, path).split('\\').join('/'), bytes: st.size, sha256: await sha256(path) })
+      if (st.isDirectory()) { await walk(path); continue }
+      const rel = relative(dir, path).split('\\').join('/')
+      const done = digests.get(rel)
+      out.push(done?.bytes === st.size ? done : { name: rel, ...await fileDigest(path) })
     }
   }
   await walk(dir)

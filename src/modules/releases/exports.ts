@@ -1,12 +1,18 @@
-import { join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { createReadStream, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import Database from 'better-sqlite3'
 import { writeExportFile } from '../export/files.ts'
 import { EXPORT_RESOURCES, type ExportResource } from '../export/plan.ts'
 import { openFileSnapshot, readExportMeta } from '../export/stream.ts'
 import { csvName } from './datapackage.ts'
+import type { ReleaseFile } from './store.ts'
 
-/** What the manifest takes from the exports: the rows of each resource and the licence line. */
-export interface ReleaseExports { counts: Partial<Record<ExportResource, number>>, licence: string }
+/**
+ * What the manifest takes from the thread: the rows of each resource, the licence line, and the
+ * size and sha256 of each file it wrote (named relative to the release's folder).
+ */
+export interface ReleaseExports { counts: Partial<Record<ExportResource, number>>, licence: string, files: ReleaseFile[] }
 
 /** The priority of the thread that makes a release's files (see lowerPriority). */
 export interface ReleasePriority { nice: number, idle: boolean }
@@ -47,15 +53,25 @@ export async function writeReleaseExports(frozenPath: string, dir: string): Prom
   const snapshot = openFileSnapshot(frozenPath)
   try {
     const all = await readExportMeta(snapshot, 'json', {}, [...EXPORT_RESOURCES])
-    await writeExportFile(snapshot, all, join(dir, 'timeline.json'))
-    await writeExportFile(snapshot, { ...all, format: 'ndjson' }, join(dir, 'timeline.ndjson'))
+    const written = [
+      await writeExportFile(snapshot, all, join(dir, 'timeline.json')),
+      await writeExportFile(snapshot, { ...all, format: 'ndjson' }, join(dir, 'timeline.ndjson')),
+    ]
     for (const r of EXPORT_RESOURCES) {
-      await writeExportFile(snapshot, { ...all, format: 'csv', resources: [r], counts: { [r]: all.counts[r] } }, join(dir, csvName(r)))
+      written.push(await writeExportFile(snapshot, { ...all, format: 'csv', resources: [r], counts: { [r]: all.counts[r] } }, join(dir, csvName(r))))
     }
-    return { counts: all.counts, licence: all.licence }
+    const files = written.map((w) => ({ name: relative(dir, w.path).split('\\').join('/'), bytes: w.bytes, sha256: w.sha256 }))
+    return { counts: all.counts, licence: all.licence, files }
   } finally {
     snapshot.release()
   }
+}
+
+/** The size and sha256 of a file, read as a stream. */
+export async function fileDigest(path: string): Promise<{ bytes: number, sha256: string }> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
+  return { bytes: statSync(path).size, sha256: hash.digest('hex') }
 }
 
 /** What the release thread is given: the file to copy (null: `frozenPath` holds the copy), and where to write. */
