@@ -143,7 +143,6 @@ export function probesInOrder(f: EventFilters, sort: EventSort): boolean {
 }
 
 /**
-/**
  * A list's spec; with `probe` or `inOrder` (see denseFilters), its count still gathers the
  * matches, as every event is visited anyway.
  */
