@@ -110,7 +110,10 @@ export const events = sqliteTable('events', {
   index('events_start_brief_idx').on(t.startUtc, t.id, t.briefJson).where(sql`brief_json IS NOT NULL`),
   index('events_type_start_idx').on(t.type, t.startUtc, t.id),
   index('events_place_start_idx').on(t.placeId, t.startUtc, t.id),
-  index('events_updated_idx').on(t.updatedAt, t.id),
+  // Type and date beside the update order: lists in update order with types or dates check them in
+  // the index and read only the rows they keep (on a cold file at a million events, a type over a
+  // year by update: 515 ms before, 24 ms; migrations/0019).
+  index('events_updated_idx').on(t.updatedAt, t.id, t.type, t.startUtc),
   // Cover what stats and facets read (date, type, precision, place), in date order and by id, so
   // grouping a filtered set never reads the wide event rows.
   index('events_stats_date_idx').on(t.startUtc, t.type, t.datePrecision, t.placeId, t.id),

@@ -96,4 +96,23 @@ describe('query plans on the synthetic dataset', () => {
     for (const [sql, params] of cases) expect(planOf(sql, params), sql).toMatch(/COVERING INDEX events_start_idx/)
     for (const f of Object.values(FILTERS)) for (const sort of EVENT_SORTS) expect(plan(f, sort).join(' | ')).not.toContain('events_start_brief_idx')
   })
+
+  it('lists in update order check their types and dates in the update index, and read the rows of those they keep only', () => {
+    const root = storage.sqlite.prepare(`SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'events'`).pluck().get() as number
+    const cid = (name: string) => storage.sqlite.prepare(`SELECT cid FROM pragma_table_info('events') WHERE name = ?`).pluck().get(name) as number
+    const checked = new Set([cid('type'), cid('start_utc')])
+    const f: EventFilters = { type: ['offensive', 'ceasefire'], from: '2021-01-01', to: '2021-12-31' }
+    for (const sort of ['updated', '-updated'] as const) {
+      for (const inOrder of [true, 'updates'] as const) {
+        const { spec, json } = eventJsonSpec(f, sort, 50, undefined, undefined, inOrder)
+        const { sql, params } = jsonPageSql(spec, json)
+        const ops = storage.sqlite.prepare(`EXPLAIN ${sql}`).all(...params) as { opcode: string, p1: number, p2: number }[]
+        const table = ops.find((o) => o.opcode === 'OpenRead' && o.p2 === root)?.p1
+        expect(ops.map((o) => o.opcode), sql).toContain('DeferredSeek')
+        // A column of the events table read through its cursor, not the index's, means a row read per event examined.
+        const fromRows = ops.filter((o) => o.opcode === 'Column' && o.p1 === table && checked.has(o.p2))
+        expect(fromRows, `${sort} ${String(inOrder)}: ${sql}`).toEqual([])
+      }
+    }
+  })
 })
