@@ -86,8 +86,35 @@ export class RecordLimitError extends Error {
 }
 
 /** Validation rules from the configured limits; fixed per server, so Mercurius can cache validated queries. */
+/**
+ * A mutation operation holds one write. Each write commits in a transaction of its own, and the
+ * write fields are non-null, so with two a failure of the second nulled the whole answer (and set
+ * the HTTP status) while the first stayed committed: the client could not tell what was written.
+ * Fields reached through fragments on the Mutation type count too; `__typename` does not.
+ */
+export const oneWritePerMutation: ValidationRule = (context) => {
+  const fragments = new Map<string, FragmentDefinitionNode>()
+  for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d)
+  const writes = (set: SelectionSetNode, seen: Set<string>): string[] => set.selections.flatMap((sel) => {
+    if (sel.kind === Kind.FIELD) return sel.name.value === '__typename' ? [] : [sel.alias?.value ?? sel.name.value]
+    if (sel.kind === Kind.INLINE_FRAGMENT) return writes(sel.selectionSet, seen)
+    const f = fragments.get(sel.name.value)
+    return f && !seen.has(f.name.value) ? writes(f.selectionSet, new Set([...seen, f.name.value])) : []
+  })
+  return {
+    OperationDefinition(node) {
+      if (node.operation !== 'mutation') return
+      const fields = writes(node.selectionSet, new Set())
+      if (fields.length > 1) {
+        context.reportError(new GraphQLError(`a mutation request holds one write, and this one holds ${fields.length} (${fields.join(', ')}): send each in a request of its own, or import a file for many`, { nodes: [node] }))
+      }
+    },
+  }
+}
+
 export function limitRules(config: Config): ValidationRule[] {
   return [
+    oneWritePerMutation,
     maxDepthRule({ n: config.graphqlMaxDepth, ...reportLimit }),
     maxAliasesRule({ n: config.graphqlMaxAliases, ...reportLimit }),
     maxDirectivesRule({ n: 20, ...reportLimit }),

@@ -1,6 +1,8 @@
+import websocket from '@fastify/websocket'
+import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import mercurius from 'mercurius'
-import { specifiedRules, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql'
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql'
 import { KNOWN_CODES } from '../errors.ts'
 import { createLoaders, relationResolvers } from '../graphql/loaders.ts'
 import { mutationResolvers } from '../graphql/mutations.ts'
@@ -32,6 +34,11 @@ const CACHED_DOCUMENT_BYTES_PER_TOKEN = 640
  */
 let built: GraphQLSchema | undefined
 const schema = () => (built ??= loadSchema())
+
+/** Subscriptions one WebSocket connection may hold at once. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
+/** WebSocket connections the server holds at once; past it an upgrade is refused with 503. */
+export const MAX_SUBSCRIPTION_CONNECTIONS = 100
 
 type Coded = Error & { code?: string, statusCode?: number, errors?: GraphQLError[] }
 
@@ -89,8 +96,23 @@ export default fp(async (app) => {
     else if (request.method === 'GET') checkParams(request.query as object, limits, true)
   })
   const rules = limitRules(app.config)
+  // What a GraphQL request over HTTP may hold; a WebSocket message is refused past it as it arrives.
+  const bodyLimit = Math.min(app.config.bodyLimitBytes, limits.maxQueryBytes * 2 + limits.maxVariablesBytes + 4096)
   const cacheEntries = Math.floor(app.config.graphqlQueryCacheBytes / (app.config.graphqlMaxTokens * CACHED_DOCUMENT_BYTES_PER_TOKEN))
 
+  // Registered here rather than by Mercurius (which takes it as it finds it), for its bounds: a
+  // message is refused past the HTTP body's limit before it is read whole (Mercurius' own bound is
+  // 1 MiB, whose parse alone held the event loop 285 ms), and connections are counted.
+  await app.register(websocket, {
+    options: {
+      maxPayload: bodyLimit,
+      verifyClient: (_info: unknown, done: (ok: boolean, code?: number, message?: string) => void) => {
+        const open = app.websocketServer?.clients.size ?? 0
+        if (open >= MAX_SUBSCRIPTION_CONNECTIONS) done(false, 503, `the server holds ${MAX_SUBSCRIPTION_CONNECTIONS} subscription connections already`)
+        else done(true)
+      },
+    },
+  })
   await app.register(mercurius, {
     schema: schema(),
     resolvers: { ...resolvers, ...mutationResolvers, ...relationResolvers },
@@ -105,7 +127,7 @@ export default fp(async (app) => {
     allowBatchedQueries: false,
     // A body can hold no more than a query and variables within their limits (plus the JSON around
     // them), so anything larger is refused while it streams in, before it is read into memory.
-    additionalRouteOptions: { bodyLimit: Math.min(app.config.bodyLimitBytes, limits.maxQueryBytes * 2 + limits.maxVariablesBytes + 4096) },
+    additionalRouteOptions: { bodyLimit },
     persistedQueryProvider: persistedQueries(),
     errorFormatter: (execution, ctx) => {
       const log = ctx.reply?.log ?? app.log
@@ -131,6 +153,7 @@ export default fp(async (app) => {
   })
   // Also the text behind a persisted-query hash, which the HTTP hook above never sees.
   app.graphql.addHook('preParsing', async (_schema, source) => { checkDocument(source, limits) })
+  subscriptionLimits(app, limits, rules)
   // Validated here rather than by Mercurius, which keeps failed documents in a cache of their own:
   // a refused document must cost nothing once refused. Mercurius then caches only valid ones.
   app.graphql.addHook('preValidation', async (schema, document) => {
@@ -161,3 +184,51 @@ export default fp(async (app) => {
     })
   }
 }, { name: 'graphql', dependencies: ['database', 'config', 'curation', 'auth'] })
+
+const checked = Symbol('subscription document checked')
+type SubscriptionContext = { request?: { raw?: { socket?: { destroy(): void } } }, [checked]?: boolean }
+
+/** A refusal sent on the subscription's socket: a GraphQL error with the code HTTP would give. */
+const refusal = (message: string, code: string) => new GraphQLError(message, { extensions: { code } })
+
+/**
+ * Subscriptions arrive over the WebSocket, past the hooks that check a request over HTTP: each
+ * document gets the same checks here (length and tokens, the schema and the limit rules, the
+ * records it could return), and a connection holds at most MAX_SUBSCRIPTIONS_PER_CONNECTION.
+ * Checked before Mercurius keeps anything of the subscription. Every subscription runs its
+ * selection once per write, so an unchecked one (100,000 aliases, or 20,000 subscriptions on one
+ * socket) held the event loop over a second on every write.
+ */
+function subscriptionLimits(app: FastifyInstance, limits: DocumentLimits, rules: ReturnType<typeof limitRules>) {
+  const active = new WeakMap<object, number>()
+  app.graphql.addHook('preSubscriptionParsing', async (schema, source, context) => {
+    try {
+      checkDocument(source, limits)
+    } catch (err) {
+      throw refusal((err as Error).message, (err as Coded).code ?? 'GRAPHQL_VALIDATION_FAILED')
+    }
+    // Mercurius has parsed it already, but keeps the tree to itself; the text is within the limits.
+    const document = parse(source)
+    const errors = validate(schema, document, [...specifiedRules, ...rules])
+    if (errors.length) throw refusal(errors.map((e) => e.message).join('; '), errors.some((e) => e.extensions?.code === LIMIT_CODE) ? LIMIT_CODE : 'GRAPHQL_VALIDATION_FAILED')
+    const records = requestedRecords(document, {})
+    if (records > app.config.graphqlMaxNodes) throw refusal(`the subscription could return ${records} records, more than the limit of ${app.config.graphqlMaxNodes}`, LIMIT_CODE)
+    const owner = (context as SubscriptionContext).request ?? context
+    const held = active.get(owner) ?? 0
+    if (held >= MAX_SUBSCRIPTIONS_PER_CONNECTION) throw refusal(`a connection holds at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions; complete one first`, LIMIT_CODE)
+    active.set(owner, held + 1)
+    ;(context as SubscriptionContext)[checked] = true
+  })
+  // A document sent as a syntax tree rather than text skips the parsing hook, and every check with it.
+  app.graphql.addHook('preSubscriptionExecution', async (_schema, _document, context) => {
+    const c = context as SubscriptionContext
+    if (c[checked]) return
+    c.request?.raw?.socket?.destroy()
+    throw refusal('a subscription\'s query must be a string', 'BAD_REQUEST')
+  })
+  app.graphql.addHook('onSubscriptionEnd', async (context) => {
+    const owner = (context as SubscriptionContext).request ?? context
+    const held = active.get(owner)
+    if (held) active.set(owner, held - 1)
+  })
+}

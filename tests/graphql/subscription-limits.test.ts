@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest'
+import { parse } from 'graphql'
+import WebSocket from 'ws'
+import { createKey } from '../../src/modules/keys/queries.ts'
+import { MAX_SUBSCRIPTION_CONNECTIONS, MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../src/plugins/graphql.ts'
+import { buildTestApp } from '../helper.ts'
+
+// Subscriptions come over the WebSocket, past the checks of a GraphQL request over HTTP; they get
+// the same checks, and bounds of their own on connections and subscriptions per connection.
+describe('GraphQL subscriptions over the WebSocket', () => {
+  /** A listening app (closed after the test), an editor's key, and initialised connections to it. */
+  async function setup() {
+    const app = await buildTestApp()
+    const key = createKey(app.storage.sqlite, 'editor', 'editor').key
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const url = `ws://127.0.0.1:${(app.server.address() as { port: number }).port}/graphql`
+    const write = async (name: string) => {
+      const res = await app.inject({ method: 'POST', url: '/v1/actors', headers: { authorization: `Bearer ${key}` }, payload: { name, kind: 'international_organisation' } })
+      expect(res.statusCode).toBe(201)
+    }
+    return { url, write, connect: () => connect(url) }
+  }
+
+  /** An initialised connection and the messages it received. */
+  async function connect(url: string) {
+    const ws = new WebSocket(url, 'graphql-transport-ws')
+    const messages: any[] = []
+    ws.on('message', (data) => messages.push(JSON.parse(String(data))))
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject) })
+    ws.send(JSON.stringify({ type: 'connection_init' }))
+    const until = async (pred: (m: any) => boolean, ms = 3000) => {
+      const end = Date.now() + ms
+      while (Date.now() < end) { const m = messages.find(pred); if (m) return m; await new Promise((r) => setTimeout(r, 10)) }
+      return undefined
+    }
+    expect(await until((m) => m.type === 'connection_ack')).toBeDefined()
+    const subscribe = (id: string, query: unknown) => ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query } }))
+    return { ws, messages, closed, until, subscribe }
+  }
+
+  it('refuses documents that fail the schema or the limits, naming why, and runs none of them', async () => {
+    const { connect, write } = await setup()
+    const c = await connect()
+    const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: recordId`).join(' ')
+    c.subscribe('unknown', 'subscription { timelineChanged { notAField } }')
+    c.subscribe('aliases', `subscription { timelineChanged { ${aliases} } }`)
+    c.subscribe('ok', 'subscription { timelineChanged { recordId } }')
+    const unknown = await c.until((m) => m.id === 'unknown' && m.type === 'error')
+    expect(unknown.payload[0].message).toMatch(/notAField/)
+    expect(unknown.payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    const many = await c.until((m) => m.id === 'aliases' && m.type === 'error')
+    expect(many.payload[0].extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED')
+    await new Promise((r) => setTimeout(r, 100))
+    await write('Observer One')
+    expect(await c.until((m) => m.id === 'ok' && m.type === 'next')).toMatchObject({ payload: { data: { timelineChanged: { recordId: 'observer-one' } } } })
+    expect(c.messages.filter((m) => m.type === 'next' && m.id !== 'ok')).toEqual([])
+    c.ws.close()
+  })
+
+  it(`holds at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions on a connection, and takes another once one completes`, async () => {
+    const { connect, write } = await setup()
+    const c = await connect()
+    for (let i = 0; i <= MAX_SUBSCRIPTIONS_PER_CONNECTION; i++) c.subscribe(`s${i}`, 'subscription { timelineChanged { recordId } }')
+    const over = await c.until((m) => m.type === 'error')
+    expect(over.id).toBe(`s${MAX_SUBSCRIPTIONS_PER_CONNECTION}`)
+    expect(over.payload[0].message).toMatch(/at most/)
+    c.ws.send(JSON.stringify({ id: 's0', type: 'complete' }))
+    await new Promise((r) => setTimeout(r, 100))
+    c.subscribe('again', 'subscription { timelineChanged { recordId } }')
+    await new Promise((r) => setTimeout(r, 100))
+    expect(c.messages.filter((m) => m.type === 'error')).toHaveLength(1)
+    await write('Observer Two')
+    expect(await c.until((m) => m.id === 'again' && m.type === 'next')).toBeDefined()
+    c.ws.close()
+  })
+
+  it('closes a connection that sends a message past the request size limit or a query that is not text', async () => {
+    const { connect } = await setup()
+    const big = await connect()
+    big.subscribe('big', `subscription { timelineChanged { recordId } } ${'#'.repeat(200_000)}`)
+    expect(await big.closed).toBe(1009)
+    const tree = await connect()
+    tree.subscribe('tree', parse('subscription { timelineChanged { recordId } }', { noLocation: true }))
+    await tree.closed
+    expect(tree.messages.filter((m) => m.type === 'next')).toEqual([])
+  })
+
+  it(`refuses a WebSocket upgrade past ${MAX_SUBSCRIPTION_CONNECTIONS} open connections`, async () => {
+    const { url } = await setup()
+    const open: WebSocket[] = []
+    for (let i = 0; i < MAX_SUBSCRIPTION_CONNECTIONS; i++) {
+      const ws = new WebSocket(url, 'graphql-transport-ws')
+      await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject) })
+      open.push(ws)
+    }
+    const refused = new WebSocket(url, 'graphql-transport-ws')
+    const status = await new Promise<number>((resolve) => {
+      refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+      refused.once('open', () => resolve(101))
+    })
+    expect(status).toBe(503)
+    for (const ws of open) ws.close()
+  })
+})
+
+describe('a GraphQL mutation request', () => {
+  it('holds one write: two are refused before either runs, naming both', async () => {
+    const app = await buildTestApp()
+    const editor = { authorization: `Bearer ${createKey(app.storage.sqlite, 'editor', 'editor').key}` }
+    const source = (id: string) => `createSource(input: { id: "${id}", publisher: "p", publishedDate: "2023-01-01", kind: NEWS_REPORT, language: "en" }) { id }`
+    const two = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: { query: `mutation { a: ${source('half-1')} b: ${source('half-1')} }` } })
+    expect(two.statusCode).toBe(400)
+    expect(two.json().errors[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })
+    expect(two.json().errors[0].message).toMatch(/holds one write.*\(a, b\)/)
+    // Through a fragment on the Mutation type too.
+    const spread = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: { query: `mutation { ...W c: ${source('half-2')} } fragment W on Mutation { d: ${source('half-3')} }` } })
+    expect(spread.statusCode).toBe(400)
+    for (const id of ['half-1', 'half-2', 'half-3']) expect((await app.inject(`/v1/sources/${id}`)).statusCode).toBe(404)
+    const one = await app.inject({ method: 'POST', url: '/graphql', headers: editor, payload: { query: `mutation { __typename a: ${source('whole-1')} }` } })
+    expect(one.statusCode).toBe(200)
+    expect(one.json().data.a.id).toBeTruthy()
+  })
+})
