@@ -32,6 +32,16 @@ export const argsKey = (a: object) => JSON.stringify(Object.entries(a).filter(([
 const DateArgs = z.object({ from: DateFilter.optional(), to: DateFilter.optional(), updatedSince: DateFilter.optional() })
 
 /** Checks the date fields of a filter input with the same rules as the REST query string. */
+/** The longest id or search text an argument may hold, as on REST. */
+export const TEXT_ARG_MAX = 200
+
+/** A text argument within REST's bounds: not empty, at most TEXT_ARG_MAX characters. */
+export function checkedText(name: string, value: string): string {
+  if (value.length === 0) throw new InvalidParameterError(`${name}: must not be empty`)
+  if (value.length > TEXT_ARG_MAX) throw new InvalidParameterError(`${name}: at most ${TEXT_ARG_MAX} characters (${value.length} given)`)
+  return value
+}
+
 export function checkedFilter<T extends object>(filter: T | null | undefined): T {
   const f = (filter ?? {}) as T & Record<string, unknown>
   const dates = Object.fromEntries(['from', 'to', 'updatedSince'].filter((k) => f[k] != null).map((k) => [k, f[k]]))
@@ -42,6 +52,10 @@ export function checkedFilter<T extends object>(filter: T | null | undefined): T
   }
   if (f.from && f.to && lowerBound(f.from as string) >= upperBoundExclusive(f.to as string)) {
     throw new InvalidParameterError(`filter.from (${String(f.from)}) is after filter.to (${String(f.to)}); no record can fall between them`)
+  }
+  // The bounds REST's query strings have: ids and words of at most TEXT_ARG_MAX characters.
+  for (const [k, v] of Object.entries(f)) {
+    if (typeof v === 'string') checkedText(`filter.${k}`, v)
   }
   for (const k of ['minKilled', 'maxKilled', 'minDisplaced', 'maxDisplaced']) {
     if (f[k] != null && (f[k] as number) < 0) throw new InvalidParameterError(`filter.${k}: must be 0 or more`)

@@ -10,7 +10,7 @@ import { listPlaces } from '../modules/places/queries.ts'
 import { COMMON_WORD_MATCHES, searchCursorOf, searchPage, type SearchHit } from '../modules/search/queries.ts'
 import { listSources } from '../modules/sources/queries.ts'
 import { listStatements, statementCursorOf, type StatementFilters } from '../modules/statements/queries.ts'
-import { checkedFilter, connection, connectionResolvers, pageInfoResolvers, paging, sqliteOf, type PagingArgs } from './args.ts'
+import { checkedFilter, checkedText, connection, connectionResolvers, pageInfoResolvers, paging, sqliteOf, type PagingArgs } from './args.ts'
 import { localFilter, localId, parseGlobalId, TYPE_NAMES } from './ids.ts'
 import { briefEnough, CONNECTION, selectsAny } from './projection.ts'
 import { BRIEF_RELATIONS } from './briefs.ts'
@@ -101,6 +101,7 @@ const query = {
   },
   source: byId('source'),
   search: async (_: unknown, a: Args<{ q: string }>, ctx: Ctx) => {
+    checkedText('q', a.q)
     const { limit, at } = paging(a, 20)
     if (!searchOffLoop(sqliteOf(ctx), a.q, COMMON_WORD_MATCHES)) return connection(searchPage(sqliteOf(ctx), a.q, limit, at, false))
     // Large indexes and common words: gathering a prefix's matches can take tens of milliseconds.

@@ -122,3 +122,18 @@ describe('a GraphQL mutation request', () => {
     expect(one.json().data.a.id).toBeTruthy()
   })
 })
+
+describe('GraphQL text arguments', () => {
+  it('are held to REST\'s bounds: at most 200 characters, not empty', async () => {
+    const app = await buildTestApp()
+    const long = 'ceasefire '.repeat(30)
+    for (const query of [`{ search(q: "${long}") { nodes { __typename } } }`, `{ events(filter: { q: "${long}" }) { nodes { id } } }`,
+      `{ events(filter: { actor: "${'a'.repeat(201)}" }) { nodes { id } } }`, '{ search(q: "") { nodes { __typename } } }']) {
+      const res = await app.inject({ method: 'POST', url: '/graphql', payload: { query } })
+      expect(res.json().errors?.[0]?.extensions.code, query.slice(0, 40)).toBe('INVALID_PARAMETER')
+      expect(res.json().errors[0].message).toMatch(/^(q|filter\.\w+): (at most 200 characters|must not be empty)/)
+    }
+    const ok = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ search(q: "ceasefire") { nodes { __typename } } }' } })
+    expect(ok.json().errors).toBeUndefined()
+  })
+})
