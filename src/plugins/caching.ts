@@ -57,10 +57,13 @@ const keyOf = (version: number, accept: string | undefined, url: string) =>
 const UNCACHED = /^\/v1\/export(\/|\?|$)/
 const READ_ONLY_QUERY = /\b(mutation|subscription)\b/
 
-/** If-None-Match names this version's tag, in any coding (each holds the same content). */
+/**
+ * If-None-Match names this version's tag, in any coding (each holds the same content), or is `*`,
+ * which any current representation matches (RFC 9110, 13.1.2).
+ */
 function matches(request: FastifyRequest, etag: string): boolean {
   const match = request.headers['if-none-match']
-  return !!match && match.split(',').some((t) => uncodedTag(t.trim().replace(/^W\//, '')) === uncodedTag(etag))
+  return !!match && (match.trim() === '*' || match.split(',').some((t) => uncodedTag(t.trim().replace(/^W\//, '')) === uncodedTag(etag)))
 }
 
 /** The headers of this answer for the front door to repeat: all but the per-client counts. */

@@ -63,6 +63,14 @@ describe('errors raised by Fastify and Node are problem+json too', () => {
     expect((await app().inject({ method: 'GET', url: '/v1/export' })).statusCode).toBe(200)
   })
 
+  it('If-None-Match: * matches any current representation, and a missing record stays a 404', async () => {
+    const star = { 'if-none-match': '*' }
+    expect((await app().inject({ method: 'GET', url: '/v1/events/ceasefire-2023-09-20', headers: star })).statusCode).toBe(304)
+    // Twice: the second is answered from the response cache's entry.
+    expect((await app().inject({ method: 'GET', url: '/v1/events/ceasefire-2023-09-20', headers: star })).statusCode).toBe(304)
+    expectProblem(await app().inject({ method: 'GET', url: '/v1/events/no-such-event', headers: star }), 404, 'NOT_FOUND')
+  })
+
   it('a bad percent-encoding in the path is a 400', async () => {
     expectProblem(await app().inject({ method: 'GET', url: '/v1/events/%E0%A4%A' }), 400, 'BAD_REQUEST')
   })
