@@ -55,8 +55,10 @@ export default fp(async (app) => {
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    // "Try it out" calls the server the docs were read from, wherever it is deployed.
-    transformSpecification: (spec, request) => ({ ...spec, servers: [{ url: `${request.protocol}://${request.host}` }] }),
+    // "Try it out" calls the public origin when one is configured, else the server the docs were
+    // read from, as a relative URL: never a name taken from the request's Host header, which a
+    // client can forge and a shared cache could then serve to others (their keys going with it).
+    transformSpecification: (spec) => ({ ...spec, servers: [{ url: app.config.publicUrl ?? '/' }] }),
   })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) => reply.type('application/yaml; charset=utf-8').send(documentYaml(app.swagger())))

@@ -5,7 +5,7 @@ import { promisify } from 'node:util'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import Ajv2020Module from 'ajv/dist/2020.js'
 import { describe, expect, it } from 'vitest'
-import { sharedApp, tempDir } from '../helper.ts'
+import { buildTestApp, sharedApp, tempDir } from '../helper.ts'
 
 const Ajv2020 = (Ajv2020Module as unknown as { default: typeof Ajv2020Module.default }).default
 const run = promisify(execFile)
@@ -73,9 +73,11 @@ describe('the served OpenAPI document', () => {
     expect(doc.paths['/v1/events'].post.summary).toBe('Create an event')
   })
 
-  it('points the docs UI at the server it was read from', async () => {
+  it('points the docs UI at the server it was read from, never at a name from the Host header', async () => {
     const res = await app().inject({ method: 'GET', url: '/docs/json', headers: { host: 'timeline.example:8080' } })
-    expect(res.json().servers).toEqual([{ url: 'http://timeline.example:8080' }])
+    expect(res.json().servers).toEqual([{ url: '/' }])
+    const pub = await buildTestApp({ publicUrl: 'https://data.example.org' })
+    expect((await pub.inject({ method: 'GET', url: '/docs/json', headers: { host: 'evil.example' } })).json().servers).toEqual([{ url: 'https://data.example.org' }])
     expect((await served()).servers[0].url).toBe('http://127.0.0.1:3000')
   })
 
