@@ -36,7 +36,7 @@ let built: GraphQLSchema | undefined
 const schema = () => (built ??= loadSchema())
 
 /** Subscriptions one WebSocket connection may hold at once. */
-export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 5
 /** WebSocket connections the server holds at once; past it an upgrade is refused with 503. */
 export const MAX_SUBSCRIPTION_CONNECTIONS = 100
 
