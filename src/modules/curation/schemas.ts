@@ -10,10 +10,10 @@ import {
 // the result is checked against the create schema, so a patch can never leave a record invalid.
 
 /**
- * C0 control characters other than tab, line feed and carriage return, and DEL. None is text: a
- * NUL ends the string in C and in many CSV and spreadsheet readers, the others are terminal or
- * printer codes, and CSV and XML exports cannot carry them all. The CSV importer already refuses
- * a NUL; this holds every text field of every write to the same rule, REST, GraphQL and import.
+ * C0 control characters other than tab, line feed and carriage return, and DEL. None is text a
+ * report holds: a NUL ends the string in C and in many CSV and spreadsheet readers, the others are
+ * terminal and printer codes. The CSV importer already refuses a NUL; this holds every text field
+ * of every write to the same rule, REST, GraphQL and import.
  */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 
