@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { existsSync, realpathSync, statSync, unlinkSync } from 'node:fs'
+import { lstatSync, realpathSync, unlinkSync, type Stats } from 'node:fs'
 import { resolve } from 'node:path'
 import { checkReadable, DEFAULT_BATCH, DEFAULT_MAX_CONSECUTIVE_REJECTS, importFile } from '../modules/import/importer.ts'
 import { IMPORT_FORMATS, ImportFileError, type ImportFormat, type ImportProgress, type ImportReport } from '../modules/import/report.ts'
@@ -9,7 +9,7 @@ const USAGE = `usage: npm run import -- --format ${IMPORT_FORMATS.join('|')} FIL
 acled and ucdp read CSV files in the column layout of those datasets; json reads this API's own
 exports (the JSON document or NDJSON). DATABASE_PATH selects the database, which is migrated first.
 Prints a JSON report on stdout and writes every rejected row to --rejects (default FILE.rejects.ndjson;
-not the FILE, the database or an existing file other than an earlier .rejects.ndjson;
+not the FILE, the database, a symbolic link or an existing file other than an earlier .rejects.ndjson;
 removed when no row is rejected). A CSV import stops after --max-consecutive-rejects rejected rows in
 a row (default ${DEFAULT_MAX_CONSECUTIVE_REJECTS}; 0 never stops).
 Exit codes: 0 every row imported (or already there), 1 some rows rejected and the rest imported,
@@ -64,15 +64,24 @@ checkRejectsPath(rejectsPath, path, config.databasePath)
 /**
  * The rejects file is written from the first row and removed when no row is rejected: it must not
  * be the file being read, the database or anything else already there, apart from an earlier
- * run's rejects (a `.rejects.ndjson` file), which it replaces.
+ * run's rejects (a `.rejects.ndjson` file), which it replaces. Nor a symbolic link: writing
+ * through one would overwrite whatever it points at, whatever its name. The path is looked at
+ * with lstat, which does not follow a link; RejectLog opens it with O_NOFOLLOW, so a link put
+ * there after this check is refused too.
  */
 function checkRejectsPath(rejects: string, input: string, database: string) {
   const same = (a: string, b: string) => { try { return realpathSync(a) === realpathSync(b) } catch { return resolve(a) === resolve(b) } }
   const refuse = (why: string) => { storage.close(); fail(`--rejects ${rejects}: ${why}`) }
   if (same(rejects, input)) refuse('is the file being imported')
   if (database !== ':memory:' && ['', '-wal', '-shm', '-journal'].some((s) => same(rejects, database + s))) refuse('is the database')
-  if (!existsSync(rejects)) return
-  if (statSync(rejects).isDirectory()) refuse('is a folder')
+  let found: Stats
+  try {
+    found = lstatSync(rejects)
+  } catch {
+    return
+  }
+  if (found.isSymbolicLink()) refuse('is a symbolic link; name the file itself')
+  if (found.isDirectory()) refuse('is a folder')
   if (!rejects.endsWith('.rejects.ndjson')) refuse('exists already; name a new file, or one ending in .rejects.ndjson to replace an earlier run\'s')
 }
 

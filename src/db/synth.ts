@@ -57,9 +57,15 @@ function load(sqlite: Database.Database, o: SynthOptions): SynthReport {
   }
   const cite = (type: string, id: string) => {
     const n = rnd() < 0.3 ? 2 : 1
+    let first = ''
     for (let i = 0; i < n; i++) {
-      const para = 1 + Math.floor(rnd() * 30)
-      ins.cite.run(type, id, `synth-source-${pad(Math.floor(rnd() * nSources))}`, para, `para. ${para}`, null)
+      let para = 1 + Math.floor(rnd() * 30)
+      const source = `synth-source-${pad(Math.floor(rnd() * nSources))}`
+      // The write rules refuse a record citing the same paragraph twice: a second draw that repeats
+      // the first moves to the next paragraph (no extra draw, so every other record stays the same).
+      if (`${source}|${para}` === first) para = (para % 30) + 1
+      first = `${source}|${para}`
+      ins.cite.run(type, id, source, para, `para. ${para}`, null)
       report.citations++
     }
   }

@@ -44,6 +44,35 @@ export function precisionOf(reported: string): DatePrecision {
 }
 
 /**
+ * The form a reported date takes at each precision: a year, a month, a day, or a time with its
+ * UTC offset. An hour is a time on the hour (the minutes, and seconds if written, are 00); a
+ * minute may carry seconds, as the write schemas accept them. A date written finer or coarser
+ * than its precision claims more or less than the record says it knows, and its sort key (a
+ * period's last millisecond, a day's midnight) would be read at the wrong grain.
+ */
+export const PRECISION_FORMS: Record<DatePrecision, { pattern: RegExp, written: string }> = {
+  year: { pattern: /^\d{4}$/, written: 'YYYY' },
+  month: { pattern: /^\d{4}-\d{2}$/, written: 'YYYY-MM' },
+  day: { pattern: /^\d{4}-\d{2}-\d{2}$/, written: 'YYYY-MM-DD' },
+  hour: { pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:00(:00)?([+-]\d{2}:\d{2}|Z)$/, written: 'YYYY-MM-DDTHH:00 with a UTC offset' },
+  minute: { pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)$/, written: 'YYYY-MM-DDTHH:MM with a UTC offset' },
+}
+
+/** True when a reported date is written in the form of its precision (see PRECISION_FORMS). */
+export function fitsPrecision(reported: string, precision: DatePrecision): boolean {
+  return PRECISION_FORMS[precision].pattern.test(reported)
+}
+
+/**
+ * True when `end` comes before `start`, compared by sort keys. Both must be written at the same
+ * precision (the write schemas hold a record's dates to one): then a later sort key is a later
+ * period or instant, and an end equal to its start (one day, one month) is allowed.
+ */
+export function endsBeforeStart(start: string, end: string): boolean {
+  return sortKeyOf(end) < sortKeyOf(start)
+}
+
+/**
  * Bounds for `from`/`to` filters, compared with sort keys: a bare date, month or year covers the
  * whole period from its first instant. A record dated only to a month or a year therefore falls
  * in a window when the window reaches the last day of that period (see docs/dates.md).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { lowerBound, sortKeyOf, upperBoundExclusive } from '../../src/domain/dates.ts'
+import { endsBeforeStart, fitsPrecision, lowerBound, sortKeyOf, upperBoundExclusive } from '../../src/domain/dates.ts'
 
 const inWindow = (reported: string, from: string, to: string) => {
   const key = sortKeyOf(reported)
@@ -56,5 +56,28 @@ describe('from/to windows', () => {
     expect(inWindow('2023-09', '2023-09-19', '2023-09-24')).toBe(false)
     expect(inWindow('2023', '2023-01-01', '2023-12-31')).toBe(true)
     expect(inWindow('2023-09-24', '2023-09-24', '2023-09-24')).toBe(true)
+  })
+})
+
+describe('dates and their precision', () => {
+  it('each precision takes one form', () => {
+    const forms: [string, string[]][] = [
+      ['2023', ['year']], ['2023-09', ['month']], ['2023-09-24', ['day']],
+      ['2023-09-24T18:00+04:00', ['hour', 'minute']], ['2023-09-24T18:00:00Z', ['hour', 'minute']],
+      ['2023-09-24T18:30+04:00', ['minute']], ['2023-09-24T18:30:15Z', ['minute']],
+    ]
+    for (const [date, fits] of forms) {
+      for (const p of ['year', 'month', 'day', 'hour', 'minute'] as const) expect(fitsPrecision(date, p), `${date} ${p}`).toBe(fits.includes(p))
+    }
+  })
+
+  it('an end before its start is told by sort keys; an equal end is not before', () => {
+    expect(endsBeforeStart('2023', '1990')).toBe(true)
+    expect(endsBeforeStart('2023-09', '2023-08')).toBe(true)
+    expect(endsBeforeStart('2023-09-20', '2023-09-19')).toBe(true)
+    expect(endsBeforeStart('2023-09-24T18:00+04:00', '2023-09-24T13:59Z')).toBe(true)
+    for (const [start, end] of [['2023', '2023'], ['2023-09', '2023-10'], ['2023-09-19', '2023-09-19'], ['2023-09-24T18:00+04:00', '2023-09-24T14:00Z']]) {
+      expect(endsBeforeStart(start!, end!), `${start} ${end}`).toBe(false)
+    }
   })
 })

@@ -1,11 +1,12 @@
 import { execFile, spawn } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { migrateDatabase, openDatabase } from '../../src/db/client.ts'
+import { ImportFileError, RejectLog } from '../../src/modules/import/report.ts'
 import { tempDir } from '../helper.ts'
 import { checkIntegrity, sample, writeLargeAcled } from './support.ts'
 
@@ -70,6 +71,45 @@ describe('npm run import', () => {
     expect(JSON.parse(stdout)).toMatchObject({ rejectedRows: 0, rejectsFile: null })
     expect(() => readFileSync(earlier)).toThrow()
     expect(new Database(db, { readonly: true }).prepare('PRAGMA integrity_check').pluck().get()).toBe('ok')
+  })
+
+  it('refuses a rejects path that is a symbolic link, given or by default, and leaves what it points at whole', async () => {
+    const dir = tempDir()
+    const precious = join(dir, 'precious.txt')
+    writeFileSync(precious, 'precious\n')
+    // An export whose one record is rejected, so that the rejects file would be written.
+    const input = join(dir, 'bad.ndjson')
+    writeFileSync(input, JSON.stringify({ type: 'source', data: { id: 's', publisher: 'x\u0000y', publishedDate: '2024-01-01', kind: 'news_report', language: 'en' } }) + '\n')
+    const db = migratedFile()
+    const given = join(dir, 'evil.rejects.ndjson')
+    symlinkSync('precious.txt', given)
+    const dangling = join(dir, 'new.rejects.ndjson')
+    symlinkSync('not-yet-there.txt', dangling)
+    for (const args of [['--rejects', given], ['--rejects', dangling], []]) {
+      if (args.length === 0) symlinkSync('precious.txt', `${input}.rejects.ndjson`)
+      const err = await cli(['--format', 'json', input, ...args], db).catch((e) => e)
+      expect(err.code, args.join(' ')).toBe(2)
+      expect(err.stderr).toMatch(/--rejects .*\.rejects\.ndjson: is a symbolic link/)
+    }
+    expect(readFileSync(precious, 'utf8')).toBe('precious\n')
+    expect(existsSync(join(dir, 'not-yet-there.txt'))).toBe(false)
+    expect(lstatSync(given).isSymbolicLink()).toBe(true)
+  })
+
+  it('opens the rejects file without following a link put there after the check', () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'precious.txt'), 'precious\n')
+    symlinkSync('precious.txt', join(dir, 'late.rejects.ndjson'))
+    expect(() => new RejectLog(join(dir, 'late.rejects.ndjson'))).toThrow(ImportFileError)
+    expect(() => new RejectLog(join(dir, 'late.rejects.ndjson'))).toThrow(/late\.rejects\.ndjson: it is a symbolic link/)
+    expect(readFileSync(join(dir, 'precious.txt'), 'utf8')).toBe('precious\n')
+    // A plain file is still created, and emptied when it is there already.
+    const plain = join(dir, 'plain.rejects.ndjson')
+    writeFileSync(plain, 'old\n')
+    const log = new RejectLog(plain)
+    log.write({ row: 1, externalId: null, reason: 'r' })
+    log.close()
+    expect(readFileSync(plain, 'utf8')).toBe('{"row":1,"externalId":null,"reason":"r"}\n')
   })
 
   it('exits 1 with rejected rows listed in the report and in the rejects file', async () => {

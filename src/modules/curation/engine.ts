@@ -11,7 +11,7 @@ import {
 import { COLUMNS } from '../export/plan.ts'
 import { refillEventDocuments, WRITE_REFILL_CAP } from '../events/stored.ts'
 import { bookkeeping } from './queries.ts'
-import { patchOf } from './schemas.ts'
+import { defaultLocator, patchOf } from './schemas.ts'
 import type { ResourceSpec } from './resources.ts'
 
 export type Operation = 'create' | 'update' | 'delete' | 'restore'
@@ -141,7 +141,11 @@ export class WriteEngine {
       if (this.exists(spec.table, id)) throw new InUseError(`${spec.label} "${id}" exists; only a deleted record can be restored`)
       const last = bookkeeping(this.sqlite).lastRevision.get({ recordType: spec.recordType, recordId: id })
       if (!last || last.operation !== 'delete' || !last.before) throw new NotFoundError(`deleted ${spec.label}`, id)
-      const input = spec.input.parse(pick(last.before as Snapshot, Object.keys(spec.input.shape))) as Record<string, unknown>
+      // Checked like a create: a record stored before a rule was added may break it, and is then
+      // refused naming the field rather than failing as a server error.
+      const parsed = spec.input.safeParse(pick(last.before as Snapshot, Object.keys(spec.input.shape)))
+      if (!parsed.success) invalid(parsed.error)
+      const input = parsed.data as Record<string, unknown>
       this.checkRefs(spec, input)
       this.insertRow(spec, id, input, readVersion(this.sqlite).version + 1)
       this.writeLinks(spec, id, input)
@@ -271,7 +275,7 @@ export class WriteEngine {
       for (const c of input.citations as { sourceId: string, paragraph?: number | null, locator?: string, quote?: string | null }[]) {
         insert.run({
           recordType: spec.recordType, recordId: id, sourceId: c.sourceId, paragraph: c.paragraph ?? null,
-          locator: c.locator ?? (c.paragraph ? `para. ${c.paragraph}` : 'whole source'), quote: c.quote ?? null,
+          locator: c.locator ?? defaultLocator(c.paragraph), quote: c.quote ?? null,
         })
       }
     }

@@ -1,17 +1,36 @@
 import { z } from 'zod'
-import { isRealDate } from '../../domain/dates.ts'
+import { endsBeforeStart, fitsPrecision, isRealDate, PRECISION_FORMS } from '../../domain/dates.ts'
 import {
   ACTOR_KINDS, ACTOR_ROLES, CASUALTY_OUTCOMES, DATE_BASES, DATE_PRECISIONS, DISPLACEMENT_METRICS, EVENT_TYPES, FIGURE_MAX,
-  PLACE_KINDS, QUALIFIERS, SOURCE_KINDS, STATEMENT_MEDIA, VICTIM_GROUPS,
+  PLACE_KINDS, QUALIFIERS, SOURCE_KINDS, STATEMENT_MEDIA, VICTIM_GROUPS, type DatePrecision,
 } from '../../domain/vocabulary.ts'
 
 // Write payloads: strict (an unknown field is an error), camelCase like the read representations.
 // Create schemas hold the rules that span fields; a PATCH is merged into the stored record and
 // the result is checked against the create schema, so a patch can never leave a record invalid.
 
+/**
+ * C0 control characters other than tab, line feed and carriage return, and DEL. None is text a
+ * report holds: a NUL ends the string in C and in many CSV and spreadsheet readers, the others are
+ * terminal and printer codes. The CSV importer already refuses a NUL; this holds every text field
+ * of every write to the same rule, REST, GraphQL and import.
+ */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
+
+/** A string schema that refuses control characters, naming the first one found. */
+function plain<T extends z.ZodType<string | null | undefined>>(schema: T): T {
+  return schema.superRefine((v, ctx) => {
+    const found = typeof v === 'string' ? CONTROL.exec(v) : null
+    if (found) {
+      const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')
+      ctx.addIssue({ code: 'custom', message: `holds a control character (U+${code}); text may hold tab, line feed and carriage return, no other control characters` })
+    }
+  }) as T
+}
+
 const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'ids are lower-case slugs (a-z, 0-9, hyphens)').max(120)
-const ref = z.string().min(1).max(200)
-const text = (max: number) => z.string().trim().min(1).max(max)
+const ref = plain(z.string().min(1).max(200))
+const text = (max: number) => plain(z.string().trim().min(1).max(max))
 const reportedDate = z.string().regex(
   /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z))?)?)?$/,
   'dates are YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM with a UTC offset',
@@ -25,16 +44,57 @@ export const CitationInput = z.strictObject({
   quote: text(4000).nullable().optional(),
 })
 
-const citations = z.array(CitationInput).max(50).optional()
+/** The locator a citation is stored with when none is given. */
+export const defaultLocator = (paragraph: number | null | undefined) => (paragraph ? `para. ${paragraph}` : 'whole source')
+
+/**
+ * A citation given twice (same source, paragraph, locator and quote, the locator as it would be
+ * stored) would be stored twice and counted twice; the repeat is refused, naming the first.
+ */
+function noRepeatedCitations(list: unknown[], ctx: z.RefinementCtx) {
+  const first = new Map<string, number>()
+  list.forEach((c, i) => {
+    if (!c || typeof c !== 'object') return
+    const { sourceId, paragraph, locator, quote } = c as z.infer<typeof CitationInput>
+    const key = JSON.stringify([sourceId, paragraph ?? null, locator ?? defaultLocator(paragraph), quote ?? null])
+    const earlier = first.get(key)
+    if (earlier === undefined) first.set(key, i)
+    else ctx.addIssue({ code: 'custom', path: [i], message: `repeats citations.${earlier}: the same source, paragraph, locator and quote` })
+  })
+}
+
+const citations = z.array(CitationInput).max(50).superRefine(noRepeatedCitations).optional()
 /** A fact (an event, a figure, a statement) names where it comes from: one citation at least. */
 const cited = z.array(CitationInput).min(1, 'a fact needs at least one citation: the source (and paragraph) it comes from').max(50)
+  .superRefine(noRepeatedCitations)
 
-/** A date that is not stated in the source must say how it was derived. */
-function datedRecord<T extends z.ZodRawShape>(shape: T, basisKey: string, noteKey: string) {
+/** The fields that date a record: its dates (start and end, or one), their precision, basis and note. */
+interface Dating { dates: [string] | [start: string, end: string], precision: string, basis: string, note: string }
+
+/**
+ * A dated record's rules. A date that is not stated in the source must say how it was derived.
+ * Each date is written in the form of its precision (docs/dates.md): "2023" is not a day. And an
+ * end does not come before its start: with both at the record's one precision, their sort keys
+ * order them. Dates that are malformed are left to their own field's message.
+ */
+function datedRecord<T extends z.ZodRawShape>(shape: T, { dates, precision, basis, note }: Dating) {
   return z.strictObject(shape).superRefine((v, ctx) => {
     const r = v as Record<string, unknown>
-    if (r[basisKey] !== 'stated' && !r[noteKey]) {
-      ctx.addIssue({ code: 'custom', path: [noteKey], message: `required when ${basisKey} is not "stated": say how the date was derived` })
+    if (r[basis] !== 'stated' && !r[note]) {
+      ctx.addIssue({ code: 'custom', path: [note], message: `required when ${basis} is not "stated": say how the date was derived` })
+    }
+    const p = r[precision] as DatePrecision
+    if (!(DATE_PRECISIONS as readonly unknown[]).includes(p)) return
+    const fit = dates.map((key) => {
+      const value = r[key]
+      if (typeof value !== 'string' || !reportedDate.safeParse(value).success) return false
+      if (fitsPrecision(value, p)) return true
+      ctx.addIssue({ code: 'custom', path: [key], message: `${precision} "${p}" takes a date written ${PRECISION_FORMS[p].written}, not "${value}"` })
+      return false
+    })
+    const [start, end] = dates
+    if (end && fit[0] && fit[1] && endsBeforeStart(r[start] as string, r[end] as string)) {
+      ctx.addIssue({ code: 'custom', path: [end], message: `must not come before ${start} (${String(r[start])})` })
     }
   })
 }
@@ -66,10 +126,10 @@ export const SourceInput = z.strictObject({
   id: id.optional(),
   publisher: text(200),
   title: text(500).nullable().optional(),
-  url: z.url({ protocol: /^https?$/, error: 'an http or https URL' }).max(2000).nullable().optional(),
+  url: plain(z.url({ protocol: /^https?$/, error: 'an http or https URL' }).max(2000)).nullable().optional(),
   publishedDate: z.iso.date(),
   kind: z.enum(SOURCE_KINDS),
-  language: z.string().min(2).max(35),
+  language: plain(z.string().min(2).max(35)),
   note: text(2000).nullable().optional(),
 })
 
@@ -109,7 +169,7 @@ export const EventInput = datedRecord({
   placeId: ref.nullable().optional(),
   actors: z.array(z.strictObject({ actorId: ref, role: z.enum(ACTOR_ROLES) })).max(100).optional(),
   citations: cited,
-}, 'dateBasis', 'dateNote')
+}, { dates: ['start', 'end'], precision: 'datePrecision', basis: 'dateBasis', note: 'dateNote' })
 
 export const CasualtyInput = z.strictObject({
   id: id.optional(),
@@ -147,7 +207,7 @@ export const DisplacementInput = datedRecord({
   relayedById: ref.nullable().optional(),
   note: text(2000).nullable().optional(),
   citations: cited,
-}, 'asOfBasis', 'asOfNote').superRefine((v, ctx) => figureRules(v as never, ctx))
+}, { dates: ['asOf'], precision: 'asOfPrecision', basis: 'asOfBasis', note: 'asOfNote' }).superRefine((v, ctx) => figureRules(v as never, ctx))
 
 export const StatementInput = datedRecord({
   id: id.optional(),
@@ -161,7 +221,7 @@ export const StatementInput = datedRecord({
   summary: text(5000),
   eventIds: z.array(ref).max(100).optional(),
   citations: cited,
-}, 'dateBasis', 'dateNote')
+}, { dates: ['saidAt'], precision: 'datePrecision', basis: 'dateBasis', note: 'dateNote' })
 
 /** A PATCH: any field of the create payload but the id, still strict. */
 export function patchOf(schema: z.ZodObject) {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { closeSync, constants, openSync, writeSync } from 'node:fs'
 import { InUseError, NotFoundError, PreconditionFailedError, UnknownReferenceError, WriteValidationError } from '../../errors.ts'
 
 export const IMPORT_FORMATS = ['acled', 'ucdp', 'json'] as const
@@ -27,15 +27,24 @@ export interface ImportReport {
 /** Rejections kept in the report itself: a file of junk must not fill memory with its reasons. */
 export const REJECTIONS_SHOWN = 100
 
+/**
+ * Opened to write, created or emptied, and never through a symbolic link: a link at the path
+ * (one put there after the command line checked it, say) fails with ELOOP instead of having the
+ * file it points at overwritten. O_NOFOLLOW is 0 where the platform has none (Windows).
+ */
+const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0)
+
 /** Appends each rejection to a file as it happens, so a long list never has to be held. */
 export class RejectLog {
   private fd: number | null = null
 
   constructor(readonly path: string) {
     try {
-      this.fd = openSync(path, 'w')
+      this.fd = openSync(path, WRITE_NO_FOLLOW, 0o666)
     } catch (err) {
-      throw new ImportFileError(`cannot write the list of rejected rows to ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+      const code = (err as NodeJS.ErrnoException).code
+      const why = code === 'ELOOP' ? 'it is a symbolic link' : code ?? (err as Error).message
+      throw new ImportFileError(`cannot write the list of rejected rows to ${path}: ${why}`)
     }
   }
 

@@ -6,6 +6,7 @@ import { statements } from '../../db/typed.ts'
 import { WriteValidationError } from '../../errors.ts'
 import { WriteEngine, type Snapshot, type Writer } from '../curation/engine.ts'
 import type { ResourceSpec } from '../curation/resources.ts'
+import { defaultLocator } from '../curation/schemas.ts'
 
 export type Payload = Record<string, unknown>
 export type WriteResult = 'created' | 'updated' | 'unchanged'
@@ -162,7 +163,7 @@ export function differs(spec: ResourceSpec, stored: Snapshot, input: Payload): b
 /** Citations as the engine stores them (its default locator included), in a fixed order. */
 function citationKey(list: unknown): string {
   const rows = ((list ?? []) as { sourceId: string, paragraph?: number | null, locator?: string, quote?: string | null }[])
-    .map((c) => JSON.stringify([c.sourceId, c.paragraph ?? null, c.locator ?? (c.paragraph ? `para. ${c.paragraph}` : 'whole source'), c.quote ?? null]))
+    .map((c) => JSON.stringify([c.sourceId, c.paragraph ?? null, c.locator ?? defaultLocator(c.paragraph), c.quote ?? null]))
   return rows.sort().join('\n')
 }
 

@@ -39,7 +39,7 @@ describe('stored event documents after REST writes', () => {
     const { statement_id: st, event_id: a } = one<{ statement_id: string, event_id: string }>(`SELECT statement_id, event_id FROM statement_events WHERE statement_id IN (SELECT statement_id FROM statement_events GROUP BY 1 HAVING count(*) > 1) LIMIT 1`)
     const others = sql().prepare('SELECT event_id FROM statement_events WHERE statement_id = ? AND event_id <> ?').pluck().all(st, a) as string[]
     // The other events of the statement list the moved one in a new place.
-    await changes([a, ...others], () => w.patch(`/v1/events/${a}`, { start: '1990-01-01' }))
+    await changes([a, ...others], () => w.patch(`/v1/events/${a}`, { start: '1990-01' }))
     expect(JSON.parse(doc(others[0]!)!).statements.find((s: { id: string }) => s.id === st).eventIds[0]).toBe(a)
     const stored = expectFull(sql()).stored
     await w.remove('/v1/events/doc-test')
