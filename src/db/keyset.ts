@@ -7,14 +7,14 @@ export type SqlValue = string | number | null
 /** A sort: the columns (all non-null, the last one unique) that order and key the rows. */
 export interface SortSpec {
   name: string
-  /** The columns in order; a column holding numbers says so (the others hold text), and any may be null. */
+  /** The columns in order; a column holding numbers says so (the others hold text). None holds null. */
   columns: { expr: string, key: string, numeric?: boolean }[]
   desc: boolean
 }
 
-/** A cursor's values for a sort, checked against the kind of each column. */
+/** A cursor's values for a sort, checked against the kind of each column; none may be null, as no column holds one. */
 function cursorValues(sort: SortSpec, cursor: string): SqlValue[] {
-  return decodeCursor(cursor, sort.name, sort.columns.length, sort.columns.map((c) => (c.numeric ? 'number' : 'string')))
+  return decodeCursor(cursor, sort.name, sort.columns.length, sort.columns.map((c) => (c.numeric ? 'number' : 'string')), false)
 }
 
 /**

@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { FastifyServerFactory } from 'fastify'
 
+/** How long a connection answered with a client error (408, 400, 431) may stay open for its client to read it. */
+export const CLIENT_ERROR_GRACE_MS = 1000
+
 /** Answers a request before Fastify sees it; false hands it on untouched. */
 export type FrontHandler = (req: IncomingMessage, res: ServerResponse) => boolean
 
@@ -15,14 +18,36 @@ export class FrontDoor {
 
   readonly serverFactory: FastifyServerFactory = (fastify, opts) => {
     const options = opts as { http?: object, keepAliveTimeout: number, requestTimeout: number, connectionTimeout: number, maxRequestsPerSocket?: number }
-    const server: Server = createServer(options.http ?? {}, (req, res) => {
+    // Node reads the request deadlines and how often it checks them when it creates the server:
+    // set afterwards, a request was checked against its deadline only every 30 s (the default
+    // interval), so a body trickling in held its connection a minute or more past the timeout.
+    const server: Server = createServer({ ...requestDeadlines(options.requestTimeout), ...options.http }, (req, res) => {
       if (!this.handler?.(req, res)) fastify(req, res)
+    })
+    // A client error (a timeout, a request that does not parse) is answered and the connection
+    // ended; a client that keeps its side open and goes on sending would keep it forever (what it
+    // sends resets the idle timeout), so the socket is destroyed a moment after the answer.
+    server.on('clientError', (_error, socket) => {
+      setTimeout(() => socket.destroy(), CLIENT_ERROR_GRACE_MS).unref()
     })
     // What Fastify sets on the server it creates itself.
     server.keepAliveTimeout = options.keepAliveTimeout
-    server.requestTimeout = options.requestTimeout
     server.setTimeout(options.connectionTimeout)
     if (options.maxRequestsPerSocket && options.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = options.maxRequestsPerSocket
     return server
+  }
+}
+
+/**
+ * The server options that bound how long a request may take to arrive: its headers and its whole
+ * body within `requestTimeout` ms (0: no bound), checked often enough that one late by more than
+ * a second (less for short timeouts) is answered 408 and closed.
+ */
+export function requestDeadlines(requestTimeout: number) {
+  return {
+    requestTimeout,
+    // The headers are part of the request: they get no longer than the whole of it.
+    headersTimeout: requestTimeout,
+    connectionsCheckingInterval: requestTimeout > 0 ? Math.min(1000, Math.max(50, Math.floor(requestTimeout / 4))) : 1000,
   }
 }

@@ -104,4 +104,50 @@ describe('concurrent exports are capped', () => {
       await app.close()
     }
   }, 60_000)
+  it('HEAD answers with the headers a GET sends, without running an export or taking a slot', async () => {
+    const app = await buildApp({ config: { databasePath: join(tempDir(), 'head.db'), logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, exportMaxConcurrent: 1 } })
+    await app.ready()
+    // Large enough that an export read through and dropped holds its slot for a while.
+    synthesise(app.storage.sqlite, { events: 5000 })
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' })
+      const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+      const compared = ['content-type', 'content-disposition', 'x-dataset-version', 'etag', 'cache-control', 'vary']
+      for (const url of ['/v1/export', '/v1/export?format=json&type=attack', '/v1/export?format=csv&resource=citations', '/v1/export/manifest?format=csv']) {
+        const get = await fetch(`${base}${url}`)
+        expect(get.status, url).toBe(200)
+        await get.arrayBuffer()
+        const head = await fetch(`${base}${url}`, { method: 'HEAD' })
+        expect(head.status, url).toBe(200)
+        for (const h of compared) expect(head.headers.get(h), `${url} ${h}`).toBe(get.headers.get(h))
+        expect(await head.text()).toBe('')
+      }
+      // A query a GET would refuse is refused alike.
+      expect((await fetch(`${base}/v1/export?format=xml`, { method: 'HEAD' })).status).toBe(400)
+
+      // HEAD after HEAD, each followed at once by an export: the one slot is always free for it.
+      for (let i = 0; i < 20; i++) {
+        const head = await fetch(`${base}/v1/export?format=ndjson`, { method: 'HEAD' })
+        expect(head.status).toBe(200)
+        const [inFlight, manifest] = await Promise.all([
+          fetch(`${base}/v1/export/manifest?format=json`, { method: 'HEAD' }),
+          fetch(`${base}/v1/export/manifest?resource=sources`),
+        ])
+        // 503 if the export took the slot first: what a GET would have got then.
+        expect([200, 503]).toContain(inFlight.status)
+        expect(manifest.status, `round ${i}`).toBe(200)
+        await manifest.arrayBuffer()
+      }
+
+      // While a GET holds the only slot, HEAD says what a GET would get: 503 with Retry-After.
+      const held = await fetch(`${base}/v1/export?format=ndjson`)
+      expect(held.status).toBe(200)
+      const busy = await fetch(`${base}/v1/export?format=ndjson`, { method: 'HEAD' })
+      expect(busy.status).toBe(503)
+      expect(busy.headers.get('retry-after')).toBe('10')
+      await held.body!.cancel()
+    } finally {
+      await app.close()
+    }
+  }, 60_000)
 })

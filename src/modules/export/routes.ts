@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net'
 import { resolve } from 'node:path'
+import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
@@ -9,8 +10,9 @@ import { EventFilterFields } from '../events/schemas.ts'
 import { EXPORT_RESOURCES } from './plan.ts'
 import { poolExports } from './pool.ts'
 import { inlineExports, type ExportRunner } from './runner.ts'
-import { EXPORT_FORMATS, resourcesFor } from './stream.ts'
+import { EXPORT_FORMATS, resourcesFor, type ExportFormat } from './stream.ts'
 import { sharable } from '../stats/pool.ts'
+import { readVersion } from '../../db/dataset.ts'
 
 const ExportQuery = z.strictObject({
   format: z.enum(EXPORT_FORMATS).default('ndjson').describe('ndjson (a meta line, then one {type, data} record per line), json (one document) or csv (one resource per file)'),
@@ -49,6 +51,14 @@ const liftIdleTimeout = (request: FastifyRequest) => {
   socket?.setTimeout?.(0)
 }
 
+/** The headers an export sends before its body. */
+function exportHeaders(reply: FastifyReply, version: number, format: ExportFormat, resources: readonly string[]): FastifyReply {
+  const ext = format === 'csv' ? `${resources[0]}.csv` : format
+  return reply
+    .header('x-dataset-version', String(version))
+    .header('content-disposition', `attachment; filename="timeline-v${version}.${ext}"`)
+}
+
 /** Seconds a client refused for want of an export slot is told to wait: about one full export. */
 export const EXPORT_RETRY_AFTER_S = 10
 
@@ -64,15 +74,32 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   // stays bounded and nobody waits on a socket for a slot. A slot is free again once the
   // export's snapshot is released.
   let running = 0
-  const takeSlot = (reply: FastifyReply): (() => void) => {
+  const refuseWhenFull = (reply: FastifyReply) => {
     const max = app.config.exportMaxConcurrent
     if (running >= max) {
       reply.header('retry-after', String(EXPORT_RETRY_AFTER_S))
       throw new TooManyExportsError(`${max} export${max === 1 ? ' is' : 's are'} already running; retry in ${EXPORT_RETRY_AFTER_S} s`)
     }
+  }
+  const takeSlot = (reply: FastifyReply): (() => void) => {
+    refuseWhenFull(reply)
     running++
     let held = true
     return () => { if (held) { held = false; running-- } }
+  }
+
+  /**
+   * HEAD is answered from the route alone: Fastify would run the GET handler and read the whole
+   * export to drop it, holding a slot all the while. It says what a GET would say now: 503 while
+   * every slot is taken, else 200 with the headers a GET sends before its body (the version is the
+   * current one, the one a GET's snapshot would take). Nothing sent before the body depends on the
+   * records, so no count is made; the length is not known without running the export and is left
+   * out, as a GET streams without one.
+   */
+  const head = (reply: FastifyReply, contentType: string) => {
+    refuseWhenFull(reply)
+    // An empty stream: Fastify then sends no Content-Length, where an empty body would say 0.
+    return reply.type(contentType).send(Readable.from([]) as unknown as string)
   }
 
   app.get('/export', {
@@ -88,6 +115,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { format, resource, ...filters } = request.query
+    if (request.method === 'HEAD') {
+      const version = readVersion(app.storage.sqlite).version
+      exportHeaders(reply, version, format, resourcesFor(format, resource))
+      return head(reply, CONTENT_TYPE[format])
+    }
     liftIdleTimeout(request)
     let pulled = Date.now()
     const { meta, body } = await runner.open({ format, filters, resources: resourcesFor(format, resource) }, {
@@ -101,11 +133,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (Date.now() - pulled > stallMs) body.destroy(new Error(`export stalled: the client read nothing for ${stallMs} ms`))
     }, Math.min(1000, stallMs)).unref() : undefined
     body.once('close', () => clearInterval(watchdog))
-    const ext = format === 'csv' ? `${meta.resources[0]}.csv` : format
-    return reply
+    return exportHeaders(reply, meta.datasetVersion, format, meta.resources)
       .type(CONTENT_TYPE[format])
-      .header('x-dataset-version', String(meta.datasetVersion))
-      .header('content-disposition', `attachment; filename="timeline-v${meta.datasetVersion}.${ext}"`)
       // The zod type provider types the body by the documented schema; a stream is sent as is.
       .send(body as unknown as string)
   })
@@ -120,6 +149,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { format, resource, ...filters } = request.query
+    if (request.method === 'HEAD') return head(reply, 'application/json; charset=utf-8')
     const free = takeSlot(reply)
     liftIdleTimeout(request)
     try {
