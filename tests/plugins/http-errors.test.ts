@@ -71,6 +71,14 @@ describe('errors raised by Fastify and Node are problem+json too', () => {
     expectProblem(await app().inject({ method: 'GET', url: '/v1/events/no-such-event', headers: star }), 404, 'NOT_FOUND')
   })
 
+  it('the revisions of a record that never existed are a 404; a seeded record has none yet', async () => {
+    expectProblem(await app().inject({ method: 'GET', url: '/v1/events/no-such-event/revisions' }), 404, 'NOT_FOUND')
+    expectProblem(await app().inject({ method: 'GET', url: '/v1/actors/no-such-actor/revisions' }), 404, 'NOT_FOUND')
+    const seeded = await app().inject({ method: 'GET', url: '/v1/events/ceasefire-2023-09-20/revisions' })
+    expect(seeded.statusCode).toBe(200)
+    expect(seeded.json()).toEqual({ data: [] })
+  })
+
   it('a bad percent-encoding in the path is a 400', async () => {
     expectProblem(await app().inject({ method: 'GET', url: '/v1/events/%E0%A4%A' }), 400, 'BAD_REQUEST')
   })

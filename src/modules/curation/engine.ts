@@ -170,8 +170,15 @@ export class WriteEngine {
     }).immediate()
   }
 
+  /**
+   * Every write to the record, oldest first. A record written only by the seed or an import has
+   * none and answers an empty list; one that never existed (no row and no write) is not found. A
+   * deleted record keeps its writes, its deletion the last.
+   */
   revisions(spec: ResourceSpec, id: string) {
-    return bookkeeping(this.sqlite).revisionsOf.all({ recordType: spec.recordType, recordId: id })
+    const rows = bookkeeping(this.sqlite).revisionsOf.all({ recordType: spec.recordType, recordId: id })
+    if (rows.length === 0 && !prepared(this.sqlite, `SELECT 1 FROM ${spec.table} WHERE id = ?`).get(id)) throw new NotFoundError(spec.label, id)
+    return rows
   }
 
   private current(spec: ResourceSpec, id: string, ifMatch: string | undefined): Snapshot {
