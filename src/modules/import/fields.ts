@@ -54,10 +54,14 @@ const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 
 export function day(cells: Cells, column: string): string {
   const v = required(cells, column)
   let y: number, m: number, d: number
-  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.exec(v)
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/.exec(v)
   const words = /^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$/.exec(v)
   if (iso) {
     [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+    // The time is dropped, but one that is no time of day says the cell is not what it seems.
+    if (iso[4] !== undefined && (Number(iso[4]) > 23 || Number(iso[5]) > 59 || Number(iso[6] ?? 0) > 59)) {
+      throw new RowError(`${column} "${v}": the time of day is not a real one`)
+    }
   } else if (words) {
     const name = words[2]!.toLowerCase()
     const month = MONTHS.findIndex((full) => full === name || (name.length >= 3 && full.startsWith(name)))
