@@ -119,6 +119,10 @@ describe('writes', () => {
     const url = '/v1/actors/kremlin'
     expect((await app.inject({ method: 'PATCH', url, headers: editor, payload: { description: 'x' } })).statusCode).toBe(428)
     expect((await app.inject({ method: 'PATCH', url, headers: { ...editor, 'if-match': 'whatever' }, payload: { description: 'x' } })).statusCode).toBe(412)
+    // `*` would match any version: it names none, as a missing If-Match does not.
+    const star = await app.inject({ method: 'PATCH', url, headers: { ...editor, 'if-match': '*' }, payload: { description: 'x' } })
+    expect(star.statusCode).toBe(428)
+    expect(star.json().detail).toMatch(/If-Match: \* names no version/)
     const first = await app.inject({ method: 'PATCH', url, headers: { ...editor, 'if-match': etag }, payload: { description: 'The Russian presidency.' } })
     expect(first.statusCode).toBe(200)
     const stale = await app.inject({ method: 'PATCH', url, headers: { ...editor, 'if-match': etag }, payload: { description: 'lost update' } })

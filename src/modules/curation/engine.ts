@@ -185,6 +185,8 @@ export class WriteEngine {
     const before = this.snapshot(spec, id)
     if (!before) throw new NotFoundError(spec.label, id)
     if (!ifMatch) throw new PreconditionRequiredError(`If-Match is required to change ${spec.label} "${id}": send the ETag of your last read of it`)
+    // `*` would match any version (RFC 9110), which is what requiring If-Match is there to prevent.
+    if (ifMatch.trim() === '*') throw new PreconditionRequiredError(`If-Match: * names no version of ${spec.label} "${id}"; send the ETag of your last read of it, so a change made since is not overwritten`)
     const current = readVersion(this.sqlite).version
     const seen = parseIfMatch(ifMatch).filter((v) => v <= current)
     if (seen.length === 0) throw new PreconditionFailedError(`If-Match "${ifMatch}" names no ETag issued by this API (strong ETags "vN-json", N at most ${current})`)
