@@ -74,6 +74,19 @@ function frontHeaders(reply: FastifyReply): string[] {
 }
 
 /**
+ * Whether a body is shorter than `bytes` in UTF-8, without encoding a long text to find out: a
+ * text takes at least one byte per UTF-16 unit and at most three.
+ */
+/** The length from which a text body is sent as bytes (see onSend). */
+const LONG_TEXT = 4096
+
+function byteLengthBelow(payload: string | Buffer, bytes: number): boolean {
+  if (typeof payload !== 'string') return payload.length < bytes
+  if (payload.length >= bytes) return false
+  return payload.length * 3 < bytes || Buffer.byteLength(payload) < bytes
+}
+
+/**
  * Every representation is a function of the URL, its format and the dataset version. The version
  * is therefore the ETag (a matching If-None-Match is a 304 before any query runs) and the key of a
  * response cache: a repeated read is served from memory until the next write moves the version.
@@ -142,10 +155,17 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
         const headers: Record<string, string> = {}
         for (const h of KEPT_HEADERS) { const v = reply.getHeader(h); if (v !== undefined) headers[h] = String(v) }
         const front = request.method === 'GET' && request.headers.origin === undefined ? frontHeaders(reply) : null
-        cache.set(request.cacheKey, request.cacheHit = { body: Buffer.from(payload), headers, front, coded: {} })
+        const body = Buffer.from(payload)
+        cache.set(request.cacheKey, request.cacheHit = { body, headers, front, coded: {} })
+        // The bytes just made are what goes out: sending the text would encode it twice more
+        // (for Content-Length, then for the socket).
+        return compression ? encode(request, reply, body) : body
       }
     }
-    return compression ? encode(request, reply, payload) : payload
+    // A long text goes out as its bytes: Fastify would measure its length in UTF-8, then the
+    // socket encode it again.
+    const out = typeof payload === 'string' && payload.length >= LONG_TEXT ? Buffer.from(payload) : payload
+    return compression ? encode(request, reply, out) : out
   })
 
   /**
@@ -153,7 +173,7 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
    * each coding it was asked in, so a hit is compressed once, not on every request.
    */
   async function encode(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
-    if (reply.statusCode !== 200 || !(typeof payload === 'string' || Buffer.isBuffer(payload)) || Buffer.byteLength(payload) < MIN_COMPRESSED_BYTES) return payload
+    if (reply.statusCode !== 200 || !(typeof payload === 'string' || Buffer.isBuffer(payload)) || byteLengthBelow(payload, MIN_COMPRESSED_BYTES)) return payload
     if (reply.getHeader('content-encoding') !== undefined || !COMPRESSIBLE_TYPE.test(String(reply.getHeader('content-type') ?? ''))) return payload
     const vary = reply.getHeader('vary')
     if (!vary || !/accept-encoding/i.test(String(vary))) reply.header('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding')

@@ -29,6 +29,20 @@ describe('lists', () => {
       expect(new Set(paged).size).toBe(paged.length)
     })
 
+  it('writes the next link as the request with its cursor replaced, one cursor, the other parameters kept', async () => {
+    const first = await getJson(app(), '/v1/events?limit=1&sort=date&from=2023-09')
+    const cursor = first.body.page.nextCursor as string
+    expect(first.headers.link).toBe(`</v1/events?limit=1&sort=date&from=2023-09&cursor=${cursor}>; rel="next"`)
+    // The cursor is replaced where it stands, whether or not its name is spelled encoded.
+    const again = await getJson(app(), `/v1/events?%63ursor=${cursor}&limit=1&sort=date&from=2023-09`)
+    const after = again.body.page.nextCursor as string
+    expect(after).not.toBe(cursor)
+    expect(again.headers.link).toBe(`</v1/events?cursor=${after}&limit=1&sort=date&from=2023-09>; rel="next"`)
+    // Characters a Link header cannot carry as they are come out encoded; an encoded space stays so.
+    expect((await getJson(app(), '/v1/events?limit=1&q=Armenia<"')).headers.link).toMatch(/^<\/v1\/events\?limit=1&q=Armenia%3C%22&cursor=[\w-]+>; rel="next"$/)
+    expect((await getJson(app(), '/v1/events?limit=1&q=Armenia%20Azerbaijan')).headers.link).toMatch(/^<\/v1\/events\?limit=1&q=Armenia%20Azerbaijan&cursor=[\w-]+>; rel="next"$/)
+  })
+
   it('sorts events by date and the reverse', async () => {
     const asc = (await getJson(app(), '/v1/events?limit=200')).body.data.map((e: any) => e.startSortKey)
     expect([...asc].sort()).toEqual(asc)
