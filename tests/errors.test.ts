@@ -11,6 +11,13 @@ describe('bad input gets a 4xx problem+json naming the problem', () => {
     ['/v1/events?limit=5000', 400, 'VALIDATION_FAILED', /limit/],
     ['/v1/events?limit=0', 400, 'VALIDATION_FAILED', /limit/],
     ['/v1/events?limit=ten', 400, 'VALIDATION_FAILED', /limit/],
+    // Whole numbers are decimal digits alone, not whatever JavaScript reads as a number.
+    ['/v1/events?limit=1e2', 400, 'VALIDATION_FAILED', /limit: expected a whole number written in decimal digits/],
+    ['/v1/events?limit=0x10', 400, 'VALIDATION_FAILED', /limit: expected a whole number/],
+    ['/v1/events?limit=%205', 400, 'VALIDATION_FAILED', /limit: expected a whole number/],
+    ['/v1/events?minKilled=', 400, 'VALIDATION_FAILED', /minKilled: expected a whole number/],
+    ['/v1/changes?since=1.0', 400, 'VALIDATION_FAILED', /since: expected a whole number/],
+    ['/v1/stats/events?groupBy=type&limit=Infinity', 400, 'VALIDATION_FAILED', /limit: expected a whole number/],
     ['/v1/events?type=picnic', 400, 'VALIDATION_FAILED', /type/],
     ['/v1/events?sort=colour', 400, 'VALIDATION_FAILED', /sort/],
     ['/v1/events?cursor=not-a-cursor', 400, 'INVALID_CURSOR', /cursor/],

@@ -14,5 +14,8 @@ export function corsOptions(config: Config): FastifyCorsOptions {
     exposedHeaders: ['ETag', 'Link', 'Retry-After', 'X-Dataset-Version', 'Content-Disposition'],
     // Lets a browser skip the preflight of repeated writes for ten minutes.
     maxAge: 600,
+    // An OPTIONS request without Origin (not a browser's preflight: curl, a monitor) is answered
+    // the same 204 naming the methods and headers, rather than a plain-text 400.
+    strictPreflight: false,
   }
 }

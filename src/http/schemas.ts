@@ -29,8 +29,20 @@ export function queryEnumList<const T extends readonly [string, ...string[]]>(va
     .pipe(z.array(queryEnum(values)).min(1))
 }
 
+const DIGITS = /^[0-9]{1,15}$/
+
+/**
+ * A whole number in a query string, written in decimal digits alone: JavaScript's own reading of a
+ * number would take `1e2`, `0x10`, ` 5` or an empty value (as 0) too. Documented as an integer.
+ */
+export function queryInt(min: number, max: number, fallback?: number) {
+  const int = z.number({ error: (issue) => (issue.code === 'invalid_type' ? 'expected a whole number written in decimal digits' : undefined) }).int().min(min).max(max)
+  const read = (v: unknown) => (typeof v === 'string' && DIGITS.test(v) ? Number(v) : v)
+  return fallback === undefined ? z.preprocess(read, int) : z.preprocess(read, int.default(fallback))
+}
+
 export const ListQueryBase = {
-  limit: z.coerce.number().int().min(1).max(LIMIT_MAX).default(LIMIT_DEFAULT)
+  limit: queryInt(1, LIMIT_MAX, LIMIT_DEFAULT)
     .describe(`page size, at most ${LIMIT_MAX}`),
   cursor: z.string().min(1).max(500).optional().describe('opaque cursor from page.nextCursor'),
   format: z.enum(['json', 'csv']).optional().describe('csv for a spreadsheet-ready file; Accept: text/csv works too'),

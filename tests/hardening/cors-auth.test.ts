@@ -17,6 +17,14 @@ describe('CORS for browser clients on configured origins', () => {
     expect(headers).toEqual(expect.arrayContaining(['authorization', 'if-match', 'if-none-match', 'content-type']))
   })
 
+  it('answers an OPTIONS request that is no preflight (no Origin) with the methods, not an error', async () => {
+    const app = await buildTestApp({ corsOrigins: ['https://desk.example'] })
+    const res = await app.inject({ method: 'OPTIONS', url: '/v1/events' })
+    expect(res.statusCode).toBe(204)
+    expect(String(res.headers['access-control-allow-methods']).split(/,\s*/)).toEqual(expect.arrayContaining(['GET', 'POST']))
+    expect(res.headers['access-control-allow-origin']).toBeUndefined()
+  })
+
   it('an origin not configured gets no allow-origin', async () => {
     const app = await buildTestApp({ corsOrigins: ['https://desk.example'] })
     const res = await app.inject({ method: 'OPTIONS', url: '/v1/events', headers: { origin: 'https://evil.example', 'access-control-request-method': 'DELETE' } })

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { sendList } from '../../http/reply.ts'
-import { listResponse, ListQueryBase, problemResponses } from '../../http/schemas.ts'
+import { listResponse, ListQueryBase, problemResponses, queryInt } from '../../http/schemas.ts'
 import type { CsvColumn } from '../../http/csv.ts'
 import { listChanges, type Change } from './queries.ts'
 
@@ -24,7 +24,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       description: 'Each record appears once, at the version of its last write. Start from a release or an export of version N, '
         + 'apply `since=N` page by page (upsert by id, drop deletions), then continue from the highest `version` seen. No clock is involved.',
       querystring: z.strictObject({
-        since: z.coerce.number().int().min(0).default(0).describe('a dataset version; changes after it are listed'),
+        since: queryInt(0, Number.MAX_SAFE_INTEGER, 0).describe('a dataset version; changes after it are listed'),
         limit: ListQueryBase.limit,
         cursor: ListQueryBase.cursor,
         format: ListQueryBase.format,

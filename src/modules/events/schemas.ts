@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ACTOR_KINDS, ACTOR_ROLES, EVENT_TYPES } from '../../domain/vocabulary.ts'
-import { Citation, DateFields, DateFilter, ListMeta, ListQueryBase, PageInfo, PlaceRef, queryEnum, queryEnumList, Stamps } from '../../http/schemas.ts'
+import { Citation, DateFields, DateFilter, ListMeta, ListQueryBase, PageInfo, PlaceRef, queryEnum, queryEnumList, queryInt, Stamps } from '../../http/schemas.ts'
 import { FACET_BUDGET_MS, FACET_FIELDS, FACET_SIZE } from '../stats/facets.ts'
 import { CasualtyReport } from '../casualties/schemas.ts'
 import { DisplacementCount } from '../displacement/schemas.ts'
@@ -9,7 +9,7 @@ import { EVENT_SORTS } from './queries.ts'
 
 const typeList = queryEnumList(EVENT_TYPES)
 
-const figureBound = z.coerce.number().int().min(0).max(1_000_000_000)
+const figureBound = queryInt(0, 1_000_000_000)
 
 export const EventFilterFields = {
   from: DateFilter.optional().describe('events starting on or after this date'),

@@ -3,7 +3,7 @@ import { clientGone } from '../../http/gone.ts'
 import { z } from 'zod'
 import type { CsvColumn } from '../../http/csv.ts'
 import { sendList } from '../../http/reply.ts'
-import { LIMIT_MAX, ListQueryBase, listResponse, problemResponses } from '../../http/schemas.ts'
+import { LIMIT_MAX, ListQueryBase, listResponse, problemResponses, queryInt } from '../../http/schemas.ts'
 import { searchOffLoop } from '../events/queries.ts'
 import { COMMON_WORD_MATCHES, searchPage } from './queries.ts'
 
@@ -27,7 +27,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       tags: ['search'], operationId: 'search', description: 'Every word must match, as a prefix; hits are ranked by bm25 (among the 2,000 most recently indexed matches when there are more) and the snippet marks matches in [brackets]. `?format=csv` or `Accept: text/csv` returns CSV.', summary: 'Full-text search over events and statements',
       querystring: z.strictObject({
         q: z.string().min(1).max(200).describe('words to find; every word must match, as a prefix'),
-        limit: z.coerce.number().int().min(1).max(LIMIT_MAX).default(20),
+        limit: queryInt(1, LIMIT_MAX, 20),
         cursor: ListQueryBase.cursor,
         format: ListQueryBase.format,
       }),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { DIMENSIONS, MEASURES, PERIODS } from './dimensions.ts'
 import { EventFilterFields } from '../events/schemas.ts'
-import { ListQueryBase } from '../../http/schemas.ts'
+import { ListQueryBase, queryInt } from '../../http/schemas.ts'
 
 export const STATS_LIMIT_MAX = 5000
 
@@ -18,7 +18,7 @@ export const StatsQuery = z.strictObject({
   updatedSince: ListQueryBase.updatedSince,
   groupBy: dimensionList.default(['period']).describe(`comma-separated: ${DIMENSIONS.join(', ')}; empty for one row over the whole selection`),
   period: z.enum(PERIODS).default('month').describe('with groupBy=period: day, week (ISO 8601), month, quarter or year, in UTC'),
-  limit: z.coerce.number().int().min(1).max(STATS_LIMIT_MAX).default(1000).describe(`groups per page, at most ${STATS_LIMIT_MAX}`),
+  limit: queryInt(1, STATS_LIMIT_MAX, 1000).describe(`groups per page, at most ${STATS_LIMIT_MAX}`),
   measures: measureList.optional().describe(`comma-separated figures to return (default all): ${MEASURES.join(', ')}`),
   cursor: ListQueryBase.cursor,
   format: ListQueryBase.format,

@@ -3,14 +3,14 @@ import { clientGone } from '../../http/gone.ts'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { nextUrl } from '../../http/reply.ts'
-import { DateFilter, ListQueryBase, problemResponses } from '../../http/schemas.ts'
+import { DateFilter, ListQueryBase, problemResponses, queryInt } from '../../http/schemas.ts'
 import { EventFilterFields } from '../events/schemas.ts'
 import { VIEW_MAX_EVENTS, VIEW_PAGE_EVENTS } from './queries.ts'
 
 const ViewQuery = z.strictObject({
   ...EventFilterFields,
   updatedSince: DateFilter.optional(),
-  limit: z.coerce.number().int().min(1).max(VIEW_MAX_EVENTS).default(VIEW_PAGE_EVENTS).describe(`events per page, at most ${VIEW_MAX_EVENTS}`),
+  limit: queryInt(1, VIEW_MAX_EVENTS, VIEW_PAGE_EVENTS).describe(`events per page, at most ${VIEW_MAX_EVENTS}`),
   cursor: ListQueryBase.cursor,
 })
 const paging = `Same filters as /v1/events, one page of events in date order at a time (\`limit\`, default ${VIEW_PAGE_EVENTS}, at most ${VIEW_MAX_EVENTS}); \`Link: rel="next"\` names the next page.`
