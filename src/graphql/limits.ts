@@ -116,7 +116,8 @@ export function limitRules(config: Config): ValidationRule[] {
   return [
     oneWritePerMutation,
     maxDepthRule({ n: config.graphqlMaxDepth, ...reportLimit }),
-    maxAliasesRule({ n: config.graphqlMaxAliases, ...reportLimit }),
+    // Every alias counts, `__typename`'s too (the rule's default list lets those through unbounded).
+    maxAliasesRule({ n: config.graphqlMaxAliases, allowList: [], ...reportLimit }),
     maxDirectivesRule({ n: 20, ...reportLimit }),
     costLimitRule({ maxCost: config.graphqlMaxCost, ...reportLimit }),
   ]

@@ -7,6 +7,7 @@ describe('GraphQL limits', () => {
   it.each([
     ['too deep', '{ events { nodes { actors { actor { events { actors { actor { events { actors { actor { name } } } } } } } } } } }', /depth/i],
     ['too many aliases', `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: event(id: "x") { id }`).join(' ')} }`, /alias/i],
+    ['too many aliases of __typename', `{ ${Array.from({ length: 20 }, (_, i) => `t${i}: __typename`).join(' ')} }`, /alias/i],
     ['too costly', '{ events(first: 200) { nodes { actors { actor { events(first: 200) { nodes { title } } } } } } }', /cost|records/i],
   ])('%s is rejected before it runs, with GRAPHQL_LIMIT_EXCEEDED', async (_name, query, message) => {
     const before = app().storage.statements.count
