@@ -75,6 +75,7 @@ describe('NDJSON exports streamed through a scratch database', () => {
     doc.eventActors.push({ eventId: 'sample-absent', actorId: 'sample-army', role: 'initiator' }, { eventId: doc.events[0].id, actorId: 'sample-army' },
       { eventId: 'sample-absent-2', actorId: 'sample-army', role: 'target' }, { eventId: 'sample-absent', actorId: 'sample-republic', role: 'target' })
     doc.citations.push({ recordType: 'weapon', recordId: 'x', sourceId: doc.sources[0].id, paragraph: 1, locator: 'para. 1' },
+      { recordType: 'source', recordId: doc.sources[0].id, sourceId: doc.sources[0].id, paragraph: 1, locator: 'para. 1' },
       { recordType: 'event', recordId: 'sample-absent', sourceId: doc.sources[0].id, paragraph: 1, locator: 'para. 1' }, { recordType: 'event' })
     doc.statementEvents.push({ statementId: 'sample-absent', eventId: doc.events[0].id })
     const json = join(dir, 'messy.json')
@@ -89,7 +90,8 @@ describe('NDJSON exports streamed through a scratch database', () => {
     const report = await compareShapes(ndjson, json, 3)
     const reasons = report.rejected.map((r) => r.reason).join('\n')
     for (const expected of [/actor "sample-child" appears twice/, /actor record without an id/, /event record without an id/, /event_actor record needs eventId, actorId and role/,
-      /citation of weapon x: its record is not in the file/, /event_actor sample-absent\/sample-army: its record is not in the file/,
+      /citation of weapon x: "weapon" is no record type; citations belong to actor, place, event, casualty_report, displacement_count, statement records/,
+      new RegExp(`citation of source ${doc.sources[0].id}: a source record is not cited`), /event_actor sample-absent\/sample-army: its record is not in the file/,
       /statement_event sample-absent\/.*: its record is not in the file/, /part of itself.*kept without this link/]) expect(reasons).toMatch(expected)
   }, 60_000)
 })

@@ -34,9 +34,16 @@ export function linkOwner(resource: 'eventActors' | 'statementEvents' | 'citatio
     return d && str(d.statementId) && str(d.eventId) ? { kind: 1, ownerType: '', ownerId: d.statementId, label: `statement_event ${d.statementId}/${d.eventId}` }
       : { reason: 'statement_event record needs statementId and eventId' }
   }
-  return d && str(d.recordType) && str(d.recordId) && str(d.sourceId) ? { kind: 2, ownerType: d.recordType, ownerId: d.recordId, label: `citation of ${d.recordType} ${d.recordId}` }
-    : { reason: 'citation record needs recordType, recordId and sourceId' }
+  if (!(d && str(d.recordType) && str(d.recordId) && str(d.sourceId))) return { reason: 'citation record needs recordType, recordId and sourceId' }
+  if (!CITED_TYPES.includes(d.recordType)) {
+    return { reason: `citation of ${d.recordType} ${d.recordId}: ${RECORD_TYPES.has(d.recordType) ? `a ${d.recordType} record is not cited` : `"${d.recordType}" is no record type`}; citations belong to ${CITED_TYPES.join(', ')} records` }
+  }
+  return { kind: 2, ownerType: d.recordType, ownerId: d.recordId, label: `citation of ${d.recordType} ${d.recordId}` }
 }
+
+/** The record types a citation may belong to, and every record type. */
+const CITED_TYPES: string[] = RESOURCES.filter((r) => r.cited).map((r) => r.recordType)
+const RECORD_TYPES = new Set<string>(RESOURCES.map((r) => r.recordType))
 
 export const isLink = (r: ExportResource): r is keyof typeof LINK_KINDS => r in LINK_KINDS
 
