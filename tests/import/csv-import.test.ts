@@ -12,7 +12,7 @@ describe('ACLED import', () => {
     const sqlite = app.storage.sqlite
     const before = counts(sqlite)
     const report = await importFile(sqlite, { format: 'acled', path: sample('acled.csv') })
-    expect(report).toEqual({ file: sample('acled.csv'), format: 'acled', rows: 8, imported: 8, updated: 0, unchanged: 0, rejectedRows: 0, rejected: [], rejectsFile: null })
+    expect(report).toEqual({ file: sample('acled.csv'), format: 'acled', rows: 8, imported: 8, updated: 0, unchanged: 0, rejectedRows: 0, rejected: [], rejectsFile: null, shortenedRows: 0, shortened: [] })
     // 8 rows; 8 distinct actor names, 5 places, 3 publishers; fatalities > 0 in 5 rows; one row cites two sources.
     expect(grew(before, counts(sqlite))).toMatchObject({ events: 8, actors: 8, places: 5, sources: 3, casualtyReports: 5, citations: 9 + 5 })
 
@@ -96,6 +96,26 @@ describe('ACLED import', () => {
     expect(report).toMatchObject({ rows: 8, imported: 7 })
     expect(report.rejected[0]!.reason).toMatch(/fatalities 5000000000000000 is more than 1,000,000,000/)
     expect((await app.inject('/v1/casualty-reports/summary')).statusCode).toBe(200)
+  })
+
+  it('counts the rows whose cells were shortened to fit, naming each cell and its length', async () => {
+    const app = await buildTestApp()
+    const longNotes = 'Long notes. '.repeat(600).trim()
+    const longActor = `Sample Front ${'of the North '.repeat(20).trim()}`
+    const text = readFileSync(sample('acled.csv'), 'utf8')
+      .replace('"On 2 March 2024, military forces of Sampleland clashed with the Sample Liberation Front near Sample Town. Synthetic sample row."', `"${longNotes}"`)
+      .replace('Shelling/artillery/missile attack,Sample Liberation Front,', `Shelling/artillery/missile attack,${longActor},`)
+    const file = join(tempDir(), 'acled.csv')
+    writeFileSync(file, text)
+    const report = await importFile(app.storage.sqlite, { format: 'acled', path: file })
+    expect(report).toMatchObject({ rows: 8, imported: 8, rejectedRows: 0, shortenedRows: 2 })
+    expect(report.shortened).toEqual([
+      { row: 2, externalId: 'SMP1001', cells: [`notes (the summary): ${longNotes.length} characters, shortened to 5000`] },
+      { row: 3, externalId: 'SMP1002', cells: [`actor1 (an actor's name): ${longActor.length} characters, shortened to 200`] },
+    ])
+    const summary = (await getJson(app, '/v1/events/acled-smp1001')).body.data.summary as string
+    expect(summary).toHaveLength(5000)
+    expect(summary.endsWith('…')).toBe(true)
   })
 
   it('keeps the good rows of a bad file and names the problem with each bad one', async () => {

@@ -1,7 +1,7 @@
 import type { EventType } from '../../domain/vocabulary.ts'
 import { RESOURCE_BY_TYPE } from '../curation/resources.ts'
 import type { CsvFormat, Resolved, RowPlan } from './csv.ts'
-import { actorKind, clip, code, count, countryCode, coordinate, day, optional, required, slug, splitList, type Cells } from './fields.ts'
+import { actorKind, Clips, code, count, countryCode, coordinate, day, optional, required, slug, splitList, type Cells } from './fields.ts'
 import { RowError } from './report.ts'
 import type { Shared } from './store.ts'
 
@@ -73,6 +73,7 @@ export const ACLED: CsvFormat = {
 }
 
 function acledPlan(cells: Cells): RowPlan {
+  const clips = new Clips()
   const ref = required(cells, 'event_id_cnty')
   const date = day(cells, 'event_date')
   const dates = dating(date, code(cells, 'time_precision', [1, 2, 3]))
@@ -92,28 +93,28 @@ function acledPlan(cells: Cells): RowPlan {
   const fatalities = count(cells, 'fatalities')
   const notes = optional(cells, 'notes')
 
-  const actors = names.flatMap((name, i) => name ? [{ actor: actorOf(name), role: i === 0 ? 'initiator' as const : 'target' as const }] : [])
+  const actors = names.flatMap((name, i) => name ? [{ actor: actorOf(name, clips, `actor${i + 1}`), role: i === 0 ? 'initiator' as const : 'target' as const }] : [])
   const cc = countryCode(country)
   const place: Shared = {
     spec: PLACE, externalId: [country, admin1 ?? '', location].join('|'), baseId: slug(cc ? `${location} ${cc}` : location) || 'acled-place', adopt: true,
     payload: {
-      name: clip(location, 200), kind: 'town', latitude, longitude, countryCode: cc,
+      name: clips.clip(location, 200, 'location (the place name)'), kind: 'town', latitude, longitude, countryCode: cc,
       note: `coordinates from ACLED, geo_precision ${geoPrecision} (${[admin1, country].filter(Boolean).join(', ')})`,
     },
   }
   const sources: Shared[] = sourceNames.map((name) => ({
     spec: SOURCE, externalId: name, baseId: slug(name) || 'acled-source', adopt: false,
     // One record stands for everything a publisher reported, so its date can only be the first it was seen with.
-    payload: { publisher: clip(name, 200), kind: 'news_report', publishedDate: date, language: 'en', note: 'as named in the ACLED source column' },
+    payload: { publisher: clips.clip(name, 200, 'source (a publisher)'), kind: 'news_report', publishedDate: date, language: 'en', note: 'as named in the ACLED source column' },
   }))
-  const title = clip(`${eventType}: ${subType ? `${subType} in` : 'in'} ${location}`, 300)
+  const title = clips.clip(`${eventType}: ${subType ? `${subType} in` : 'in'} ${location}`, 300, 'event_type, sub_event_type and location (the title)')
   const cite = (ids: Resolved) => ids.sourceIds.map((sourceId) => ({ sourceId, paragraph: null, locator: `ACLED ${ref}` }))
 
   return {
     eventId: ACLED.recordId(ref),
-    actors, place, sources,
+    actors, place, sources, shortened: clips.notes,
     event: (ids) => ({
-      title, summary: clip(notes ?? `${title} (the ACLED row has no notes)`, 5000), type, ...dates, end: null, placeId: ids.placeId,
+      title, summary: clips.clip(notes ?? `${title} (the ACLED row has no notes)`, 5000, 'notes (the summary)'), type, ...dates, end: null, placeId: ids.placeId,
       actors: actors.map((a, i) => ({ actorId: ids.actorIds[i], role: a.role })), citations: cite(ids),
     }),
     // ACLED counts fatalities conservatively, taking the lowest figure its sources support: a
@@ -127,6 +128,6 @@ function acledPlan(cells: Cells): RowPlan {
   }
 }
 
-function actorOf(name: string): Shared {
-  return { spec: ACTOR, externalId: name, baseId: slug(name) || 'acled-actor', adopt: true, payload: { name: clip(name, 200), kind: actorKind(name) } }
+function actorOf(name: string, clips: Clips, column: string): Shared {
+  return { spec: ACTOR, externalId: name, baseId: slug(name) || 'acled-actor', adopt: true, payload: { name: clips.clip(name, 200, `${column} (an actor's name)`), kind: actorKind(name) } }
 }

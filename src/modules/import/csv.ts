@@ -23,6 +23,8 @@ export interface RowPlan {
   sources: Shared[]
   event(ids: Resolved): Payload
   casualty: ((ids: Resolved) => Payload) | null
+  /** Cells shortened to fit their fields (see Clips), for the report. */
+  shortened: string[]
 }
 
 export interface CsvFormat {

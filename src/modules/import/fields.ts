@@ -122,3 +122,14 @@ export function countryCode(country: string): string | null {
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`
 }
+
+/** One row's cells shortened by `clip`, noted for the import report. */
+export class Clips {
+  readonly notes: string[] = []
+
+  /** `text` clipped to `max`; `what` names the cell and the field it fills, for the report. */
+  clip(text: string, max: number, what: string): string {
+    if (text.length > max) this.notes.push(`${what}: ${text.length} characters, shortened to ${max}`)
+    return clip(text, max)
+  }
+}

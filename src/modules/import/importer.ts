@@ -85,6 +85,7 @@ async function importCsv(sqlite: Database.Database, store: RecordStore, format: 
       const externalId = row.cells[format.idColumn]?.trim() || null
       // Keyed by the event id it makes: two ids of one slug would write the same event.
       const first = externalId === null ? undefined : seen.firstSeen(format.recordId(externalId), row.line, externalId)
+      let shortened: string[] = []
       const committed = runner.add({
         row: row.line,
         externalId,
@@ -96,8 +97,10 @@ async function importCsv(sqlite: Database.Database, store: RecordStore, format: 
           }
           // plan() rejects an empty id before anything is written.
           const plan = format.plan(row.cells)
+          shortened = plan.shortened
           return applyPlan(store, externalId!, plan)
         },
+        settled: (result) => { if (typeof result === 'string' && shortened.length) tally.shorten({ row: row.line, externalId, cells: shortened }) },
       })
       if (committed) await yieldToWriters()
       // Known once a batch commits, so the run may overshoot by up to a batch.

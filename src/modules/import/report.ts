@@ -9,6 +9,9 @@ export type RowOutcome = 'imported' | 'updated' | 'unchanged'
 
 export interface Rejection { row: number, externalId: string | null, reason: string }
 
+/** A row written with cells shortened to fit their fields: which, how long they were, to what length. */
+export interface Shortened { row: number, externalId: string | null, cells: string[] }
+
 export interface ImportReport {
   file: string
   format: ImportFormat
@@ -22,6 +25,10 @@ export interface ImportReport {
   rejected: Rejection[]
   /** Where every rejection was written, one JSON object a line; null when none was asked for. */
   rejectsFile: string | null
+  /** How many written rows had a cell shortened to fit its field (ACLED and UCDP files). */
+  shortenedRows: number
+  /** The first REJECTIONS_SHOWN of those, in input order. */
+  shortened: Shortened[]
 }
 
 /** Rejections kept in the report itself: a file of junk must not fill memory with its reasons. */
@@ -101,7 +108,7 @@ export class Tally {
   firstOfRun = 0
 
   constructor(file: string, format: ImportFormat, private readonly log?: RejectLog) {
-    this.report = { file, format, rows: 0, imported: 0, updated: 0, unchanged: 0, rejectedRows: 0, rejected: [], rejectsFile: log?.path ?? null }
+    this.report = { file, format, rows: 0, imported: 0, updated: 0, unchanged: 0, rejectedRows: 0, rejected: [], rejectsFile: log?.path ?? null, shortenedRows: 0, shortened: [] }
   }
 
   count(outcome: RowOutcome): void {
@@ -127,6 +134,12 @@ export class Tally {
     this.report.rejectedRows++
     if (this.report.rejected.length < REJECTIONS_SHOWN) this.report.rejected.push(rejection)
     this.log?.write(rejection)
+  }
+
+  /** A written row had cells shortened; counted once its batch has committed. */
+  shorten(note: Shortened): void {
+    this.report.shortenedRows++
+    if (this.report.shortened.length < REJECTIONS_SHOWN) this.report.shortened.push(note)
   }
 
   /** Rejections in input order: JSON rows are applied in dependency order, not file order. */

@@ -1,7 +1,7 @@
 import type { PlaceKind } from '../../domain/vocabulary.ts'
 import { RESOURCE_BY_TYPE } from '../curation/resources.ts'
 import type { CsvFormat, Resolved, RowPlan } from './csv.ts'
-import { actorKind, clip, code, count, countryCode, coordinate, day, isCalendarDay, optional, required, slug, splitList, type Cells } from './fields.ts'
+import { actorKind, Clips, code, count, countryCode, coordinate, day, isCalendarDay, optional, required, slug, splitList, type Cells } from './fields.ts'
 import { RowError } from './report.ts'
 import type { Shared } from './store.ts'
 
@@ -53,6 +53,7 @@ export const UCDP: CsvFormat = {
 }
 
 function ucdpPlan(cells: Cells): RowPlan {
+  const clips = new Clips()
   const ref = required(cells, 'id')
   const start = day(cells, 'date_start')
   const dates = dating(start, day(cells, 'date_end'), code(cells, 'date_prec', [1, 2, 3, 4, 5]))
@@ -81,28 +82,28 @@ function ucdpPlan(cells: Cells): RowPlan {
   // (side_a) and target (side_b, the civilians).
   const oneSided = violence === '3'
   const actors = [
-    { actor: actorOf(sideA), role: oneSided ? 'initiator' as const : 'party' as const },
-    { actor: actorOf(sideB), role: oneSided ? 'target' as const : 'party' as const },
+    { actor: actorOf(sideA, clips, 'side_a'), role: oneSided ? 'initiator' as const : 'party' as const },
+    { actor: actorOf(sideB, clips, 'side_b'), role: oneSided ? 'target' as const : 'party' as const },
   ]
   const cc = countryCode(country)
   const place: Shared = {
     spec: PLACE, externalId: [country, where].join('|'), baseId: slug(cc ? `${where} ${cc}` : where) || 'ucdp-place', adopt: true,
     payload: {
-      name: clip(where, 200), kind: placeKind(wherePrec), latitude, longitude, countryCode: cc,
+      name: clips.clip(where, 200, 'where_coordinates (the place name)'), kind: placeKind(wherePrec), latitude, longitude, countryCode: cc,
       note: `coordinates from UCDP GED${wherePrec === null ? '' : `, where_prec ${wherePrec}`} (${country})`,
     },
   }
-  const sources = articles.map((article) => sourceOf(article, start))
-  const title = clip(`${VIOLENCE[violence ?? ''] ?? 'Organised violence'}: ${sideA} – ${sideB} near ${where}`, 300)
+  const sources = articles.map((article) => sourceOf(article, start, clips))
+  const title = clips.clip(`${VIOLENCE[violence ?? ''] ?? 'Organised violence'}: ${sideA} – ${sideB} near ${where}`, 300, 'side_a, side_b and where_coordinates (the title)')
   const range = [low !== null ? `low ${low}` : null, high !== null ? `high ${high}` : null].filter(Boolean).join(', ')
   const summary = `${dyad ?? `${sideA} – ${sideB}`} near ${where}, ${country}: UCDP GED event ${ref}, best estimate ${best} killed${range ? ` (${range})` : ''}.`
   const cite = (ids: Resolved) => ids.sourceIds.map((sourceId) => ({ sourceId, paragraph: null, locator: `UCDP GED ${ref}` }))
 
   return {
     eventId: UCDP.recordId(ref),
-    actors, place, sources,
+    actors, place, sources, shortened: clips.notes,
     event: (ids) => ({
-      title, summary: clip(summary, 5000), type: 'attack', ...dates, placeId: ids.placeId,
+      title, summary: clips.clip(summary, 5000, 'dyad_name, side_a, side_b and where_coordinates (the summary)'), type: 'attack', ...dates, placeId: ids.placeId,
       actors: actors.map((a, i) => ({ actorId: ids.actorIds[i], role: a.role })), citations: cite(ids),
     }),
     // UCDP's best is its most likely count between its low and high bounds: "about best".
@@ -115,8 +116,8 @@ function ucdpPlan(cells: Cells): RowPlan {
   }
 }
 
-function actorOf(name: string): Shared {
-  return { spec: ACTOR, externalId: name, baseId: slug(name) || 'ucdp-actor', adopt: true, payload: { name: clip(name, 200), kind: actorKind(name) } }
+function actorOf(name: string, clips: Clips, column: string): Shared {
+  return { spec: ACTOR, externalId: name, baseId: slug(name) || 'ucdp-actor', adopt: true, payload: { name: clips.clip(name, 200, `${column} (an actor's name)`), kind: actorKind(name) } }
 }
 
 /**
@@ -124,14 +125,14 @@ function actorOf(name: string): Shared {
  * a piece has that shape its date and headline are kept; otherwise the piece is the publisher and
  * the event's start date stands in for the publication date.
  */
-function sourceOf(article: string, eventStart: string): Shared {
+function sourceOf(article: string, eventStart: string, clips: Clips): Shared {
   const m = /^(.+?),\s*(\d{4}-\d{2}-\d{2})\s*(?:,\s*(.+))?$/.exec(article)
   const publisher = m ? m[1]!.trim() : article
   const published = m && isCalendarDay(m[2]!) ? m[2]! : eventStart
   return {
     spec: SOURCE, externalId: article, baseId: slug(`${publisher} ${published}`) || 'ucdp-source', adopt: false,
     payload: {
-      publisher: clip(publisher, 200), title: m?.[3] ? clip(m[3].trim(), 500) : null, kind: 'news_report', publishedDate: published,
+      publisher: clips.clip(publisher, 200, 'source_article (a publisher)'), title: m?.[3] ? clips.clip(m[3].trim(), 500, 'source_article (a headline)') : null, kind: 'news_report', publishedDate: published,
       // GED does not give the language of its sources; "und" is the BCP 47 tag for undetermined.
       language: 'und', note: 'as named in the UCDP GED source_article column',
     },
