@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3'
-import { prepared } from '../../db/prepared.ts'
+import { count, eq, sql } from 'drizzle-orm'
+import { eventDocuments, eventDocumentsStale } from '../../db/schema.ts'
+import { statements } from '../../db/typed.ts'
 import { composeEventDetailJson } from './document.ts'
 import { storeRelationBrief } from './relation-briefs.ts'
 
@@ -13,9 +15,16 @@ export const REFILL_TICK = { documents: 200, ms: 10, everyMs: 50 }
 /** Events per transaction when filling everything (after migrations, a seed, synthetic data). */
 export const FILL_CHUNK = 10_000
 
-const QUEUED = 'SELECT event_id FROM event_documents_stale LIMIT ?'
-const STORE = 'INSERT INTO event_documents (event_id, body) VALUES (?, ?) ON CONFLICT DO NOTHING'
-const DONE = 'DELETE FROM event_documents_stale WHERE event_id = ?'
+const eventId = sql.placeholder('eventId')
+// The queue and the store: fixed statements of a row each, where drizzle's typing costs nothing
+// beside composing a document.
+const queue = statements((db) => ({
+  size: db.select({ n: count() }).from(eventDocumentsStale).prepare(),
+  any: db.select({ eventId: eventDocumentsStale.eventId }).from(eventDocumentsStale).limit(1).prepare(),
+  next: db.select({ eventId: eventDocumentsStale.eventId }).from(eventDocumentsStale).limit(sql.placeholder('max')).prepare(),
+  store: db.insert(eventDocuments).values({ eventId, body: sql.placeholder('body') }).onConflictDoNothing().prepare(),
+  done: db.delete(eventDocumentsStale).where(eq(eventDocumentsStale.eventId, eventId)).prepare(),
+}))
 
 /**
  * Composes up to `max` queued documents (fewer once `deadline`, a performance.now() time, has
@@ -23,17 +32,15 @@ const DONE = 'DELETE FROM event_documents_stale WHERE event_id = ?'
  * then the state the transaction commits. An event deleted since it was queued is dropped.
  */
 export function refillEventDocuments(sqlite: Database.Database, max: number, deadline = Infinity): number {
-  const ids = prepared(sqlite, QUEUED).pluck().all(max) as string[]
-  const store = prepared(sqlite, STORE)
-  const done = prepared(sqlite, DONE)
+  const q = queue(sqlite)
   let n = 0
-  for (const id of ids) {
+  for (const { eventId: id } of q.next.all({ max })) {
     const body = composeEventDetailJson(sqlite, id)
     if (body !== undefined) {
-      store.run(id, body)
+      q.store.run({ eventId: id, body })
       storeRelationBrief(sqlite, id)
     }
-    done.run(id)
+    q.done.run({ eventId: id })
     n++
     if (performance.now() > deadline) break
   }
@@ -41,7 +48,7 @@ export function refillEventDocuments(sqlite: Database.Database, max: number, dea
 }
 
 export function queuedEventDocuments(sqlite: Database.Database): number {
-  return prepared(sqlite, 'SELECT count(*) FROM event_documents_stale').pluck().get() as number
+  return queue(sqlite).size.get()!.n
 }
 
 /**
@@ -70,7 +77,7 @@ export function startRefiller(sqlite: Database.Database, onError: (err: unknown)
   const timer = setInterval(() => quietly(() => {
     if (!sqlite.open || sqlite.inTransaction || Date.now() < pausedUntil) return
     try {
-      if (prepared(sqlite, 'SELECT 1 FROM event_documents_stale LIMIT 1').get() === undefined) return
+      if (queue(sqlite).any.get() === undefined) return
       fill.immediate()
     } catch (err) {
       if (String((err as { code?: string }).code).startsWith('SQLITE_BUSY')) return

@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3'
+import { and, desc, eq, gt, sql } from 'drizzle-orm'
 import { IN_JSON } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
+import { facetCounts } from '../../db/schema.ts'
+import { statements } from '../../db/typed.ts'
 import type { EventFilters } from '../events/queries.ts'
 import { eventSet } from './dimensions.ts'
 
@@ -34,9 +37,17 @@ export function eventFacets(sqlite: Database.Database, f: EventFilters, fields: 
   return out
 }
 
+// Over the whole dataset facets read facet_counts, kept by triggers: fixed statements of a few rows.
+const counted = statements((db) => ({
+  top: db.select({ value: facetCounts.value, events: facetCounts.events }).from(facetCounts)
+    .where(and(eq(facetCounts.field, sql.placeholder('field')), gt(facetCounts.events, 0)))
+    .orderBy(desc(facetCounts.events), desc(facetCounts.value)).limit(FACET_SIZE).prepare(),
+  // Every event has one type, so the type counts add up to the events.
+  events: db.select({ n: sql<number>`coalesce(sum(${facetCounts.events}), 0)` }).from(facetCounts).where(eq(facetCounts.field, 'type')).prepare(),
+}))
+
 function topCounts(sqlite: Database.Database, field: FacetField): [string, number][] {
-  return prepared(sqlite, `SELECT value, events FROM facet_counts WHERE field = ? AND events > 0
-    ORDER BY events DESC, value DESC LIMIT ${FACET_SIZE}`).raw().all(field) as [string, number][]
+  return counted(sqlite).top.all({ field }).map((r) => [r.value, r.events])
 }
 
 function scanCounts(sqlite: Database.Database, f: EventFilters, field: FacetField, deadline: number): [string, number][] | null {
@@ -68,5 +79,5 @@ function label(sqlite: Database.Database, field: FacetField, counts: [string, nu
 /** The total of the filtered set; over the whole dataset, the sum of the per-type counts. */
 export function countFilteredEvents(sqlite: Database.Database, f: EventFilters, count: (f: EventFilters) => number): number {
   if (!isUnfiltered(f)) return count(f)
-  return (prepared(sqlite, `SELECT coalesce(sum(events), 0) AS n FROM facet_counts WHERE field = 'type'`).get() as { n: number }).n
+  return counted(sqlite).events.get()!.n
 }
