@@ -31,7 +31,7 @@ export function seedDatabase(sqlite: Database.Database, input: SeedDatasetInput,
   // Rows written by this run carry the dataset version the run will end at (see schema.ts `version`).
   const stamp = readVersion(sqlite).version + 1
   const fresh = new Set<string>()
-  const links = new LinkSync(sqlite, report)
+  const links = new LinkSync(sqlite, report, stamp)
 
   sqlite.transaction(() => {
     const edited = options.keepEdited ? editedRecords(sqlite, data) : new Set<string>()
@@ -47,7 +47,7 @@ export function seedDatabase(sqlite: Database.Database, input: SeedDatasetInput,
     }
     // Linking a record inserted by this same run is part of its insert, not an update.
     const relink = (table: string, id: string, column: string, value: string | null) => {
-      const changed = setColumn(sqlite, table, id, column, value)
+      const changed = setColumn(sqlite, table, id, column, value, stamp)
       if (!fresh.has(`${table}:${id}`)) report.updated += changed
     }
     const sources = data.sources.filter((s) => !keep('source', s.id))
@@ -76,7 +76,7 @@ export function seedDatabase(sqlite: Database.Database, input: SeedDatasetInput,
         end: e.end ?? null, end_utc: e.end ? sortKeyOf(e.end) : null, date_precision: e.datePrecision,
         date_basis: e.dateBasis, date_note: e.dateNote ?? null, place_id: e.place ?? null,
       })
-      links.sync('event_actors', { event_id: e.id }, ['actor_id', 'role'], e.actors.map((l) => [l.actor, l.role]))
+      links.sync('event_actors', { event_id: e.id }, ['actor_id', 'role'], e.actors.map((l) => [l.actor, l.role]), ['events', e.id])
     }
     for (const c of casualtyReports) {
       upsert('casualty_reports', {
@@ -98,7 +98,7 @@ export function seedDatabase(sqlite: Database.Database, input: SeedDatasetInput,
         id: st.id, speaker_id: st.speaker, said_at: st.saidAt, said_at_utc: sortKeyOf(st.saidAt), date_precision: st.datePrecision,
         date_basis: st.dateBasis, date_note: st.dateNote ?? null, medium: st.medium, quote: st.quote ?? null, summary: st.summary,
       })
-      links.sync('statement_events', { statement_id: st.id }, ['event_id'], st.events.map((e) => [e]))
+      links.sync('statement_events', { statement_id: st.id }, ['event_id'], st.events.map((e) => [e]), ['statements', st.id])
     }
     const cited: [RecordType, { id: string } & Cited][] = [
       ...actors.map((r) => ['actor', r] as [RecordType, typeof r]),
@@ -158,37 +158,56 @@ function upsertRow(sqlite: Database.Database, table: string, row: Row, stamp: nu
   return 'updated'
 }
 
-function setColumn(sqlite: Database.Database, table: string, id: string, column: string, value: string | null): number {
-  return sqlite.prepare(`UPDATE ${table} SET ${column} = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND ${column} IS NOT ?`).run(value, id, value).changes
+function setColumn(sqlite: Database.Database, table: string, id: string, column: string, value: string | null, stamp: number): number {
+  return sqlite.prepare(`UPDATE ${table} SET ${column} = ?, version = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND ${column} IS NOT ?`).run(value, stamp, id, value).changes
+}
+
+/** The table of each record type that carries citations. */
+const TABLE_OF: Record<RecordType, string> = {
+  actor: 'actors', place: 'places', event: 'events', casualty_report: 'casualty_reports', displacement_count: 'displacement_counts', statement: 'statements',
+}
+
+/**
+ * Stamps a record whose links or citations this run changed with the run's version, as a change of
+ * its own columns is: its ETag, `updatedAt` and the changes feed then show the change, and an
+ * `If-Match` taken before it fails. A row inserted or updated by this run already holds the stamp.
+ */
+function touch(sqlite: Database.Database, table: string, id: string, stamp: number): void {
+  sqlite.prepare(`UPDATE ${table} SET version = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND version IS NOT ?`).run(stamp, id, stamp)
 }
 
 /** Keeps link tables and citations equal to the seed, touching only rows that differ. */
 class LinkSync {
-  constructor(private readonly sqlite: Database.Database, private readonly report: SeedReport) {}
+  constructor(private readonly sqlite: Database.Database, private readonly report: SeedReport, private readonly stamp: number) {}
 
-  sync(table: string, owner: Record<string, string>, cols: string[], wanted: (string | number | null)[][]): void {
+  /** Makes the owner's rows of `table` the wanted ones; when any changed, the owner record is stamped. */
+  sync(table: string, owner: Record<string, string>, cols: string[], wanted: (string | number | null)[][], ownerRecord: [table: string, id: string]): void {
     const key = (r: unknown[]) => JSON.stringify(r)
     const ownerCols = Object.keys(owner), ownerVals = Object.values(owner)
     const ownerWhere = ownerCols.map((c) => `${c} = ?`).join(' AND ')
     const have = new Set((this.sqlite.prepare(`SELECT ${cols.join(', ')} FROM ${table} WHERE ${ownerWhere}`).raw().all(...ownerVals) as unknown[][]).map(key))
     const want = new Set(wanted.map(key))
     const where = cols.map((c) => `${c} IS ?`).join(' AND ')
+    let changed = false
     for (const k of have) {
       if (want.has(k)) continue
       this.sqlite.prepare(`DELETE FROM ${table} WHERE ${ownerWhere} AND ${where}`).run(...ownerVals, ...JSON.parse(k))
       this.report.updated++
+      changed = true
     }
     for (const k of want) {
       if (have.has(k)) continue
       const all = [...ownerCols, ...cols]
       this.sqlite.prepare(`INSERT INTO ${table} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})`).run(...ownerVals, ...JSON.parse(k))
       this.report.inserted++
+      changed = true
     }
+    if (changed) touch(this.sqlite, ownerRecord[0], ownerRecord[1], this.stamp)
   }
 
   syncCitations(type: RecordType, record: { id: string } & Cited): void {
     this.sync('citations', { record_type: type, record_id: record.id }, ['source_id', 'paragraph', 'locator', 'quote'],
-      record.citations.map((c) => [c.source, c.paragraph ?? null, c.locator ?? `para. ${c.paragraph}`, c.quote ?? null]))
+      record.citations.map((c) => [c.source, c.paragraph ?? null, c.locator ?? `para. ${c.paragraph}`, c.quote ?? null]), [TABLE_OF[type], record.id])
   }
 }
 

@@ -40,6 +40,29 @@ describe('seed', () => {
     storage.close()
   })
 
+  it('a run that changes only the links or citations of a record stamps that record: the changes feed and If-Match see it', async () => {
+    const app = await buildTestApp()
+    const sqlite = app.storage.sqlite
+    const editor = { authorization: `Bearer ${createKey(sqlite, 'e', 'editor').key}` }
+    const event = seedData.events.find((e) => e.actors.length > 1)!
+    const statement = seedData.statements.find((st) => st.citations.length > 1)!
+    const tag = (await app.inject(`/v1/events/${event.id}`)).headers.etag as string
+    const patched = await app.inject({ method: 'PATCH', url: `/v1/events/${event.id}`, headers: { ...editor, 'if-match': tag }, payload: { actors: [{ actorId: event.actors[0]!.actor, role: event.actors[0]!.role }] } })
+    expect(patched.statusCode).toBe(200)
+    const before = readVersion(sqlite).version
+    const beforeTag = patched.headers.etag as string
+    // The seed puts the event's actors back, and a statement loses a citation: links only, no column.
+    const changed = { ...seedData, statements: seedData.statements.map((st) => (st.id === statement.id ? { ...st, citations: st.citations.slice(0, 1) } : st)) }
+    const report = seedDatabase(sqlite, changed)
+    expect(report.version).toBe(before + 1)
+    const feed = (await getJson(app, `/v1/changes?since=${before}`)).body.data.map((c: any) => `${c.recordType}:${c.recordId}:${c.version}`).sort()
+    expect(feed).toEqual([`event:${event.id}:${before + 1}`, `statement:${statement.id}:${before + 1}`].sort())
+    expect((await getJson(app, `/v1/events/${event.id}`)).body.data.actors).toHaveLength(event.actors.length)
+    // The tag taken before the seed ran no longer matches.
+    const stale = await app.inject({ method: 'PATCH', url: `/v1/events/${event.id}`, headers: { ...editor, 'if-match': beforeTag }, payload: { title: 'x' } })
+    expect(stale.statusCode).toBe(412)
+  })
+
   it('rejects a seed with a broken reference before writing anything', () => {
     const storage = openDatabase(':memory:')
     migrateDatabase(storage.db)
