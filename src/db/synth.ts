@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import { sortKeyOf } from '../domain/dates.ts'
 import { ACTOR_KINDS, ACTOR_ROLES, CASUALTY_OUTCOMES, EVENT_TYPES, QUALIFIERS, STATEMENT_MEDIA, VICTIM_GROUPS } from '../domain/vocabulary.ts'
-import { bumpVersion } from './dataset.ts'
+import { bumpVersion, readVersion } from './dataset.ts'
 import { withSummariesDeferred } from './summaries.ts'
 import { fillEventDocuments, withDocumentsDeferred } from '../modules/events/stored.ts'
 
@@ -43,15 +43,18 @@ function load(sqlite: Database.Database, o: SynthOptions): SynthReport {
   const report: SynthReport = { events: 0, actors: nActors, places: nPlaces, sources: nSources, casualtyReports: 0, displacementCounts: 0, statements: 0, citations: 0 }
   const pad = (n: number, w = 6) => String(n).padStart(w, '0')
 
+  // Records carry the dataset version their write ends at (schema.ts `version`), as any write's do,
+  // so a copy synchronised from the version before (GET /v1/changes) receives them.
+  const stamp = readVersion(sqlite).version + 1
   const ins = {
-    source: sqlite.prepare(`INSERT INTO sources (id, publisher, title, url, published_date, kind, language) VALUES (?, ?, ?, NULL, ?, 'news_report', 'en')`),
-    actor: sqlite.prepare(`INSERT INTO actors (id, name, aliases, kind, affiliation_id, description) VALUES (?, ?, '[]', ?, ?, 'Synthetic actor')`),
-    place: sqlite.prepare(`INSERT INTO places (id, name, aliases, kind, latitude, longitude, country_code, note) VALUES (?, ?, '[]', 'town', ?, ?, ?, 'Synthetic place')`),
-    event: sqlite.prepare(`INSERT INTO events (id, title, summary, type, start, start_utc, date_precision, date_basis, date_note, place_id) VALUES (?, ?, ?, ?, ?, ?, 'day', ?, ?, ?)`),
+    source: sqlite.prepare(`INSERT INTO sources (id, publisher, title, url, published_date, kind, language, version) VALUES (?, ?, ?, NULL, ?, 'news_report', 'en', ${stamp})`),
+    actor: sqlite.prepare(`INSERT INTO actors (id, name, aliases, kind, affiliation_id, description, version) VALUES (?, ?, '[]', ?, ?, 'Synthetic actor', ${stamp})`),
+    place: sqlite.prepare(`INSERT INTO places (id, name, aliases, kind, latitude, longitude, country_code, note, version) VALUES (?, ?, '[]', 'town', ?, ?, ?, 'Synthetic place', ${stamp})`),
+    event: sqlite.prepare(`INSERT INTO events (id, title, summary, type, start, start_utc, date_precision, date_basis, date_note, place_id, version) VALUES (?, ?, ?, ?, ?, ?, 'day', ?, ?, ?, ${stamp})`),
     link: sqlite.prepare('INSERT OR IGNORE INTO event_actors (event_id, actor_id, role) VALUES (?, ?, ?)'),
-    casualty: sqlite.prepare(`INSERT INTO casualty_reports (id, event_id, outcome, victim_group, low, high, best, qualifier, reported_phrase, reported_by_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    displacement: sqlite.prepare(`INSERT INTO displacement_counts (id, event_id, metric, low, high, best, qualifier, reported_phrase, origin_place_id, destination_place_id, as_of, as_of_utc, as_of_precision, as_of_basis, reported_by_id) VALUES (?, ?, 'displaced', ?, NULL, ?, ?, ?, ?, ?, ?, ?, 'day', 'stated', ?)`),
-    statement: sqlite.prepare(`INSERT INTO statements (id, speaker_id, said_at, said_at_utc, date_precision, date_basis, medium, quote, summary) VALUES (?, ?, ?, ?, 'day', 'stated', ?, ?, ?)`),
+    casualty: sqlite.prepare(`INSERT INTO casualty_reports (id, event_id, outcome, victim_group, low, high, best, qualifier, reported_phrase, reported_by_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${stamp})`),
+    displacement: sqlite.prepare(`INSERT INTO displacement_counts (id, event_id, metric, low, high, best, qualifier, reported_phrase, origin_place_id, destination_place_id, as_of, as_of_utc, as_of_precision, as_of_basis, reported_by_id, version) VALUES (?, ?, 'displaced', ?, NULL, ?, ?, ?, ?, ?, ?, ?, 'day', 'stated', ?, ${stamp})`),
+    statement: sqlite.prepare(`INSERT INTO statements (id, speaker_id, said_at, said_at_utc, date_precision, date_basis, medium, quote, summary, version) VALUES (?, ?, ?, ?, 'day', 'stated', ?, ?, ?, ${stamp})`),
     about: sqlite.prepare('INSERT INTO statement_events (statement_id, event_id) VALUES (?, ?)'),
     cite: sqlite.prepare('INSERT INTO citations (record_type, record_id, source_id, paragraph, locator, quote) VALUES (?, ?, ?, ?, ?, ?)'),
   }
@@ -103,8 +106,11 @@ function load(sqlite: Database.Database, o: SynthOptions): SynthReport {
             const cid = `${id}-c${k}`
             const low = Math.floor(rnd() * 200)
             const q = pick(QUALIFIERS)
-            // Bounds as the write rules have them: "up to" is an upper bound, "exact" one value.
-            ins.casualty.run(cid, id, pick(CASUALTY_OUTCOMES), pick(VICTIM_GROUPS), q === 'up_to' ? null : low, q === 'exact' || q === 'up_to' ? low : null, q === 'exact' ? low : null, q,
+            // Bounds as the data model reads the words: "at least N" and "more than N" are lower
+            // bounds (N and N + 1), "up to N" an upper one, "exact" one value, "about N" a best
+            // estimate with no bounds.
+            const bounds = q === 'up_to' ? [null, low, null] : q === 'exact' ? [low, low, low] : q === 'about' ? [null, null, low] : [q === 'more_than' ? low + 1 : low, null, null]
+            ins.casualty.run(cid, id, pick(CASUALTY_OUTCOMES), pick(VICTIM_GROUPS), ...bounds, q,
               `${q.replace('_', ' ')} ${low}`, `synth-actor-${pad(Math.floor(rnd() * nActors))}`)
             report.casualtyReports++
             cite('casualty_report', cid)
@@ -113,6 +119,7 @@ function load(sqlite: Database.Database, o: SynthOptions): SynthReport {
         if (rnd() < 0.1) {
           const did = `${id}-d`
           const n = Math.floor(rnd() * 10000)
+          // An estimate with the lower bound its synthetic source states beside it, so figure ranges select some.
           ins.displacement.run(did, id, n, n, 'about', `about ${n}`, `synth-place-${pad(Math.floor(rnd() * nPlaces))}`,
             `synth-place-${pad(Math.floor(rnd() * nPlaces))}`, day, sortKeyOf(day), `synth-actor-${pad(Math.floor(rnd() * nActors))}`)
           report.displacementCounts++

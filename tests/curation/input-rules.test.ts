@@ -172,6 +172,25 @@ describe('dates are written at their precision, and an end does not come before 
     const repeated = app.storage.sqlite.prepare(`SELECT record_type, record_id FROM citations
       GROUP BY record_type, record_id, source_id, paragraph, locator, quote HAVING count(*) > 1`).all()
     expect(repeated).toEqual([])
+    // Figures read as their words: "more than N" is a lower bound of N + 1, "about N" a best estimate alone.
+    const figures = app.storage.sqlite.prepare(`SELECT qualifier, low, high, best, reported_phrase AS phrase FROM casualty_reports WHERE id LIKE 'synth-%'`).all() as { qualifier: string, low: number | null, high: number | null, best: number | null, phrase: string }[]
+    const stated = (f: { phrase: string }) => Number(f.phrase.split(' ').pop())
+    expect(figures.filter((f) => f.qualifier === 'more_than' && f.low !== stated(f) + 1)).toEqual([])
+    expect(figures.filter((f) => f.qualifier === 'about' && (f.low !== null || f.high !== null || f.best !== stated(f)))).toEqual([])
+    expect(new Set(figures.map((f) => f.qualifier))).toEqual(new Set(['exact', 'at_least', 'more_than', 'about', 'up_to']))
+    await app.close()
+  })
+
+  it('the synthetic generator stamps its records with the version it ends at, so the changes feed lists them', async () => {
+    const { app } = await setup()
+    const before = (await app.inject('/v1/dataset')).json().data.version as number
+    synthesise(app.storage.sqlite, { events: 50 })
+    const after = (await app.inject('/v1/dataset')).json().data.version as number
+    expect(after).toBe(before + 1)
+    const feed = (await app.inject(`/v1/changes?since=${before}&limit=200`)).json()
+    const events = feed.data.filter((c: { recordType: string }) => c.recordType === 'event')
+    expect(events).toHaveLength(50)
+    expect(events.every((c: { version: number }) => c.version === after)).toBe(true)
     await app.close()
   })
 })
