@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
-import { sharedApp } from '../helper.ts'
+import { createKey } from '../../src/modules/keys/queries.ts'
+import { buildTestApp, sharedApp } from '../helper.ts'
 
 const app = sharedApp()
 const csvRows = (body: string) => parse(body, { columns: true, bom: true }) as Record<string, string>[]
@@ -23,6 +24,19 @@ describe('CSV wherever a list is served', () => {
   it('the casualty summary CSV keeps the bounds as the JSON states them', async () => {
     const rows = csvRows((await app().inject({ method: 'GET', url: '/v1/casualty-reports/summary?format=csv' })).body)
     expect(rows.find((r) => r.outcome === 'killed' && r.victim_group === 'peacekeepers')).toMatchObject({ low: '5', high: '5', reports: '/v1/casualty-reports?format=csv&outcome=killed&victimGroup=peacekeepers' })
+  })
+
+  it('the events CSV counts an exact figure given only as best as both its bounds, as the summary and stats do', async () => {
+    const own = await buildTestApp()
+    const editor = { authorization: `Bearer ${createKey(own.storage.sqlite, 'e', 'editor').key}` }
+    const created = await own.inject({ method: 'POST', url: '/v1/casualty-reports', headers: editor, payload: {
+      eventId: 'velvet-revolution-2018', outcome: 'killed', victimGroup: 'people', best: 3, qualifier: 'exact', reportedPhrase: 'three people were killed',
+      citations: [{ sourceId: 'ft-2023-09-24', paragraph: 5 }],
+    } })
+    expect(created.statusCode).toBe(201)
+    const rows = csvRows((await own.inject({ method: 'GET', url: '/v1/events?format=csv&limit=200' })).body)
+    expect(rows.find((r) => r.id === 'velvet-revolution-2018')).toMatchObject({ killed_low: '3', killed_high: '3', killed_reported: 'three people were killed' })
+    await own.close()
   })
 
   it('the events CSV names the place, the actors with their roles, the figures as reported and the sources next to the ids', async () => {

@@ -28,9 +28,12 @@ export function eventCsvColumns(sqlite: Database.Database, rows: readonly EventR
     const k = byEvent.get(c.eventId) ?? { low: null, high: 0, open: false, phrases: [] }
     // As in the casualty summary: reports may count the same people, so the safe lower bound is
     // the largest single low; the upper bound is the sum of highs, unknown if any is open-ended.
-    if (c.low !== null) k.low = Math.max(k.low ?? 0, c.low)
-    if (c.high === null) k.open = true
-    else k.high = (k.high ?? 0) + c.high
+    // An exact figure given only as `best` is both its bounds, as there.
+    const exact = c.qualifier === 'exact' ? c.best : null
+    const low = c.low ?? exact, high = c.high ?? exact
+    if (low !== null) k.low = Math.max(k.low ?? 0, low)
+    if (high === null) k.open = true
+    else k.high = (k.high ?? 0) + high
     k.phrases.push(c.reportedPhrase)
     byEvent.set(c.eventId, k)
   }
