@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { createKey } from '../../src/modules/keys/queries.ts'
 import { importFile } from '../../src/modules/import/importer.ts'
 import { ImportFileError } from '../../src/modules/import/report.ts'
 import { buildTestApp, getJson, tempDir } from '../helper.ts'
@@ -105,7 +106,7 @@ describe('import of this API\'s own exports', () => {
     expect(checkIntegrity(sqlite)).toEqual({ integrity: 'ok', foreignKeys: [] })
   })
 
-  it('refuses files that are not exports, and incremental exports', async () => {
+  it('refuses files that are not exports', async () => {
     const app = await buildTestApp()
     const dir = tempDir()
     const cases: [string, string, RegExp][] = [
@@ -113,7 +114,7 @@ describe('import of this API\'s own exports', () => {
       ['list.json', '[1, 2]', /should start with "\{"/],
       ['broken.json', '{"meta": {', /not valid JSON/],
       ['other.json', '{"people": []}', /"people" is not a resource/],
-      ['since.ndjson', '{"type":"meta","filters":{"updatedSince":"2024-01-01"}}\n', /updatedSince/],
+      ['filters.ndjson', '{"type":"meta","filters":"everything"}\n', /meta line's "filters" should be an object/],
     ]
     for (const [name, text, message] of cases) {
       writeFileSync(join(dir, name), text)
@@ -148,6 +149,24 @@ describe('round trip through an export', () => {
       const v = version(target.storage.sqlite)
       expect(await importFile(target.storage.sqlite, { format: 'json', path: file })).toMatchObject({ imported: 0, updated: 0, unchanged: report.rows })
       expect(version(target.storage.sqlite)).toBe(v)
+
+      // Later writes reach the copy through an export taken with updatedSince: each record written
+      // since comes with all its links and citations, and nothing else does.
+      const since = new Date().toISOString()
+      const admin = { authorization: `Bearer ${createKey(source.storage.sqlite, 'a', 'admin').key}` }
+      const event = (await getJson(source, '/v1/events/ceasefire-2023-09-20')).body.data
+      const patched = await source.inject({ method: 'PATCH', url: '/v1/events/ceasefire-2023-09-20', headers: { ...admin, 'if-match': (await source.inject('/v1/events/ceasefire-2023-09-20')).headers.etag as string },
+        payload: { title: 'Ceasefire, revised', actors: [{ actorId: event.actors[0].id, role: event.actors[0].role }], citations: [{ sourceId: event.citations[0].source.id, paragraph: event.citations[0].paragraph, quote: null }] } })
+      expect(patched.statusCode).toBe(200)
+      const delta = join(tempDir(), `delta.${format}`)
+      writeFileSync(delta, (await source.inject({ method: 'GET', url: `/v1/export?format=${format}&updatedSince=${since}` })).body)
+      const lines = (await source.inject({ method: 'GET', url: `/v1/export?format=json&updatedSince=${since}` })).json()
+      expect(lines.events.map((e: any) => e.id)).toEqual(['ceasefire-2023-09-20'])
+      expect(lines.eventActors).toEqual([expect.objectContaining({ eventId: 'ceasefire-2023-09-20', actorId: event.actors[0].id })])
+      expect(lines.citations).toHaveLength(1)
+      expect(lines.statementEvents).toEqual([])
+      expect(await importFile(target.storage.sqlite, { format: 'json', path: delta })).toMatchObject({ rejectedRows: 0, updated: 1 })
+      expect(await exported(target)).toEqual(await exported(source))
     })
   }
 })

@@ -87,7 +87,24 @@ const SLICE: Record<ExportResource, string> = {
   citations: SLICE_CITED,
 }
 
-const HAS_UPDATED_AT = new Set<ExportResource>(['sources', 'actors', 'places', 'events', 'casualtyReports', 'displacementCounts', 'statements', 'citations'])
+const HAS_UPDATED_AT = new Set<ExportResource>(['sources', 'actors', 'places', 'events', 'casualtyReports', 'displacementCounts', 'statements'])
+
+/**
+ * With `updatedSince`, link rows and citations come with the record they belong to: every link and
+ * citation of each record written since, and none of the others. A write replaces a record's
+ * lists whole and stamps the record, so each record in the file carries its complete lists, which
+ * an import then puts in place of the stored ones. `{T}` is the time.
+ */
+const OWNED_SINCE: Partial<Record<ExportResource, string>> = {
+  eventActors: 'event_id IN (SELECT id FROM events WHERE updated_at >= {T})',
+  statementEvents: 'statement_id IN (SELECT id FROM statements WHERE updated_at >= {T})',
+  citations: `(record_type = 'event' AND record_id IN (SELECT id FROM events WHERE updated_at >= {T}))
+  OR (record_type = 'casualty_report' AND record_id IN (SELECT id FROM casualty_reports WHERE updated_at >= {T}))
+  OR (record_type = 'displacement_count' AND record_id IN (SELECT id FROM displacement_counts WHERE updated_at >= {T}))
+  OR (record_type = 'statement' AND record_id IN (SELECT id FROM statements WHERE updated_at >= {T}))
+  OR (record_type = 'actor' AND record_id IN (SELECT id FROM actors WHERE updated_at >= {T}))
+  OR (record_type = 'place' AND record_id IN (SELECT id FROM places WHERE updated_at >= {T}))`,
+}
 
 export interface ExportFilters extends EventFilters { updatedSince?: string | undefined }
 
@@ -113,6 +130,12 @@ export function exportSource(resource: ExportResource, f: ExportFilters): Export
   if (f.updatedSince && HAS_UPDATED_AT.has(resource)) {
     where.push('updated_at >= ?')
     params.push(lowerBound(f.updatedSince))
+  }
+  const owned = OWNED_SINCE[resource]
+  if (f.updatedSince && owned) {
+    const parts = owned.split('{T}')
+    where.push(parts.join('?'))
+    for (let i = 1; i < parts.length; i++) params.push(lowerBound(f.updatedSince))
   }
   return { table: TABLE[resource], where, params, order: ORDER[resource] }
 }

@@ -100,15 +100,16 @@ export function readDocument(path: string): ExportFile {
 }
 
 /**
- * An export taken with updatedSince holds only the citations changed since then, so its lists
- * of citations are partial; importing it would strip the rest from their records. It is refused.
- * One taken with other filters is a slice: true. Its statements list only their links to the
- * events in the slice, so those are added to the stored ones rather than replacing them.
+ * An export taken with other filters than updatedSince is a slice: true. Its statements list only
+ * their links to the events in the slice, so those are added to the stored ones rather than
+ * replacing them. One taken with updatedSince alone holds the records written since, each with
+ * all its links and citations (see OWNED_SINCE in export/plan.ts): imported like a whole export,
+ * it brings those records up to date. Deletions are not in it (GET /v1/deletions).
  */
 export function checkMeta(path: string, meta: unknown): boolean {
-  const filters = meta && typeof meta === 'object' ? (meta as { filters?: Record<string, unknown> }).filters : undefined
-  if (filters?.updatedSince) {
-    throw new ImportFileError(`${path}: an export taken with updatedSince has partial citation lists and cannot be imported; export without updatedSince`)
+  const filters = meta && typeof meta === 'object' ? (meta as { filters?: unknown }).filters : undefined
+  if (filters !== undefined && filters !== null && (typeof filters !== 'object' || Array.isArray(filters))) {
+    throw new ImportFileError(`${path}: the meta line's "filters" should be an object, as exports write it`)
   }
-  return Object.values(filters ?? {}).some((v) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0))
+  return Object.entries((filters ?? {}) as Record<string, unknown>).some(([k, v]) => k !== 'updatedSince' && v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0))
 }
