@@ -99,9 +99,14 @@ describe('writes', () => {
     // The event, and its citation: citations have ids of their own in exports.
     expect(tombstones.sort()).toEqual(['citation', 'event'])
 
+    // Restored a moment later, it keeps the time it was created.
+    await new Promise((r) => setTimeout(r, 5))
     const restored = await app.inject({ method: 'POST', url: '/v1/events/convoy-reaches-goris/restore', headers: admin })
     expect(restored.statusCode).toBe(200)
-    expect((await getJson(app, '/v1/events/convoy-reaches-goris')).body.data).toMatchObject({ title: 'Convoy reaches southern Armenia', actors: [expect.objectContaining({ id: 'armenians-of-nagorno-karabakh' })] })
+    const back = (await getJson(app, '/v1/events/convoy-reaches-goris')).body.data
+    expect(back).toMatchObject({ title: 'Convoy reaches southern Armenia', actors: [expect.objectContaining({ id: 'armenians-of-nagorno-karabakh' })] })
+    expect(back.createdAt).toBe(detail.createdAt)
+    expect(back.updatedAt > detail.createdAt).toBe(true)
     // Restored, the event is live again; its citation comes back under a new id, so the old one stays deleted.
     expect((await getJson(app, '/v1/deletions')).body.data.map((d: any) => d.recordType)).toEqual(['citation'])
 

@@ -44,10 +44,11 @@ describe('seed', () => {
     const app = await buildTestApp()
     const sqlite = app.storage.sqlite
     const editor = { authorization: `Bearer ${createKey(sqlite, 'e', 'editor').key}` }
-    const event = seedData.events.find((e) => e.actors.length > 1)!
+    const event = seedData.events.find((e) => (e.actors?.length ?? 0) > 1)!
+    const actors = event.actors!
     const statement = seedData.statements.find((st) => st.citations.length > 1)!
     const tag = (await app.inject(`/v1/events/${event.id}`)).headers.etag as string
-    const patched = await app.inject({ method: 'PATCH', url: `/v1/events/${event.id}`, headers: { ...editor, 'if-match': tag }, payload: { actors: [{ actorId: event.actors[0]!.actor, role: event.actors[0]!.role }] } })
+    const patched = await app.inject({ method: 'PATCH', url: `/v1/events/${event.id}`, headers: { ...editor, 'if-match': tag }, payload: { actors: [{ actorId: actors[0]!.actor, role: actors[0]!.role }] } })
     expect(patched.statusCode).toBe(200)
     const before = readVersion(sqlite).version
     const beforeTag = patched.headers.etag as string
@@ -57,7 +58,7 @@ describe('seed', () => {
     expect(report.version).toBe(before + 1)
     const feed = (await getJson(app, `/v1/changes?since=${before}`)).body.data.map((c: any) => `${c.recordType}:${c.recordId}:${c.version}`).sort()
     expect(feed).toEqual([`event:${event.id}:${before + 1}`, `statement:${statement.id}:${before + 1}`].sort())
-    expect((await getJson(app, `/v1/events/${event.id}`)).body.data.actors).toHaveLength(event.actors.length)
+    expect((await getJson(app, `/v1/events/${event.id}`)).body.data.actors).toHaveLength(actors.length)
     // The tag taken before the seed ran no longer matches.
     const stale = await app.inject({ method: 'PATCH', url: `/v1/events/${event.id}`, headers: { ...editor, 'if-match': beforeTag }, payload: { title: 'x' } })
     expect(stale.statusCode).toBe(412)

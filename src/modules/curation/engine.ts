@@ -148,6 +148,9 @@ export class WriteEngine {
       const input = parsed.data as Record<string, unknown>
       this.checkRefs(spec, input)
       this.insertRow(spec, id, input, readVersion(this.sqlite).version + 1)
+      // Back as it was: it keeps the time it was first created; updatedAt is the restore's.
+      const createdAt = (last.before as Snapshot).createdAt
+      if (typeof createdAt === 'string') prepared(this.sqlite, `UPDATE ${spec.table} SET created_at = ? WHERE id = ?`).run(createdAt, id)
       this.writeLinks(spec, id, input)
       bookkeeping(this.sqlite).dropTombstone.run({ recordType: spec.recordType, recordId: id })
       return this.finish(spec, id, 'restore', undefined, who)
@@ -189,7 +192,7 @@ export class WriteEngine {
     if (ifMatch.trim() === '*') throw new PreconditionRequiredError(`If-Match: * names no version of ${spec.label} "${id}"; send the ETag of your last read of it, so a change made since is not overwritten`)
     const current = readVersion(this.sqlite).version
     const seen = parseIfMatch(ifMatch).filter((v) => v <= current)
-    if (seen.length === 0) throw new PreconditionFailedError(`If-Match "${ifMatch}" names no ETag issued by this API (strong ETags "vN-json", N at most ${current})`)
+    if (seen.length === 0) throw new PreconditionFailedError(`If-Match: ${ifMatch} names no ETag issued by this API (strong ETags "vN-json", N at most ${current})`)
     if ((before.version as number) > Math.max(...seen)) {
       throw new PreconditionFailedError(`${spec.label} "${id}" changed at dataset version ${String(before.version)}, after the version ${Math.max(...seen)} you read; read it again`)
     }
