@@ -92,3 +92,21 @@ describe('citations on the pages', () => {
     expect((await getJson(app, ft![1]!)).body.data.publisher).toBe('Financial Times')
   })
 })
+
+describe('the page with a bad filter', () => {
+  const app = sharedApp()
+  const listed = (body: string) => [...body.matchAll(/<li><article id="([^"]+)">/g)].map((m) => m[1]!)
+
+  it('ignores the bad filter alone, names it, and keeps the others (types in either case)', async () => {
+    const offensives = (await getJson(app(), '/v1/events?type=offensive&limit=200')).body.data.map((e: { id: string }) => e.id)
+    expect(offensives.length).toBeGreaterThan(0)
+    const res = await app().inject('/?type=offensive&from=2023-13')
+    expect(res.statusCode).toBe(400)
+    expect(res.body).toMatch(/ignored \(the others apply\): from: /)
+    expect(res.body).not.toMatch(/type: /)
+    expect(listed(res.body).sort()).toEqual([...offensives].sort())
+    const upper = await app().inject('/?type=OFFENSIVE')
+    expect(upper.statusCode).toBe(200)
+    expect(listed(upper.body).sort()).toEqual([...offensives].sort())
+  })
+})

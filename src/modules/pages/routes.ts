@@ -18,13 +18,30 @@ const cursor = z.preprocess(blank, z.string().max(500).optional())
 const PageQuery = z.object({
   from: z.preprocess(blank, DateFilter.optional()),
   to: z.preprocess(blank, DateFilter.optional()),
-  type: z.preprocess(blank, z.string().optional()).transform((v) => v?.split(',').filter(Boolean))
+  // In either case, as on the API.
+  type: z.preprocess(blank, z.string().optional()).transform((v) => v?.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
     .pipe(z.array(z.enum(EVENT_TYPES)).optional()),
   actor: id,
   place: id,
   after: cursor,
   before: cursor,
 })
+type PageFilters = z.infer<typeof PageQuery>
+
+/**
+ * The page's query read one field at a time: a field that does not parse is left out and named,
+ * and the others still apply (a bad date beside a type keeps the type).
+ */
+function readPageQuery(query: unknown): { data: PageFilters, problems: string[] } {
+  const given = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>
+  const data: Record<string, unknown> = {}
+  const problems: string[] = []
+  for (const [field, schema] of Object.entries(PageQuery.shape)) {
+    const read = (schema as z.ZodType).safeParse(given[field])
+    if (read.success) { if (read.data !== undefined) data[field] = read.data } else problems.push(...read.error.issues.map((i) => `${field}: ${i.message}`))
+  }
+  return { data: data as PageFilters, problems }
+}
 
 /** Server-rendered pages for people: the overview and list at / and one page per event. */
 const routes: FastifyPluginAsync = async (app) => {
@@ -46,10 +63,10 @@ const routes: FastifyPluginAsync = async (app) => {
   })
 
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
-    const parsed = PageQuery.safeParse(request.query)
-    const { after, before, ...filters } = parsed.success ? parsed.data : {}
-    const error = parsed.success ? undefined
-      : `Some filters were not understood and were ignored: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`
+    const parsed = readPageQuery(request.query)
+    const { after, before, ...filters } = parsed.data
+    const error = parsed.problems.length === 0 ? undefined
+      : `Some filters were not understood and were ignored (the others apply): ${parsed.problems.join('; ')}.`
     // A cursor that is not ours is a 400 problem from the error handler, like on the API.
     // The overview and the facets group the filtered events: they run on the stats workers.
     const [overview, facets] = await Promise.all([
@@ -62,7 +79,7 @@ const routes: FastifyPluginAsync = async (app) => {
       : undefined
     const view = await app.stats.run('pageView', { filters, cursor: { after, before }, overview, facets, placeCounts }, request.datasetVersion, clientGone(reply))
     const page = based(renderTimeline(view, error))
-    return reply.code(parsed.success ? 200 : 400).type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').send(page)
+    return reply.code(error ? 400 : 200).type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').send(page)
   })
 
   app.get<{ Params: { id: string } }>('/events/:id', { schema: { hide: true } }, async (request, reply) => {
