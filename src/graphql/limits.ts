@@ -3,7 +3,8 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases'
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth'
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives'
 import {
-  GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule, type ValueNode,
+  GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode,
+  type ValidationContext, type ValidationRule, type ValueNode,
 } from 'graphql'
 import type { Config } from '../config/config.ts'
 
@@ -112,6 +113,40 @@ export const oneWritePerMutation: ValidationRule = (context) => {
   }
 }
 
+/**
+ * Fields whose `first` sizes a page of flat rows made by one query (eventStats' groups: a key and
+ * figures, no resolver below them), not a page of records whose selections each cost work.
+ */
+const FLAT_PAGES = new Set(['eventStats'])
+
+const withoutFlatPageSizes = <T extends ASTNode>(node: T): T => visit(node, {
+  Field(field) {
+    if (!FLAT_PAGES.has(field.name.value)) return undefined
+    return { ...field, arguments: field.arguments?.filter((a) => a.name.value !== 'first' && a.name.value !== 'last') }
+  },
+})
+
+/**
+ * graphql-armor's cost limit, multiplying by a literal `first` or `last` as it does, but not on
+ * FLAT_PAGES: there it made `eventStats(first: 1000)` cost 120 times what the same page cost with
+ * `first` left to its default of 1000, so a client writing the default out was refused. Those pages
+ * are bounded by their own limit (5,000 rows) and the stats workers' time limit.
+ */
+function pageCostRule(options: Parameters<typeof costLimitRule>[0]): ValidationRule {
+  const rule = costLimitRule(options)
+  return (context) => {
+    const seen = new Proxy(context, {
+      get(target, key) {
+        if (key === 'getFragment') return (name: string) => { const f = target.getFragment(name); return f && withoutFlatPageSizes(f) }
+        const value = Reflect.get(target, key, target) as unknown
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
+      },
+    })
+    const visitor = rule(seen) as unknown as { OperationDefinition: { enter(node: OperationDefinitionNode): void } }
+    return { OperationDefinition: { enter: (node: OperationDefinitionNode) => visitor.OperationDefinition.enter(withoutFlatPageSizes(node)) } }
+  }
+}
+
 export function limitRules(config: Config): ValidationRule[] {
   return [
     oneWritePerMutation,
@@ -119,6 +154,6 @@ export function limitRules(config: Config): ValidationRule[] {
     // Every alias counts, `__typename`'s too (the rule's default list lets those through unbounded).
     maxAliasesRule({ n: config.graphqlMaxAliases, allowList: [], ...reportLimit }),
     maxDirectivesRule({ n: 20, ...reportLimit }),
-    costLimitRule({ maxCost: config.graphqlMaxCost, ...reportLimit }),
+    pageCostRule({ maxCost: config.graphqlMaxCost, ...reportLimit }),
   ]
 }

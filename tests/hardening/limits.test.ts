@@ -27,6 +27,19 @@ describe('GraphQL limits', () => {
     expect(big.body.errors?.[0]?.extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED')
   })
 
+  it('eventStats costs the same with its default page size written out or left out, in a fragment too', async () => {
+    const rows = 'rows { key { period periodPlaced type place { id name } country { code name } actor { id name } } events figures { measure events eventsWithoutFigure low lowEvents lowIfDisjoint high openEndedEvents best bestEvents } } pageInfo { hasNextPage endCursor } source'
+    for (const query of [`{ eventStats { ${rows} } }`, `{ eventStats(first: 1000) { ${rows} } }`, `{ ...S } fragment S on Query { eventStats(first: 1000, groupBy: [TYPE]) { ${rows} } }`]) {
+      const { status, body } = await gql(app(), query)
+      expect(body.errors, query).toBeUndefined()
+      expect(status, query).toBe(200)
+      expect(body.data.eventStats.rows.length).toBeGreaterThan(0)
+    }
+    // A page of records still costs its size times what each record selects.
+    const nested = await gql(app(), '{ events(first: 200) { nodes { actors { actor { events(first: 200) { nodes { title } } } } } } }')
+    expect(nested.body.errors?.[0]?.extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED')
+  })
+
   it('batched queries are refused', async () => {
     const res = await app().inject({ method: 'POST', url: '/graphql', payload: [{ query: '{ dataset { version } }' }, { query: '{ dataset { version } }' }] })
     expect(res.statusCode).toBeGreaterThanOrEqual(400)
