@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
 import { NESTED, plusDays, randomDay, SYNTH_SPAN, synthEventId, type Span } from './cases.ts'
 import { loadFlags, measure, parseLoad, printTable, rate, ratio, type Measured, type Target } from './load.ts'
 import { startPlatformatic } from './platformatic.ts'
-import { canPin, freePort, pinSelf, startServer, stop, waitIdle } from './support.ts'
+import { canPin, freePort, pinSelf, readThrough, startServer, stop, waitIdle } from './support.ts'
 import { buildSynthDb } from './synth-db.ts'
 
 // The same cases against Platformatic DB over its own file of as many events, this API with and
@@ -63,6 +63,7 @@ try {
   const serverEnv = { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', SEED_ON_START: 'false' }
   const dbPath = values.db ?? join(dir, 'bench.db')
   if (!values.api && !values.db) buildSynthDb(dbPath, EVENTS)
+  if (!values.api) readThrough(dbPath)
   const api = values.api ?? await serve('src/server.ts', { ...serverEnv, DATABASE_PATH: dbPath })
   const uncached = values['api-uncached'] ?? (values.api ? api : await serve('src/server.ts', { ...serverEnv, DATABASE_PATH: dbPath, CACHE_MAX_ENTRIES: '0' }))
   const listBytes = (await (await fetch(`${api}${LIST_BYTES_URL}`)).arrayBuffer()).byteLength

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { freePort, spawnPinned, stop, waitUntilUp } from './support.ts'
+import { freePort, readThrough, spawnPinned, stop, waitUntilUp } from './support.ts'
 
 /** Installs and databases live here between runs: the install takes minutes, a database of 100,000 events a second. */
 const CACHE = resolve('.bench-cache/peer-platformatic')
@@ -40,7 +40,9 @@ export async function startPlatformatic(peerDir: string, events: number, core: n
   const port = await freePort()
   const config = JSON.parse(readFileSync(join(CACHE, 'platformatic.json'), 'utf8'))
   config.server = { ...config.server, hostname: '127.0.0.1', port }
-  config.db = { ...config.db, connectionString: `sqlite://${database(events)}` }
+  const file = database(events)
+  readThrough(file)
+  config.db = { ...config.db, connectionString: `sqlite://${file}` }
   const configFile = join(CACHE, 'bench-platformatic.json')
   writeFileSync(configFile, JSON.stringify(config, null, 2))
   const child = spawnPinned(process.execPath, ['node_modules/@platformatic/db/db.mjs', 'start', '-c', configFile], { cwd: CACHE, stdio: ['ignore', 'ignore', 'inherit'] }, core)

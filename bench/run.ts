@@ -1,12 +1,12 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { actorId, NESTED, pick, placeId, plusDays, randomDay, SYNTH_SPAN, synthEventId, WORDS } from './cases.ts'
 import { skipBodies } from './load.ts'
-import { cpuTicks, freePort, percentile, pinSelf, rss, send, startServer, waitIdle } from './support.ts'
+import { cpuTicks, freePort, percentile, pinSelf, readThrough, rss, send, startServer, waitIdle } from './support.ts'
 
 const round = (ms: number) => Math.round(ms * 100) / 100
 import { buildSynthDb } from './synth-db.ts'
@@ -129,10 +129,8 @@ async function readsDuringExports(connections: number) {
 }
 
 if (!values.db) buildSynthDb(dbPath, EVENTS)
-// The file read through once, so that every case runs on a warm page cache as on a server that has
-// been up a while, whatever ran on the machine before (at a million events the file is 6 GB, and
-// the first cases otherwise measured the disk). --cold skips it.
-if (!values.cold) for (const f of [dbPath, `${dbPath}-wal`]) if (existsSync(f)) execFileSync('cat', [f], { stdio: ['ignore', 'ignore', 'inherit'] })
+// Every case on a warm page cache (see readThrough); --cold skips it.
+if (!values.cold) readThrough(dbPath)
 
 const apiPort = await freePort(), uncachedPort = await freePort(), barePort = await freePort()
 const serverEnv = { DATABASE_PATH: dbPath, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', SEED_ON_START: 'false' }
