@@ -118,8 +118,7 @@ export async function paced(intervalMs: number, until: number, fn: (i: number) =
   await Promise.all(pending)
 }
 
-/** CPU time a process has used, in clock ticks (user + system, all its threads), from /proc. */
-/** CPU time a process has used, user and system, in ticks of 10 ms (Linux). */
+/** CPU time a process has used, user and system, all its threads, in ticks of 10 ms (Linux, from /proc). */
 export const cpuTicks = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
   return Number(fields[11]) + Number(fields[12])

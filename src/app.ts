@@ -94,6 +94,8 @@ export async function buildApp(options: BuildOptions = {}) {
       checkDateRange(route)
     })
     await rest.register(healthRoutes)
+    // /releases/{tag}/...: zod schemas for its documentation; it hands each request over unvalidated.
+    await rest.register(pinnedReleases)
     await rest.register(async (v1) => {
       for (const routes of [eventRoutes, actorRoutes, placeRoutes, sourceRoutes, statementRoutes, casualtyRoutes, displacementRoutes, searchRoutes, datasetRoutes, exportRoutes, timelineRoutes, curationRoutes, statsRoutes, releaseRoutes, changeRoutes]) {
         await v1.register(routes)
@@ -106,8 +108,6 @@ export async function buildApp(options: BuildOptions = {}) {
   await app.register(graphiql, { graphiql: config.graphiql })
   await breathe()
   await app.register(pageRoutes)
-  await breathe()
-  await app.register(pinnedReleases)
   await breathe()
   return app
 }

@@ -57,6 +57,11 @@ describe('serving releases', () => {
     expect(next.headers['cache-control']).toBe('public, max-age=31536000, immutable')
     expect((await app.inject({ url: '/releases/2026.1/v1/events?limit=3', headers: { 'if-none-match': list.headers.etag as string } })).statusCode).toBe(304)
     expect((await app.inject('/releases/2026.1/v1/events?format=csv')).headers['content-type']).toMatch(/text\/csv/)
+    const head = await app.inject({ method: 'HEAD', url: '/releases/2026.1/v1/events?limit=3' })
+    expect({ status: head.statusCode, etag: head.headers.etag, body: head.rawPayload.length }).toEqual({ status: 200, etag: list.headers.etag, body: 0 })
+    // The prefix is documented as one operation standing for every read route.
+    const doc = (await app.inject('/openapi.json')).json()
+    expect(Object.keys(doc.paths['/releases/{tag}/{path}'])).toEqual(['get'])
 
     const gql = await app.inject({ method: 'POST', url: '/releases/2026.1/graphql', payload: { query: `{ dataset { version } source(id: "${src.id}") { note } }` } })
     expect(gql.json().data).toEqual({ dataset: { version: release.datasetVersion }, source: { note: src.note } })

@@ -1,6 +1,8 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { Problem, problemResponses } from '../../http/schemas.ts'
 import { NotFoundError, ReadOnlyError, ReleaseBusyError } from '../../errors.ts'
-import { DATABASE_FILE, readRelease, releaseDir, TAG_PATTERN } from './store.ts'
+import { DATABASE_FILE, readRelease, releaseDir, Tag, TAG_PATTERN } from './store.ts'
 import { IMMUTABLE } from './routes.ts'
 import type { Config } from '../../config/config.ts'
 
@@ -84,21 +86,37 @@ export default async function pinnedReleases(app: FastifyInstance) {
     open.clear()
   })
 
-  app.route({
-    method: ['GET', 'HEAD', 'POST'],
-    url: '/releases/:tag/*',
-    schema: { hide: true },
-    // Hands over in onRequest, before the body is read, so the release app parses it itself.
-    onRequest: async (request, reply) => {
-      const { tag, '*': rest } = request.params as { tag: string, '*': string }
-      if (!TAG_PATTERN.test(tag) || !readRelease(app.config.releasesPath, tag)) throw new NotFoundError('release', tag)
-      if (request.method === 'POST' && rest !== 'graphql') throw new ReadOnlyError(`release ${tag} never changes; send writes to the live API`)
-      const served = await acquire(tag)
-      const query = request.raw.url!.indexOf('?')
-      request.raw.url = `/${rest.split('?')[0]}${query >= 0 ? request.raw.url!.slice(query) : ''}`
-      reply.hijack()
-      dispatch(served, request.raw, reply.raw)
+  // Hands over in onRequest, before the body is read, so the release app parses it itself.
+  const handOver = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { tag, '*': rest } = request.params as { tag: string, '*': string }
+    if (!TAG_PATTERN.test(tag) || !readRelease(app.config.releasesPath, tag)) throw new NotFoundError('release', tag)
+    if (request.method === 'POST' && rest !== 'graphql') throw new ReadOnlyError(`release ${tag} never changes; send writes to the live API`)
+    const served = await acquire(tag)
+    const query = request.raw.url!.indexOf('?')
+    request.raw.url = `/${rest.split('?')[0]}${query >= 0 ? request.raw.url!.slice(query) : ''}`
+    reply.hijack()
+    dispatch(served, request.raw, reply.raw)
+  }
+  // GET (and with it HEAD) is documented: one operation standing for every read route. The release
+  // app validates the path and query it is handed, so nothing is validated here.
+  app.get('/releases/:tag/*', {
+    schema: {
+      tags: ['releases'], operationId: 'readFromRelease',
+      summary: 'Any read route of the API, answered from a release\'s frozen database',
+      description: 'Prefix a read route\'s path and query with `/releases/{tag}`: `/releases/2026.1/v1/events?type=offensive` '
+        + 'answers as `/v1/events?type=offensive` did when the release was made, with links that stay under the prefix. '
+        + 'GraphQL is `POST /releases/{tag}/graphql`; writes are refused with 405. A release not opened recently may answer 503 '
+        + 'with `Retry-After` while another one is being opened. See docs/releases.md.',
+      params: z.strictObject({ tag: Tag, '*': z.string().describe('the path of a read route, such as `v1/events` or `v1/actors/azerbaijani-armed-forces`') }),
+      // Any query: the release app's route checks it (set here so the no-query rule does not apply).
+      querystring: z.object({}),
+      response: {
+        200: z.unknown().describe('the answer of the route named by the path, as the live API gives it'),
+        ...problemResponses,
+        503: Problem.describe('another release is being opened; Retry-After says when to come back'),
+      },
     },
-    handler: async () => undefined,
-  })
+    onRequest: handOver,
+  }, async () => undefined)
+  app.post('/releases/:tag/*', { schema: { hide: true }, onRequest: handOver }, async () => undefined)
 }
