@@ -1,3 +1,16 @@
+import type { Column } from 'drizzle-orm'
+
+/**
+ * A select list written from the schema's columns: `alias."column" AS "key"` for each entry, in
+ * order, a key renamed where `rename` says (a row names `as_of_utc` `asOfSortKey`, for what it is).
+ * The raw statements of the query modules take their lists from here, so the columns they read
+ * follow the schema as the row types (`$inferSelect`) do; a column renamed or dropped there
+ * changes the list with it instead of leaving a hand-written one behind.
+ */
+export function selectList(alias: string, columns: Record<string, Column>, rename: Record<string, string> = {}): string {
+  return Object.entries(columns).map(([key, c]) => `${alias}."${c.name}" AS "${rename[key] ?? key}"`).join(', ')
+}
+
 /**
  * A select list cut down to some of its columns. Query modules keep one select list per table
  * (`expr AS key, ...`); a reader that needs few fields (GraphQL knows what a query selects) asks

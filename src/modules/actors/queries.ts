@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import { eq, getTableColumns, sql } from 'drizzle-orm'
 import { IN_JSON, listPage, mapPage, nameOrAliasLike, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
+import { selectList } from '../../db/projection.ts'
 import { actors } from '../../db/schema.ts'
 import { statements } from '../../db/typed.ts'
 import { lowerBound } from '../../domain/dates.ts'
@@ -11,8 +12,8 @@ export type ActorRow = Omit<typeof actors.$inferSelect, 'version'>
 
 export interface ActorFilters { kind?: string | undefined, q?: string | undefined, affiliation?: string | undefined, updatedSince?: string | undefined }
 
-const SELECT = `a.id AS id, a.name AS name, a.aliases AS aliases, a.kind AS kind, a.affiliation_id AS affiliationId,
-  a.description AS description, a.created_at AS createdAt, a.updated_at AS updatedAt`
+const { version: _version, ...shown } = getTableColumns(actors)
+const SELECT = selectList('a', shown)
 
 type RawActor = Omit<ActorRow, 'aliases'> & { aliases: string }
 const parse = (r: RawActor): ActorRow => ({ ...r, aliases: JSON.parse(r.aliases) as string[] })
@@ -30,7 +31,6 @@ export function listActors(sqlite: Database.Database, f: ActorFilters, limit: nu
   return mapPage(page, parse)
 }
 
-const { version: _version, ...shown } = getTableColumns(actors)
 const typed = statements((db) => ({
   byId: db.select(shown).from(actors).where(eq(actors.id, sql.placeholder('id'))).prepare(),
 }))

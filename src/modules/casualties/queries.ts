@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3'
+import { getTableColumns } from 'drizzle-orm'
 import { cursorOf, idRows, IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SortSpec, type SqlValue } from '../../db/keyset.ts'
 import { binaryOrder } from '../../db/collation.ts'
 import { allRows, prepared } from '../../db/prepared.ts'
-import type { casualtyReports } from '../../db/schema.ts'
-import { narrowSelect } from '../../db/projection.ts'
+import { casualtyReports, events } from '../../db/schema.ts'
+import { narrowSelect, selectList } from '../../db/projection.ts'
 import type { CasualtyOutcome, VictimGroup } from '../../domain/vocabulary.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 
@@ -15,10 +16,11 @@ export interface CasualtyFilters {
   from?: string | undefined, to?: string | undefined, updatedSince?: string | undefined
 }
 
-const SELECT = `c.id AS id, c.event_id AS eventId, e.title AS eventTitle, e.start AS eventStart, c.outcome AS outcome,
-  c.victim_group AS victimGroup, c.low AS low, c.high AS high, c.best AS best, c.qualifier AS qualifier,
-  c.reported_phrase AS reportedPhrase, c.reported_by_id AS reportedById, c.victim_actor_id AS victimActorId,
-  c.perpetrator_actor_id AS perpetratorActorId, c.note AS note, e.start_utc AS eventSortKey, c.created_at AS createdAt, c.updated_at AS updatedAt`
+const { version: _version, id, eventId, createdAt, updatedAt, ...reported } = getTableColumns(casualtyReports)
+const SELECT = [
+  selectList('c', { id, eventId }), selectList('e', { eventTitle: events.title, eventStart: events.start }),
+  selectList('c', reported), selectList('e', { eventSortKey: events.startUtc }), selectList('c', { createdAt, updatedAt }),
+].join(', ')
 const FROM = 'casualty_reports c JOIN events e ON e.id = c.event_id'
 
 /**

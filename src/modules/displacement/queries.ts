@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3'
+import { getTableColumns } from 'drizzle-orm'
 import { DENSE_UPDATES, fewUpdatedSince } from '../../db/updates.ts'
 import { IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
-import type { displacementCounts } from '../../db/schema.ts'
+import { displacementCounts } from '../../db/schema.ts'
+import { selectList } from '../../db/projection.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 
 /** A displacement count, its date's sort key named for what it is, without the dataset version. */
@@ -13,11 +15,8 @@ export interface DisplacementFilters {
   from?: string | undefined, to?: string | undefined, updatedSince?: string | undefined
 }
 
-const SELECT = `d.id AS id, d.event_id AS eventId, d.metric AS metric, d.low AS low, d.high AS high, d.best AS best,
-  d.qualifier AS qualifier, d.reported_phrase AS reportedPhrase, d.origin_place_id AS originPlaceId,
-  d.destination_place_id AS destinationPlaceId, d.as_of AS asOf, d.as_of_utc AS asOfSortKey, d.as_of_precision AS asOfPrecision,
-  d.as_of_basis AS asOfBasis, d.as_of_note AS asOfNote, d.reported_by_id AS reportedById, d.relayed_by_id AS relayedById,
-  d.note AS note, d.created_at AS createdAt, d.updated_at AS updatedAt`
+const { version: _version, ...shown } = getTableColumns(displacementCounts)
+const SELECT = selectList('d', shown, { asOfUtc: 'asOfSortKey' })
 
 export function listDisplacement(sqlite: Database.Database, f: DisplacementFilters, limit: number, cursor?: PageAt): KeysetPage<DisplacementRow> {
   return listPage<DisplacementRow>(sqlite, displacementListing(sqlite, f, limit, cursor))

@@ -4,7 +4,7 @@ import { idRows, IN_JSON, listPage, mapPage, nameOrAliasLike, type KeysetPage, t
 import { allRows, prepared } from '../../db/prepared.ts'
 import { places } from '../../db/schema.ts'
 import { statements } from '../../db/typed.ts'
-import { narrowSelect } from '../../db/projection.ts'
+import { narrowSelect, selectList } from '../../db/projection.ts'
 import { lowerBound } from '../../domain/dates.ts'
 
 /** A place as the API gives it: its columns but the dataset version of its last write. */
@@ -12,8 +12,8 @@ export type PlaceRow = Omit<typeof places.$inferSelect, 'version'>
 
 export interface PlaceFilters { kind?: string | undefined, country?: string | undefined, q?: string | undefined, updatedSince?: string | undefined }
 
-const SELECT = `p.id AS id, p.name AS name, p.aliases AS aliases, p.kind AS kind, p.latitude AS latitude, p.longitude AS longitude,
-  p.country_code AS countryCode, p.parent_id AS parentId, p.note AS note, p.created_at AS createdAt, p.updated_at AS updatedAt`
+const { version: _version, ...shown } = getTableColumns(places)
+const SELECT = selectList('p', shown)
 
 type RawPlace = Omit<PlaceRow, 'aliases'> & { aliases: string }
 const parse = (r: RawPlace): PlaceRow => ({ ...r, aliases: JSON.parse(r.aliases) as string[] })
@@ -31,7 +31,6 @@ export function listPlaces(sqlite: Database.Database, f: PlaceFilters, limit: nu
   return mapPage(page, parse)
 }
 
-const { version: _version, ...shown } = getTableColumns(places)
 const typed = statements((db) => ({
   byId: db.select(shown).from(places).where(eq(places.id, sql.placeholder('id'))).prepare(),
 }))

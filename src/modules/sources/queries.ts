@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import { eq, getTableColumns, sql } from 'drizzle-orm'
 import { IN_JSON, listPage, type KeysetPage, type PageAt, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
+import { selectList } from '../../db/projection.ts'
 import { sources } from '../../db/schema.ts'
 import { statements } from '../../db/typed.ts'
 import type { RecordType } from '../../domain/vocabulary.ts'
@@ -15,8 +16,8 @@ export interface CitationRow {
   source: { id: string, publisher: string, title: string | null, url: string | null, publishedDate: string }
 }
 
-const SELECT = `s.id AS id, s.publisher AS publisher, s.title AS title, s.url AS url, s.published_date AS publishedDate,
-  s.kind AS kind, s.language AS language, s.note AS note, s.created_at AS createdAt, s.updated_at AS updatedAt`
+const { version: _version, ...shown } = getTableColumns(sources)
+const SELECT = selectList('s', shown)
 
 export function listSources(sqlite: Database.Database, f: { updatedSince?: string | undefined }, limit: number, cursor?: PageAt): KeysetPage<SourceRow> {
   const where: string[] = [], params: SqlValue[] = []
@@ -27,7 +28,6 @@ export function listSources(sqlite: Database.Database, f: { updatedSince?: strin
   })
 }
 
-const { version: _version, ...shown } = getTableColumns(sources)
 const typed = statements((db) => ({
   byId: db.select(shown).from(sources).where(eq(sources.id, sql.placeholder('id'))).prepare(),
 }))

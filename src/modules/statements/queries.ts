@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3'
+import { getTableColumns } from 'drizzle-orm'
 import { DENSE_UPDATES, fewUpdatedSince } from '../../db/updates.ts'
 import { cursorOf, IN_JSON, listPage, type KeysetPage, type ListSpec, type PageAt, type SortSpec, type SqlValue } from '../../db/keyset.ts'
 import { prepared } from '../../db/prepared.ts'
-import type { statements } from '../../db/schema.ts'
+import { actors, statements } from '../../db/schema.ts'
+import { selectList } from '../../db/projection.ts'
 import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { ftsQuery } from '../search/queries.ts'
 
@@ -14,9 +16,8 @@ export interface StatementFilters {
   to?: string | undefined, q?: string | undefined, updatedSince?: string | undefined
 }
 
-const SELECT = `s.id AS id, s.speaker_id AS speakerId, a.name AS speakerName, s.said_at AS saidAt, s.said_at_utc AS saidAtSortKey,
-  s.date_precision AS datePrecision, s.date_basis AS dateBasis, s.date_note AS dateNote, s.medium AS medium, s.quote AS quote,
-  s.summary AS summary, s.created_at AS createdAt, s.updated_at AS updatedAt`
+const { version: _version, id, speakerId, ...said } = getTableColumns(statements)
+const SELECT = `${selectList('s', { id, speakerId })}, ${selectList('a', { speakerName: actors.name })}, ${selectList('s', said, { saidAtUtc: 'saidAtSortKey' })}`
 const FROM = 'statements s JOIN actors a ON a.id = s.speaker_id'
 
 const BY_DATE: SortSpec = { name: 'date', desc: false, columns: [{ expr: 's.said_at_utc', key: 'saidAtSortKey' }, { expr: 's.id', key: 'id' }] }
