@@ -178,10 +178,9 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
   } else {
     more = read(sql, params)
   }
-  const live = groups.filter((g) => g.events > 0)
   const last = groups[groups.length - 1]
   return {
-    rows: presentRows(sqlite, live.map((g) => ({ key: Object.fromEntries(columns.map((c, i) => [c.alias, g.key[i]!])), events: g.events, sums: g.sums }))),
+    rows: presentRows(sqlite, groups.map((g) => ({ key: Object.fromEntries(columns.map((c, i) => [c.alias, g.key[i]!])), events: g.events, sums: g.sums }))),
     nextCursor: more && last ? encodeCursor(sortName, last.key) : null,
     source: cube || split ? 'summary' : 'events',
   }
@@ -191,24 +190,37 @@ type RawGroup = { key: SqlValue[], events: number, sums: Partial<Record<Measure,
 
 /**
  * Adds the rows of a grouping statement (per group, a '*' row and a row per measure, in key order)
- * to `groups`; true once a group past `limit` is met, and reading stops there.
+ * to `groups`; true once a group with events is met past `limit`, and reading stops there. A group
+ * of no events (a summary row a write left at zero: an event moved to another day, an actor
+ * unlinked) is not a row: it is dropped as soon as its key is read past, so it neither takes a
+ * place on the page nor makes an empty next page look like more.
  */
 function collect(rows: IterableIterator<SqlValue[]>, width: number, limit: number, groups: RawGroup[]): boolean {
   let last = groups.length ? JSON.stringify(groups[groups.length - 1]!.key) : ''
+  // Past the page: whether the group being read has events ('*' comes first in each group).
+  let probing = false
   for (const r of rows) {
     const key = r.slice(0, width)
     const measure = r[width] as string
-    const values = r.slice(width + 1).map((v) => Number(v ?? 0))
     const text = JSON.stringify(key)
     if (text !== last) {
-      if (groups.length === limit) return true
-      groups.push({ key, events: 0, sums: {} })
       last = text
+      if (!probing) {
+        if (groups.length && groups[groups.length - 1]!.events === 0) groups.pop()
+        probing = groups.length === limit
+        if (!probing) groups.push({ key, events: 0, sums: {} })
+      }
     }
+    if (probing) {
+      if (measure === '*' && Number(r[width + 1] ?? 0) > 0) return true
+      continue
+    }
+    const values = r.slice(width + 1).map((v) => Number(v ?? 0))
     const g = groups[groups.length - 1]!
     if (measure === '*') g.events += values[0]!
     else g.sums[measure as Measure] = Object.fromEntries(FIGURE_SUMS.map((k, i) => [k, values[i]!])) as Sums
   }
+  if (!probing && groups.length && groups[groups.length - 1]!.events === 0) groups.pop()
   return false
 }
 

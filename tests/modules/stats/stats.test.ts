@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
-import { getJson, sharedApp } from '../../helper.ts'
+import { createKey } from '../../../src/modules/keys/queries.ts'
+import { buildTestApp, getJson, gql, sharedApp } from '../../helper.ts'
 
 const app = sharedApp()
 
@@ -71,6 +72,46 @@ describe('GET /v1/stats/events', () => {
     const named = Object.fromEntries(countries.filter((r: any) => r.key.country).map((r: any) => [r.key.country.code, r.key.country.name]))
     expect(named).toMatchObject({ AZ: 'Azerbaijan', RU: 'Russia' })
     expect(Object.values(named).every((name) => typeof name === 'string' && name.length > 0)).toBe(true)
+  })
+
+  it('fills each page with groups that have events, also where a write left summary rows at zero', async () => {
+    const own = await buildTestApp()
+    const pages = async (query: string, limit: number) => {
+      const all = (await getJson(own, `/v1/stats/events?${query}&limit=5000`)).body.data
+      const paged: any[] = []
+      let cursor: string | null = null
+      do {
+        const res: { status: number, body: any } = await getJson(own, `/v1/stats/events?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`)
+        expect(res.status).toBe(200)
+        cursor = res.body.page.nextCursor
+        // A page offering another is full; no row is a group without events.
+        if (cursor) expect(res.body.data).toHaveLength(limit)
+        expect(res.body.data.every((r: any) => r.events > 0)).toBe(true)
+        paged.push(...res.body.data)
+      } while (cursor)
+      expect(paged).toEqual(all)
+      return all
+    }
+    for (const limit of [1, 2, 5]) {
+      // The seeded actor summary holds rows of no actor at zero events.
+      await pages('groupBy=actor', limit)
+      await pages('groupBy=actor,period&period=year', limit)
+      await pages('groupBy=type&from=2023-09-20&to=2023-09-20', limit)
+    }
+    const id = 'russian-peacekeepers-killed-2023-09'
+    const etag = (await own.inject(`/v1/events/${id}`)).headers.etag as string
+    const admin = { authorization: `Bearer ${createKey(own.storage.sqlite, 'stats test', 'admin').key}` }
+    const moved = await own.inject({ method: 'PATCH', url: `/v1/events/${id}`, headers: { ...admin, 'if-match': etag }, payload: { start: '2023-09-22' } })
+    expect(moved.statusCode).toBe(200)
+    for (const limit of [1, 2]) {
+      const day = await pages('groupBy=type&from=2023-09-20&to=2023-09-20', limit)
+      expect(day.some((r: any) => r.key.type === 'attack')).toBe(false)
+      await pages('groupBy=period,type&period=day&from=2023-09', limit)
+    }
+    const first = await gql(own, '{ eventStats(groupBy: [ACTOR], first: 1) { rows { events } pageInfo { hasNextPage } } }')
+    expect(first.body.data.eventStats.rows).toHaveLength(1)
+    expect(first.body.data.eventStats.rows[0].events).toBeGreaterThan(0)
+    await own.close()
   })
 
   it('filters by figures: at least / at most N killed', async () => {
