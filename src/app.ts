@@ -3,7 +3,7 @@ import cors from '@fastify/cors'
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { corsOptions } from './http/cors.ts'
-import { checkDateRange } from './http/date-range.ts'
+import { checkFilterPairs } from './http/filter-pairs.ts'
 import { lazySerializerCompiler, serializerCompiler } from './http/serializer.ts'
 import { loadConfig, type Config } from './config/config.ts'
 import auth from './plugins/auth.ts'
@@ -91,7 +91,7 @@ export async function buildApp(options: BuildOptions = {}) {
     // One rule for query strings everywhere: a parameter a route does not define is refused.
     rest.addHook('onRoute', (route) => {
       if (route.schema && !route.schema.querystring && !route.schema.hide) route.schema.querystring = NO_QUERY
-      checkDateRange(route)
+      checkFilterPairs(route)
     })
     await rest.register(healthRoutes)
     // /releases/{tag}/...: zod schemas for its documentation; it hands each request over unvalidated.

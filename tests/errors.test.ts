@@ -100,4 +100,26 @@ describe('a date range that ends before it starts', () => {
     const g = (await app().inject({ method: 'POST', url: '/graphql', payload: { query: '{ events(filter: { from: "2023-09-25", to: "2023-09-01" }) { nodes { id } } }' } })).json()
     expect(g.errors[0]).toMatchObject({ extensions: { code: 'INVALID_PARAMETER' }, message: expect.stringMatching(/filter.from .* is after filter.to/) })
   })
+
+  it('so is a role without an actor, and a figure range whose minimum passes its maximum, wherever events are filtered', async () => {
+    const cases: [string, RegExp][] = [
+      ['role=observer', /role \(observer\) needs actor/],
+      ['minKilled=5&maxKilled=2', /minKilled \(5\) is more than maxKilled \(2\)/],
+      ['minDisplaced=10&maxDisplaced=9', /minDisplaced \(10\) is more than maxDisplaced \(9\)/],
+    ]
+    for (const path of ['/v1/events', '/v1/stats/events', '/v1/events.geojson', '/v1/timeline.json', '/v1/export']) {
+      for (const [query, detail] of cases) {
+        const res = await app().inject(`${path}?${query}`)
+        expect(res.statusCode, `${path}?${query}`).toBe(400)
+        expect(res.json(), path).toMatchObject({ code: 'INVALID_PARAMETER', detail: expect.stringMatching(detail) })
+      }
+      for (const fine of ['role=observer&actor=russia', 'minKilled=2&maxKilled=2']) expect((await app().inject(`${path}?${fine}`)).statusCode, `${path}?${fine}`).toBe(200)
+    }
+    // The actor of /v1/actors/{id}/events is in its path.
+    expect((await app().inject('/v1/actors/russia/events?role=observer')).statusCode).toBe(200)
+    for (const filter of ['{ role: OBSERVER }', '{ minKilled: 5, maxKilled: 2 }']) {
+      const g = (await app().inject({ method: 'POST', url: '/graphql', payload: { query: `{ events(filter: ${filter}) { totalCount } }` } })).json()
+      expect(g.errors[0], filter).toMatchObject({ extensions: { code: 'INVALID_PARAMETER' }, message: expect.stringMatching(/^filter\.(role|minKilled)/) })
+    }
+  })
 })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { InvalidParameterError } from '../errors.ts'
-import { lowerBound, upperBoundExclusive } from '../domain/dates.ts'
+import { filterPairProblem } from '../http/filter-pairs.ts'
 import { DateFilter, LIMIT_MAX } from '../http/schemas.ts'
 import type { KeysetPage, PageWindow } from '../db/keyset.ts'
 import type { MercuriusContext } from 'mercurius'
@@ -50,9 +50,6 @@ export function checkedFilter<T extends object>(filter: T | null | undefined): T
     const issue = parsed.error.issues[0]!
     throw new InvalidParameterError(`filter.${issue.path.join('.')}: ${issue.message}`)
   }
-  if (f.from && f.to && lowerBound(f.from as string) >= upperBoundExclusive(f.to as string)) {
-    throw new InvalidParameterError(`filter.from (${String(f.from)}) is after filter.to (${String(f.to)}); no record can fall between them`)
-  }
   // The bounds REST's query strings have: ids and words of at most TEXT_ARG_MAX characters.
   for (const [k, v] of Object.entries(f)) {
     if (typeof v === 'string') checkedText(`filter.${k}`, v)
@@ -60,6 +57,8 @@ export function checkedFilter<T extends object>(filter: T | null | undefined): T
   for (const k of ['minKilled', 'maxKilled', 'minDisplaced', 'maxDisplaced']) {
     if (f[k] != null && (f[k] as number) < 0) throw new InvalidParameterError(`filter.${k}: must be 0 or more`)
   }
+  const problem = filterPairProblem(f, 'filter.')
+  if (problem) throw new InvalidParameterError(problem)
   // GraphQL gives null for fields set to null; the query layer treats undefined as "no filter".
   return Object.fromEntries(Object.entries(f).filter(([, v]) => v != null)) as T
 }
