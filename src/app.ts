@@ -63,6 +63,9 @@ export async function buildApp(options: BuildOptions = {}) {
     clientErrorHandler,
     ...options.fastify,
   }).withTypeProvider<ZodTypeProvider>()
+  // Bodies are JSON. Fastify also reads text/plain, as a string, which a route's schema then
+  // refused as "expected object": a JSON body sent with the wrong type gets the 415 that names it.
+  app.removeContentTypeParser('text/plain')
   await app.register(configPlugin, { config })
   await breathe()
   await app.register(errors)

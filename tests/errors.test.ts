@@ -39,6 +39,15 @@ describe('bad input gets a 4xx problem+json naming the problem', () => {
     expect(JSON.stringify(body)).not.toMatch(/SELECT|sqlite|at .*\.ts:\d+/i)
   })
 
+  it('a JSON body sent as text/plain gets 415 naming the media type, REST and GraphQL, and nothing is written', async () => {
+    const body = JSON.stringify({ publisher: 'P', title: 'T', kind: 'news' })
+    for (const [url, payload] of [['/v1/sources', body], ['/graphql', JSON.stringify({ query: '{ dataset { version } }' })]] as const) {
+      const res = await app().inject({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, payload })
+      expect(res.statusCode, url).toBe(415)
+      expect(JSON.stringify(res.json()), url).toMatch(/text\/plain/)
+    }
+  })
+
   it('a cursor from another sort is refused', async () => {
     const page = (await app().inject({ method: 'GET', url: '/v1/events?limit=1' })).json()
     const res = await app().inject({ method: 'GET', url: `/v1/events?limit=1&sort=-date&cursor=${page.page.nextCursor}` })

@@ -61,7 +61,8 @@ export default fp(async (app) => {
     // Fastify's own 4xx (bad JSON, body too large...) carry FST_* codes; keep ours stable.
     const code = error.code?.startsWith('FST_') ? fastifyCode(status) : error.code ?? fastifyCode(status)
     const errors = (error as { errors?: Problem['errors'] }).errors
-    return sendProblem(reply, request, { status, code, detail: error.message, ...(Array.isArray(errors) ? { errors } : {}) })
+    const detail = status === 415 ? unsupportedMedia(request.headers['content-type'], 'application/json') : error.message
+    return sendProblem(reply, request, { status, code, detail, ...(Array.isArray(errors) ? { errors } : {}) })
   })
 
   app.setNotFoundHandler((request, reply) => {
@@ -109,6 +110,12 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   } else {
     socket.destroy(error)
   }
+}
+
+/** A 415's message: the type the body came with (shortened) and the one to send instead. */
+export function unsupportedMedia(sent: string | undefined, accepted: string): string {
+  const type = (sent ?? '').slice(0, 100)
+  return `a body of type ${type ? JSON.stringify(type) : '(none given)'} is not read here: send ${accepted}`
 }
 
 function fastifyCode(status: number): string {

@@ -12,6 +12,7 @@ import { persistedQueries, TRANSPORT_CODES } from '../graphql/persisted.ts'
 import { LIMIT_CODE, limitRules, RecordLimitError, requestedRecords } from '../graphql/limits.ts'
 import { checkDocument, checkParams, GraphQLValidationError, type DocumentLimits } from '../graphql/guard.ts'
 import { answerSerializer } from '../graphql/serializer.ts'
+import { unsupportedMedia } from './errors.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,7 +44,7 @@ export const MAX_SUBSCRIPTION_CONNECTIONS = 100
 type Coded = Error & { code?: string, statusCode?: number, errors?: GraphQLError[] }
 
 /** Gives every GraphQL error a stable `extensions.code`; internal failures lose their message. */
-function formatError(error: GraphQLError, log: { error: (o: object, m: string) => void }) {
+function formatError(error: GraphQLError, log: { error: (o: object, m: string) => void }, contentType?: string) {
   const original = error.originalError as Coded | undefined
   let code: string
   let message = error.message
@@ -68,6 +69,7 @@ function formatError(error: GraphQLError, log: { error: (o: object, m: string) =
   } else if (original.code?.startsWith('FST_') && original.statusCode && original.statusCode < 500) {
     // Fastify's own refusals of the HTTP request (body too large, bad content type, bad JSON).
     code = ({ 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' } as Record<number, string>)[original.statusCode] ?? 'BAD_REQUEST'
+    if (original.statusCode === 415) message = unsupportedMedia(contentType, 'application/json (or application/graphql)')
   } else if (original.code === 'SQLITE_BUSY') {
     code = 'DATABASE_BUSY'
     message = 'the database is busy with another writer; retry shortly'
@@ -137,7 +139,7 @@ export default fp(async (app) => {
         const wrapped = original?.code === 'MER_ERR_GQL_VALIDATION' || original instanceof GraphQLValidationError
         return wrapped && Array.isArray(original.errors) ? original.errors : [e]
       })
-      const errors = flat.map((e) => formatError(e, log))
+      const errors = flat.map((e) => formatError(e, log, ctx.reply?.request.headers['content-type']))
       // The same waits REST asks for: the write lock, a full stats queue.
       if (errors.some((e) => e.extensions.code === 'DATABASE_BUSY')) ctx.reply?.header('retry-after', '5')
       else if (errors.some((e) => e.extensions.code === 'STATS_BUSY')) ctx.reply?.header('retry-after', '2')
