@@ -109,4 +109,23 @@ describe('the page with a bad filter', () => {
     expect(upper.statusCode).toBe(200)
     expect(listed(upper.body).sort()).toEqual([...offensives].sort())
   })
+
+  it('names a filter it does not take, and a range that ends before it starts, instead of showing everything as if they applied', async () => {
+    const offensives = (await getJson(app(), '/v1/events?type=offensive&limit=200')).body.data.map((e: { id: string }) => e.id)
+    for (const query of ['q=peacekeepers', 'minKilled=100', 'actor=russia&role=observer', 'updatedSince=2099-01-01']) {
+      const res = await app().inject(`/?type=offensive&${query}`)
+      expect(res.statusCode, query).toBe(400)
+      const name = query.split('&').pop()!.split('=')[0]!
+      expect(res.body, query).toMatch(new RegExp(`${name}: the page does not filter by this`))
+      if (!query.startsWith('actor')) expect(listed(res.body).sort(), query).toEqual([...offensives].sort())
+    }
+    const swapped = await app().inject('/?from=2023-10&to=2023-09&type=offensive')
+    expect(swapped.statusCode).toBe(400)
+    expect(swapped.body).toMatch(/from \(2023-10\) is after to \(2023-09\), so neither applies/)
+    expect(listed(swapped.body).sort()).toEqual([...offensives].sort())
+    // A thousand made-up parameters are counted, not all named.
+    const many = await app().inject(`/?${Array.from({ length: 1000 }, (_, i) => `p${i}=1`).join('&')}`)
+    expect(many.statusCode).toBe(400)
+    expect(many.body).toMatch(/p0, p1, p2, p3, p4 and 995 more: the page does not filter by these/)
+  })
 })

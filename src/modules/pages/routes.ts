@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { clientGone } from '../../http/gone.ts'
 import { z } from 'zod'
 import { DateFilter } from '../../http/schemas.ts'
+import { lowerBound, upperBoundExclusive } from '../../domain/dates.ts'
 import { EVENT_TYPES } from '../../domain/vocabulary.ts'
 import { getEvent } from '../events/queries.ts'
 import { FACET_FIELDS } from '../stats/facets.ts'
@@ -28,9 +29,15 @@ const PageQuery = z.object({
 })
 type PageFilters = z.infer<typeof PageQuery>
 
+/** How many parameters the page does not take are named in its notice (a hostile query may hold a thousand). */
+const UNKNOWN_NAMED = 5
+
 /**
  * The page's query read one field at a time: a field that does not parse is left out and named,
- * and the others still apply (a bad date beside a type keeps the type).
+ * and the others still apply (a bad date beside a type keeps the type). So is a parameter the page
+ * does not filter by (`q`, `role`, the figure ranges: the API's lists take them), which would
+ * otherwise leave the whole timeline on screen as if it had applied, and a range whose `from` is
+ * after its `to`, which would select nothing.
  */
 function readPageQuery(query: unknown): { data: PageFilters, problems: string[] } {
   const given = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>
@@ -39,6 +46,18 @@ function readPageQuery(query: unknown): { data: PageFilters, problems: string[] 
   for (const [field, schema] of Object.entries(PageQuery.shape)) {
     const read = (schema as z.ZodType).safeParse(given[field])
     if (read.success) { if (read.data !== undefined) data[field] = read.data } else problems.push(...read.error.issues.map((i) => `${field}: ${i.message}`))
+  }
+  const { from, to } = data as PageFilters
+  if (from && to && lowerBound(from) >= upperBoundExclusive(to)) {
+    delete data.from
+    delete data.to
+    problems.push(`from (${from}) is after to (${to}), so neither applies`)
+  }
+  const unknown = Object.keys(given).filter((k) => !Object.hasOwn(PageQuery.shape, k))
+  if (unknown.length) {
+    const named = unknown.slice(0, UNKNOWN_NAMED).map((k) => (k.length > 40 ? `${k.slice(0, 40)}…` : k)).join(', ')
+    const more = unknown.length > UNKNOWN_NAMED ? ` and ${unknown.length - UNKNOWN_NAMED} more` : ''
+    problems.push(`${named}${more}: the page does not filter by ${unknown.length === 1 ? 'this' : 'these'} (it takes from, to, type, actor and place; /v1/events takes every filter)`)
   }
   return { data: data as PageFilters, problems }
 }
