@@ -2,9 +2,15 @@ import type { FacetField } from '../stats/facets.ts'
 import type { StatsRunner } from '../stats/pool.ts'
 import type { EventFilters } from './queries.ts'
 
-/** The URL of this list narrowed to one facet value, from the first page; `base` as in nextUrl. */
-export function narrowed(base: string, url: string, field: FacetField, value: string): string {
+/**
+ * The URL of this list narrowed to one facet value, from the first page; `base` as in nextUrl.
+ * Null where no URL narrows it: beside an actor filter, another actor's count is of the events with
+ * both, and setting `actor` to it would replace the filter, not add to it.
+ */
+export function narrowed(base: string, url: string, field: FacetField, value: string): string | null {
   const u = new URL(url, 'http://localhost')
+  const current = u.searchParams.get(field)
+  if (field === 'actor' && current !== null && current !== value) return null
   u.searchParams.delete('cursor')
   u.searchParams.set(field, value)
   return `${base}${u.pathname}${u.search}`

@@ -70,7 +70,7 @@ export const FacetValue = z.object({
   value: z.string(),
   label: z.string(),
   count: z.number().int(),
-  href: z.string().describe('this list narrowed to the value'),
+  href: z.string().nullable().describe('this list narrowed to the value; null for another actor beside an actor filter, since events are filtered by one actor at a time (the count is of events with both)'),
 }).meta({ id: 'FacetValue' })
 
 export const EventListMeta = ListMeta.extend({

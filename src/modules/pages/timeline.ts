@@ -33,9 +33,11 @@ function facets(v: TimelineView): Html {
     const values = v.facets.values[field]
     if (v.facets.cutShort.includes(field)) return html`<h3>${FACET_TITLE[field]}</h3><p class="meta">Too many events to count in time; narrow the view first.</p>`
     if (!values?.length) return ''
-    return html`<h3>${FACET_TITLE[field]}</h3><ul>${values.map((x) => {
+    // The view filters by one actor: beside it, the others are counted (events with both), not linked.
+    const alongside = field === 'actor' && f.actor !== undefined
+    return html`<h3>${FACET_TITLE[field]}</h3>${alongside ? html`<p class="meta">Taking part beside the chosen actor, with the events they share.</p>` : ''}<ul>${values.map((x) => {
       const active = field === 'type' ? f.type?.length === 1 && f.type[0] === x.value : f[field] === x.value
-      return html`<li>${active ? html`<strong>${x.label}</strong>` : html`<a href="${pageHref(f, { [field]: field === 'type' ? [x.value] : x.value })}" class="facet" data-field="${field}" data-value="${x.value}">${x.label}</a>`} <span class="count">${n(x.count)}</span></li>`
+      return html`<li>${active ? html`<strong>${x.label}</strong>` : alongside ? html`<span>${x.label}</span>` : html`<a href="${pageHref(f, { [field]: field === 'type' ? [x.value] : x.value })}" class="facet" data-field="${field}" data-value="${x.value}">${x.label}</a>`} <span class="count">${n(x.count)}</span></li>`
     })}</ul>`
   })}</aside>`
 }

@@ -38,6 +38,23 @@ describe('facets and totals on the event list', () => {
     }
   })
 
+  it('links a value only where the link narrows to its count: beside an actor filter, other actors have no href', async () => {
+    const { body } = await getJson(app(), '/v1/events?actor=russia&facets=actor,type&count=exact&limit=1')
+    const actors = body.meta.facets.actor
+    expect(actors.find((v: any) => v.value === 'russia')).toMatchObject({ count: body.meta.total, href: expect.stringContaining('actor=russia') })
+    const others = actors.filter((v: any) => v.value !== 'russia')
+    expect(others.length).toBeGreaterThan(0)
+    expect(others.every((v: any) => v.href === null)).toBe(true)
+    for (const v of [...actors, ...body.meta.facets.type].filter((x: any) => x.href)) {
+      const narrowed = await getJson(app(), v.href.replace('limit=1', 'limit=200'))
+      expect(narrowed.body.data.length, v.value).toBe(v.count)
+    }
+    // The page at / shows them the same way: counted, not linked.
+    const page = (await app().inject('/?actor=russia')).body
+    expect(page).not.toMatch(/data-field="actor"/)
+    expect(page).toMatch(/Taking part beside the chosen actor/)
+  })
+
   it('cuts a facet short when its budget is spent, instead of slowing the page', () => {
     const sqlite = app().storage.sqlite
     const spent = eventFacets(sqlite, { from: '2000' }, ['type', 'actor'], -1)
