@@ -76,6 +76,27 @@ describe('dataset ids that make the same event id', () => {
   })
 })
 
+describe('places of one name', () => {
+  const HEADER = 'event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,country,admin1,location,latitude,longitude,geo_precision,source,notes,fatalities'
+  const row = (id: string, admin1: string, lat: number, lon: number) =>
+    `${id},2024-03-02,1,Battles,Armed clash,Sample Force,,Azerbaijan,${admin1},Kend,${lat},${lon},1,Sample Herald,A row in ${admin1},1`
+
+  it('are one place when close (a town named again), two when far apart (villages in two provinces)', async () => {
+    const app = await buildTestApp()
+    const sqlite = app.storage.sqlite
+    const path = join(tempDir(), 'kend.csv')
+    writeFileSync(path, [HEADER, row('KND1', 'Shusha', 39.76, 46.75), row('KND2', 'Lachin', 39.64, 46.54), row('KND3', 'Shusha', 39.77, 46.76)].join('\n') + '\n')
+    expect(await importFile(sqlite, { format: 'acled', path })).toMatchObject({ imported: 3, rejectedRows: 0 })
+    const placeOf = async (id: string) => (await getJson(app, `/v1/events/acled-${id}`)).body.data.place
+    const [a, b, c] = [await placeOf('knd1'), await placeOf('knd2'), await placeOf('knd3')]
+    // Shusha's two rows are 1.4 km apart: one place. Lachin's Kend, 22 km away, is another.
+    expect(a.id).toBe(c.id)
+    expect(b.id).not.toBe(a.id)
+    expect([b.latitude, b.longitude]).toEqual([39.64, 46.54])
+    await app.close()
+  })
+})
+
 describe('an import beside other writers', () => {
   it('waits for a write lock held past SQLite\'s busy timeout, then imports every row', async () => {
     const path = join(tempDir(), 'locked.db')

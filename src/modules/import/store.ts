@@ -20,8 +20,8 @@ export interface Shared {
   payload: Payload
   /**
    * Whether an existing record with the base id and the same name is taken to be this one. Sensible
-   * for actors and places (one name, one thing); not for sources, where a publisher's name says
-   * nothing about which of its articles a stored record is.
+   * for actors and places (one name, one thing, and for places within SAME_PLACE_KM of it); not for
+   * sources, where a publisher's name says nothing about which of its articles a stored record is.
    */
   adopt: boolean
 }
@@ -128,10 +128,12 @@ export class RecordStore {
     if (known) return { id: known, created: false }
     const nameColumn = snake(s.spec.nameField)
     let id = s.baseId
+    // Coordinates, where the record has them (places), tell two places of one name apart.
+    const located = s.spec.table === 'places'
     for (let n = 2; ; n++) {
-      const name = this.stmt(`SELECT ${nameColumn} FROM ${s.spec.table} WHERE id = ?`).pluck().get(id) as string | undefined
-      if (name === undefined) break
-      if (s.adopt && sameName(name, s.payload[s.spec.nameField])) {
+      const stored = this.stmt(`SELECT ${nameColumn} AS name${located ? ', latitude, longitude' : ''} FROM ${s.spec.table} WHERE id = ?`).get(id) as Located & { name: string } | undefined
+      if (stored === undefined) break
+      if (s.adopt && sameName(stored.name, s.payload[s.spec.nameField]) && (!located || near(stored, s.payload as Located))) {
         this.remember(s.spec, s.externalId, id)
         return { id, created: false }
       }
@@ -141,6 +143,24 @@ export class RecordStore {
     this.remember(s.spec, s.externalId, id)
     return { id, created: true }
   }
+}
+
+type Located = { latitude?: unknown, longitude?: unknown }
+
+/**
+ * Places of one name further apart than this are two places: ACLED and UCDP name villages, and a
+ * country can hold several Kends, in neighbouring provinces too. Sources placing one town differ by
+ * a few kilometres at most (a centroid, a town hall), so a town named again is still one place.
+ */
+export const SAME_PLACE_KM = 10
+
+/** Whether two places are within SAME_PLACE_KM of each other; true when either has no coordinates. */
+function near(a: Located, b: Located): boolean {
+  const [lat1, lon1, lat2, lon2] = [a.latitude, a.longitude, b.latitude, b.longitude]
+  if (typeof lat1 !== 'number' || typeof lon1 !== 'number' || typeof lat2 !== 'number' || typeof lon2 !== 'number') return true
+  const rad = Math.PI / 180
+  const h = Math.sin((lat2 - lat1) * rad / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin((lon2 - lon1) * rad / 2) ** 2
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h))) <= SAME_PLACE_KM
 }
 
 function sameName(a: unknown, b: unknown): boolean {
