@@ -75,35 +75,59 @@ describe('concurrent exports are capped', () => {
   }, 60_000)
 
   it('an export or a manifest slower to start than the connection timeout is still answered in full', async () => {
-    // The socket's idle timeout at 5 ms: starting the export thread alone takes longer, so without
-    // lifting it the connection was closed before the first byte.
-    const app = await buildApp({ config: { databasePath: join(tempDir(), 'slow-start.db'), logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0 }, fastify: { connectionTimeout: 5 } })
-    await app.ready()
-    synthesise(app.storage.sqlite, { events: 2000 })
-    try {
+    // The socket's idle timeout at 200 ms: the first export request of a server starts the export
+    // thread, which takes longer than that, so without lifting the timeout the connection was
+    // closed before the first byte. (At 5 ms the request itself could miss the timeout on a loaded
+    // machine before it reached the route.) Each request below goes to a fresh server, and the
+    // test checks that it did wait past the timeout, so it cannot pass without exercising the lift.
+    const timeout = 200
+    const path = join(tempDir(), 'slow-start.db')
+    const open = async () => {
+      const app = await buildApp({ config: { databasePath: path, logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0 }, fastify: { connectionTimeout: timeout } })
+      await app.ready()
       await app.listen({ port: 0, host: '127.0.0.1' })
-      const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
-      const manifest = await fetch(`${base}/v1/export/manifest?format=ndjson`)
-      expect(manifest.status).toBe(200)
-      const { data } = await manifest.json()
-      const exported = await fetch(`${base}/v1/export?format=ndjson`)
-      expect(exported.status).toBe(200)
-      const bytes = Buffer.from(await exported.arrayBuffer())
-      expect(bytes.length).toBe(data.bytes)
-      expect(createHash('sha256').update(bytes).digest('hex')).toBe(data.sha256)
+      return { app, base: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` }
+    }
+    const timed = async (url: string) => {
+      const started = Date.now()
+      const res = await fetch(url)
+      return { res, waited: Date.now() - started }
+    }
+
+    const first = await open()
+    synthesise(first.app.storage.sqlite, { events: 2000 })
+    let data: { bytes: number, sha256: string, counts: { events: number } }
+    try {
+      const manifest = await timed(`${first.base}/v1/export/manifest?format=ndjson`)
+      expect(manifest.res.status).toBe(200)
+      expect(manifest.waited).toBeGreaterThan(timeout)
+      data = (await manifest.res.json()).data
       expect(data.counts.events).toBeGreaterThanOrEqual(2000)
       // Other requests keep the timeout: a connection that sends nothing is still closed.
       const closed = await new Promise<number>((resolve) => {
         const started = Date.now()
-        const socket = connect((app.server.address() as { port: number }).port, '127.0.0.1')
+        const socket = connect((first.app.server.address() as { port: number }).port, '127.0.0.1')
         socket.on('close', () => resolve(Date.now() - started))
         socket.on('error', () => {})
       })
       expect(closed).toBeLessThan(5000)
     } finally {
-      await app.close()
+      await first.app.close()
+    }
+
+    const second = await open()
+    try {
+      const exported = await timed(`${second.base}/v1/export?format=ndjson`)
+      expect(exported.res.status).toBe(200)
+      expect(exported.waited).toBeGreaterThan(timeout)
+      const bytes = Buffer.from(await exported.res.arrayBuffer())
+      expect(bytes.length).toBe(data.bytes)
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(data.sha256)
+    } finally {
+      await second.app.close()
     }
   }, 60_000)
+
   it('HEAD answers with the headers a GET sends, without running an export or taking a slot', async () => {
     const app = await buildApp({ config: { databasePath: join(tempDir(), 'head.db'), logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0, exportMaxConcurrent: 1 } })
     await app.ready()
