@@ -8,7 +8,7 @@
 // the report supports, with a note saying the rest is not sourced.
 import type { SeedDatasetInput } from './schema.ts'
 
-const FT = 'ft-2023-09-24'
+export const FT = 'ft-2023-09-24'
 
 // External references for dates the report does not give. Each was read in a stored public copy of
 // the page; only what that copy shows is recorded (a headline it lacks is left null).
@@ -18,8 +18,14 @@ const JPOST = 'jpost-reuters-2023-09-21'
 const KYIV_INDEPENDENT = 'kyiv-independent-2023-09-20'
 const TRILATERAL = 'armenia-pm-office-2020-11-10'
 
+/** The paragraphs of the stored FT text: the non-empty lines after its heading. */
+export const FT_PARAGRAPHS = 14
+
 /** A citation of the FT report by paragraph, optionally with the exact reported wording. */
 function cite(paragraph: number, quote?: string): { source: string; paragraph: number; quote?: string } {
+  if (!Number.isInteger(paragraph) || paragraph < 1 || paragraph > FT_PARAGRAPHS) {
+    throw new RangeError(`the FT report has paragraphs 1 to ${FT_PARAGRAPHS}; ${paragraph} cited`)
+  }
   return quote === undefined ? { source: FT, paragraph } : { source: FT, paragraph, quote }
 }
 
@@ -977,7 +983,7 @@ export const seedData: SeedDatasetInput = {
       events: ['pashinyan-address-to-the-nation', 'yerevan-moscow-relations-deteriorate'],
       citations: [
         cite(
-          15,
+          14,
           'The security groups and allies on which we have long relied have set a goal that shows our vulnerability ' +
             'and makes it impossible for the Armenian people to have an independent state',
         ),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { seedData } from '../seed/data.ts'
+import { FT, FT_PARAGRAPHS, seedData } from '../seed/data.ts'
 import { SeedDataset } from '../seed/schema.ts'
 import { getJson as get, gql as query, sharedApp } from './helper.ts'
 
@@ -121,6 +121,18 @@ describe('the article facts the product is about', () => {
     // Caucasus" is the third paragraph after it.
     const { body } = await getJson(app, '/v1/displacement-counts?metric=population_at_risk')
     expect(body.data[0].citations).toEqual([expect.objectContaining({ paragraph: 3, locator: 'para. 3', quote: 'There are 120,000 Armenians' })])
+  })
+
+  it("Pashinyan's words on the security groups and allies stand in paragraph 14, the report's last; no citation names a paragraph past it", async () => {
+    const { body } = await getJson(app, '/v1/statements/pashinyan-security-allies')
+    expect(body.data.citations).toEqual([expect.objectContaining({ paragraph: 14, locator: 'para. 14', quote: expect.stringMatching(/^The security groups and allies/) })])
+    const exported = await app().inject('/v1/export?format=csv&resource=citations')
+    const [head, ...lines] = exported.body.trim().split('\n').map((l) => l.split(','))
+    const at = (name: string) => head!.indexOf(name)
+    const paragraphs = lines.filter((l) => l[at('source_id')] === FT).map((l) => Number(l[at('paragraph')]))
+    expect(paragraphs.length).toBeGreaterThan(50)
+    expect(Math.max(...paragraphs)).toBe(FT_PARAGRAPHS)
+    expect(Math.min(...paragraphs)).toBeGreaterThanOrEqual(1)
   })
 
   it('377 refugees arrived in southern Armenia as of 18:00 UTC+4 on 24 September 2023, via CivilNet citing Armenian authorities', async () => {
