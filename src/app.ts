@@ -70,9 +70,11 @@ export async function buildApp(options: BuildOptions = {}) {
   await breathe()
   await app.register(errors)
   await breathe()
-  await app.register(protection)
-  await breathe()
+  // CORS first: its headers go on every answer, the rate limit's 429 and the overload 503 too, so a
+  // page on another origin can read their Retry-After.
   await app.register(cors, corsOptions(config))
+  await breathe()
+  await app.register(protection)
   await breathe()
   await app.register(database)
   await breathe()

@@ -39,6 +39,21 @@ describe('CORS for browser clients on configured origins', () => {
     const exposed = String(res.headers['access-control-expose-headers']).toLowerCase().split(/,\s*/)
     expect(exposed).toEqual(expect.arrayContaining(['etag', 'link', 'retry-after', 'x-dataset-version']))
   })
+
+  it('a 429 from the rate limit carries the CORS headers, so a page can read its Retry-After and back off', async () => {
+    const app = await buildTestApp({ corsOrigins: ['https://desk.example'], rateLimitMax: 2 })
+    const headers = { origin: 'https://desk.example', 'x-forwarded-for': '203.0.113.9' }
+    const statuses: number[] = []
+    let last
+    for (let i = 0; i < 4; i++) {
+      last = await app.inject({ method: 'GET', url: '/v1/events?limit=1', headers })
+      statuses.push(last.statusCode)
+    }
+    expect(statuses).toEqual([200, 200, 429, 429])
+    expect(last!.headers['retry-after']).toBeDefined()
+    expect(last!.headers['access-control-allow-origin']).toBe('https://desk.example')
+    expect(String(last!.headers['access-control-expose-headers']).toLowerCase()).toContain('retry-after')
+  })
 })
 
 describe('the Authorization header is the scheme and one key, nothing else', () => {
