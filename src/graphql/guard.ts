@@ -1,4 +1,4 @@
-import { GraphQLError, Lexer, Source, TokenKind } from 'graphql'
+import { getOperationAST, GraphQLError, Lexer, parse, Source, TokenKind, type DocumentNode, type OperationTypeNode } from 'graphql'
 import { LIMIT_CODE } from './limits.ts'
 
 /** Limits applied to a GraphQL request before Mercurius parses, validates or caches anything. */
@@ -29,6 +29,12 @@ export class GraphQLValidationError extends Error {
   readonly code = 'GRAPHQL_VALIDATION_FAILED'
   readonly statusCode = 400
   constructor(readonly errors: readonly GraphQLError[]) { super('the query is not valid against the schema') }
+}
+
+/** An operation the HTTP method cannot carry: a mutation over GET or HEAD. */
+export class GraphQLMethodError extends Error {
+  readonly code = 'METHOD_NOT_ALLOWED'
+  readonly statusCode = 405
 }
 
 class GraphQLParseError extends Error {
@@ -112,12 +118,19 @@ interface GraphQLParams { query?: unknown, variables?: unknown, operationName?: 
  * not a string (or is missing without a persisted-query hash) is the client's mistake, named as such.
  */
 export function checkParams(params: GraphQLParams, limits: DocumentLimits, fromQueryString: boolean): void {
+  if (Array.isArray(params)) throw new GraphQLRequestError('batched queries are not accepted: send one query per request')
   const extensions = fromQueryString && typeof params.extensions === 'string' ? safeJson(params.extensions) : params.extensions
+  if (extensions !== undefined && extensions !== null && (typeof extensions !== 'object' || Array.isArray(extensions))) {
+    throw new GraphQLRequestError('extensions must be a JSON object')
+  }
   const persisted = typeof extensions === 'object' && extensions !== null && 'persistedQuery' in extensions
   if (params.query === undefined || params.query === null) {
     if (!persisted) throw new GraphQLRequestError('query is required: a string holding a GraphQL document')
   } else if (typeof params.query !== 'string') {
     throw new GraphQLRequestError('query must be a string holding a GraphQL document')
+  } else if (params.query === '' && !persisted) {
+    // Mercurius reads an empty query as a persisted query's hash alone, and answers "Unknown query".
+    throw new GraphQLParseError('Syntax Error: the document is empty')
   }
   if (params.operationName !== undefined && params.operationName !== null && typeof params.operationName !== 'string') {
     throw new GraphQLRequestError('operationName must be a string')
@@ -133,4 +146,46 @@ function safeJson(text: string): unknown {
   } catch {
     return INVALID
   }
+}
+
+/**
+ * The operation a request runs, as graphql-js picks it: named by `operationName`, or the only one
+ * in the document. Refused by name when there is none to pick, rather than failing further on.
+ */
+export function operationOf(document: DocumentNode, operationName: unknown): OperationTypeNode {
+  const name = typeof operationName === 'string' ? operationName : undefined
+  const operation = getOperationAST(document, name)
+  if (operation) return operation.operation
+  const message = name !== undefined ? `Unknown operation named "${name}".`
+    : document.definitions.some((d) => d.kind === 'OperationDefinition') ? 'Must provide operation name if query contains multiple operations.'
+      : 'the document holds no operation to run, only fragments'
+  throw new GraphQLValidationError([new GraphQLError(message)])
+}
+
+/**
+ * What an HTTP method may run: queries over any, mutations over POST only, subscriptions over the
+ * WebSocket only. Checked on every request, cached documents included, before anything runs.
+ */
+export function checkOperationMethod(operation: OperationTypeNode, method: string): void {
+  if (operation === 'subscription') {
+    throw new GraphQLRequestError('subscriptions are served over a WebSocket at /graphql (graphql-transport-ws or graphql-ws), not over HTTP')
+  }
+  if (operation === 'mutation' && method !== 'POST') throw new GraphQLMethodError(`a mutation is sent with POST, not ${method}`)
+}
+
+/**
+ * For GET and HEAD, the document's operation checked before Mercurius looks at it: its own check
+ * of GET requests failed with a TypeError on an operationName naming no operation, and did not
+ * apply to HEAD at all, which ran mutations. A document that does not parse is left for Mercurius
+ * to report; the text is within the limits checkParams applies.
+ */
+export function checkQueryStringOperation(params: GraphQLParams, method: string): void {
+  if (typeof params.query !== 'string' || params.query === '') return
+  let document: DocumentNode
+  try {
+    document = parse(params.query, { noLocation: true })
+  } catch {
+    return
+  }
+  checkOperationMethod(operationOf(document, params.operationName), method)
 }

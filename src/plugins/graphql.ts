@@ -10,7 +10,7 @@ import { resolvers } from '../graphql/resolvers.ts'
 import { loadSchema } from '../graphql/schema.ts'
 import { persistedQueries, TRANSPORT_CODES } from '../graphql/persisted.ts'
 import { LIMIT_CODE, limitRules, RecordLimitError, requestedRecords } from '../graphql/limits.ts'
-import { checkDocument, checkParams, GraphQLValidationError, type DocumentLimits } from '../graphql/guard.ts'
+import { checkDocument, checkOperationMethod, checkParams, checkQueryStringOperation, GraphQLValidationError, operationOf, type DocumentLimits } from '../graphql/guard.ts'
 import { answerSerializer } from '../graphql/serializer.ts'
 import { unsupportedMedia } from './errors.ts'
 
@@ -95,7 +95,10 @@ export default fp(async (app) => {
   app.addHook('preValidation', async (request) => {
     if (request.routeOptions.url !== '/graphql' || request.headers.upgrade) return
     if (request.method === 'POST') checkParams((request.body ?? {}) as object, limits, false)
-    else if (request.method === 'GET') checkParams(request.query as object, limits, true)
+    else if (request.method === 'GET' || request.method === 'HEAD') {
+      checkParams(request.query as object, limits, true)
+      checkQueryStringOperation(request.query as object, request.method)
+    }
   })
   const rules = limitRules(app.config)
   // What a GraphQL request over HTTP may hold; a WebSocket message is refused past it as it arrives.
@@ -163,6 +166,12 @@ export default fp(async (app) => {
     if (errors.length) throw new GraphQLValidationError(errors)
   })
   app.graphql.addHook('preExecution', async (_schema, document, context, variables) => {
+    // Every time, for documents Mercurius had cached too (a persisted query's, say).
+    if (context.reply) {
+      const request = context.reply.request
+      const params = (request.method === 'POST' ? request.body : request.query) as { operationName?: unknown } | undefined
+      checkOperationMethod(operationOf(document, params?.operationName), request.method)
+    }
     const records = requestedRecords(document, variables ?? {})
     if (records > app.config.graphqlMaxNodes) {
       throw new RecordLimitError(`the query could return ${records} records, more than the limit of ${app.config.graphqlMaxNodes}: ask for smaller pages`)
