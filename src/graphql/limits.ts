@@ -3,7 +3,8 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases'
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth'
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives'
 import {
-  GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode,
+  getNamedType, getNullableType, GraphQLError, isInterfaceType, isListType, isObjectType, Kind, visit,
+  type GraphQLNamedType, type GraphQLSchema, type ASTNode, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode,
   type ValidationContext, type ValidationRule, type ValueNode,
 } from 'graphql'
 import type { Config } from '../config/config.ts'
@@ -33,27 +34,82 @@ function intValue(node: ValueNode | undefined, variables: Record<string, unknown
 }
 
 /**
- * The number of records a query can ask for: every `first` multiplies what is below it, so
- * events(first: 200) { actors { actor { events(first: 200) } } } asks for 40,000 events. Depth and
- * cost rules alone let such a query through. Counted before execution, once variables are known.
+ * Plain lists (not connections) and the most entries each can hold, from the write rules (an
+ * event names at most 100 actors, a statement at most 100 events, a record at most 50 citations).
+ * What is nested under such a list runs once per entry, so it is multiplied by that bound.
  */
-export function requestedRecords(document: DocumentNode, variables: Record<string, unknown>): number {
+const LIST_BOUNDS: Record<string, number> = {
+  'Event.actors': 100,
+  'Statement.events': 100,
+  citations: 50,
+}
+/** What a list of records without a known bound is taken to hold. */
+const UNKNOWN_LIST = 100
+
+/**
+ * The bound of a plain list of records, or undefined for a list of flat values made by one
+ * statement (stats rows and figures, facet values, summary rows), which costs nothing per entry.
+ */
+function listBound(parent: string, field: string, type: GraphQLNamedType | undefined): number | undefined {
+  const bound = LIST_BOUNDS[`${parent}.${field}`] ?? LIST_BOUNDS[field]
+  if (bound !== undefined) return bound
+  return isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node') ? UNKNOWN_LIST : undefined
+}
+/** The most ids Query.nodes takes. */
+const MAX_IDS = 200
+
+/** The ids Query.nodes is given: a literal list's length, a variable's, or the most it takes. */
+function idCount(node: ValueNode | undefined, variables: Record<string, unknown>): number {
+  if (node?.kind === Kind.LIST) return node.values.length
+  if (node?.kind === Kind.VARIABLE) {
+    const v = variables[node.name.value]
+    if (Array.isArray(v)) return v.length
+  }
+  return MAX_IDS
+}
+
+/**
+ * The number of records a query can ask for: every `first` multiplies what is below it, so
+ * events(first: 200) { actors { actor { events(first: 200) } } } asks for 200 events, and 200 more
+ * for each of the up to 100 actors of each: 4,000,200. `nodes(ids:)` counts its ids and multiplies
+ * what is below it by them; a plain list (an event's actors, a statement's events, citations)
+ * multiplies what is below it by the most entries it can hold (LIST_BOUNDS), its own entries being
+ * counted once per parent. Depth and cost rules alone let such queries through. Counted before
+ * execution, once variables are known; types are followed through fragments so that a list is
+ * told from a connection's `nodes`.
+ */
+export function requestedRecords(document: DocumentNode, variables: Record<string, unknown>, schema?: GraphQLSchema): number {
   const fragments = new Map<string, FragmentDefinitionNode>()
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d)
-  const walk = (set: SelectionSetNode | undefined, factor: number, seen: Set<string>): number => {
+  const typeNamed = (name: string | undefined, fallback: GraphQLNamedType | undefined) => (name && schema?.getType(name)) || fallback
+  const walk = (set: SelectionSetNode | undefined, parent: GraphQLNamedType | undefined, factor: number, seen: Set<string>): number => {
     if (!set) return 0
     let total = 0
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
+        const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[sel.name.value] : undefined
+        const type = field ? getNamedType(field.type) : undefined
         const first = sel.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last')
+        if (field && parent!.name === 'Query' && sel.name.value === 'nodes') {
+          const ids = idCount(sel.arguments?.find((a) => a.name.value === 'ids')?.value, variables)
+          total += factor * ids + walk(sel.selectionSet, type, factor * ids, seen)
+          continue
+        }
+        const list = field && !/(Connection|Edge)$/.test(parent!.name) && isListType(getNullableType(field.type)) && sel.selectionSet
+        const bound = list && !first ? listBound(parent!.name, sel.name.value, type) : undefined
+        if (bound !== undefined) {
+          total += factor + walk(sel.selectionSet, type, factor * bound, seen)
+          continue
+        }
         // A connection asked for without first or last still returns a default page.
         const pageSize = first ? intValue(first.value, variables) ?? DEFAULT_PAGE : selectsPage(sel.selectionSet, fragments) ? DEFAULT_PAGE : undefined
         const here = pageSize === undefined ? factor : factor * pageSize
-        total += (pageSize === undefined ? 0 : here) + walk(sel.selectionSet, here, seen)
+        total += (pageSize === undefined ? 0 : here) + walk(sel.selectionSet, type, here, seen)
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        total += walk(sel.selectionSet, factor, seen)
+        total += walk(sel.selectionSet, typeNamed(sel.typeCondition?.name.value, parent), factor, seen)
       } else if (!seen.has(sel.name.value)) {
-        total += walk(fragments.get(sel.name.value)?.selectionSet, factor, new Set([...seen, sel.name.value]))
+        const fragment = fragments.get(sel.name.value)
+        total += walk(fragment?.selectionSet, typeNamed(fragment?.typeCondition.name.value, parent), factor, new Set([...seen, sel.name.value]))
       }
     }
     return total
@@ -68,7 +124,7 @@ export function requestedRecords(document: DocumentNode, variables: Record<strin
     }
     const given = variables
     variables = { ...defaults, ...Object.fromEntries(Object.entries(given).filter(([, x]) => x !== null && x !== undefined)) }
-    most = Math.max(most, walk(d.selectionSet, 1, new Set()))
+    most = Math.max(most, walk(d.selectionSet, schema?.getRootType(d.operation) ?? undefined, 1, new Set()))
     variables = given
   }
   return most

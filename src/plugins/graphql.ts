@@ -165,14 +165,14 @@ export default fp(async (app) => {
     const errors = validate(schema, document, [...specifiedRules, ...rules])
     if (errors.length) throw new GraphQLValidationError(errors)
   })
-  app.graphql.addHook('preExecution', async (_schema, document, context, variables) => {
+  app.graphql.addHook('preExecution', async (schema, document, context, variables) => {
     // Every time, for documents Mercurius had cached too (a persisted query's, say).
     if (context.reply) {
       const request = context.reply.request
       const params = (request.method === 'POST' ? request.body : request.query) as { operationName?: unknown } | undefined
       checkOperationMethod(operationOf(document, params?.operationName), request.method)
     }
-    const records = requestedRecords(document, variables ?? {})
+    const records = requestedRecords(document, variables ?? {}, schema)
     if (records > app.config.graphqlMaxNodes) {
       throw new RecordLimitError(`the query could return ${records} records, more than the limit of ${app.config.graphqlMaxNodes}: ask for smaller pages`)
     }
@@ -222,7 +222,7 @@ function subscriptionLimits(app: FastifyInstance, limits: DocumentLimits, rules:
     const document = parse(source)
     const errors = validate(schema, document, [...specifiedRules, ...rules])
     if (errors.length) throw refusal(errors.map((e) => e.message).join('; '), errors.some((e) => e.extensions?.code === LIMIT_CODE) ? LIMIT_CODE : 'GRAPHQL_VALIDATION_FAILED')
-    const records = requestedRecords(document, {})
+    const records = requestedRecords(document, {}, schema)
     if (records > app.config.graphqlMaxNodes) throw refusal(`the subscription could return ${records} records, more than the limit of ${app.config.graphqlMaxNodes}`, LIMIT_CODE)
     const owner = (context as SubscriptionContext).request ?? context
     const held = active.get(owner) ?? 0

@@ -40,6 +40,26 @@ describe('GraphQL limits', () => {
     expect(nested.body.errors?.[0]?.extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED')
   })
 
+  it('the record budget counts the ids of nodes(ids:) and multiplies what sits under a plain list by the most it holds', async () => {
+    const ids = Array.from({ length: 200 }, (_, i) => `Actor:a${i}`)
+    const perActor = '... on Actor { events(first: 200) { nodes { id } } }'
+    const overIds = await gql(app(), `query ($ids: [ID!]!) { nodes(ids: $ids) { ${perActor} } }`, { ids })
+    expect(overIds.body.errors?.[0]?.extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED')
+    expect(overIds.body.errors?.[0]?.message).toMatch(/40200 records/)
+    const literal = await gql(app(), `{ nodes(ids: [${ids.map((id) => JSON.stringify(id)).join(', ')}]) { ${perActor} } }`)
+    expect(literal.body.errors?.[0]?.extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED')
+    // A few ids with the same selection are fine.
+    const few = await gql(app(), `query ($ids: [ID!]!) { nodes(ids: $ids) { ${perActor} } }`, { ids: ['Actor:armenia', 'Actor:azerbaijan'] })
+    expect(few.body.errors).toBeUndefined()
+    // Each actor of each event runs the connection under it: 200 events x up to 100 actors x 50.
+    const underList = await gql(app(), '{ events(first: 200) { nodes { actors { actor { events { nodes { id } } } } } } }')
+    expect(underList.body.errors?.[0]?.extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED')
+    // A full page with its actors and figures, nothing nested under the actors: within the budget.
+    const page = await gql(app(), '{ events(first: 200) { nodes { id actors { role actor { name } } casualtyReports { nodes { best } } citations { quote } } } }')
+    expect(page.body.errors).toBeUndefined()
+    expect(page.body.data.events.nodes.length).toBeGreaterThan(0)
+  })
+
   it('batched queries are refused', async () => {
     const res = await app().inject({ method: 'POST', url: '/graphql', payload: [{ query: '{ dataset { version } }' }, { query: '{ dataset { version } }' }] })
     expect(res.statusCode).toBeGreaterThanOrEqual(400)
