@@ -1,4 +1,4 @@
-import { getOperationAST, GraphQLError, Lexer, parse, Source, TokenKind, type DocumentNode, type OperationTypeNode } from 'graphql'
+import { getOperationAST, GraphQLError, Kind, Lexer, parse, Source, TokenKind, type DocumentNode, type FragmentDefinitionNode, type OperationTypeNode, type SelectionSetNode } from 'graphql'
 import { LIMIT_CODE } from './limits.ts'
 
 /** Limits applied to a GraphQL request before Mercurius parses, validates or caches anything. */
@@ -188,4 +188,53 @@ export function checkQueryStringOperation(params: GraphQLParams, method: string)
     return
   }
   checkOperationMethod(operationOf(document, params.operationName), method)
+}
+
+/** Pairs of same-named fields graphql-js may compare while checking that fields merge. */
+export const MAX_MERGE_PAIRS = 5000
+/** Field selections walked (fragments expanded) before a document is refused as too large to check. */
+const MAX_WALKED_FIELDS = 100_000
+
+/**
+ * Refuses a document whose fields graphql-js would compare too many times over. Checking that
+ * same-named fields can merge compares every pair of fields at one response path, fragments
+ * expanded, and the pairs below each: `{ dataset { version } }` repeated 440 times, within the
+ * token limit, took 344 ms of the event loop, and three levels repeated five times each 50 ms.
+ * The pairs are counted here per response path (n selections at a path make n(n-1)/2), in time
+ * bounded by MAX_WALKED_FIELDS, before validation runs.
+ */
+export function checkFieldMerging(document: DocumentNode): void {
+  const fragments = new Map<string, FragmentDefinitionNode>()
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d)
+  let pairs = 0
+  let walked = 0
+  const refuse = () => new GraphQLLimitError(`the query selects the same fields too many times over to be checked (more than ${MAX_MERGE_PAIRS} pairs of same-named fields): select each field once`)
+  const walk = (set: SelectionSetNode, path: string, seen: Set<string>, at: Map<string, number>) => {
+    // This set's fields, its inline fragments' and its fragments' (each spread once, as graphql-js does).
+    const spread = new Set<string>()
+    const stack: SelectionSetNode[] = [set]
+    while (stack.length) {
+      for (const sel of stack.pop()!.selections) {
+        if (sel.kind === Kind.FIELD) {
+          const key = `${path}\u0000${sel.alias?.value ?? sel.name.value}`
+          const n = at.get(key) ?? 0
+          at.set(key, n + 1)
+          pairs += n
+          if (pairs > MAX_MERGE_PAIRS || ++walked > MAX_WALKED_FIELDS) throw refuse()
+          if (sel.selectionSet) walk(sel.selectionSet, key, seen, at)
+        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+          stack.push(sel.selectionSet)
+        } else if (!spread.has(sel.name.value) && !seen.has(sel.name.value)) {
+          spread.add(sel.name.value)
+          const f = fragments.get(sel.name.value)
+          // A fragment spreading itself is refused by validation; here it is not expanded again.
+          if (f) walk(f.selectionSet, path, new Set([...seen, f.name.value]), at)
+        }
+      }
+    }
+  }
+  for (const d of document.definitions) {
+    if (d.kind === Kind.OPERATION_DEFINITION) walk(d.selectionSet, '', new Set(), new Map())
+    else if (d.kind === Kind.FRAGMENT_DEFINITION) walk(d.selectionSet, '', new Set([d.name.value]), new Map())
+  }
 }

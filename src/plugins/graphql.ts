@@ -10,7 +10,7 @@ import { resolvers } from '../graphql/resolvers.ts'
 import { loadSchema } from '../graphql/schema.ts'
 import { persistedQueries, TRANSPORT_CODES } from '../graphql/persisted.ts'
 import { LIMIT_CODE, limitRules, RecordLimitError, requestedRecords } from '../graphql/limits.ts'
-import { checkDocument, checkOperationMethod, checkParams, checkQueryStringOperation, GraphQLValidationError, operationOf, type DocumentLimits } from '../graphql/guard.ts'
+import { checkDocument, checkFieldMerging, checkOperationMethod, checkParams, checkQueryStringOperation, GraphQLValidationError, operationOf, type DocumentLimits } from '../graphql/guard.ts'
 import { answerSerializer } from '../graphql/serializer.ts'
 import { unsupportedMedia } from './errors.ts'
 
@@ -162,6 +162,7 @@ export default fp(async (app) => {
   // Validated here rather than by Mercurius, which keeps failed documents in a cache of their own:
   // a refused document must cost nothing once refused. Mercurius then caches only valid ones.
   app.graphql.addHook('preValidation', async (schema, document) => {
+    checkFieldMerging(document)
     const errors = validate(schema, document, [...specifiedRules, ...rules])
     if (errors.length) throw new GraphQLValidationError(errors)
   })
@@ -220,6 +221,11 @@ function subscriptionLimits(app: FastifyInstance, limits: DocumentLimits, rules:
     }
     // Mercurius has parsed it already, but keeps the tree to itself; the text is within the limits.
     const document = parse(source)
+    try {
+      checkFieldMerging(document)
+    } catch (err) {
+      throw refusal((err as Error).message, LIMIT_CODE)
+    }
     const errors = validate(schema, document, [...specifiedRules, ...rules])
     if (errors.length) throw refusal(errors.map((e) => e.message).join('; '), errors.some((e) => e.extensions?.code === LIMIT_CODE) ? LIMIT_CODE : 'GRAPHQL_VALIDATION_FAILED')
     const records = requestedRecords(document, {}, schema)
