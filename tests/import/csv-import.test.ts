@@ -118,6 +118,23 @@ describe('ACLED import', () => {
     expect(summary.endsWith('…')).toBe(true)
   })
 
+  it('never cuts a character outside the Basic Multilingual Plane in half, and the same file again changes nothing', async () => {
+    const app = await buildTestApp()
+    // The emoji's two UTF-16 units straddle the cut at 4,999: cut there, half of it was stored.
+    const notes = `${'a'.repeat(4998)}\u{1F600} end`
+    const text = readFileSync(sample('acled.csv'), 'utf8')
+      .replace('"On 2 March 2024, military forces of Sampleland clashed with the Sample Liberation Front near Sample Town. Synthetic sample row."', `"${notes}"`)
+    const file = join(tempDir(), 'acled.csv')
+    writeFileSync(file, text)
+    const first = await importFile(app.storage.sqlite, { format: 'acled', path: file })
+    expect(first).toMatchObject({ imported: 8, shortenedRows: 1 })
+    const summary = (await getJson(app, '/v1/events/acled-smp1001')).body.data.summary as string
+    expect(summary).toBe(`${'a'.repeat(4998)}…`)
+    expect(summary.isWellFormed()).toBe(true)
+    const again = await importFile(app.storage.sqlite, { format: 'acled', path: file })
+    expect(again).toMatchObject({ imported: 0, updated: 0, unchanged: 8 })
+  })
+
   it('keeps the good rows of a bad file and names the problem with each bad one', async () => {
     const app = await buildTestApp()
     const sqlite = app.storage.sqlite

@@ -120,7 +120,13 @@ export function countryCode(country: string): string | null {
 
 /** Text cut to a schema's maximum length, so a long but otherwise good cell does not lose the row. */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`
+  if (text.length <= max) return text
+  // Lengths count UTF-16 units, as the fields' limits do; a character outside the Basic
+  // Multilingual Plane (an emoji) is two, and is never cut in half.
+  let end = max - 1
+  const last = text.charCodeAt(end - 1)
+  if (last >= 0xd800 && last <= 0xdbff) end--
+  return `${text.slice(0, end).trimEnd()}…`
 }
 
 /** One row's cells shortened by `clip`, noted for the import report. */
