@@ -8,6 +8,8 @@ import { fillEventDocuments } from '../modules/events/stored.ts'
  * used (a folder, unreadable, read-only, corrupt) ends the process with one line naming it and
  * `exitCode`, instead of a stack trace.
  */
+const busy = (err: unknown) => (err as { code?: string } | null)?.code === 'SQLITE_BUSY'
+
 export function openStorage(name: string, options: { migrate?: boolean, exitCode?: number, mustExist?: boolean } = {}): { config: Config, storage: Storage } {
   const stop = (message: string): never => {
     console.error(`${name}: ${message}`)
@@ -34,14 +36,25 @@ export function openStorage(name: string, options: { migrate?: boolean, exitCode
   if (options.migrate ?? true) {
     try {
       migrateDatabase(storage.db)
-      // The migration that adds stored event documents queues every event; compose them now.
-      const started = Date.now()
-      const filled = fillEventDocuments(storage.sqlite, (n, total) => console.error(`${name}: stored event documents ${n}/${total} (${((Date.now() - started) / 1000).toFixed(1)} s)`))
-      if (filled > 0) console.error(`${name}: ${filled} stored event documents composed in ${((Date.now() - started) / 1000).toFixed(1)} s`)
     } catch (err) {
       storage.close()
       if (err instanceof DatabaseOpenError) stop(err.message)
+      if (busy(err)) stop('another process is writing to the database, so its pending migrations cannot run now; try again once it is done')
       throw err
+    }
+    // The migration that adds stored event documents queues every event; compose them now. While
+    // another process writes (an import, the server), they are left to it: the server composes
+    // what is queued as it serves, and the tool goes on.
+    const started = Date.now()
+    try {
+      const filled = fillEventDocuments(storage.sqlite, (n, total) => console.error(`${name}: stored event documents ${n}/${total} (${((Date.now() - started) / 1000).toFixed(1)} s)`))
+      if (filled > 0) console.error(`${name}: ${filled} stored event documents composed in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    } catch (err) {
+      if (!busy(err)) {
+        storage.close()
+        throw err
+      }
+      console.error(`${name}: another process is writing to the database; the event documents queued in it are left for it or the server to compose`)
     }
   }
   return { config, storage }

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { migrateDatabase, openDatabase } from '../../src/db/client.ts'
 import { ImportFileError, RejectLog } from '../../src/modules/import/report.ts'
-import { tempDir } from '../helper.ts'
+import { holdWriteLock, tempDir } from '../helper.ts'
 import { checkIntegrity, sample, writeLargeAcled } from './support.ts'
 
 const run = promisify(execFile)
@@ -30,6 +30,16 @@ describe('npm run import', () => {
     const again = await cli(['--format', 'ucdp', sample('ucdp.csv')], db)
     expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, unchanged: 6 })
   })
+
+  it('started while another process holds the write lock, waits for it instead of failing at start', async () => {
+    const db = migratedFile()
+    // Longer than the connection's busy timeout (5 s), shorter than the import's wait for the lock.
+    const { exited } = await holdWriteLock(db, 7000)
+    const { stdout, stderr } = await cli(['--format', 'ucdp', sample('ucdp.csv')], db)
+    await exited
+    expect(stderr).not.toMatch(/SqliteError|database is locked/)
+    expect(JSON.parse(stdout)).toMatchObject({ format: 'ucdp', rows: 6, imported: 6 })
+  }, 60_000)
 
   it('streams an NDJSON export larger than its heap allows a document; refuses that document with both sizes and exit 2', async () => {
     // A 96 MB heap takes JSON documents of about 15 MB; this export is 25 MB of records.

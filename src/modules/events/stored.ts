@@ -57,6 +57,8 @@ export function queuedEventDocuments(sqlite: Database.Database): number {
  */
 export function fillEventDocuments(sqlite: Database.Database, onProgress?: (done: number, total: number) => void, chunk = FILL_CHUNK): number {
   const total = queuedEventDocuments(sqlite)
+  // Nothing queued: no write transaction, which would wait on another writer for nothing.
+  if (total === 0) return 0
   const fill = sqlite.transaction(() => refillEventDocuments(sqlite, chunk))
   let done = 0
   for (let n; (n = fill.immediate()) > 0;) {
