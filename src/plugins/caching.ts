@@ -143,7 +143,11 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     // Otherwise If-None-Match is weighed on the answer the request would get without it: only a
     // 200 becomes a 304, so a bad or missing record stays a 400 or 404 (RFC 9110, 13.1.2).
     const tag = reply.getHeader('etag')
-    if (reply.statusCode === 200 && (request.method === 'GET' || request.method === 'HEAD') && typeof tag === 'string' && matches(request, tag)) {
+    // A GraphQL answer holding errors (some, such as a stats time-out, pass) is no representation
+    // of the URL to keep: no ETag, not stored by any cache, and never turned into a 304.
+    const graphqlErrors = request.url.startsWith('/graphql') && typeof payload === 'string' && payload.includes('"errors"')
+    if (graphqlErrors) reply.removeHeader('etag').header('cache-control', 'no-store')
+    else if (reply.statusCode === 200 && (request.method === 'GET' || request.method === 'HEAD') && typeof tag === 'string' && matches(request, tag)) {
       // A streamed export that will not be sent is closed, which releases its snapshot.
       if (payload instanceof Readable) payload.destroy()
       reply.code(304).removeHeader('content-type').removeHeader('content-disposition').removeHeader('link')
@@ -151,7 +155,7 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     }
     if (reply.statusCode >= 400) reply.removeHeader('etag')
     if (cache && request.cacheKey && reply.statusCode === 200 && typeof payload === 'string' && reply.getHeader('x-cache') !== 'hit') {
-      if (!(request.url.startsWith('/graphql') && payload.includes('"errors"'))) {
+      if (!graphqlErrors) {
         const headers: Record<string, string> = {}
         for (const h of KEPT_HEADERS) { const v = reply.getHeader(h); if (v !== undefined) headers[h] = String(v) }
         const front = request.method === 'GET' && request.headers.origin === undefined ? frontHeaders(reply) : null

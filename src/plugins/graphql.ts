@@ -146,6 +146,7 @@ export default fp(async (app) => {
       // The same waits REST asks for: the write lock, a full stats queue.
       if (errors.some((e) => e.extensions.code === 'DATABASE_BUSY')) ctx.reply?.header('retry-after', '5')
       else if (errors.some((e) => e.extensions.code === 'STATS_BUSY')) ctx.reply?.header('retry-after', '2')
+      else if (errors.some((e) => e.extensions.code === 'STATS_TIMEOUT')) ctx.reply?.header('retry-after', '10')
       // With no data, the request itself was refused: say so in the HTTP status too.
       const httpStatus = (flat[0]?.originalError as Coded | undefined)?.statusCode
       const statusCode = execution.data ? 200

@@ -174,6 +174,18 @@ describe('stats on worker threads', () => {
     expect(res.status).toBe(503)
     expect(res.body.code).toBe('STATS_TIMEOUT')
     expect(res.headers['retry-after']).toBeDefined()
+    // Over GraphQL GET the same failure is no representation to keep: no ETag, not stored, no 304.
+    const url = `/graphql?query=${encodeURIComponent('{ eventStats(groupBy: [ACTOR], filter: { q: "ceasefire" }) { rows { events } } }')}`
+    const gql = await workers.inject(url)
+    expect(gql.json().errors[0].extensions.code).toBe('STATS_TIMEOUT')
+    expect(gql.headers.etag).toBeUndefined()
+    expect(gql.headers['cache-control']).toBe('no-store')
+    expect(gql.headers['retry-after']).toBe('10')
+    const tag = (await workers.inject('/v1/events?limit=1')).headers.etag as string
+    expect(tag).toMatch(/^"v\d+-json"$/)
+    const again = await workers.inject({ url, headers: { 'if-none-match': tag } })
+    expect(again.statusCode).not.toBe(304)
+    expect(again.json().errors[0].extensions.code).toBe('STATS_TIMEOUT')
   })
 
   it('runs on the event loop for an in-memory database, which no worker can open', async () => {
