@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { InvalidParameterError } from '../errors.ts'
+import { InvalidCursorError, InvalidParameterError } from '../errors.ts'
 import { filterPairProblem } from '../http/filter-pairs.ts'
 import { DateFilter, LIMIT_MAX } from '../http/schemas.ts'
 import type { KeysetPage, PageWindow } from '../db/keyset.ts'
@@ -19,6 +19,8 @@ export interface PagingArgs { first?: number | null, after?: string | null, last
 /** Relay paging arguments as a page size and a keyset window: `first` from the start, `last` from the end. */
 export function paging(a: PagingArgs, fallback = 50): { limit: number, at: PageWindow } {
   if (a.first != null && a.last != null) throw new InvalidParameterError('first, last: give one of them, not both')
+  // An empty cursor is a damaged one, as on REST: not the first page.
+  if (a.after === '' || a.before === '') throw new InvalidCursorError(`${a.after === '' ? 'after' : 'before'} is empty`)
   const fromEnd = a.last != null
   return {
     limit: fromEnd ? pageSize(a.last, fallback, 'last') : pageSize(a.first, fallback),

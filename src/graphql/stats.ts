@@ -1,6 +1,6 @@
 import type { MercuriusContext } from 'mercurius'
 import { clientGone } from '../http/gone.ts'
-import { InvalidParameterError } from '../errors.ts'
+import { InvalidCursorError, InvalidParameterError } from '../errors.ts'
 import type { EventFilters } from '../modules/events/queries.ts'
 import type { Dimension, Period } from '../modules/stats/dimensions.ts'
 import type { CasualtyFilters } from '../modules/casualties/queries.ts'
@@ -18,6 +18,7 @@ export const statsQuery = async (_: unknown, a: StatsArgs, ctx: MercuriusContext
   const first = a.first ?? 1000
   if (!Number.isInteger(first) || first < 1 || first > STATS_LIMIT_MAX) throw new InvalidParameterError(`first: must be between 1 and ${STATS_LIMIT_MAX}`)
   const period = a.period ?? 'month'
+  if (a.after === '') throw new InvalidCursorError('after is empty')
   const page = await ctx.app.stats.run('eventStats', { filters: checkedFilter(a.filter), options: { groupBy, period, limit: first, cursor: a.after ?? undefined } }, versionOf(ctx), goneOf(ctx))
   return {
     rows: page.rows.map((r) => ({ ...r, figures: Object.entries(r.figures).map(([measure, f]) => ({ measure, ...f })) })),

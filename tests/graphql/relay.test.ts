@@ -109,6 +109,13 @@ describe('Relay connections', () => {
       ['{ actor(id: "azerbaijan") { events(last: 500) { totalCount } } }', 'INVALID_PARAMETER'],
       ['{ events(last: 2, before: "garbage") { totalCount } }', 'INVALID_CURSOR'],
       ['{ search(q: "armenia", after: "WyJkYXRlIiwiMjAyMyJd") { totalCount } }', 'INVALID_CURSOR'],
+      // An empty cursor is a damaged one, as REST's empty `cursor=` is, not the first page.
+      ['{ events(first: 2, after: "") { nodes { id } } }', 'INVALID_CURSOR'],
+      ['{ events(last: 2, before: "") { nodes { id } } }', 'INVALID_CURSOR'],
+      ['{ actor(id: "azerbaijan") { events(first: 2, after: "") { nodes { id } } } }', 'INVALID_CURSOR'],
+      ['{ search(q: "armenia", after: "") { nodes { __typename } } }', 'INVALID_CURSOR'],
+      ['{ eventStats(groupBy: [TYPE], after: "") { rows { events } } }', 'INVALID_CURSOR'],
+      ['{ casualtyReports(first: 2, after: "") { nodes { id } } }', 'INVALID_CURSOR'],
     ]) {
       const { body } = await gql(app(), q!)
       expect(body.errors?.[0]?.extensions.code, q).toBe(code)
