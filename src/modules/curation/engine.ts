@@ -325,7 +325,9 @@ export class WriteEngine {
  */
 export function parseIfMatch(header: string): number[] {
   return header.split(',').flatMap((tag) => {
-    const m = /^("?)v(\d+)(?:-[a-z]+){0,2}\1$/.exec(tag.trim())
+    // Only the forms this API issues ("vN-json", "vN-csv", a coding's suffix when compressed) and
+    // the bare version; anything else after the version names no tag of ours.
+    const m = /^("?)v(\d+)(?:-(?:json|csv)(?:-(?:br|gzip))?)?\1$/.exec(tag.trim())
     return m ? [Number(m[2])] : []
   })
 }
