@@ -33,6 +33,19 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Omi
 
 /** One renderer for every REST error: problem+json with a stable code, no internals on 5xx. */
 export default fp(async (app) => {
+  // The query string is decoded leniently by the parser (a bad escape is kept as it came, an
+  // overlong UTF-8 sequence becomes U+FFFD), so `q=army%zz` searched for text nobody sent. A path
+  // with the same bytes was already refused.
+  app.addHook('onRequest', async (request, reply) => {
+    const url = request.raw.url ?? ''
+    const at = url.indexOf('?')
+    if (at === -1 || url.indexOf('%', at) === -1) return
+    try {
+      decodeURIComponent(url.slice(at + 1))
+    } catch {
+      return sendProblem(reply, request, { status: 400, code: 'BAD_REQUEST', detail: 'the query string is not valid percent-encoding: each % takes two hex digits, and the bytes they make must be UTF-8' })
+    }
+  })
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request'

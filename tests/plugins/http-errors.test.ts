@@ -82,6 +82,17 @@ describe('errors raised by Fastify and Node are problem+json too', () => {
   it('a bad percent-encoding in the path is a 400', async () => {
     expectProblem(await app().inject({ method: 'GET', url: '/v1/events/%E0%A4%A' }), 400, 'BAD_REQUEST')
   })
+
+  it('a bad percent-encoding in the query string is a 400 too, not a search for what the parser made of it', async () => {
+    for (const url of ['/v1/search?q=army%zz', '/v1/events?q=%C0%AFarmy', '/v1/events?type=attack%', '/graphql?query=%7B%20dataset%20%7B%20version%20%7D%20%7D%E0%A4']) {
+      const res = await app().inject({ method: 'GET', url })
+      expectProblem(res, 400, 'BAD_REQUEST')
+      expect(res.json().detail, url).toMatch(/percent-encoding/)
+    }
+    // Well-formed escapes, UTF-8 included, and a literal + are read as before.
+    expect((await app().inject('/v1/events?q=%D5%A1rmenia%20army&limit=1')).statusCode).toBe(200)
+    expect((await app().inject('/v1/search?q=armenia+army')).statusCode).toBe(200)
+  })
 })
 
 describe('errors Node raises before a request is parsed', () => {
