@@ -27,7 +27,11 @@ export function filterPairProblem(q: Query, prefix = '', roleNeedsActor = true):
 
 const checkPairs = (roleNeedsActor: boolean): preHandlerAsyncHookHandler => async (request) => {
   const problem = filterPairProblem(request.query as Query, '', roleNeedsActor)
-  if (problem) throw new InvalidParameterError(problem)
+  if (problem) {
+    // Each parameter the rule ties together, listed as a validation error lists them.
+    const parameters = [...problem.matchAll(/\b(from|to|role|actor|min\w+|max\w+) \(|needs (actor)/g)].map((m) => m[1] ?? m[2]!)
+    throw Object.assign(new InvalidParameterError(problem), { errors: [...new Set(parameters)].map((parameter) => ({ parameter, in: 'querystring', message: problem })) })
+  }
 }
 
 const PAIRED = ['from', 'role', 'minKilled', 'minDisplaced']

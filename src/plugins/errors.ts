@@ -52,13 +52,23 @@ export default fp(async (app) => {
       const errors = error.validation.map((v) => {
         const params = v.params as { keys?: string[] } | undefined
         const keys = v.keyword === 'unrecognized_keys' ? params?.keys ?? [] : []
-        const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.')
+        let path = v.instancePath.replace(/^\//, '').replaceAll('/', '.')
+        // An item of a comma-separated list (`type=attack,nosuch`) is named by its parameter and its
+        // value, not as `type.1`.
+        let item = ''
+        const listed = where === 'querystring' ? /^([^.]+)\.(\d+)$/.exec(path) : null
+        if (listed) {
+          const raw = (request.query as Record<string, unknown> | undefined)?.[listed[1]!]
+          const value = typeof raw === 'string' ? raw.split(',')[Number(listed[2])] : undefined
+          path = listed[1]!
+          item = value === undefined ? `item ${Number(listed[2]) + 1}: ` : `${JSON.stringify(value)}: `
+        }
         const parameter = keys.length ? keys.map((k) => (path ? `${path}.${k}` : k)).join(', ') : path || where
         // A parameter given twice reaches the schema as an array, which it then reports as a type
         // ("expected number, received NaN"): say what the client did instead.
         const given = where === 'querystring' && !keys.length && !path.includes('.') ? (request.query as Record<string, unknown> | undefined)?.[path] : undefined
         const message = keys.length ? `unknown ${where === 'querystring' ? 'query parameter' : 'field'}`
-          : Array.isArray(given) ? `given ${given.length} times; give it once` : v.message ?? 'invalid'
+          : Array.isArray(given) ? `given ${given.length} times; give it once` : `${item}${v.message ?? 'invalid'}`
         return { parameter, in: where, message }
       })
       const detail = errors.map((e) => `${e.parameter}: ${e.message}`).join('; ')
@@ -73,7 +83,11 @@ export default fp(async (app) => {
     }
     // Fastify's own 4xx (bad JSON, body too large...) carry FST_* codes; keep ours stable.
     const code = error.code?.startsWith('FST_') ? fastifyCode(status) : error.code ?? fastifyCode(status)
+    // An INVALID_PARAMETER names its parameters before the colon ("from, to: ..."): listed as the
+    // validation errors are, so a client reads every bad parameter from one place.
+    const named = error.code === 'INVALID_PARAMETER' ? /^([A-Za-z][\w.]*(?:, [A-Za-z][\w.]*)*): (.+)$/s.exec(error.message) : null
     const errors = (error as { errors?: Problem['errors'] }).errors
+      ?? (named ? named[1]!.split(', ').map((parameter) => ({ parameter, in: request.routeOptions.schema?.params && parameter in ((request.params as object | undefined) ?? {}) ? 'params' : 'querystring', message: named[2]! })) : undefined)
     const detail = status === 415 ? unsupportedMedia(request.headers['content-type'], 'application/json') : error.message
     return sendProblem(reply, request, { status, code, detail, ...(Array.isArray(errors) ? { errors } : {}) })
   })

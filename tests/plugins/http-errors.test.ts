@@ -79,6 +79,18 @@ describe('errors raised by Fastify and Node are problem+json too', () => {
     expect(seeded.json()).toEqual({ data: [] })
   })
 
+  it('every bad parameter is listed in errors by its name: a list item with its value, a rule broken across parameters', async () => {
+    const listItem = (await app().inject('/v1/events?type=attack,nosuch')).json()
+    expect(listItem.errors).toEqual([{ parameter: 'type', in: 'querystring', message: expect.stringMatching(/^"nosuch": Invalid option/) }])
+    const facet = (await app().inject('/v1/stats/events?groupBy=type,nope')).json()
+    expect(facet.errors).toEqual([{ parameter: 'groupBy', in: 'querystring', message: expect.stringMatching(/^"nope": /) }])
+    const word = (await app().inject('/v1/events?q=%2A')).json()
+    expect(word).toMatchObject({ code: 'INVALID_PARAMETER', errors: [{ parameter: 'q', in: 'querystring', message: 'needs at least one letter or digit' }] })
+    const range = (await app().inject('/v1/events?from=2024&to=2023')).json()
+    expect(range.code).toBe('INVALID_PARAMETER')
+    expect(range.errors.map((e: { parameter: string }) => e.parameter)).toEqual(['from', 'to'])
+  })
+
   it('a bad percent-encoding in the path is a 400', async () => {
     expectProblem(await app().inject({ method: 'GET', url: '/v1/events/%E0%A4%A' }), 400, 'BAD_REQUEST')
   })
