@@ -57,6 +57,11 @@ describe('serving releases', () => {
     expect(next.headers['cache-control']).toBe('public, max-age=31536000, immutable')
     expect((await app.inject({ url: '/releases/2026.1/v1/events?limit=3', headers: { 'if-none-match': list.headers.etag as string } })).statusCode).toBe(304)
     expect((await app.inject('/releases/2026.1/v1/events?format=csv')).headers['content-type']).toMatch(/text\/csv/)
+    // The path as a generated client encodes it works; an encoded "?" is no query, and no route.
+    expect((await app.inject('/releases/2026.1/v1%2Fevents?limit=3')).json().data).toEqual(before.json().data)
+    const encoded = await app.inject('/releases/2026.1/v1%2Fevents%3Ftype%3Doffensive')
+    expect(encoded.statusCode).toBe(404)
+    expect(encoded.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND', detail: expect.stringMatching(/not percent-encoded/) })
     const head = await app.inject({ method: 'HEAD', url: '/releases/2026.1/v1/events?limit=3' })
     expect({ status: head.statusCode, etag: head.headers.etag, body: head.rawPayload.length }).toEqual({ status: 200, etag: list.headers.etag, body: 0 })
     // The prefix is documented as one operation standing for every read route.

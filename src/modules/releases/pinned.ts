@@ -91,9 +91,14 @@ export default async function pinnedReleases(app: FastifyInstance) {
     const { tag, '*': rest } = request.params as { tag: string, '*': string }
     if (!TAG_PATTERN.test(tag) || !readRelease(app.config.releasesPath, tag)) throw new NotFoundError('release', tag)
     if (request.method === 'POST' && rest !== 'graphql') throw new ReadOnlyError(`release ${tag} never changes; send writes to the live API`)
+    // A "?" decoded out of the path (%3F) starts no query: it was cut off and the filters lost, so
+    // the release answered unfiltered. The live API has no route for such a path; neither has this.
+    if (rest.includes('?')) {
+      throw Object.assign(new Error(`no route for ${request.method} /${rest} in release ${tag}: a query goes after the path, its "?" not percent-encoded`), { statusCode: 404, code: 'ROUTE_NOT_FOUND' })
+    }
     const served = await acquire(tag)
     const query = request.raw.url!.indexOf('?')
-    request.raw.url = `/${rest.split('?')[0]}${query >= 0 ? request.raw.url!.slice(query) : ''}`
+    request.raw.url = `/${rest}${query >= 0 ? request.raw.url!.slice(query) : ''}`
     reply.hijack()
     dispatch(served, request.raw, reply.raw)
   }
