@@ -23,6 +23,7 @@ const WITH_BODY: Record<string, Json> = {
 }
 const NOT_MODIFIED = { description: 'the representation named in If-None-Match is still current' }
 const ETAG_HEADER = { ETag: { schema: TEXT, description: 'the dataset version this representation belongs to, for If-None-Match and If-Match' } }
+const FILE_ETAG_HEADER = { ETag: { schema: TEXT, description: 'made from the sha256 of the releases, the release or the file: it changes only when they do; for If-None-Match' } }
 const LINK_HEADER = { Link: { schema: TEXT, description: 'the next page, as <url>; rel="next", when there is one' } }
 const LOCATION_HEADER = { Location: { schema: TEXT, description: 'the URL of the created record' } }
 const VERSION_HEADER = { 'X-Dataset-Version': { schema: { type: 'integer' }, description: 'the dataset version the export was read from' } }
@@ -30,6 +31,20 @@ const VERSION_HEADER = { 'X-Dataset-Version': { schema: { type: 'integer' }, des
 /** Bodies other than JSON, by operation: their media types and what they hold. */
 const OTHER_BODIES: Record<string, Record<string, Json>> = {
   '/v1/events.geojson': { 'application/geo+json': 'json' },
+  // One operation stands for every read route: its bodies are theirs, by the route and Accept.
+  '/releases/{tag}/{*}': {
+    'application/json': { schema: { description: 'the JSON answer of the route named by the path' } },
+    'text/csv': { schema: { ...TEXT, description: 'a list as CSV, for routes that take format=csv or Accept: text/csv' } },
+    'application/geo+json': { schema: { type: 'object', description: 'GeoJSON, for v1/events.geojson' } },
+    'text/html': { schema: { ...TEXT, description: 'the timeline page, for the path ""' } },
+  },
+  '/v1/releases/{tag}/files/{*}': {
+    'application/json': { schema: { description: 'manifest.json, datapackage.json, citation.json, timeline.json' } },
+    'application/x-ndjson': { schema: { ...TEXT, description: 'timeline.ndjson' } },
+    'text/csv': { schema: { ...TEXT, description: 'csv/<resource>.csv' } },
+    'application/x-bibtex': { schema: { ...TEXT, description: 'citation.bib' } },
+    'application/vnd.sqlite3': { schema: { ...TEXT, contentMediaType: 'application/vnd.sqlite3', description: 'timeline.db, the frozen SQLite database' } },
+  },
   '/v1/export': {
     'application/x-ndjson': { schema: { ...TEXT, description: 'a meta line, then one {"type", "data"} object per line' } },
     'application/json': { schema: { type: 'object', description: '{ "meta": {...}, "sources": [...], "actors": [...], ... }' } },
@@ -64,7 +79,9 @@ function dropUnused(doc: Json): void {
   for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name]
 }
 
-function csvOffered(op: Json): boolean {
+function csvOffered(path: string, op: Json): boolean {
+  // The manifest describes the CSV export in JSON; its format parameter names the export's.
+  if (path === '/v1/export/manifest') return false
   return (op.parameters ?? []).some((p: Json) => p.in === 'query' && p.name === 'format' && JSON.stringify(p.schema).includes('"csv"'))
 }
 
@@ -81,7 +98,7 @@ function finishOperation(path: string, method: string, op: Json): void {
     const json = ok.content?.['application/json']
     ok.content = Object.fromEntries(Object.entries(other).map(([type, body]) => [type, body === 'json' ? json : body]))
   }
-  if (ok && csvOffered(op)) {
+  if (ok && csvOffered(path, op)) {
     ok.content = { ...ok.content, 'text/csv': { schema: { ...TEXT, description: 'the same records as CSV: a header row, RFC 4180 quoting, UTF-8 with a BOM' } } }
   }
   const hasQuery = (name: string) => (op.parameters ?? []).some((p: Json) => p.in === 'query' && p.name === name)
@@ -89,10 +106,12 @@ function finishOperation(path: string, method: string, op: Json): void {
   if (ok && path === '/v1/export') ok.headers = { ...ok.headers, ...VERSION_HEADER }
   if (op.responses?.['201']) op.responses['201'].headers = { ...op.responses['201'].headers, ...LOCATION_HEADER }
   if (ok && method !== 'get' && method !== 'delete') ok.headers = { ...ok.headers, ...ETAG_HEADER }
-  if (ok && method === 'get' && path.startsWith('/v1/')) {
-    ok.headers = { ...ok.headers, ...ETAG_HEADER }
+  if (ok && method === 'get' && (path.startsWith('/v1/') || path.startsWith('/releases/'))) {
+    ok.headers = { ...ok.headers, ...(path.startsWith('/v1/releases') ? FILE_ETAG_HEADER : ETAG_HEADER) }
     op.responses['304'] = NOT_MODIFIED
   }
+  // Any write, when the server runs read-only (a replica) or on a release.
+  if (method === 'post' || method === 'patch' || method === 'delete') op.responses['405'] ??= problem('the server is read-only (READ_ONLY=true, a replica): send writes to the primary')
   // Every route refuses a query parameter it does not define, so every route can answer 400.
   op.responses['400'] ??= problem('a parameter is not valid or not known; errors names each one')
   if (method === 'post' || method === 'patch') Object.assign(op.responses, WITH_BODY)

@@ -21,6 +21,8 @@ const TAGS: Record<string, string> = {
   dataset: 'Dataset version, counts, licence and the deletions feed',
   export: 'Whole-dataset and sliced exports, GeoJSON and TimelineJS views',
   operations: 'Liveness and readiness probes',
+  stats: 'Counts and casualty and displacement figures grouped by period, type, place, country or actor',
+  releases: 'Frozen, citable versions of the dataset: their files, and every read route as it answered then',
 }
 
 /** YAML without anchors: a shared object written twice stays two plain copies that every tool reads. */

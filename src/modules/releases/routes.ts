@@ -74,7 +74,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/releases', {
     config: own,
-    schema: { tags: ['releases'], operationId: 'listReleases', summary: 'Every release, oldest first', response: { 200: z.object({ data: z.array(ReleaseSummary) }), ...problemResponses } },
+    schema: { tags: ['releases'], operationId: 'listReleases', summary: 'Every release, oldest first',
+      description: 'Each release with its tag, dataset version, creation time and counts. Not cached by dataset version: the ETag changes when a release is made.', response: { 200: z.object({ data: z.array(ReleaseSummary) }), ...problemResponses } },
   }, async (request, reply) => {
     const list = listReleases(root)
     const etag = `"releases-${list.length}-${list.at(-1)?.tag ?? 'none'}"`
@@ -87,6 +88,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     config: own,
     schema: {
       tags: ['releases'], operationId: 'getRelease', summary: 'A release: version, counts, citation (CSL-JSON and BibTeX) and files with their size and sha256',
+      description: 'A release never changes once made, so the answer is cached as immutable. See docs/releases.md.',
       params: TagParams, response: { 200: z.object({ data: Release }), ...problemResponses },
     },
   }, async (request, reply) => {
@@ -108,6 +110,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     config: own,
     schema: {
       tags: ['releases'], operationId: 'getReleaseFile', summary: 'A file of a release, byte-identical on every request',
+      description: 'The path is a file named in the release\'s `files` (`manifest.json`, `timeline.ndjson`, `csv/events.csv`, `timeline.db`...); its type follows its extension. The ETag is the file\'s sha256, also sent as X-Content-SHA256.',
       params: z.strictObject({ tag: Tag, '*': z.string().min(1).max(200) }),
       response: { 200: z.string().describe('the file'), ...problemResponses },
     },
@@ -129,7 +132,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.post('/releases', {
     preValidation: async (request) => { request.apiKey = app.authorize(request, 'admin') },
     schema: {
-      tags: ['releases'], operationId: 'createRelease', summary: 'Freeze the current dataset version under a tag (admin)', security: [{ bearer: [] }],
+      tags: ['releases'], operationId: 'createRelease', summary: 'Freeze the current dataset version under a tag (admin)',
+      description: 'Writes the release\'s files (the frozen database, NDJSON, CSV per resource, a data package and a citation) and answers with the release. A tag is never reused: 409 if it exists.', security: [{ bearer: [] }],
       body: z.strictObject({ tag: Tag }),
       response: {
         201: z.object({ data: Release }),
