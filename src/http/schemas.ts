@@ -29,7 +29,9 @@ export function queryEnumList<const T extends readonly [string, ...string[]]>(va
     .pipe(z.array(queryEnum(values)).min(1))
 }
 
-const DIGITS = /^[0-9]{1,15}$/
+// Long enough for any number up to the largest bound (MAX_SAFE_INTEGER has 16 digits); a larger one
+// is then named as too big, not as not a number.
+const DIGITS = /^[0-9]{1,20}$/
 
 /**
  * A whole number in a query string, written in decimal digits alone: JavaScript's own reading of a

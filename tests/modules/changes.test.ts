@@ -56,6 +56,15 @@ describe('GET /v1/changes', () => {
     expect(bad.statusCode).toBe(400)
     expect(bad.json().errors[0].parameter).toBe('since')
     expect((await app.inject('/v1/changes?cursor=abc')).json().code).toBe('INVALID_CURSOR')
+    // The whole documented range is taken; past it, the number is named as too big.
+    for (const since of ['1000000000000000', String(Number.MAX_SAFE_INTEGER)]) {
+      const res = await app.inject(`/v1/changes?since=${since}`)
+      expect(res.statusCode, since).toBe(200)
+      expect(res.json().data).toEqual([])
+    }
+    const over = await app.inject('/v1/changes?since=90071992547409910')
+    expect(over.statusCode).toBe(400)
+    expect(over.json().errors[0].message).toMatch(/<=|too big/i)
     const csv = await app.inject('/v1/changes?format=csv&limit=2')
     expect(csv.body.split('\r\n')[0]).toBe('\ufeffversion,operation,record_type,record_id')
   })
