@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs'
 import { buildSchema, lexicographicSortSchema, printSchema } from 'graphql'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { KNOWN_CODES } from '../src/errors.ts'
+import { TRANSPORT_CODES } from '../src/graphql/persisted.ts'
 import { RESOURCES } from '../src/modules/curation/resources.ts'
 import { sharedApp } from './helper.ts'
 
@@ -39,6 +41,15 @@ describe('committed contracts match the running server', () => {
       expect(fields(`${names[spec.recordType]}Input`), spec.path).toEqual(zodKeys)
       expect(fields(`${names[spec.recordType]}Patch`), spec.path).toEqual(zodKeys.filter((k) => k !== 'id'))
     }
+  })
+
+  it('docs/contract.md lists every error code the server may send, and no other', () => {
+    const doc = readFileSync('docs/contract.md', 'utf8')
+    const table = doc.slice(doc.indexOf('## Error codes'), doc.indexOf('## Errors that do not come from a route'))
+    const listed = new Set([...table.matchAll(/^\| (`[A-Z_]+`(?:, `[A-Z_]+`)*) \|/gm)].flatMap((m) => [...m[1]!.matchAll(/`([A-Z_]+)`/g)].map((c) => c[1]!)))
+    const sent = new Set([...KNOWN_CODES, ...Object.values(TRANSPORT_CODES)])
+    expect([...sent].filter((c) => !listed.has(c)).sort()).toEqual([])
+    expect([...listed].filter((c) => !sent.has(c)).sort()).toEqual([])
   })
 
   it('docs, GraphiQL, health and readiness are served', async () => {

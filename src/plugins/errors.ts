@@ -149,5 +149,6 @@ function fastifyCode(status: number): string {
   if (status === 413) return 'PAYLOAD_TOO_LARGE'
   if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE'
   if (status === 404) return 'NOT_FOUND'
+  if (status === 403) return 'FORBIDDEN'
   return 'BAD_REQUEST'
 }

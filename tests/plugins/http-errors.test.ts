@@ -133,6 +133,13 @@ describe('errors Node raises before a request is parsed', () => {
     expect(JSON.parse(body!)).toMatchObject({ status: 400, code: 'BAD_REQUEST', title: 'Bad Request' })
   })
 
+  it('a path climbing out of a static folder is a 403 coded FORBIDDEN, and serves nothing', async () => {
+    const response = await raw('GET /docs/static/%2e%2e/%2e%2e/package.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    const [head, body] = response.split('\r\n\r\n')
+    expect(head).toMatch(/^HTTP\/1\.1 403/)
+    expect(JSON.parse(body!)).toMatchObject({ status: 403, code: 'FORBIDDEN' })
+  })
+
   it('headers larger than Node accepts get a problem+json 431', async () => {
     const response = await raw(`GET /v1/events HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)
     const [head, body] = response.split('\r\n\r\n')
