@@ -57,6 +57,17 @@ describe('CORS for browser clients on configured origins', () => {
 })
 
 describe('the Authorization header is the scheme and one key, nothing else', () => {
+  it('a write without a valid key is refused before its body is read, so nobody can make the server parse for them', async () => {
+    const app = await buildTestApp()
+    // Not JSON at all: parsed first, it was a 400 about the body; unread, it is the 401.
+    const junk = '['.repeat(10_000)
+    for (const [method, url] of [['POST', '/v1/actors'], ['PATCH', '/v1/actors/armenia'], ['POST', '/v1/releases']] as const) {
+      const res = await app.inject({ method, url, headers: { 'content-type': 'application/json', authorization: 'Bearer ctk_not_a_key' }, payload: junk })
+      expect(res.statusCode, url).toBe(401)
+      expect(res.json().code).toBe('UNAUTHORIZED')
+    }
+  })
+
   it('a valid key followed by anything is a 401; the bare key works', async () => {
     const app = await buildTestApp()
     const { key } = createKey(app.storage.sqlite, 'desk', 'editor')

@@ -38,7 +38,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const name = pascal(spec.label)
     const a = `${article(spec.label)} ${spec.label}`
     app.post(`/${spec.path}`, {
-      preValidation: async (request) => { request.apiKey = app.authorize(request, 'editor') },
+      // The key is checked before the body is read: a client without one never gets it parsed.
+      onRequest: async (request) => { request.apiKey = app.authorize(request, 'editor') },
       schema: { tags, operationId: `create${name}`, summary: `Create ${a}`, description: `Needs an editor key. \`id\` is optional (a slug of the name or title otherwise); the body is strict and every reference must exist.`, security: [{ bearer: [] }], body: spec.input, response: { 201: Written, ...errors(400, 401, 403, 409, 422) } },
     }, async (request, reply) => {
       const record = await app.writes.attempt(() => app.writes.create(spec, request.body, who(request.apiKey!)))
@@ -48,7 +49,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     })
 
     app.patch(`/${spec.path}/:id`, {
-      preValidation: async (request) => { request.apiKey = app.authorize(request, 'editor') },
+      onRequest: async (request) => { request.apiKey = app.authorize(request, 'editor') },
       schema: { tags, operationId: `update${name}`, summary: `Change fields of ${a}`, description: 'Needs an editor key and If-Match with the ETag of a read made since the last change; a list given here replaces the stored one.', security: [{ bearer: [] }], params: IdParams, headers: IfMatch, body: patchOf(spec.input), response: { 200: Written, ...errors(400, 401, 403, 404, 412, 422, 428) } },
     }, async (request, reply) => {
       const record = await app.writes.attempt(() => app.writes.update(spec, request.params.id, request.body, request.headers['if-match'], who(request.apiKey!)))
@@ -57,12 +58,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     })
 
     app.delete(`/${spec.path}/:id`, {
-      preValidation: async (request) => { request.apiKey = app.authorize(request, 'admin') },
+      onRequest: async (request) => { request.apiKey = app.authorize(request, 'admin') },
       schema: { tags, operationId: `delete${name}`, summary: `Delete ${a}`, description: 'Needs an admin key and If-Match. Refused while other records refer to it; the last state stays in the revisions, from which it can be restored.', security: [{ bearer: [] }], params: IdParams, headers: IfMatch, response: { 200: Deleted, ...errors(400, 401, 403, 404, 409, 412, 428) } },
     }, async (request) => ({ data: await app.writes.attempt(() => app.writes.remove(spec, request.params.id, request.headers['if-match'], who(request.apiKey!))) }))
 
     app.post(`/${spec.path}/:id/restore`, {
-      preValidation: async (request) => { request.apiKey = app.authorize(request, 'admin') },
+      onRequest: async (request) => { request.apiKey = app.authorize(request, 'admin') },
       schema: { tags, operationId: `restore${name}`, summary: `Restore a deleted ${spec.label}`, description: 'Needs an admin key. Rebuilds the record, its links and citations as they were before deletion.', security: [{ bearer: [] }], params: IdParams, response: { 200: Written, ...errors(400, 401, 403, 404, 409, 422) } },
     }, async (request, reply) => {
       const record = await app.writes.attempt(() => app.writes.restore(spec, request.params.id, who(request.apiKey!)))

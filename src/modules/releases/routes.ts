@@ -130,7 +130,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   })
 
   app.post('/releases', {
-    preValidation: async (request) => { request.apiKey = app.authorize(request, 'admin') },
+    // Before the body is read: a client without a valid key never gets it parsed.
+    onRequest: async (request) => { request.apiKey = app.authorize(request, 'admin') },
     schema: {
       tags: ['releases'], operationId: 'createRelease', summary: 'Freeze the current dataset version under a tag (admin)',
       description: 'Writes the release\'s files (the frozen database, NDJSON, CSV per resource, a data package and a citation) and answers with the release. A tag is never reused: 409 if it exists.', security: [{ bearer: [] }],
