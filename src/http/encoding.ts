@@ -26,7 +26,8 @@ export function codingFor(acceptEncoding: string | string[] | undefined): Coding
   if (typeof acceptEncoding !== 'string') return null
   const known = negotiated.get(acceptEncoding)
   if (known !== undefined) return known
-  const coding = negotiate(acceptEncoding, SUPPORTED) as Coding | null
+  // Content codings are case-insensitive (RFC 9110, 8.4.1): GZIP is gzip.
+  const coding = negotiate(acceptEncoding.toLowerCase(), SUPPORTED) as Coding | null
   if (acceptEncoding.length <= NEGOTIATED_KEY_MAX) {
     if (negotiated.size >= NEGOTIATED_MAX) negotiated.clear()
     negotiated.set(acceptEncoding, coding)

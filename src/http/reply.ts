@@ -5,8 +5,26 @@ import { toCsv, type CsvColumn } from './csv.ts'
 export function wantsCsv(request: FastifyRequest): boolean {
   const format = (request.query as { format?: string } | undefined)?.format
   if (format) return format === 'csv'
-  const accept = request.headers.accept ?? ''
-  return accept.includes('text/csv') && !accept.includes('application/json')
+  return acceptsCsv(request.headers.accept)
+}
+
+const CSV_TYPE = /text\/csv/i
+
+/** Whether an Accept header asks for CSV: it names text/csv, not refused with q=0, and not JSON. */
+export function acceptsCsv(header: string | undefined): boolean {
+  if (!header || !CSV_TYPE.test(header)) return false
+  const accept = header.toLowerCase()
+  // The types the client takes, without those it refuses with q=0: JSON named beside CSV wins.
+  let csv = false
+  for (const part of accept.split(',')) {
+    const [type, ...params] = part.split(';')
+    const refused = params.some((p) => /^\s*q\s*=\s*0(?:\.0{0,3})?\s*$/i.test(p))
+    const name = type!.trim().toLowerCase()
+    if (refused) continue
+    if (name === 'application/json') return false
+    if (name === 'text/csv') csv = true
+  }
+  return csv
 }
 
 /** A query string of only the characters a URL may carry as they are (RFC 3986), with no `<`, `>` or `"`. */

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { currentVersion } from '../db/dataset.ts'
 import type { FrontDoor } from '../http/front-door.ts'
 import { codedTag, codingFor, compress, COMPRESSIBLE_TYPE, MIN_COMPRESSED_BYTES, uncodedTag, type Coding } from '../http/encoding.ts'
-import { wantsCsv } from '../http/reply.ts'
+import { acceptsCsv, wantsCsv } from '../http/reply.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -52,8 +52,7 @@ const KEPT_HEADERS = ['content-type', 'link', 'content-disposition']
 const PER_RESPONSE = new Set(['content-length', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'])
 const cacheable = (url: string) => url.startsWith('/v1/') || url.startsWith('/graphql?')
 /** Keyed by what selects the representation: the version, the URL and whether Accept asks for CSV. */
-const keyOf = (version: number, accept: string | undefined, url: string) =>
-  `v${version}|${accept?.includes('text/csv') && !accept.includes('application/json') ? 'csv' : 'json'}|${url}`
+const keyOf = (version: number, accept: string | undefined, url: string) => `v${version}|${acceptsCsv(accept) ? 'csv' : 'json'}|${url}`
 const UNCACHED = /^\/v1\/export(\/|\?|$)/
 const READ_ONLY_QUERY = /\b(mutation|subscription)\b/
 

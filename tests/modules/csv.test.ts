@@ -21,6 +21,21 @@ describe('CSV wherever a list is served', () => {
     expect(asked.headers['content-type']).toMatch(/^application\/json/)
   })
 
+  it('reads Accept by its q-values: a type refused with q=0 is not chosen, JSON named beside CSV wins', async () => {
+    const type = async (accept: string) => String((await app().inject({ method: 'GET', url: '/v1/events?limit=1', headers: { accept } })).headers['content-type'])
+    expect(await type('text/csv;q=0')).toMatch(/^application\/json/)
+    expect(await type('text/csv; q=0.0, */*')).toMatch(/^application\/json/)
+    expect(await type('application/json;q=0, text/csv')).toMatch(/^text\/csv/)
+    expect(await type('text/csv;q=0.5')).toMatch(/^text\/csv/)
+    expect(await type('text/csv, application/json')).toMatch(/^application\/json/)
+    expect(await type('TEXT/CSV')).toMatch(/^text\/csv/)
+  })
+
+  it('takes content codings whatever their case', async () => {
+    const res = await app().inject({ method: 'GET', url: '/v1/events?limit=20', headers: { 'accept-encoding': 'GZIP' } })
+    expect(res.headers['content-encoding']).toBe('gzip')
+  })
+
   it('the casualty summary CSV keeps the bounds as the JSON states them', async () => {
     const rows = csvRows((await app().inject({ method: 'GET', url: '/v1/casualty-reports/summary?format=csv' })).body)
     expect(rows.find((r) => r.outcome === 'killed' && r.victim_group === 'peacekeepers')).toMatchObject({ low: '5', high: '5', reports: '/v1/casualty-reports?format=csv&outcome=killed&victimGroup=peacekeepers' })
