@@ -46,6 +46,15 @@ export default fp(async (app) => {
       return sendProblem(reply, request, { status: 400, code: 'BAD_REQUEST', detail: 'the query string is not valid percent-encoding: each % takes two hex digits, and the bytes they make must be UTF-8' })
     }
   })
+  // A body is read as it comes: one sent compressed (Content-Encoding: gzip) was read as JSON and
+  // refused as "not valid JSON", and a plain body labelled deflate was taken. Either is a 415.
+  app.addHook('onRequest', async (request, reply) => {
+    const coding = request.headers['content-encoding']
+    if (coding === undefined || /^\s*identity\s*$/i.test(coding)) return
+    const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0
+    if (!hasBody) return
+    return sendProblem(reply, request, { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: `Content-Encoding ${coding} is not read: send the body uncompressed, without Content-Encoding` })
+  })
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request'

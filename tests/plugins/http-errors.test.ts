@@ -91,6 +91,20 @@ describe('errors raised by Fastify and Node are problem+json too', () => {
     expect(range.errors.map((e: { parameter: string }) => e.parameter)).toEqual(['from', 'to'])
   })
 
+  it('a body sent with a Content-Encoding is a 415 naming it, REST and GraphQL', async () => {
+    const { gzipSync } = await import('node:zlib')
+    for (const [url, body] of [['/v1/sources', { publisher: 'x' }], ['/graphql', { query: '{ dataset { version } }' }]] as const) {
+      for (const [coding, payload] of [['gzip', gzipSync(JSON.stringify(body))], ['deflate', Buffer.from(JSON.stringify(body))]] as const) {
+        const res = await app().inject({ method: 'POST', url, headers: { 'content-type': 'application/json', 'content-encoding': coding }, payload })
+        expect(res.statusCode, `${url} ${coding}`).toBe(415)
+        expect(res.json().code).toBe('UNSUPPORTED_MEDIA_TYPE')
+        expect(res.json().detail).toContain(`Content-Encoding ${coding}`)
+      }
+    }
+    const plain = await app().inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', 'content-encoding': 'identity' }, payload: { query: '{ dataset { version } }' } })
+    expect(plain.statusCode).toBe(200)
+  })
+
   it('a bad percent-encoding in the path is a 400', async () => {
     expectProblem(await app().inject({ method: 'GET', url: '/v1/events/%E0%A4%A' }), 400, 'BAD_REQUEST')
   })
