@@ -70,6 +70,11 @@ function formatError(error: GraphQLError, log: { error: (o: object, m: string) =
     // Fastify's own refusals of the HTTP request (body too large, bad content type, bad JSON).
     code = ({ 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' } as Record<number, string>)[original.statusCode] ?? 'BAD_REQUEST'
     if (original.statusCode === 415) message = unsupportedMedia(contentType, 'application/json (or application/graphql)')
+  } else if (original.code === 'ECONNRESET' || original.code === 'ECONNABORTED') {
+    // The client went away while its body was being read: nobody reads this answer, and it is no
+    // failure of the server's.
+    code = 'BAD_REQUEST'
+    message = 'the request was cut off before its body ended'
   } else if (original.code === 'SQLITE_BUSY') {
     code = 'DATABASE_BUSY'
     message = 'the database is busy with another writer; retry shortly'
