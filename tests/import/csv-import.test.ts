@@ -134,6 +134,19 @@ describe('ACLED import', () => {
     expect(again).toMatchObject({ imported: 0, updated: 0, unchanged: 8 })
   })
 
+  it('names the record and the column of an actor, place or source cell it refuses', async () => {
+    const app = await buildTestApp()
+    const text = readFileSync(sample('acled.csv'), 'utf8')
+      .replace('Armed clash,Military Forces of Sampleland (2019-),,Sample Liberation Front,', 'Armed clash,Military Forces of Sampleland (2019-),,Sample\u0001Front,')
+      .replace(',Exampleville,40.2,', ',Example\u0001ville,40.2,')
+    const file = join(tempDir(), 'acled.csv')
+    writeFileSync(file, text)
+    const report = await importFile(app.storage.sqlite, { format: 'acled', path: file })
+    const reasons = Object.fromEntries(report.rejected.map((r) => [r.externalId, r.reason]))
+    expect(reasons.SMP1001).toMatch(/^actor "Sample\u0001Front" \(column actor2\): name: .*control character/)
+    expect(reasons.SMP1002).toMatch(/^place "Example\u0001ville" \(column location\): name: .*control character/)
+  })
+
   it('keeps the good rows of a bad file and names the problem with each bad one', async () => {
     const app = await buildTestApp()
     const sqlite = app.storage.sqlite

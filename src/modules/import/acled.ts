@@ -96,14 +96,14 @@ function acledPlan(cells: Cells): RowPlan {
   const actors = names.flatMap((name, i) => name ? [{ actor: actorOf(name, clips, `actor${i + 1}`), role: i === 0 ? 'initiator' as const : 'target' as const }] : [])
   const cc = countryCode(country)
   const place: Shared = {
-    spec: PLACE, externalId: [country, admin1 ?? '', location].join('|'), baseId: slug(cc ? `${location} ${cc}` : location) || 'acled-place', adopt: true,
+    spec: PLACE, externalId: [country, admin1 ?? '', location].join('|'), baseId: slug(cc ? `${location} ${cc}` : location) || 'acled-place', adopt: true, column: 'location',
     payload: {
       name: clips.clip(location, 200, 'location (the place name)'), kind: 'town', latitude, longitude, countryCode: cc,
       note: `coordinates from ACLED, geo_precision ${geoPrecision} (${[admin1, country].filter(Boolean).join(', ')})`,
     },
   }
   const sources: Shared[] = sourceNames.map((name) => ({
-    spec: SOURCE, externalId: name, baseId: slug(name) || 'acled-source', adopt: false,
+    spec: SOURCE, externalId: name, baseId: slug(name) || 'acled-source', adopt: false, column: 'source',
     // One record stands for everything a publisher reported, so its date can only be the first it was seen with.
     payload: { publisher: clips.clip(name, 200, 'source (a publisher)'), kind: 'news_report', publishedDate: date, language: 'en', note: 'as named in the ACLED source column' },
   }))
@@ -129,5 +129,5 @@ function acledPlan(cells: Cells): RowPlan {
 }
 
 function actorOf(name: string, clips: Clips, column: string): Shared {
-  return { spec: ACTOR, externalId: name, baseId: slug(name) || 'acled-actor', adopt: true, payload: { name: clips.clip(name, 200, `${column} (an actor's name)`), kind: actorKind(name) } }
+  return { spec: ACTOR, externalId: name, baseId: slug(name) || 'acled-actor', adopt: true, column, payload: { name: clips.clip(name, 200, `${column} (an actor's name)`), kind: actorKind(name) } }
 }

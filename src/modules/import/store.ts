@@ -17,6 +17,8 @@ export interface Shared {
   externalId: string
   /** The id to use when the record has to be created; a counter is added if it is taken. */
   baseId: string
+  /** The file's column the record comes from, named when the record is refused. */
+  column?: string
   payload: Payload
   /**
    * Whether an existing record with the base id and the same name is taken to be this one. Sensible
@@ -139,7 +141,16 @@ export class RecordStore {
       }
       id = `${s.baseId.slice(0, 110)}-${n}`
     }
-    this.engine.create(s.spec, { ...s.payload, id }, this.who)
+    try {
+      this.engine.create(s.spec, { ...s.payload, id }, this.who)
+    } catch (err) {
+      // Named as the row's own fields are: which record, and from which column.
+      if (err instanceof WriteValidationError) {
+        const what = `${s.spec.label} "${String(s.payload[s.spec.nameField] ?? s.externalId)}"${s.column ? ` (column ${s.column})` : ''}`
+        throw new WriteValidationError(`${what}: ${err.message.replace(/^invalid body: /, '')}`, err.errors)
+      }
+      throw err
+    }
     this.remember(s.spec, s.externalId, id)
     return { id, created: true }
   }

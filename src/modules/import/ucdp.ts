@@ -87,7 +87,7 @@ function ucdpPlan(cells: Cells): RowPlan {
   ]
   const cc = countryCode(country)
   const place: Shared = {
-    spec: PLACE, externalId: [country, where].join('|'), baseId: slug(cc ? `${where} ${cc}` : where) || 'ucdp-place', adopt: true,
+    spec: PLACE, externalId: [country, where].join('|'), baseId: slug(cc ? `${where} ${cc}` : where) || 'ucdp-place', adopt: true, column: 'where_coordinates',
     payload: {
       name: clips.clip(where, 200, 'where_coordinates (the place name)'), kind: placeKind(wherePrec), latitude, longitude, countryCode: cc,
       note: `coordinates from UCDP GED${wherePrec === null ? '' : `, where_prec ${wherePrec}`} (${country})`,
@@ -117,7 +117,7 @@ function ucdpPlan(cells: Cells): RowPlan {
 }
 
 function actorOf(name: string, clips: Clips, column: string): Shared {
-  return { spec: ACTOR, externalId: name, baseId: slug(name) || 'ucdp-actor', adopt: true, payload: { name: clips.clip(name, 200, `${column} (an actor's name)`), kind: actorKind(name) } }
+  return { spec: ACTOR, externalId: name, baseId: slug(name) || 'ucdp-actor', adopt: true, column, payload: { name: clips.clip(name, 200, `${column} (an actor's name)`), kind: actorKind(name) } }
 }
 
 /**
@@ -130,7 +130,7 @@ function sourceOf(article: string, eventStart: string, clips: Clips): Shared {
   const publisher = m ? m[1]!.trim() : article
   const published = m && isCalendarDay(m[2]!) ? m[2]! : eventStart
   return {
-    spec: SOURCE, externalId: article, baseId: slug(`${publisher} ${published}`) || 'ucdp-source', adopt: false,
+    spec: SOURCE, externalId: article, baseId: slug(`${publisher} ${published}`) || 'ucdp-source', adopt: false, column: 'source_article',
     payload: {
       publisher: clips.clip(publisher, 200, 'source_article (a publisher)'), title: m?.[3] ? clips.clip(m[3].trim(), 500, 'source_article (a headline)') : null, kind: 'news_report', publishedDate: published,
       // GED does not give the language of its sources; "und" is the BCP 47 tag for undetermined.
