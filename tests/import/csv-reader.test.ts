@@ -120,13 +120,15 @@ describe('bytes that are not text', () => {
       ['utf16.csv', Buffer.from(`${HEADER}\n${row('H1')}\n`, 'utf16le'), /UTF-16 text, not UTF-8/],
       ['utf16bom.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${HEADER}\n${row('H1')}\n`, 'utf16le')]), /UTF-16 text, not UTF-8/],
       ['photo.csv', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)), /not a CSV text file \(its first line holds binary data\)/],
+      // A PNG's first line (its signature up to CR LF) holds no control character, only bytes that are not UTF-8.
+      ['image.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 31) % 256))]), /not a CSV text file \(its first line is binary data/],
     ]
     for (const [name, bytes, cause] of cases) {
       const path = write(bytes, name)
       const err = await importFile(app.storage.sqlite, { format: 'acled', path }).catch((e) => e)
       expect(err, name).toBeInstanceOf(ImportFileError)
       expect(err.message, name).toMatch(cause)
-      expect(err.message).not.toMatch(name === 'photo.csv' ? /UTF/ : /binary/)
+      expect(err.message).not.toMatch(name === 'photo.csv' || name === 'image.png' ? /UTF/ : /binary/)
     }
   })
 

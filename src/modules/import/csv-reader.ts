@@ -219,6 +219,9 @@ function checkHeaderLine(path: string, line: PhysicalLine): void {
     throw new ImportFileError(`${path}: the file is UTF-16 text, not UTF-8: re-save it as UTF-8 (in Excel, "CSV UTF-8")`)
   }
   if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) throw new ImportFileError(`${path}: not a CSV text file (its first line holds binary data)`)
+  // Bytes that are not UTF-8 and no comma to part columns: no CSV header in any encoding (an image,
+  // a workbook, an archive), whatever its first line happens to hold.
+  if (line.notUtf8 && !text.includes(',')) throw new ImportFileError(`${path}: not a CSV text file (its first line is binary data, not a header of columns)`)
   if (line.notUtf8) {
     const column = text.split(',').findIndex((h) => h.includes('\ufffd'))
     throw new ImportFileError(`${path}: the header line is not UTF-8 text (column ${column + 1}, "${text.split(',')[column]}"): ${NOT_UTF8}`)
