@@ -5,7 +5,7 @@ import { readCsv } from '../../src/modules/import/csv-reader.ts'
 import { importFile } from '../../src/modules/import/importer.ts'
 import { ImportFileError } from '../../src/modules/import/report.ts'
 import { buildTestApp, getJson, tempDir } from '../helper.ts'
-import { counts } from './support.ts'
+import { counts, writeLargeAcled } from './support.ts'
 
 const HEADER = 'event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,country,admin1,location,latitude,longitude,geo_precision,source,notes,fatalities'
 const COLUMNS = ['event_id_cnty', 'notes', 'fatalities']
@@ -130,6 +130,21 @@ describe('bytes that are not text', () => {
       expect(err.message, name).toMatch(cause)
       expect(err.message).not.toMatch(name === 'photo.csv' || name === 'image.png' ? /UTF/ : /binary/)
     }
+  })
+
+  it('reports progress with each row handed on, not a whole read behind', async () => {
+    // About 3 MiB: three reads of 1 MiB.
+    const path = join(tempDir(), 'large.csv')
+    writeLargeAcled(path, 25_000)
+    let fraction = 0
+    const seen: number[] = []
+    for await (const _row of readCsv(path, ['event_id_cnty'], (f) => { fraction = f })) seen.push(fraction)
+    expect(seen).toHaveLength(25_000)
+    // Each row's share is set before it is handed on, and never goes back.
+    expect(seen[0]).toBeGreaterThan(0)
+    expect(seen.every((f, i) => i === 0 || f >= seen[i - 1]!)).toBe(true)
+    expect(Math.abs(seen[12_500]! - 0.5)).toBeLessThan(0.1)
+    expect(seen[24_999]).toBeCloseTo(1, 2)
   })
 
   it('a NUL in a cell rejects the row, naming its line and column', async () => {

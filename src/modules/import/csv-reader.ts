@@ -22,9 +22,17 @@ export async function* readCsv(path: string, columns: readonly string[], progres
   const size = statSync(path).size
   const records = new Records(path, columns)
   const out: CsvRow[] = []
+  let before = 0
   for await (const { lines, bytes } of readPhysicalLines(path, MAX_ROW_BYTES)) {
     for (const line of lines) records.push(line, out)
-    yield* out.splice(0)
+    // Each row as it is handed on, its share of the chunk read: the share after the chunk, set once
+    // its rows were all written, lagged a whole read (1 MiB) behind.
+    const rows = out.splice(0)
+    for (let i = 0; i < rows.length; i++) {
+      progress?.(size ? Math.min(1, (before + ((bytes - before) * (i + 1)) / rows.length) / size) : 1)
+      yield rows[i]!
+    }
+    before = bytes
     progress?.(size ? Math.min(1, bytes / size) : 1)
   }
   records.end(out)
