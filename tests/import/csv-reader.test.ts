@@ -147,6 +147,24 @@ describe('bytes that are not text', () => {
     expect(seen[24_999]).toBeCloseTo(1, 2)
   })
 
+  it('reads rows that each leave a quote open in time that grows with the file, not with its square', async () => {
+    // Each row has a quoted cell, then a note whose quote the exporting tool cut off: a stray quote
+    // on every line, so every record swallowed the rows after it and handed them back.
+    const cut = (i: number) => `CUT${i},2023-09-19,1,Battles,Armed clash,"Group A, B",Group C,Sampleland,Region,Town,40.1,45.2,1,Source,"The note was cut off ${'x'.repeat(200)},3`
+    for (const n of [500, 2000]) {
+      const path = write([HEADER, ...Array.from({ length: n }, (_, i) => cut(i))].join('\n') + '\n')
+      const work = { taken: 0 }
+      const rows = []
+      for await (const r of readCsv(path, ['event_id_cnty'], undefined, work)) rows.push(r)
+      expect(rows).toHaveLength(n)
+      expect(rows.every((r) => r.problem?.startsWith('a quote opened on'))).toBe(true)
+      expect(rows.map((r) => r.line)).toEqual(Array.from({ length: n }, (_, i) => i + 2))
+      // Every line is taken into a record a few times at most.
+      expect(work.taken).toBeGreaterThanOrEqual(n)
+      expect(work.taken, `${n} rows`).toBeLessThanOrEqual(4 * (n + 1))
+    }
+  })
+
   it('a NUL in a cell rejects the row, naming its line and column', async () => {
     const rows = await read(write([HEADER, row('NUL2'), row('NUL3', 'before\u0000after'), row('NUL4')].join('\n') + '\n'))
     expect(rows.map((r) => [r.line, r.problem])).toEqual([[2, undefined], [3, 'column notes holds a NUL character (U+0000)'], [4, undefined]])

@@ -18,9 +18,9 @@ const NOT_UTF8 = 'the file is not UTF-8 (saved as Windows-1252 or another encodi
  * `problem`, and reading resumes on the line after the one where it started. A file whose header
  * cannot be read, lacks a column or names one twice raises an ImportFileError naming the file.
  */
-export async function* readCsv(path: string, columns: readonly string[], progress?: (fraction: number) => void): AsyncGenerator<CsvRow> {
+export async function* readCsv(path: string, columns: readonly string[], progress?: (fraction: number) => void, work?: { taken: number }): AsyncGenerator<CsvRow> {
   const size = statSync(path).size
-  const records = new Records(path, columns)
+  const records = new Records(path, columns, work)
   const out: CsvRow[] = []
   let before = 0
   for await (const { lines, bytes } of readPhysicalLines(path, MAX_ROW_BYTES)) {
@@ -39,6 +39,9 @@ export async function* readCsv(path: string, columns: readonly string[], progres
   yield* out
 }
 
+/** Times a line may be taken into a record before it may only be read as a row of its own. */
+const MAX_TAKEN = 3
+
 /** A record being read: the lines it has taken so far and the fields parsed from them. */
 interface Open { lines: PhysicalLine[], held: number, fields: string[], cur: string, raw: string, quoted: boolean }
 
@@ -52,7 +55,8 @@ class Records {
   private header: string[] | undefined
   private open: Open | undefined
 
-  constructor(private readonly path: string, private readonly columns: readonly string[]) {}
+  /** `work.taken` counts the lines taken into records, each time: what reading a file cost. */
+  constructor(private readonly path: string, private readonly columns: readonly string[], private readonly work?: { taken: number }) {}
 
   push(first: PhysicalLine, out: CsvRow[]): void {
     let work = [first], i = 0
@@ -89,12 +93,26 @@ class Records {
       return [...open.lines.slice(1), line]
     }
     if (!this.header) checkHeaderLine(this.path, line)
+    // A line read again and again (each broken record hands its lines back) may start a record
+    // but no longer joins one, nor lets one it starts run on: rows that each leave a quote open
+    // would otherwise swallow the rows after them over and over, in time growing with their square.
+    const worn = (line.taken = (line.taken ?? 0) + 1) > MAX_TAKEN
+    if (this.work) this.work.taken++
     if (!open) {
       if (line.text === '') return undefined
       const record = { lines: [line], held: line.text.length, ...fresh() }
       if (parse(record, line)) return this.complete(record, out)
+      if (worn) {
+        this.reject(line.line, 'a quote opened on this line is never closed', out)
+        return undefined
+      }
       this.open = record
       return undefined
+    }
+    if (worn) {
+      this.open = undefined
+      this.reject(open.lines[0]!.line, `a quote opened on line ${open.lines[0]!.line} is not closed before the line ends`, out)
+      return [...open.lines.slice(1), line]
     }
     const width = this.header?.length ?? 0
     // A quoted cell may hold line breaks, but a line after one that reads as a whole row of its

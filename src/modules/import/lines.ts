@@ -56,6 +56,8 @@ export interface PhysicalLine {
   eol: string
   /** The line holds bytes that are not UTF-8: `text` has U+FFFD in their place. */
   notUtf8: boolean
+  /** How many times the CSV reader has taken the line into a record (it reads broken ones again). */
+  taken?: number
 }
 
 /**
