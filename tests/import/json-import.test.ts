@@ -170,3 +170,30 @@ describe('round trip through an export', () => {
     })
   }
 })
+
+describe('a copy restored from an export', () => {
+  it.each(['acled', 'ucdp'] as const)('takes the next import of the %s file its records came from, as the original database does', async (format) => {
+    const original = await buildTestApp()
+    const file = sample(`${format}.csv`)
+    await importFile(original.storage.sqlite, { format, path: file })
+    const exported = join(tempDir(), 'copy.ndjson')
+    writeFileSync(exported, (await original.inject('/v1/export?format=ndjson')).rawPayload)
+
+    const copy = await buildTestApp()
+    const restored = await importFile(copy.storage.sqlite, { format: 'json', path: exported })
+    expect(restored.rejectedRows).toBe(0)
+    const before = counts(copy.storage.sqlite)
+    const at = version(copy.storage.sqlite)
+    // The same file again: every row lands on the record it made, nothing is refused or copied.
+    const again = await importFile(copy.storage.sqlite, { format, path: file })
+    expect(again.rejected).toEqual([])
+    expect(again.rejectedRows).toBe(0)
+    expect(again.imported).toBe(0)
+    // Only where each record came from is written down again.
+    const { externalIds: _before, ...records } = before
+    const { externalIds: _after, ...now } = counts(copy.storage.sqlite)
+    expect(now).toEqual(records)
+    expect(again.unchanged).toBe(again.rows)
+    expect(version(copy.storage.sqlite)).toBe(at)
+  })
+})

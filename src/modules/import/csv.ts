@@ -55,8 +55,9 @@ export function applyPlan(store: RecordStore, externalId: string, plan: RowPlan)
   const mapped = store.mapped(EVENT, externalId)
   // An event already stored under this id that no row of this id wrote: another id of the dataset
   // that makes the same slug (AZE_501 and AZE-501), or a record written by hand. Either would be
-  // overwritten, and the next import of each would overwrite the other again.
-  if (!mapped && store.exists(EVENT, plan.eventId)) {
+  // overwritten, and the next import of each would overwrite the other again. One restored from an
+  // export of a database this file went into is this row's (its export does not say so).
+  if (!mapped && store.exists(EVENT, plan.eventId) && !store.restored(EVENT, plan.eventId)) {
     throw new RowError(`"${externalId}" would be stored as event ${plan.eventId}, which holds a record not imported from this id (another id that differs only in case or punctuation, or one written by hand)`)
   }
   const eventId = mapped ?? plan.eventId

@@ -76,6 +76,15 @@ export class RecordStore {
     return id !== undefined && this.exists(spec, id) ? id : undefined
   }
 
+  /**
+   * Whether the record stored under `id` came in by an import of this project's export (JSON or
+   * NDJSON), under its own id: a copy of a database this dataset's files were imported into, whose
+   * export does not carry where each record came from. Such a record is taken to be the row's.
+   */
+  restored(spec: ResourceSpec, id: string): boolean {
+    return external(this.sqlite).find.get({ system: 'json', externalId: id, recordType: spec.recordType })?.recordId === id
+  }
+
   remember(spec: ResourceSpec, externalId: string, recordId: string): void {
     external(this.sqlite).remember.run({ system: this.system, externalId, recordType: spec.recordType, recordId })
   }
@@ -135,7 +144,7 @@ export class RecordStore {
     for (let n = 2; ; n++) {
       const stored = this.stmt(`SELECT ${nameColumn} AS name${located ? ', latitude, longitude' : ''} FROM ${s.spec.table} WHERE id = ?`).get(id) as Located & { name: string } | undefined
       if (stored === undefined) break
-      if (s.adopt && sameName(stored.name, s.payload[s.spec.nameField]) && (!located || near(stored, s.payload as Located))) {
+      if ((s.adopt || this.restored(s.spec, id)) && sameName(stored.name, s.payload[s.spec.nameField]) && (!located || near(stored, s.payload as Located))) {
         this.remember(s.spec, s.externalId, id)
         return { id, created: false }
       }
