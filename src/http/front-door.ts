@@ -27,6 +27,12 @@ export class FrontDoor {
     // A client error (a timeout, a request that does not parse) is answered and the connection
     // ended; a client that keeps its side open and goes on sending would keep it forever (what it
     // sends resets the idle timeout), so the socket is destroyed a moment after the answer.
+    // An Expect other than 100-continue: Node's own 417 has no body; this one says what is wrong.
+    server.on('checkExpectation', (req, res) => {
+      const body = JSON.stringify({ type: 'about:blank#EXPECTATION_FAILED', title: 'Expectation Failed', status: 417, code: 'EXPECTATION_FAILED',
+        detail: `Expect: ${String(req.headers.expect)} is not met here; only 100-continue is` })
+      res.writeHead(417, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', connection: 'close' }).end(body)
+    })
     server.on('clientError', (_error, socket) => {
       setTimeout(() => socket.destroy(), CLIENT_ERROR_GRACE_MS).unref()
     })

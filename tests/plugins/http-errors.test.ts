@@ -154,6 +154,13 @@ describe('errors Node raises before a request is parsed', () => {
     expect(JSON.parse(body!)).toMatchObject({ status: 403, code: 'FORBIDDEN' })
   })
 
+  it('an Expect other than 100-continue gets a problem+json 417 naming it', async () => {
+    const response = await raw('GET /v1/events HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nConnection: close\r\n\r\n')
+    const [head, body] = response.split('\r\n\r\n')
+    expect(head).toMatch(/^HTTP\/1\.1 417/)
+    expect(JSON.parse(body!)).toMatchObject({ status: 417, code: 'EXPECTATION_FAILED', detail: expect.stringContaining('200-ok') })
+  })
+
   it('headers larger than Node accepts get a problem+json 431', async () => {
     const response = await raw(`GET /v1/events HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)
     const [head, body] = response.split('\r\n\r\n')
