@@ -218,8 +218,8 @@ const refusal = (message: string, code: string) => new GraphQLError(message, { e
  * socket) held the event loop over a second on every write.
  */
 function subscriptionLimits(app: FastifyInstance, limits: DocumentLimits, rules: ReturnType<typeof limitRules>) {
-  const active = new WeakMap<object, number>()
-  app.graphql.addHook('preSubscriptionParsing', async (schema, source, context) => {
+  const active = new WeakMap<object, Set<unknown>>()
+  app.graphql.addHook('preSubscriptionParsing', async (schema, source, context, id) => {
     try {
       checkDocument(source, limits)
     } catch (err) {
@@ -237,9 +237,12 @@ function subscriptionLimits(app: FastifyInstance, limits: DocumentLimits, rules:
     const records = requestedRecords(document, {}, schema)
     if (records > app.config.graphqlMaxNodes) throw refusal(`the subscription could return ${records} records, more than the limit of ${app.config.graphqlMaxNodes}`, LIMIT_CODE)
     const owner = (context as SubscriptionContext).request ?? context
-    const held = active.get(owner) ?? 0
-    if (held >= MAX_SUBSCRIPTIONS_PER_CONNECTION) throw refusal(`a connection holds at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions; complete one first`, LIMIT_CODE)
-    active.set(owner, held + 1)
+    let held = active.get(owner)
+    if (!held) active.set(owner, held = new Set())
+    // A second subscription under a running one's id could never be completed on its own.
+    if (held.has(id)) throw refusal(`a subscription with id ${JSON.stringify(id)} is running on this connection already: complete it first, or give this one another id`, 'BAD_REQUEST')
+    if (held.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) throw refusal(`a connection holds at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions; complete one first`, LIMIT_CODE)
+    held.add(id)
     ;(context as SubscriptionContext)[checked] = true
   })
   // A document sent as a syntax tree rather than text skips the parsing hook, and every check with it.
@@ -249,9 +252,54 @@ function subscriptionLimits(app: FastifyInstance, limits: DocumentLimits, rules:
     c.request?.raw?.socket?.destroy()
     throw refusal('a subscription\'s query must be a string', 'BAD_REQUEST')
   })
-  app.graphql.addHook('onSubscriptionEnd', async (context) => {
+  app.graphql.addHook('onSubscriptionEnd', async (context, id) => {
+    // A complete before any subscription started comes with no context.
+    if (!context) return
     const owner = (context as SubscriptionContext).request ?? context
-    const held = active.get(owner)
-    if (held) active.set(owner, held - 1)
+    active.get(owner)?.delete(id)
   })
+  // Messages Mercurius cannot read (not a JSON object with a type, a subscribe without a payload
+  // holding a query) made it fail inside: its error text went to the client, or the connection
+  // was dropped with an error logged. They close the connection with 4400, as graphql-transport-ws
+  // says an invalid message does.
+  app.addHook('onReady', async () => {
+    app.websocketServer?.on('connection', (socket: WebSocketLike) => {
+      const emit = socket.emit.bind(socket)
+      let subscribed = false
+      socket.emit = (event: string | symbol, ...args: unknown[]) => {
+        if (event === 'message') {
+          const { problem, type } = readMessage(args[0], args[1] === true)
+          if (problem) {
+            socket.close(4400, problem)
+            return true
+          }
+          if (type === 'subscribe' || type === 'start') subscribed = true
+          // Nothing to complete yet: ignored, as the protocol says (Mercurius failed on it and
+          // dropped the connection).
+          else if ((type === 'complete' || type === 'stop') && !subscribed) return true
+        }
+        return emit(event, ...args)
+      }
+    })
+  })
+}
+
+type WebSocketLike = { emit(event: string | symbol, ...args: unknown[]): boolean, close(code: number, reason: string): void }
+
+/** A subscription protocol message's type, or what is wrong with it when Mercurius cannot read it. */
+export function readMessage(data: unknown, isBinary: boolean): { problem?: string, type?: string } {
+  let message: unknown
+  try {
+    message = JSON.parse(isBinary || !(typeof data === 'string') ? String(data) : data)
+  } catch {
+    return { problem: 'a message is a JSON object' }
+  }
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) return { problem: 'a message is a JSON object' }
+  const { type, id, payload } = message as { type?: unknown, id?: unknown, payload?: unknown }
+  if (typeof type !== 'string') return { problem: 'a message names its type' }
+  if (type === 'subscribe' || type === 'start') {
+    if (typeof id !== 'string' && typeof id !== 'number') return { problem: `a ${type} message names its id` }
+    if (payload === null || typeof payload !== 'object' || typeof (payload as { query?: unknown }).query !== 'string') return { problem: `a ${type} message's payload holds the query as a string` }
+  }
+  return { type }
 }

@@ -75,6 +75,45 @@ describe('GraphQL subscriptions over the WebSocket', () => {
     c.ws.close()
   })
 
+  it('refuses a second subscription under a running one\'s id, so completing an id stops all it holds', async () => {
+    const { connect, write } = await setup()
+    const c = await connect()
+    for (let i = 0; i < 3; i++) c.subscribe('same', 'subscription { timelineChanged { recordId } }')
+    const twice = await c.until((m) => m.id === 'same' && m.type === 'error')
+    expect(twice.payload[0]).toMatchObject({ message: expect.stringMatching(/running on this connection already/), extensions: { code: 'BAD_REQUEST' } })
+    await new Promise((r) => setTimeout(r, 100))
+    await write('Observer Three')
+    await c.until((m) => m.id === 'same' && m.type === 'next')
+    expect(c.messages.filter((m) => m.id === 'same' && m.type === 'next')).toHaveLength(1)
+    c.ws.send(JSON.stringify({ id: 'same', type: 'complete' }))
+    await new Promise((r) => setTimeout(r, 100))
+    await write('Observer Four')
+    await new Promise((r) => setTimeout(r, 200))
+    expect(c.messages.filter((m) => m.id === 'same' && m.type === 'next')).toHaveLength(1)
+    // Its place is free again: five more fit.
+    for (let i = 0; i < MAX_SUBSCRIPTIONS_PER_CONNECTION; i++) c.subscribe(`n${i}`, 'subscription { timelineChanged { recordId } }')
+    await new Promise((r) => setTimeout(r, 200))
+    expect(c.messages.filter((m) => m.type === 'error' && m.id !== 'same')).toEqual([])
+    c.ws.close()
+  })
+
+  it('closes with 4400 a connection sending a message it cannot read, and keeps serving', async () => {
+    const { connect } = await setup()
+    for (const message of ['null', '[]', '{"type":5}', '{"id":"x","type":"subscribe","payload":null}', '{"id":"x","type":"subscribe","payload":{"query":5}}', 'not json']) {
+      const c = await connect()
+      c.ws.send(message)
+      expect(await c.closed, message).toBe(4400)
+    }
+    // A complete for an id that never ran is no error.
+    const c = await connect()
+    c.ws.send(JSON.stringify({ id: 'zz', type: 'complete' }))
+    c.subscribe('ok', 'subscription { timelineChanged { recordId } }')
+    await new Promise((r) => setTimeout(r, 200))
+    expect(c.ws.readyState).toBe(WebSocket.OPEN)
+    expect(c.messages.filter((m) => m.type === 'error')).toEqual([])
+    c.ws.close()
+  })
+
   it('closes a connection that sends a message past the request size limit or a query that is not text', async () => {
     const { connect } = await setup()
     const big = await connect()
