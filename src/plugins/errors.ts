@@ -26,7 +26,8 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Omi
     type: `about:blank#${p.code}`,
     title: TITLES[p.status] ?? 'Error',
     ...p,
-    instance: request.url,
+    // Under a release, the path the client asked for: the release app answers under linkBase.
+    instance: `${request.server.config?.linkBase ?? ''}${request.url}`,
   }
   return reply.code(p.status).type('application/problem+json').header('cache-control', 'no-store').send(problem)
 }

@@ -62,6 +62,9 @@ describe('serving releases', () => {
     const encoded = await app.inject('/releases/2026.1/v1%2Fevents%3Ftype%3Doffensive')
     expect(encoded.statusCode).toBe(404)
     expect(encoded.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND', detail: expect.stringMatching(/not percent-encoded/) })
+    // A problem from the release names the path asked for, prefix and all.
+    const missing = await app.inject('/releases/2026.1/v1/events/no-such-event')
+    expect(missing.json()).toMatchObject({ code: 'NOT_FOUND', instance: '/releases/2026.1/v1/events/no-such-event' })
     const head = await app.inject({ method: 'HEAD', url: '/releases/2026.1/v1/events?limit=3' })
     expect({ status: head.statusCode, etag: head.headers.etag, body: head.rawPayload.length }).toEqual({ status: 200, etag: list.headers.etag, body: 0 })
     // The prefix is documented as one operation standing for every read route.
