@@ -21,7 +21,8 @@ export class FrontDoor {
     // Node reads the request deadlines and how often it checks them when it creates the server:
     // set afterwards, a request was checked against its deadline only every 30 s (the default
     // interval), so a body trickling in held its connection a minute or more past the timeout.
-    const server: Server = createServer({ ...requestDeadlines(options.requestTimeout), ...options.http }, (req, res) => {
+    // Node's own answer to an HTTP/1.1 request without Host is a bare 400; Fastify's hook answers it.
+    const server: Server = createServer({ ...requestDeadlines(options.requestTimeout), requireHostHeader: false, ...options.http }, (req, res) => {
       if (!this.handler?.(req, res)) fastify(req, res)
     })
     // A client error (a timeout, a request that does not parse) is answered and the connection

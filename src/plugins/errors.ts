@@ -47,6 +47,12 @@ export default fp(async (app) => {
       return sendProblem(reply, request, { status: 400, code: 'BAD_REQUEST', detail: 'the query string is not valid percent-encoding: each % takes two hex digits, and the bytes they make must be UTF-8' })
     }
   })
+  // HTTP/1.1 requires Host (RFC 9112, 3.2); Node's own refusal had no body.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
+      return sendProblem(reply, request, { status: 400, code: 'BAD_REQUEST', detail: 'an HTTP/1.1 request names its Host' })
+    }
+  })
   // A body is read as it comes: one sent compressed (Content-Encoding: gzip) was read as JSON and
   // refused as "not valid JSON", and a plain body labelled deflate was taken. Either is a 415.
   app.addHook('onRequest', async (request, reply) => {

@@ -161,6 +161,13 @@ describe('errors Node raises before a request is parsed', () => {
     expect(JSON.parse(body!)).toMatchObject({ status: 417, code: 'EXPECTATION_FAILED', detail: expect.stringContaining('200-ok') })
   })
 
+  it('an HTTP/1.1 request without Host gets a problem+json 400 saying so', async () => {
+    const response = await raw('GET /v1/events HTTP/1.1\r\nConnection: close\r\n\r\n')
+    const [head, body] = response.split('\r\n\r\n')
+    expect(head).toMatch(/^HTTP\/1\.1 400/)
+    expect(JSON.parse(body!)).toMatchObject({ status: 400, code: 'BAD_REQUEST', detail: expect.stringContaining('Host') })
+  })
+
   it('headers larger than Node accepts get a problem+json 431', async () => {
     const response = await raw(`GET /v1/events HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)
     const [head, body] = response.split('\r\n\r\n')
