@@ -34,33 +34,34 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Omi
 
 /** One renderer for every REST error: problem+json with a stable code, no internals on 5xx. */
 export default fp(async (app) => {
-  // The query string is decoded leniently by the parser (a bad escape is kept as it came, an
-  // overlong UTF-8 sequence becomes U+FFFD), so `q=army%zz` searched for text nobody sent. A path
-  // with the same bytes was already refused.
+  /**
+   * What is wrong with a request before any route reads it, in one hook (each hook costs every
+   * request a call):
+   * - a query string that is not valid percent-encoding: the parser decodes leniently (a bad escape
+   *   kept as it came, an overlong UTF-8 sequence made U+FFFD), so `q=army%zz` searched for text
+   *   nobody sent; a path with the same bytes was already refused;
+   * - an HTTP/1.1 request without Host (RFC 9112, 3.2): Node's own refusal had no body;
+   * - a body sent with a Content-Encoding: a gzip body was read as JSON and refused as "not valid
+   *   JSON", and a plain body labelled deflate was taken. Either is a 415.
+   */
   app.addHook('onRequest', async (request, reply) => {
     const url = request.raw.url ?? ''
     const at = url.indexOf('?')
-    if (at === -1 || url.indexOf('%', at) === -1) return
-    try {
-      decodeURIComponent(url.slice(at + 1))
-    } catch {
-      return sendProblem(reply, request, { status: 400, code: 'BAD_REQUEST', detail: 'the query string is not valid percent-encoding: each % takes two hex digits, and the bytes they make must be UTF-8' })
+    if (at !== -1 && url.indexOf('%', at) !== -1) {
+      try {
+        decodeURIComponent(url.slice(at + 1))
+      } catch {
+        return sendProblem(reply, request, { status: 400, code: 'BAD_REQUEST', detail: 'the query string is not valid percent-encoding: each % takes two hex digits, and the bytes they make must be UTF-8' })
+      }
     }
-  })
-  // HTTP/1.1 requires Host (RFC 9112, 3.2); Node's own refusal had no body.
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
+    const { headers } = request
+    if (headers.host === undefined && request.raw.httpVersion === '1.1') {
       return sendProblem(reply, request, { status: 400, code: 'BAD_REQUEST', detail: 'an HTTP/1.1 request names its Host' })
     }
-  })
-  // A body is read as it comes: one sent compressed (Content-Encoding: gzip) was read as JSON and
-  // refused as "not valid JSON", and a plain body labelled deflate was taken. Either is a 415.
-  app.addHook('onRequest', async (request, reply) => {
-    const coding = request.headers['content-encoding']
-    if (coding === undefined || /^\s*identity\s*$/i.test(coding)) return
-    const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0
-    if (!hasBody) return
-    return sendProblem(reply, request, { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: `Content-Encoding ${coding} is not read: send the body uncompressed, without Content-Encoding` })
+    const coding = headers['content-encoding']
+    if (coding !== undefined && !/^\s*identity\s*$/i.test(coding) && (headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0)) {
+      return sendProblem(reply, request, { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: `Content-Encoding ${coding} is not read: send the body uncompressed, without Content-Encoding` })
+    }
   })
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
