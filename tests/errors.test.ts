@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { gql, sharedApp } from './helper.ts'
+import { createKey } from '../src/modules/keys/queries.ts'
 
 const app = sharedApp()
 
@@ -41,8 +42,10 @@ describe('bad input gets a 4xx problem+json naming the problem', () => {
 
   it('a JSON body sent as text/plain gets 415 naming the media type, REST and GraphQL, and nothing is written', async () => {
     const body = JSON.stringify({ publisher: 'P', title: 'T', kind: 'news' })
+    // With a valid key: without one, a write is refused (401) before its body is looked at.
+    const { key } = createKey(app().storage.sqlite, 'plain-text', 'editor')
     for (const [url, payload] of [['/v1/sources', body], ['/graphql', JSON.stringify({ query: '{ dataset { version } }' })]] as const) {
-      const res = await app().inject({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, payload })
+      const res = await app().inject({ method: 'POST', url, headers: { 'content-type': 'text/plain', authorization: `Bearer ${key}` }, payload })
       expect(res.statusCode, url).toBe(415)
       expect(JSON.stringify(res.json()), url).toMatch(/text\/plain/)
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildTestApp, gql, sharedApp } from '../helper.ts'
+import { createKey } from '../../src/modules/keys/queries.ts'
 
 const app = sharedApp()
 
@@ -112,7 +113,8 @@ describe('HTTP protections', () => {
     const res = await small.inject({ method: 'POST', url: '/graphql', payload: { query: `{ dataset { version } } ${'#'.repeat(5000)}` } })
     expect(res.statusCode).toBe(413)
     expect(res.json().errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE')
-    const rest = await small.inject({ method: 'POST', url: '/v1/actors', payload: { name: 'x'.repeat(5000) } })
+    const { key } = createKey(small.storage.sqlite, 'big-body', 'editor')
+    const rest = await small.inject({ method: 'POST', url: '/v1/actors', headers: { authorization: `Bearer ${key}` }, payload: { name: 'x'.repeat(5000) } })
     expect(rest.statusCode).toBe(413)
     expect(rest.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
   })

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.ts'
+import { createKey } from '../../src/modules/keys/queries.ts'
 
 const TIMEOUT = 1500
 
@@ -38,9 +39,11 @@ describe('requests that arrive slowly', () => {
     try {
       await app.listen({ port: 0, host: '127.0.0.1' })
       const port = (app.server.address() as { port: number }).port
+      // A valid key: without one, the write is refused before its body is read.
+      const { key } = createKey(app.storage.sqlite, 'slow', 'editor')
       const [body, headers] = await Promise.all([
         // Headers whole, then one byte of a 100000-byte body every 200 ms.
-        trickle(port, 'POST /v1/sources HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{', ' '),
+        trickle(port, `POST /v1/sources HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`, ' '),
         // A header line every 200 ms, never the blank line that ends them.
         trickle(port, 'GET /v1/events HTTP/1.1\r\nHost: x\r\n', 'X-Slow: 1\r\n'),
       ])
