@@ -18,6 +18,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route sets its own ETag and Cache-Control (release routes: a release is not a write). */
     ownCaching?: boolean
+    /** The route answers CSV (its query takes `format`): set from its schema as it is added. */
+    csv?: boolean
   }
 }
 
@@ -52,7 +54,15 @@ const KEPT_HEADERS = ['content-type', 'link', 'content-disposition']
 const PER_RESPONSE = new Set(['content-length', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'])
 const cacheable = (url: string) => url.startsWith('/v1/') || url.startsWith('/graphql?')
 /** Keyed by what selects the representation: the version, the URL and whether Accept asks for CSV. */
-const keyOf = (version: number, accept: string | undefined, url: string) => `v${version}|${acceptsCsv(accept) ? 'csv' : 'json'}|${url}`
+const keyOf = (version: number, csv: boolean, url: string) => `v${version}|${csv ? 'csv' : 'json'}|${url}`
+
+/** Whether a route's query string schema names `format`, the parameter of every route that answers CSV. */
+function takesFormat(schema: unknown): boolean {
+  let s = schema as { shape?: Record<string, unknown>, def?: { in?: unknown, schema?: unknown } } | undefined
+  // Through the wrappers zod puts around an object (a pipe, a preprocess).
+  for (let i = 0; s && !s.shape && i < 4; i++) s = (s.def?.in ?? s.def?.schema) as typeof s
+  return Boolean(s?.shape && 'format' in s.shape)
+}
 const UNCACHED = /^\/v1\/export(\/|\?|$)/
 const READ_ONLY_QUERY = /\b(mutation|subscription)\b/
 
@@ -103,6 +113,9 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
   }
   const compression = app.config.compression
 
+  app.addHook('onRoute', (route) => {
+    if (takesFormat(route.schema?.querystring)) route.config = { ...(route.config as object), csv: true }
+  })
   app.decorateRequest('datasetVersion', 0)
   app.decorateRequest('cacheKey', null)
   app.decorateRequest('cacheHit', null)
@@ -114,13 +127,15 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     if (!cacheable(request.url) || !request.routeOptions.url || request.routeOptions.config.ownCaching) return
     const version = currentVersion(app.storage.sqlite)
     request.datasetVersion = version
-    const etag = `"v${version}-${wantsCsv(request) ? 'csv' : 'json'}"`
+    // Accept: text/csv on a route that answers no CSV gets JSON, tagged as JSON.
+    const csv = request.routeOptions.config.csv === true && wantsCsv(request)
+    const etag = `"v${version}-${csv ? 'csv' : 'json'}"`
     // Appended, not set: CORS has already said the response varies by Origin.
     const vary = reply.getHeader('vary')
     const varies = compression ? 'Accept, Accept-Encoding' : 'Accept'
     reply.header('etag', etag).header('cache-control', app.config.cacheControl).header('vary', vary ? `${String(vary)}, ${varies}` : varies)
     if (!cache || UNCACHED.test(request.url)) return
-    request.cacheKey = keyOf(version, request.headers.accept, request.url)
+    request.cacheKey = keyOf(version, csv, request.url)
     const hit = cache.get(request.cacheKey)
     // Only valid requests are cached, so a hit may answer If-None-Match before validation runs.
     if (hit && matches(request, etag)) return reply.code(304).send()
@@ -206,7 +221,9 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
   front.handler = (req, res) => {
     const url = req.url!
     if (closing || req.method !== 'GET' || !cacheable(url) || req.headers.origin !== undefined || req.headers['if-none-match'] !== undefined) return false
-    const hit = cache.get(keyOf(currentVersion(app.storage.sqlite), req.headers.accept, url))
+    // Keyed as a CSV route would key it: a route without CSV keyed its answer as JSON, so an odd
+    // Accept misses here and is answered on Fastify's path.
+    const hit = cache.get(keyOf(currentVersion(app.storage.sqlite), acceptsCsv(req.headers.accept), url))
     if (!hit?.front) return false
     // A coding not yet kept for this entry is made on Fastify's path, which keeps it.
     const coding = compression && hit.body.length >= MIN_COMPRESSED_BYTES ? codingFor(req.headers['accept-encoding']) : null

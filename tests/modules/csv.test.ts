@@ -31,6 +31,15 @@ describe('CSV wherever a list is served', () => {
     expect(await type('TEXT/CSV')).toMatch(/^text\/csv/)
   })
 
+  it('tags an answer as CSV only when it is CSV: Accept: text/csv on a route without CSV gets JSON tagged as JSON', async () => {
+    for (const url of ['/v1/events?limit=1', '/v1/events/ceasefire-2023-09-20', '/v1/dataset', '/v1/search?q=armenia', '/v1/stats/events?groupBy=type', '/v1/events.geojson', '/graphql?query=%7Bdataset%7Bversion%7D%7D']) {
+      const res = await app().inject({ url, headers: { accept: 'text/csv' } })
+      expect(res.statusCode, url).toBe(200)
+      const csv = String(res.headers['content-type']).startsWith('text/csv')
+      expect(res.headers.etag, url).toMatch(csv ? /-csv"$/ : /-json"$/)
+    }
+  })
+
   it('takes content codings whatever their case', async () => {
     const res = await app().inject({ method: 'GET', url: '/v1/events?limit=20', headers: { 'accept-encoding': 'GZIP' } })
     expect(res.headers['content-encoding']).toBe('gzip')
