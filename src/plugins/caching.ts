@@ -159,7 +159,8 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     const tag = reply.getHeader('etag')
     // A GraphQL answer holding errors (some, such as a stats time-out, pass) is no representation
     // of the URL to keep: no ETag, not stored by any cache, and never turned into a 304.
-    const graphqlErrors = request.url.startsWith('/graphql') && typeof payload === 'string' && payload.includes('"errors"')
+    // An answer known to hold data alone is not searched (a 25 KB page: some 20 µs).
+    const graphqlErrors = request.url.startsWith('/graphql') && typeof payload === 'string' && !request.graphqlAnswerClean && payload.includes('"errors"')
     if (graphqlErrors) reply.removeHeader('etag').header('cache-control', 'no-store')
     else if (reply.statusCode === 200 && (request.method === 'GET' || request.method === 'HEAD') && typeof tag === 'string' && matches(request, tag)) {
       // A streamed export that will not be sent is closed, which releases its snapshot.

@@ -18,6 +18,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The parsed document this request executes, once Mercurius has it. */
     graphqlDocument: DocumentNode | null
+    /** The answer is `{ data }` alone, known before it is written (set in preSerialization). */
+    graphqlAnswerClean: boolean
   }
 }
 
@@ -186,21 +188,23 @@ export default fp(async (app) => {
     if (context.reply) context.reply.request.graphqlDocument = document
   })
   app.decorateRequest('graphqlDocument', null)
-  if (app.config.graphqlCompiledSerializer) {
-    // An answer with data and nothing else is written by a serializer made for its query.
-    app.addHook('preSerialization', async (request, reply, payload) => {
-      const document = request.graphqlDocument
-      const answer = payload as { data?: unknown } | null
-      if (!document || answer === null || typeof answer !== 'object' || !answer.data || Object.keys(answer).length !== 1) return payload
-      const params = (request.method === 'GET' ? request.query : request.body) as { operationName?: unknown } | undefined
-      const operationName = typeof params?.operationName === 'string' ? params.operationName : undefined
-      const serialize = answerSerializer(app.graphql.schema, document, operationName)
-      if (!serialize) return payload
-      // Set as this reply's serializer, which Fastify runs instead of the route's after these hooks.
-      reply.serializer(serialize)
-      return payload
-    })
-  }
+  app.decorateRequest('graphqlAnswerClean', false)
+  const compiled = app.config.graphqlCompiledSerializer
+  app.addHook('preSerialization', async (request, reply, payload) => {
+    const document = request.graphqlDocument
+    const answer = payload as { data?: unknown } | null
+    if (!document || answer === null || typeof answer !== 'object' || !answer.data || Object.keys(answer).length !== 1) return payload
+    // An answer with data and nothing else: the response cache need not search its text for errors.
+    request.graphqlAnswerClean = true
+    if (!compiled) return payload
+    // Written by a serializer made for its query, set as this reply's serializer, which Fastify
+    // runs instead of the route's after these hooks.
+    const params = (request.method === 'GET' ? request.query : request.body) as { operationName?: unknown } | undefined
+    const operationName = typeof params?.operationName === 'string' ? params.operationName : undefined
+    const serialize = answerSerializer(app.graphql.schema, document, operationName)
+    if (serialize) reply.serializer(serialize)
+    return payload
+  })
 }, { name: 'graphql', dependencies: ['database', 'config', 'curation', 'auth'] })
 
 const checked = Symbol('subscription document checked')
