@@ -55,8 +55,11 @@ export const seedData: SeedDatasetInput = {
       kind: 'news_report',
       language: 'en',
       note:
-        'The stored text is a rough machine translation into English of the Financial Times report; its title and URL ' +
-        'are not in the stored text. Its first line is a heading; paragraphs are the non-empty lines after it, numbered from 1.',
+        'The stored text is a rough machine translation into English of the Financial Times report; its title, URL and ' +
+        'date are not in the stored text. Its first line is a heading; paragraphs are the non-empty lines after it, ' +
+        'numbered from 1. The publication date is inferred: the report gives arrivals "as of 6 pm local time on Sunday" ' +
+        'as its latest news and the assault as "last week"; the assault began on Tuesday 19 September 2023 (BBC News, ' +
+        'cited on that event), so that Sunday, and the date given here, is 24 September 2023.',
     },
     {
       id: BBC,
@@ -519,7 +522,8 @@ export const seedData: SeedDatasetInput = {
         'The report ties the deployment to the 2020 agreement without dating it. The month is that of the ' +
         'agreement, whose text provides for the deployment: Office of the Prime Minister of the Republic of Armenia, ' +
         '"Statement by the Prime Minister of the Republic of Armenia, the President of the Republic of Azerbaijan ' +
-        'and the President of the Russian Federation" (10 November 2020, points 3 and 4).',
+        'and the President of the Russian Federation" (10 November 2020, points 3 and 4). That statement is cited for ' +
+        'the month only: its point 3 sets the contingent at 1,960 servicemen, while "more than 2,000" is the report\'s figure.',
       place: 'nagorno-karabakh',
       actors: [
         { actor: 'russia', role: 'initiator' },
@@ -719,7 +723,6 @@ export const seedData: SeedDatasetInput = {
       place: 'nagorno-karabakh',
       actors: [
         { actor: 'armenians-of-nagorno-karabakh', role: 'affected' },
-        { actor: 'russian-peacekeepers', role: 'party' },
       ],
       citations: [cite(2), cite(3), cite(9)],
     },
@@ -797,7 +800,7 @@ export const seedData: SeedDatasetInput = {
     },
     {
       id: 'peacekeepers-killed-five',
-      event: 'russian-peacekeepers-killed-2023-09',
+      event: 'azerbaijani-offensive-2023-09',
       outcome: 'killed',
       victimGroup: 'peacekeepers',
       low: 5,
@@ -808,7 +811,10 @@ export const seedData: SeedDatasetInput = {
       reportedBy: null,
       victimActor: 'russian-peacekeepers',
       perpetratorActor: 'azerbaijani-armed-forces',
-      note: 'Stated by the report without attribution; the report describes the killings as accidental.',
+      note:
+        'Stated by the report without attribution; the report describes the killings as accidental. Recorded on the ' +
+        'offensive, because the report places these deaths in "the attack" whose toll is "at least 200 people", a ' +
+        'figure that may include them: the two are not added. The event of the peacekeepers\' deaths dates them.',
       citations: [cite(12, 'five peacekeepers were accidentally killed by Azerbaijani forces')],
     },
   ],
@@ -818,10 +824,10 @@ export const seedData: SeedDatasetInput = {
       id: 'nagorno-karabakh-armenian-population',
       event: 'exodus-from-nagorno-karabakh-begins',
       metric: 'population_at_risk',
-      low: null,
-      high: null,
+      low: 120000,
+      high: 120000,
       best: 120000,
-      qualifier: 'about',
+      qualifier: 'exact',
       reportedPhrase: 'There are 120,000 Armenians',
       origin: 'nagorno-karabakh',
       destination: null,
@@ -834,8 +840,8 @@ export const seedData: SeedDatasetInput = {
       reportedBy: null,
       relayedBy: null,
       note:
-        'Stated by the report without attribution, as a plain round figure, so it is encoded as an approximate best ' +
-        'estimate without bounds. The report expects the flow of refugees to increase.',
+        'Stated by the report without attribution and without a qualifier, so it is encoded as given. It is a round ' +
+        'figure and the report does not say who counted or when. The report expects the flow of refugees to increase.',
       citations: [cite(3, 'There are 120,000 Armenians')],
     },
     {
@@ -850,11 +856,12 @@ export const seedData: SeedDatasetInput = {
       origin: 'nagorno-karabakh',
       destination: 'southern-armenia',
       asOf: '2023-09-24T18:00+04:00',
-      asOfPrecision: 'minute',
+      asOfPrecision: 'hour',
       asOfBasis: 'inferred',
       asOfNote:
         'The hour ("6 pm local time") is stated; the day is inferred from "on Sunday" in a report published on ' +
-        'Sunday 24 September 2023. The UTC offset is that of Armenian local time (external).',
+        'Sunday 24 September 2023. The UTC offset (external) is Armenian local time, +04:00 all year since Armenia ' +
+        'stopped changing its clocks in 2012 (IANA time zone database, zone Asia/Yerevan).',
       reportedBy: 'armenian-authorities',
       relayedBy: 'civilnet',
       note: 'Reported by the local website CivilNet, citing the Armenian authorities.',

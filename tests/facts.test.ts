@@ -138,13 +138,36 @@ describe('the article facts the product is about', () => {
   it('377 refugees arrived in southern Armenia as of 18:00 UTC+4 on 24 September 2023, via CivilNet citing Armenian authorities', async () => {
     const { body } = await getJson(app, '/v1/displacement-counts?metric=arrived')
     expect(body.data).toHaveLength(1)
-    expect(body.data[0]).toMatchObject({ best: 377, qualifier: 'exact', asOf: '2023-09-24T18:00+04:00', asOfSortKey: '2023-09-24T14:00:00.000Z',
+    // "6 pm" names an hour, not a minute.
+    expect(body.data[0]).toMatchObject({ best: 377, qualifier: 'exact', asOf: '2023-09-24T18:00+04:00', asOfPrecision: 'hour', asOfSortKey: '2023-09-24T14:00:00.000Z',
       relayedBy: { id: 'civilnet' }, reportedBy: { id: 'armenian-authorities' }, destination: { id: 'southern-armenia' } })
+    expect(body.data[0].asOfNote).toContain('Asia/Yerevan')
   })
 
-  it('five peacekeepers killed by Azerbaijani forces', async () => {
+  it('five peacekeepers killed by Azerbaijani forces in the attack whose toll was at least 200, so the two are not added', async () => {
     const { body } = await getJson(app, '/v1/casualty-reports?victimGroup=peacekeepers')
-    expect(body.data[0]).toMatchObject({ best: 5, qualifier: 'exact', outcome: 'killed', perpetratorActor: { id: 'azerbaijani-armed-forces' } })
+    // Para. 12: "after the attack, in which five peacekeepers were accidentally killed".
+    expect(body.data[0]).toMatchObject({ best: 5, qualifier: 'exact', outcome: 'killed', perpetratorActor: { id: 'azerbaijani-armed-forces' },
+      eventId: 'azerbaijani-offensive-2023-09' })
+    const year = (await getJson(app, '/v1/stats/events?groupBy=period&period=year&from=2023&to=2023&measures=killed')).body.data[0]
+    expect(year.figures.killed).toMatchObject({ low: 200, lowIfDisjoint: 205, best: null })
+  })
+
+  it('"There are 120,000 Armenians" is served as worded: no qualifier the report does not give', async () => {
+    const { body } = await getJson(app, '/v1/displacement-counts/nagorno-karabakh-armenian-population')
+    expect(body.data).toMatchObject({ best: 120000, qualifier: 'exact', reportedPhrase: 'There are 120,000 Armenians' })
+  })
+
+  it('the promised escort by Russian peacekeepers stays a claim of its speaker, not a party to the exodus', async () => {
+    const { body } = await getJson(app, '/v1/events/exodus-from-nagorno-karabakh-begins')
+    expect(body.data.actors.map((a: { id: string }) => a.id)).not.toContain('russian-peacekeepers')
+    expect(body.data.statements.map((s: { id: string }) => s.id)).toContain('nagorno-karabakh-leader-peacekeeper-escort')
+  })
+
+  it("the report's publication date, absent from its text, says how it was inferred", async () => {
+    const { body } = await getJson(app, `/v1/sources/${FT}`)
+    expect(body.data.publishedDate).toBe('2023-09-24')
+    expect(body.data.note).toMatch(/publication date is inferred/)
   })
 
   it('REST and GraphQL list the same events in the same order', async () => {

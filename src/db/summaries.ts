@@ -6,16 +6,23 @@ import { MIGRATIONS_FOLDER } from './client.ts'
 const SUMMARY_TABLES = ['event_figures', 'stats_daily', 'stats_monthly', 'stats_actor_monthly', 'stats_event_keys', 'facet_counts']
 const SUMMARY_TRIGGERS = /_(figures|stats|facet)_[ab][iud]$/
 // event_figures first: the later statements read it.
-const BACKFILL_MIGRATIONS = ['_stats_triggers.sql', '_stats_actor_monthly.sql', '_stats_event_keys.sql']
+const BACKFILL_MIGRATIONS = ['_stats_triggers.sql', '_best_within_bounds.sql', '_stats_actor_monthly.sql', '_stats_event_keys.sql']
 
 /** The statements of the stats migrations that fill the summary tables from the records. */
 function backfillStatements(): string[] {
   // Found by name, not number, so renumbering a migration on a merge does not break it.
   const files = readdirSync(MIGRATIONS_FOLDER)
-  return BACKFILL_MIGRATIONS.flatMap((suffix) => {
+  const statements = BACKFILL_MIGRATIONS.flatMap((suffix) => {
     const sql = readFileSync(join(MIGRATIONS_FOLDER, files.find((f) => f.endsWith(suffix))!), 'utf8')
-    return sql.split('--> statement-breakpoint').map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter((s) => s.startsWith('INSERT INTO'))
+    return sql.split('--> statement-breakpoint').map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+      .filter((s) => s.startsWith('INSERT INTO') || s.startsWith('UPDATE event_figures'))
   })
+  // A later migration's correction of the event figures (a rule changed since) runs as soon as
+  // they are filled, before the period and actor tables are summed from them.
+  const fixes = statements.filter((s) => s.startsWith('UPDATE event_figures'))
+  const fills = statements.filter((s) => !fixes.includes(s))
+  fills.splice(fills.findIndex((s) => s.startsWith('INSERT INTO event_figures')) + 1, 0, ...fixes)
+  return fills
 }
 
 /**

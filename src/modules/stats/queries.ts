@@ -25,7 +25,7 @@ export interface StatsPage { rows: StatsRow[], nextCursor: string | null, source
 
 /** The combination rule in one paragraph, sent with every stats answer. */
 export const RULE = 'Reports of one event and measure may count the same people: an event contributes its largest single lower bound '
-  + '(lowIfDisjoint adds its reports). Distinct events add. One open-ended event makes the high null. Events without a figure are '
+  + '(lowIfDisjoint adds its reports) and its largest best estimate, unless that is below its lower bound. Distinct events add. One open-ended event makes the high null. Events without a figure are '
   + 'counted in eventsWithoutFigure, never as zero. See docs/stats.md.'
 
 type Cube = { table: 'stats_daily' | 'stats_monthly' | 'stats_actor_monthly', column: 'day' | 'month', source: Source }

@@ -12,15 +12,17 @@ describe('GET /v1/stats/events', () => {
     expect(body.data).toHaveLength(1)
     const [row] = body.data
     expect(row.key).toEqual({ period: '2023-09', periodPlaced: true })
-    // Two events carry a killed figure: the offensive ("at least 200 people", low 200, no upper
-    // bound) and the attack on the peacekeepers (exactly 5). They are distinct events, so their
-    // lower bounds add to 205. "At least 200" is open-ended, so the sum has no upper bound. Only the
-    // peacekeepers' report gives a best estimate. The other events of the month give no killed
-    // figure and are counted as such, not as zero.
+    // One event carries the killed figures: the offensive, with "at least 200 people" (low 200, no
+    // upper bound) and the five peacekeepers the report says died in that attack (exactly 5). The
+    // 200 may include the five, so they are not added: the sure lower bound is 200, and 205 holds
+    // only if the two counted different people. "At least 200" is open-ended, so there is no upper
+    // bound. The only best given, 5, is below the sure 200: it estimates part of the toll, so the
+    // event has no best. The other events of the month give no killed figure and are counted as
+    // such, not as zero.
     expect(row.figures.killed).toEqual({
-      events: 2, eventsWithoutFigure: row.events - 2,
-      low: 205, lowEvents: 2, lowIfDisjoint: 205,
-      high: null, openEndedEvents: 1, best: 5, bestEvents: 1,
+      events: 1, eventsWithoutFigure: row.events - 1,
+      low: 200, lowEvents: 1, lowIfDisjoint: 205,
+      high: null, openEndedEvents: 1, best: null, bestEvents: 0,
     })
     expect(row.events).toBe(11)
     expect(body.meta).toMatchObject({ groupBy: ['period'], period: 'month', source: 'summary' })
@@ -117,14 +119,17 @@ describe('GET /v1/stats/events', () => {
   it('filters by figures: at least / at most N killed', async () => {
     const atLeast = (await getJson(app(), '/v1/events?minKilled=100')).body.data.map((e: any) => e.id)
     expect(atLeast).toEqual(['azerbaijani-offensive-2023-09'])
-    // "At least 200" has no upper bound, so it is not known to be at most 10.
-    const atMost = (await getJson(app(), '/v1/events?maxKilled=10')).body.data.map((e: any) => e.id)
-    expect(atMost).toEqual(['russian-peacekeepers-killed-2023-09'])
+    // "At least 200" has no upper bound, so it is not known to be at most 1,000.
+    expect((await getJson(app(), '/v1/events?maxKilled=1000')).body.data).toEqual([])
+    // "A total of 377" arrivals is exactly 377: at most 400.
+    const atMost = (await getJson(app(), '/v1/events?maxDisplaced=400')).body.data.map((e: any) => e.id)
+    expect(atMost).toEqual(['refugees-arrive-southern-armenia'])
     // The same beside a date filter, where each event is probed instead of listed from the index.
     expect((await getJson(app(), '/v1/events?from=2023&minKilled=100')).body.data.map((e: any) => e.id)).toEqual(atLeast)
-    expect((await getJson(app(), '/v1/events?from=2023&maxKilled=10')).body.data.map((e: any) => e.id)).toEqual(atMost)
+    expect((await getJson(app(), '/v1/events?from=2023&maxKilled=1000')).body.data).toEqual([])
+    expect((await getJson(app(), '/v1/events?from=2023&maxDisplaced=400')).body.data.map((e: any) => e.id)).toEqual(atMost)
     const stats = (await getJson(app(), '/v1/stats/events?groupBy=&minKilled=1')).body.data
-    expect(stats[0].events).toBe(2)
+    expect(stats[0].events).toBe(1)
     expect((await getJson(app(), '/v1/events?minDisplaced=100')).body.data.map((e: any) => e.id)).toEqual(['refugees-arrive-southern-armenia'])
   })
 
@@ -133,7 +138,7 @@ describe('GET /v1/stats/events', () => {
     expect(res.statusCode).toBe(200)
     const lines = res.body.trim().split('\n').map((l) => JSON.parse(l))
     expect(lines.filter((l) => l.type === 'event').map((l) => l.data.id)).toEqual(['azerbaijani-offensive-2023-09'])
-    expect(lines.filter((l) => l.type === 'casualty_report').map((l) => l.data.id).sort()).toEqual(['offensive-injured-more-than-400', 'offensive-killed-at-least-200'])
+    expect(lines.filter((l) => l.type === 'casualty_report').map((l) => l.data.id).sort()).toEqual(['offensive-injured-more-than-400', 'offensive-killed-at-least-200', 'peacekeepers-killed-five'])
   })
 
   it('bounds the old casualty summary: one row per group and a link to its reports, never their ids', async () => {

@@ -9,7 +9,9 @@ import { buildTestApp, getJson } from '../../helper.ts'
 function recomputed(app: App) {
   const db = app.storage.sqlite
   const figures = db.prepare(`SELECT event_id, measure, count(*) AS reports, max(el) AS low, sum(el) AS lowD,
-      CASE WHEN count(eh) = count(*) THEN sum(eh) END AS high, max(best) AS best
+      CASE WHEN count(eh) = count(*) THEN sum(eh) END AS high,
+      -- A best below the sure lower bound estimates part of the toll: the event has none.
+      CASE WHEN max(best) >= coalesce(max(el), 0) THEN max(best) END AS best
     FROM (SELECT event_id, outcome AS measure, coalesce(low, CASE WHEN qualifier = 'exact' THEN best END) AS el,
       coalesce(high, CASE WHEN qualifier = 'exact' THEN best END) AS eh, best FROM casualty_reports
       UNION ALL SELECT event_id, metric, coalesce(low, CASE WHEN qualifier = 'exact' THEN best END),
@@ -78,13 +80,20 @@ describe('summary tables follow every write in its transaction', () => {
     const before = recomputed(app)
     expect(before.kept).toEqual(before.figures)
 
-    // A second killed report on the offensive: the event keeps its largest low (200), not 230.
+    // A third killed report on the offensive: the event keeps its largest low (200), not 235, and
+    // has no best, the only one given (the peacekeepers' 5) being below its sure 200.
     await write(app, 'POST', '/v1/casualty-reports', editor, {
       id: 'offensive-killed-30', eventId: 'azerbaijani-offensive-2023-09', outcome: 'killed', victimGroup: 'civilians',
       low: 30, high: 40, qualifier: 'about', reportedPhrase: 'between 30 and 40 civilians', citations: [{ sourceId: 'ft-2023-09-24', paragraph: 5 }],
     })
     let sept = (await getJson(app, '/v1/stats/events?groupBy=&from=2023-09&to=2023-09')).body.data[0].figures.killed
-    expect(sept).toMatchObject({ low: 205, lowIfDisjoint: 235, events: 2 })
+    expect(sept).toMatchObject({ low: 200, lowIfDisjoint: 235, events: 1, best: null, bestEvents: 0 })
+    // The peacekeepers' report moved to their own event: two events, whose figures add, and that
+    // event's best (5, its own low) stands.
+    await write(app, 'PATCH', '/v1/casualty-reports/peacekeepers-killed-five', editor, { eventId: 'russian-peacekeepers-killed-2023-09' })
+    sept = (await getJson(app, '/v1/stats/events?groupBy=&from=2023-09&to=2023-09')).body.data[0].figures.killed
+    expect(sept).toMatchObject({ low: 205, lowIfDisjoint: 235, events: 2, best: 5, bestEvents: 1 })
+    expect(recomputed(app).kept).toEqual(recomputed(app).figures)
     // Moving the attack on the peacekeepers to October moves its 5 killed out of September.
     await write(app, 'PATCH', '/v1/events/russian-peacekeepers-killed-2023-09', editor, { start: '2023-10-02', type: 'offensive' })
     sept = (await getJson(app, '/v1/stats/events?groupBy=&from=2023-09&to=2023-09')).body.data[0].figures.killed
