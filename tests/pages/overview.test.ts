@@ -129,3 +129,55 @@ describe('the page with a bad filter', () => {
     expect(many.body).toMatch(/p0, p1, p2, p3, p4 and 995 more: the page does not filter by these/)
   })
 })
+
+describe('what the pages say about figures, claims and dates', () => {
+  const app = sharedApp()
+
+  it('sets only a speaker\'s reported words as a quotation; summaries and notes stand outside it', async () => {
+    const page = (await app().inject('/events/pashinyan-address-to-the-nation')).body
+    const quoted = [...page.matchAll(/<blockquote>([\s\S]*?)<\/blockquote>/g)].map((m) => m[1]!)
+    const statements = (await getJson(app(), '/v1/statements?limit=100')).body.data as { quote: string | null, summary: string, eventIds: string[] }[]
+    const here = statements.filter((s) => s.eventIds.includes('pashinyan-address-to-the-nation'))
+    expect(here.some((s) => s.quote === null)).toBe(true)
+    // One quotation per quoted statement, holding the quote and nothing else.
+    expect(quoted.map((q) => q.replace(/<\/?p>|[“”]/g, '').trim()).sort()).toEqual(here.flatMap((s) => (s.quote ? [s.quote] : [])).sort())
+    for (const s of here) expect(page).toContain(s.summary)
+  })
+
+  it('dates each <time> as reported, at its precision, never as the sort key', async () => {
+    for (const path of ['/', '/events/pashinyan-address-to-the-nation', '/events/refugees-arrive-southern-armenia']) {
+      const page = (await app().inject(path)).body
+      const stamps = [...page.matchAll(/<time datetime="([^"]*)"/g)].map((m) => m[1]!)
+      expect(stamps.length, path).toBeGreaterThan(0)
+      for (const t of stamps) expect(t, path).not.toMatch(/T23:59:59\.999Z|T00:00:00\.000Z/)
+      expect(page, path).not.toMatch(/<time>/)
+    }
+    const arrived = (await app().inject('/events/refugees-arrive-southern-armenia')).body
+    expect(arrived).toContain('<time datetime="2023-09-24T18:00+04:00">')
+  })
+
+  it('shows how a figure\'s date and the figure itself were derived, and the date notes of claims', async () => {
+    const count = (await getJson(app(), '/v1/displacement-counts/nagorno-karabakh-armenian-population')).body.data
+    const exodus = (await app().inject('/events/exodus-from-nagorno-karabakh-begins')).body
+    expect(exodus).toContain(count.asOfNote.replace(/'/g, '&#39;'))
+    expect(exodus).toContain(count.note.replace(/'/g, '&#39;'))
+    const address = (await app().inject('/events/pashinyan-address-to-the-nation')).body
+    expect(address).toContain('does not date the address')
+  })
+
+  it('names the most cited publishers first in the lede, and lists them in plain English', async () => {
+    const page = (await app().inject('/')).body
+    const lede = /compiled from \d+ sources \(([^)]*)\)/.exec(page)![1]!
+    expect(lede.startsWith('Financial Times, ')).toBe(true)
+    expect(lede).toMatch(/ and others$/)
+    expect(lede).not.toMatch(/ and .* and others/)
+  })
+
+  it('labels the last period of the chart and keeps each scale clear of the bars', async () => {
+    const page = (await app().inject('/')).body
+    const ticks = [...page.matchAll(/<text[^>]*class="tick">([^<]*)</g)].map((m) => m[1]!)
+    // The seed's years with events, 1991 to 2023: every one named, the last included.
+    expect(ticks).toEqual(['1991', '2018', '2020', '2023'])
+    expect(page).toMatch(/class="panel">Killed \(top of scale 200\)</)
+  })
+})

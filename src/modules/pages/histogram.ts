@@ -19,20 +19,46 @@ export function rangeText(f: Figure | null): string {
  * One panel of figure ranges: a line from the summed low to the summed high of each period; an
  * open high runs to the top of the panel, dashed, ending in an arrow; a dot marks the best.
  */
-function rangePanel(bins: Bin[], pick: (b: Bin) => Figure | null, y0: number, bw: number, cls: string): Html {
+function rangePanel(bins: Bin[], pick: (b: Bin) => Figure | null, y0: number, bw: number, cls: string, title: string): Html {
   const figs = bins.map(pick)
   const top = Math.max(1, ...figs.map((f) => Math.max(f?.low ?? 0, f?.high ?? 0, f?.best ?? 0)))
   // Room above the largest bound, so an open-ended range shows as a line rising past its low.
   const max = figs.some((f) => f && f.events > 0 && f.high === null) ? top * 1.3 : top
   const y = (v: number) => (y0 + FIG_H - (v / max) * (FIG_H - 6)).toFixed(1)
-  return html`<g class="${cls}"><line x1="${LEFT}" x2="${W - RIGHT}" y1="${y0 + FIG_H}" y2="${y0 + FIG_H}" class="axis"></line>
-  <text x="${W - RIGHT}" y="${y0 + 10}" text-anchor="end" class="tick">${n(top)}</text>${figs.map((f, i) => {
+  // The scale goes in the panel's title, above the plot: at its top right it sat on the last period's line.
+  return html`<text x="${LEFT}" y="${y0 - 6}" class="panel">${title} (top of scale ${n(top)})</text><g class="${cls}"><line x1="${LEFT}" x2="${W - RIGHT}" y1="${y0 + FIG_H}" y2="${y0 + FIG_H}" class="axis"></line>${figs.map((f, i) => {
     if (!f || f.events === 0) return ''
     const x = (LEFT + (i + 0.5) * bw).toFixed(1)
     const open = f.high === null
     const lo = y(f.low ?? 0), hi = open ? (y0 + 2).toFixed(1) : y(f.high!)
     return html`<path d="M${x} ${lo}V${hi}" class="range${open ? ' open' : ''}"></path>${open ? raw(`<path d="M${x} ${y0}l-3 5h6z" class="arrow"></path>`) : ''}${f.best !== null ? raw(`<circle cx="${x}" cy="${y(f.best)}" r="2.5" class="best"></circle>`) : ''}`
   })}</g>`
+}
+
+/** About how wide a tick label is drawn, in viewBox units, with a gap after it. */
+const labelWidth = (text: string) => text.length * 6.5 + 8
+
+/**
+ * Period labels under the bars: the periods that have events when they are few (a sparse span of
+ * years otherwise labels empty years and leaves the bars unnamed), else about five evenly spaced;
+ * the last period always, flush with the right edge; any label that would overlap another is left out.
+ */
+function tickLabels(bins: Bin[], bw: number, y: number): Html {
+  if (bins.length === 0) return html``
+  const last = bins.length - 1
+  const busy = bins.flatMap((b, i) => (b.events > 0 ? [i] : []))
+  const every = Math.ceil(bins.length / 5)
+  const wanted = busy.length <= 8 ? [0, ...busy] : bins.map((_, i) => i).filter((i) => i % every === 0)
+  const lastLeft = W - RIGHT - labelWidth(bins[last]!.period)
+  let free = LEFT
+  const placed: Html[] = []
+  for (const i of [...new Set(wanted)].sort((a, b) => a - b)) {
+    const x = LEFT + i * bw
+    if (i === last || x < free || x + labelWidth(bins[i]!.period) > lastLeft) continue
+    placed.push(html`<text x="${x.toFixed(1)}" y="${y}" class="tick">${bins[i]!.period}</text>`)
+    free = x + labelWidth(bins[i]!.period)
+  }
+  return html`${placed}<text x="${W - RIGHT}" y="${y}" text-anchor="end" class="tick">${bins[last]!.period}</text>`
 }
 
 const PERIOD_WORD = { day: 'day', week: 'week', month: 'month', quarter: 'quarter', year: 'year' } as const
@@ -45,7 +71,6 @@ export function histogram(o: Overview, f: PageFilters): Html {
   const maxEvents = Math.max(1, ...bins.map((b) => b.events))
   const killedY = TOP + EVENTS_H + GAP, displacedY = killedY + FIG_H + GAP
   const height = (o.displacedMeasure ? displacedY + FIG_H : killedY + FIG_H) + 20
-  const every = Math.ceil(bins.length / 5)
   const total = bins.reduce((s, b) => s + b.events, 0) + o.coarse.reduce((s, b) => s + b.events, 0)
   const peak = bins.reduce((a, b) => (b.events > a.events ? b : a), bins[0] ?? o.coarse[0]!)
   const word = PERIOD_WORD[o.period]
@@ -65,10 +90,9 @@ export function histogram(o: Overview, f: PageFilters): Html {
       if (b.events === 0) return html`<g class="period empty" data-period="${b.period}" data-events="0"></g>`
       return html`<a href="${pageHref(f, { from: b.from, to: b.to })}" class="period" data-period="${b.period}" data-events="${b.events}"><title>${b.period}: ${n(b.events)} event${b.events === 1 ? "" : "s"}</title><rect x="${x.toFixed(1)}" y="${TOP}" width="${bw.toFixed(1)}" height="${displacedY + FIG_H - TOP}" class="hit"></rect><rect x="${(x + bw * 0.1).toFixed(1)}" y="${(TOP + EVENTS_H - h).toFixed(1)}" width="${Math.max(1, bw * 0.8).toFixed(1)}" height="${h.toFixed(1)}" class="bar"></rect></a>`
     })}
-    <text x="${LEFT}" y="${killedY - 6}" class="panel">Killed</text>
-    ${rangePanel(bins, (b) => b.killed, killedY, bw, 'killed')}
-    ${o.displacedMeasure ? html`<text x="${LEFT}" y="${displacedY - 6}" class="panel">${dLabel}</text>${rangePanel(bins, (b) => b.displaced, displacedY, bw, 'displaced')}` : ''}
-    ${bins.map((b, i) => (i % every === 0 && LEFT + i * bw < W - 110 ? html`<text x="${(LEFT + i * bw).toFixed(1)}" y="${height - 3}" class="tick">${b.period}</text>` : ''))}
+    ${rangePanel(bins, (b) => b.killed, killedY, bw, 'killed', 'Killed')}
+    ${o.displacedMeasure ? rangePanel(bins, (b) => b.displaced, displacedY, bw, 'displaced', dLabel) : ''}
+    ${tickLabels(bins, bw, height - 3)}
   </svg>
   <figcaption>${summary}</figcaption>
   <details><summary>The plotted values as a table</summary>

@@ -27,7 +27,8 @@ article { border-left: 3px solid var(--rule); padding: .2rem 0 .2rem .9rem; marg
 .type { text-transform: uppercase; letter-spacing: .04em; }
 ul.figures { padding-left: 1.1rem; } .figure { font-weight: bold; }
 blockquote { margin: .5rem 0; padding: .3rem .8rem; border-left: 3px solid var(--accent); background: #f3efe9; }
-blockquote footer { font-family: system-ui, sans-serif; font-size: .85rem; color: var(--muted); padding: 0; }
+.statement { margin: .6rem 0; }
+.statement > p { margin: .2rem 0; }
 .cite { font-family: system-ui, sans-serif; font-size: .8rem; color: var(--muted); }
 .chart { margin: 1rem 0; } .chart svg { display: block; width: 100%; max-width: 42rem; height: auto; font-family: system-ui, sans-serif; }
 .lede { font-size: 1.05rem; }
@@ -89,19 +90,26 @@ function casualty(c: Casualty): Html {
 function displacement(d: Displacement): Html {
   const where = [d.origin ? `from ${d.origin.name}` : '', d.destination ? `to ${d.destination.name}` : ''].filter(Boolean).join(' ')
   const who = d.reportedBy ? ` Reported by ${d.reportedBy.name}${d.relayedBy ? `, via ${d.relayedBy.name}` : ''}.` : d.relayedBy ? ` Reported via ${d.relayedBy.name}.` : ''
-  return html`<li><span class="figure">${figureText(d)} ${METRIC_LABEL[d.metric] ?? label(d.metric)}</span> ${where} as of <time datetime="${d.asOfSortKey}">${displayDate(d.asOf)}</time>: reported as “${d.reportedPhrase}”.${who} ${citations(d.citations)}</li>`
+  const notes = [d.asOfBasis !== 'stated' ? d.asOfNote : null, d.note].filter((n): n is string => !!n)
+  return html`<li><span class="figure">${figureText(d)} ${METRIC_LABEL[d.metric] ?? label(d.metric)}</span> ${where} as of <time datetime="${d.asOf}">${displayDate(d.asOf)}</time>${d.asOfBasis !== 'stated' ? ` (date ${d.asOfBasis})` : ''}: reported as “${d.reportedPhrase}”.${who}${notes.map((n) => html` <span class="cite">${n}</span>`)} ${citations(d.citations)}</li>`
 }
 
+/**
+ * Only the speaker's reported words are set as a quotation; the summary is the dataset's own account
+ * of the claim, so it stands outside the quote, after the speaker it is attributed to.
+ */
 function statement(s: Statement): Html {
-  return html`<blockquote>${s.quote ? html`<p>“${s.quote}”</p>` : ''}<p>${s.summary}</p>
-  <footer>${s.speaker.name}, ${label(s.medium)}, <time datetime="${s.saidAtSortKey}">${displayDate(s.saidAt)}</time>${s.dateBasis !== 'stated' ? ` (date ${s.dateBasis})` : ''}. ${citations(s.citations)}</footer></blockquote>`
+  return html`<div class="statement">${s.quote ? html`<blockquote><p>“${s.quote}”</p></blockquote>` : ''}
+  <p><strong>${s.speaker.name}</strong>, ${label(s.medium)}, <time datetime="${s.saidAt}">${displayDate(s.saidAt)}</time>${s.dateBasis !== 'stated' ? ` (date ${s.dateBasis})` : ''}: ${s.summary}</p>
+  ${s.dateBasis !== 'stated' && s.dateNote ? html`<p class="cite">${s.dateNote}</p>` : ''}
+  ${citations(s.citations)}</div>`
 }
 
 export function eventBody(p: PageEvent, headingLevel: 'h2' | 'h4'): Html {
   const e = p.event
   const heading = headingLevel === 'h4' ? html`<h4><a href="/events/${e.id}">${e.title}</a></h4>` : html``
   return html`${heading}
-  <p class="meta"><time datetime="${e.startSortKey}">${displayDate(e.start)}</time>${e.end ? html` – <time>${displayDate(e.end)}</time>` : ''}
+  <p class="meta"><time datetime="${e.start}">${displayDate(e.start)}</time>${e.end ? html` – <time datetime="${e.end}">${displayDate(e.end)}</time>` : ''}
     · <span class="type">${label(e.type)}</span>${p.place ? ` · ${p.place.name}` : ''}
     ${e.dateBasis !== 'stated' ? html` · <span title="${e.dateNote ?? ''}">date ${e.dateBasis}</span>` : ''}</p>
   <p>${e.summary}</p>

@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3'
+import { count, eq, sql } from 'drizzle-orm'
 import { actorsByIds } from '../actors/queries.ts'
 import { readVersion } from '../../db/dataset.ts'
+import { citations } from '../../db/schema.ts'
+import { statements } from '../../db/typed.ts'
 import { licence } from '../dataset/queries.ts'
 import { listEvents } from '../events/queries.ts'
 import { placesByIds } from '../places/queries.ts'
@@ -41,6 +44,14 @@ const REGION = new Intl.DisplayNames(['en'], { type: 'region' })
 const listWords = (xs: string[]) => new Intl.ListFormat('en', { type: 'conjunction' }).format(xs)
 const n = (v: number) => v.toLocaleString('en-GB')
 
+/** Citations counted per source up to this many, along the source index: enough to rank a few publishers. */
+const CITED_CAP = 1000
+const cites = statements((db) => {
+  const some = db.select({ one: sql`1` }).from(citations).where(eq(citations.sourceId, sql.placeholder('sourceId'))).limit(CITED_CAP).as('some')
+  return db.select({ n: count() }).from(some).prepare()
+})
+const citedUpTo = (sqlite: Database.Database, sourceId: string) => cites(sqlite).get({ sourceId })!.n
+
 /** Title and lede from the dataset's own metadata and records, so any imported dataset reads right. */
 function datasetText(sqlite: Database.Database, o: { first: string, last: string } | null): Dataset {
   // GET /v1/dataset counts every table (a third of a second at a million events); the page needs
@@ -49,14 +60,19 @@ function datasetText(sqlite: Database.Database, o: { first: string, last: string
   const v = readVersion(sqlite)
   const countries = leadingCountries(sqlite, 3).map((c) => { try { return REGION.of(c) ?? c } catch { return c } })
   const sources = listSources(sqlite, {}, 50)
-  const publishers = [...new Set(sources.rows.map((s) => s.publisher))]
+  // Most cited first, so the lede names the sources the timeline rests on, not the first by id.
+  const cited = new Map(sources.rows.map((s) => [s.id, citedUpTo(sqlite, s.id)]))
+  const weight = new Map<string, number>()
+  for (const s of sources.rows) weight.set(s.publisher, (weight.get(s.publisher) ?? 0) + cited.get(s.id)!)
+  const publishers = [...weight.keys()].sort((a, b) => weight.get(b)! - weight.get(a)!)
   const named = publishers.slice(0, 3)
+  const more = publishers.length > named.length || sources.nextCursor !== null
   const nSources = sources.nextCursor ? 'more than 50 sources' : `${n(sources.rows.length)} source${sources.rows.length === 1 ? '' : 's'}`
   const span = o ? (o.first.slice(0, 4) === o.last.slice(0, 4) ? o.first.slice(0, 4) : `${o.first.slice(0, 4)}–${o.last.slice(0, 4)}`) : ''
   const title = `${countries.length ? `${listWords(countries)}: ` : ''}${n(events)} cited event${events === 1 ? '' : 's'}${span ? `, ${span}` : ''}`
   const years = o ? (o.first.slice(0, 4) === o.last.slice(0, 4) ? ` in ${o.first.slice(0, 4)}` : ` from ${o.first.slice(0, 4)} to ${o.last.slice(0, 4)}`) : ''
   const lede = `A timeline of ${n(events)} event${events === 1 ? '' : 's'}${years}, compiled from ${nSources}`
-    + `${named.length ? ` (${listWords(named)}${publishers.length > named.length || sources.nextCursor ? ' and others' : ''})` : ''}.`
+    + `${named.length ? ` (${more ? `${named.join(', ')} and others` : listWords(named)})` : ''}.`
     + ' Each figure and claim names its source and paragraph; see the shape over time, then where, then the cited facts.'
   return { title, lede, version: v.version, updatedAt: v.updatedAt, licence: licence(v.version) }
 }
