@@ -3,7 +3,8 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
-import { bumpVersion } from '../../src/db/dataset.ts'
+import { buildApp } from '../../src/app.ts'
+import { bumpVersion, readVersion } from '../../src/db/dataset.ts'
 import { synthesise } from '../../src/db/synth.ts'
 import { EXPORT_RESOURCES, RECORD_TYPE } from '../../src/modules/export/plan.ts'
 import { openSnapshotCount } from '../../src/modules/export/stream.ts'
@@ -229,5 +230,26 @@ describe('streaming', () => {
     const readFinishedBeforeExport = !exportDone
     await exporting
     expect(readFinishedBeforeExport).toBe(true)
+  })
+})
+
+describe('the ETag of an export', () => {
+  it('names the version the export was read at, not the one current when the request came in', async () => {
+    const app = await buildApp({ config: { databasePath: ':memory:', logLevel: 'silent', rateLimitMax: 0, maxEventLoopDelayMs: 0 } })
+    // A write lands after the request's ETag is set and before its snapshot is opened.
+    app.addHook('preHandler', async (request) => { if (request.url.startsWith('/v1/export')) bumpVersion(app.storage.sqlite) })
+    await app.ready()
+    try {
+      for (const url of ['/v1/export?format=ndjson', '/v1/export/manifest?format=ndjson']) {
+        const before = readVersion(app.storage.sqlite).version
+        const res = await app.inject(url)
+        expect(res.statusCode, url).toBe(200)
+        const version = url.includes('manifest') ? res.json().data.datasetVersion : Number(res.headers['x-dataset-version'])
+        expect(version, url).toBe(before + 1)
+        expect(res.headers.etag, url).toBe(`"v${version}-json"`)
+      }
+    } finally {
+      await app.close()
+    }
   })
 })

@@ -51,10 +51,20 @@ const liftIdleTimeout = (request: FastifyRequest) => {
   socket?.setTimeout?.(0)
 }
 
+/**
+ * The ETag set when the request came in names the version current then; the export is read from a
+ * snapshot opened later, so a write in between made one tag name two different bodies. It names
+ * the snapshot's version instead.
+ */
+function retag(reply: FastifyReply, version: number): FastifyReply {
+  const etag = reply.getHeader('etag')
+  return typeof etag === 'string' ? reply.header('etag', etag.replace(/^"v\d+-/, `"v${version}-`)) : reply
+}
+
 /** The headers an export sends before its body. */
 function exportHeaders(reply: FastifyReply, version: number, format: ExportFormat, resources: readonly string[]): FastifyReply {
   const ext = format === 'csv' ? `${resources[0]}.csv` : format
-  return reply
+  return retag(reply, version)
     .header('x-dataset-version', String(version))
     .header('content-disposition', `attachment; filename="timeline-v${version}.${ext}"`)
 }
@@ -154,6 +164,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     liftIdleTimeout(request)
     try {
       const { meta, ...digest } = await runner.digest({ format, filters, resources: resourcesFor(format, resource) })
+      retag(reply, meta.datasetVersion)
       return { data: { ...meta, filters: { ...meta.filters }, counts: meta.counts as Record<string, number>, ...digest } }
     } finally {
       free()
