@@ -1,7 +1,12 @@
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { App } from '../../src/app.ts'
+import { openDatabase } from '../../src/db/client.ts'
+import { readVersion } from '../../src/db/dataset.ts'
+import { WriteEngine } from '../../src/modules/curation/engine.ts'
+import { RESOURCES } from '../../src/modules/curation/resources.ts'
 import { createKey } from '../../src/modules/keys/queries.ts'
-import { buildTestApp } from '../helper.ts'
+import { buildTestApp, tempDir } from '../helper.ts'
 
 async function walk(app: App, since: number, limit: number) {
   const out: { version: number, operation: string, recordType: string, recordId: string, data: Record<string, unknown> | null }[] = []
@@ -67,5 +72,34 @@ describe('GET /v1/changes', () => {
     expect(over.json().errors[0].message).toMatch(/<=|too big/i)
     const csv = await app.inject('/v1/changes?format=csv&limit=2')
     expect(csv.body.split('\r\n')[0]).toBe('\ufeffversion,operation,record_type,record_id')
+  })
+})
+
+describe('keeping a copy in sync by time', () => {
+  it('misses no record of a write committed after a pull when the next pull starts from the export\'s datasetUpdatedAt', async () => {
+    const databasePath = join(tempDir(), 'sync.db')
+    const app = await buildTestApp({ databasePath })
+    // Another process's writer (an import batch): it stamps a record, then commits later.
+    const other = openDatabase(databasePath)
+    try {
+      const engine = new WriteEngine(other.sqlite)
+      const sources = RESOURCES.find((r) => r.table === 'sources')!
+      other.sqlite.exec('BEGIN IMMEDIATE')
+      engine.update(sources, 'bbc-2023-09-20', { note: 'Rewritten by a long transaction.' }, `"v${readVersion(other.sqlite).version}-json"`, { keyId: null, keyName: 'test' })
+      await new Promise((r) => setTimeout(r, 20))
+      // A pull while that transaction is open: it sees the version before it.
+      const pulledAt = new Date().toISOString()
+      const first = (await app.inject('/v1/export?format=ndjson')).body.split('\n')
+      const meta = JSON.parse(first[0]!)
+      expect(first.some((l) => l.includes('Rewritten by a long transaction'))).toBe(false)
+      other.sqlite.exec('COMMIT')
+      const since = async (t: string) => (await app.inject(`/v1/export?format=ndjson&updatedSince=${encodeURIComponent(t)}`)).body
+      // The pull's own clock is later than the record's stamp: that record would be lost.
+      expect(await since(pulledAt)).not.toContain('Rewritten by a long transaction')
+      // The export's datasetUpdatedAt is not: the record comes in the next pull.
+      expect(await since(meta.datasetUpdatedAt)).toContain('Rewritten by a long transaction')
+    } finally {
+      other.close()
+    }
   })
 })
