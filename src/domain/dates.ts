@@ -97,7 +97,20 @@ export function isRealDate(value: string): boolean {
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(value)
   if (!m) return false
   const [, y, mo = '01', d = '01'] = m
-  const t = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)))
+  const t = new Date(utc(Number(y), Number(mo) - 1, Number(d)))
   const sameDay = t.getUTCFullYear() === Number(y) && t.getUTCMonth() === Number(mo) - 1 && t.getUTCDate() === Number(d)
   return sameDay && (value.length <= 10 || !Number.isNaN(Date.parse(value)))
+}
+
+const FIRST_INSTANT = utc(0, 0, 1)
+const PAST_LAST_INSTANT = utc(10000, 0, 1)
+
+/**
+ * True when a date's instant in UTC stays within the years 0000 to 9999: its offset can carry a time
+ * on 31 December 9999 into year 10000, whose ISO form grows a sign and sorts before every other key.
+ */
+export function inSortableYears(value: string): boolean {
+  if (value.length <= 10) return true
+  const at = Date.parse(value)
+  return Number.isNaN(at) || (at >= FIRST_INSTANT && at < PAST_LAST_INSTANT)
 }

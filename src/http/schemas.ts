@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { isRealDate } from '../domain/dates.ts'
+import { inSortableYears, isRealDate } from '../domain/dates.ts'
 import { DATE_BASES, DATE_PRECISIONS, QUALIFIERS } from '../domain/vocabulary.ts'
 
 export const LIMIT_DEFAULT = 50
@@ -11,6 +11,7 @@ const DATE_OR_DATETIME = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?
 export const DateFilter = z.string()
   .regex(DATE_OR_DATETIME, 'expected YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 date-time with offset')
   .refine(isRealDate, 'not a real calendar date')
+  .refine(inSortableYears, 'falls outside the years 0000 to 9999 once converted to UTC')
 
 /**
  * A vocabulary value in a query string. REST stores and serves these in lower case and GraphQL in

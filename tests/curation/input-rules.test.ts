@@ -115,6 +115,9 @@ describe('dates are written at their precision, and an end does not come before 
     [{ start: '2023-09-24T18:30+04:00', datePrecision: 'hour' }, 'start', /"hour" takes a date written YYYY-MM-DDTHH:00 with a UTC offset/],
     [{ start: '2023-09-24T18:00+04:00', datePrecision: 'day' }, 'start', /"day" takes a date written YYYY-MM-DD,/],
     [{ start: '2023-09-19', end: '2023-09', datePrecision: 'day' }, 'end', /"day" takes a date written YYYY-MM-DD, not "2023-09"/],
+    // In UTC this is year 10000, whose ISO sort key ("+010000-…") sorted before every other event.
+    [{ start: '9999-12-31T23:59-05:00', datePrecision: 'minute' }, 'start', /outside the years 0000 to 9999 once converted to UTC/],
+    [{ start: '0000-01-01T01:00+02:00', datePrecision: 'hour' }, 'start', /outside the years 0000 to 9999 once converted to UTC/],
   ]
   const GOOD = [
     { start: '2023-09-19', end: '2023-09-20', datePrecision: 'day' }, { start: '2023-09-19', end: '2023-09-19', datePrecision: 'day' },
@@ -122,6 +125,9 @@ describe('dates are written at their precision, and an end does not come before 
     { start: '2023-09-24T18:00+04:00', datePrecision: 'hour' }, { start: '2023-09-24T18:05:30Z', datePrecision: 'minute' },
     // The same instant written at two offsets.
     { start: '2023-09-24T18:00+04:00', end: '2023-09-24T14:00Z', datePrecision: 'minute' },
+    // Years below 100 are years, not 1900 to 1999.
+    { start: '0050-03-01', datePrecision: 'day' }, { start: '0099', end: '0100', datePrecision: 'year' },
+    { start: '9999-12-31T23:59+05:00', datePrecision: 'minute' },
   ]
 
   it('events over REST: each refusal names the field, nothing is written; consistent dates pass', async () => {
@@ -227,6 +233,20 @@ describe('a citation given twice is refused', () => {
     const report = await importFile(app.storage.sqlite, { format: 'json', path })
     expect(report).toMatchObject({ rows: 1, imported: 0, rejectedRows: 1 })
     expect(report.rejected[0]!.reason).toBe('event "cited-twice": citations.1: repeats citations.0: the same source, paragraph, locator and quote')
+    await app.close()
+  })
+})
+
+describe('a citation\'s paragraph', () => {
+  it('is at most what GraphQL\'s Int carries, so every stored citation reads back over both transports', async () => {
+    const { app, post } = await setup()
+    const refused = await post('/v1/events', { ...EVENT, citations: [{ sourceId: 'ft-2023-09-24', paragraph: 3_000_000_000 }] })
+    expect(refusal(refused, 'citations.0.paragraph')).toMatch(/at most 2147483647/)
+    const largest = await post('/v1/events', { ...EVENT, title: 'Largest', citations: [{ sourceId: 'ft-2023-09-24', paragraph: 2_147_483_647 }] })
+    expect(largest.statusCode, largest.body).toBe(201)
+    const id = largest.json().data.id
+    const read = (await app.inject({ method: 'POST', url: '/graphql', payload: { query: `{ event(id: "${id}") { citations { paragraph } } }` } })).json()
+    expect(read).toEqual({ data: { event: { citations: [{ paragraph: 2_147_483_647 }] } } })
     await app.close()
   })
 })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { endsBeforeStart, fitsPrecision, isRealDate, PRECISION_FORMS } from '../../domain/dates.ts'
+import { endsBeforeStart, fitsPrecision, inSortableYears, isRealDate, PRECISION_FORMS } from '../../domain/dates.ts'
 import {
   ACTOR_KINDS, ACTOR_ROLES, CASUALTY_OUTCOMES, DATE_BASES, DATE_PRECISIONS, DISPLACEMENT_METRICS, EVENT_TYPES, FIGURE_MAX,
   PLACE_KINDS, QUALIFIERS, SOURCE_KINDS, STATEMENT_MEDIA, VICTIM_GROUPS, type DatePrecision,
@@ -35,11 +35,16 @@ const reportedDate = z.string().regex(
   /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z))?)?)?$/,
   'dates are YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM with a UTC offset',
 ).refine(isRealDate, 'not a real calendar date')
+  .refine(inSortableYears, 'falls outside the years 0000 to 9999 once converted to UTC')
 const count = z.number().int().nonnegative().max(FIGURE_MAX, `must be at most ${FIGURE_MAX.toLocaleString('en-GB')}`).nullable()
+
+/** The largest paragraph number a citation takes: GraphQL's Int (32 bits, signed). */
+export const MAX_PARAGRAPH = 2_147_483_647
 
 export const CitationInput = z.strictObject({
   sourceId: ref,
-  paragraph: z.number().int().positive().nullable().optional(),
+  // At most GraphQL's Int, so that every stored citation reads back over both transports.
+  paragraph: z.number().int().positive().max(MAX_PARAGRAPH, `at most ${MAX_PARAGRAPH}`).nullable().optional(),
   locator: text(200).optional().describe('defaults to "para. N"'),
   quote: text(4000).nullable().optional(),
 })
