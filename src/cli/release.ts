@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../config/config.ts'
 import { openDatabase } from '../db/client.ts'
 import { buildRelease } from '../modules/releases/build.ts'
-import { releaseDir, Tag } from '../modules/releases/store.ts'
+import { NewTag, releaseDir } from '../modules/releases/store.ts'
 
 const USAGE = `usage: npm run release -- --tag 2026.1
 Freezes the current dataset version of DATABASE_PATH into RELEASES_PATH/<tag>/: the SQLite file,
@@ -17,7 +17,7 @@ function fail(message: string, code = 2): never {
 let tag: string
 try {
   const { values } = parseArgs({ options: { tag: { type: 'string' } } })
-  const parsed = Tag.safeParse(values.tag)
+  const parsed = NewTag.safeParse(values.tag)
   if (!parsed.success) fail(values.tag === undefined ? '--tag is required' : `--tag: ${parsed.error.issues[0]!.message}`)
   tag = parsed.data
 } catch (err) {

@@ -88,6 +88,12 @@ describe('making a release', () => {
     expect((await app.inject({ method: 'PATCH', url: `/v1/sources/${src.id}`, headers: { ...admin, 'if-match': etag }, payload: { note: 'checked again' } })).statusCode).toBe(200)
     const taken = await app.inject({ method: 'POST', url: '/v1/releases', headers: admin, payload: { tag: '2026.1' } })
     expect(taken.json()).toMatchObject({ code: 'RELEASE_EXISTS', detail: expect.stringContaining('release 2026.1 exists already') })
+    // The same year and number spelt another way is the same release.
+    const short = await app.inject({ method: 'POST', url: '/v1/releases', headers: admin, payload: { tag: '26.1' } })
+    expect(short.json()).toMatchObject({ code: 'RELEASE_EXISTS', detail: expect.stringContaining('release 26.1 exists already as 2026.1') })
+    const padded = await app.inject({ method: 'POST', url: '/v1/releases', headers: admin, payload: { tag: '2026.01' } })
+    expect(padded.statusCode).toBe(400)
+    expect(padded.json().errors[0]).toMatchObject({ parameter: 'tag', message: expect.stringContaining('no leading zero') })
     for (const tag of ['v1', '2026', '2026.1.1', '../x', '2026.1/..', '']) {
       const bad = await app.inject({ method: 'POST', url: '/v1/releases', headers: admin, payload: { tag } })
       expect(bad.statusCode).toBe(400)

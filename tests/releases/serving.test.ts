@@ -77,6 +77,12 @@ describe('serving releases', () => {
     const write = await app.inject({ method: 'POST', url: '/releases/2026.1/v1/sources', headers: admin, payload: {} })
     expect(write.statusCode).toBe(405)
     expect(write.json().code).toBe('READ_ONLY')
+    // Every write method gets the same refusal, not the router's 405 offering POST.
+    for (const method of ['PUT', 'PATCH', 'DELETE'] as const) {
+      const other = await app.inject({ method, url: `/releases/2026.1/v1/sources/${src.id}`, headers: { ...admin, 'if-match': '"v1-json"' }, payload: { note: 'x' } })
+      expect(other.statusCode, method).toBe(405)
+      expect(other.json().code, method).toBe('READ_ONLY')
+    }
     const mutation = await app.inject({ method: 'POST', url: '/releases/2026.1/graphql', headers: admin, payload: { query: `mutation { deleteSource(id: "${src.id}", ifMatch: "v99") { recordId } }` } })
     expect(JSON.stringify(mutation.json())).toContain('READ_ONLY')
     expect((await app.inject('/releases/2031.9/v1/events')).json().code).toBe('NOT_FOUND')

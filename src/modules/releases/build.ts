@@ -9,7 +9,7 @@ import { bundledWorker } from '../../workers/bundle.ts'
 import { releaseCitation } from './citation.ts'
 import { dataPackage } from './datapackage.ts'
 import { fileDigest, type ReleaseExports, type ReleasePriority, type ReleaseWorkerData, type ReleaseWorkerReply } from './exports.ts'
-import { DATABASE_FILE, listReleases, MANIFEST, releaseDir, TAG_PATTERN, type ReleaseFile, type ReleaseManifest } from './store.ts'
+import { canonicalTag, DATABASE_FILE, listReleases, MANIFEST, releaseDir, TAG_PATTERN, type ReleaseFile, type ReleaseManifest } from './store.ts'
 
 export interface ReleaseSource {
   /** The live database connection; used directly only for an in-memory database. */
@@ -59,7 +59,8 @@ function makeFilesOnThread(data: ReleaseWorkerData): Promise<ReleaseExports> {
 
 function refuseTaken(root: string, tag: string, version: number) {
   const existing = listReleases(root)
-  if (existing.some((r) => r.tag === tag)) throw new ReleaseExistsError(`release ${tag} exists already; a release never changes`)
+  const taken = existing.find((r) => canonicalTag(r.tag) === canonicalTag(tag))
+  if (taken) throw new ReleaseExistsError(`release ${tag} exists already${taken.tag === tag ? '' : ` as ${taken.tag}`}; a release never changes`)
   const same = existing.find((r) => r.datasetVersion === version)
   if (same) throw new ReleaseExistsError(`dataset version ${version} is released already as ${same.tag}; write something first`)
 }

@@ -90,7 +90,7 @@ export default async function pinnedReleases(app: FastifyInstance) {
   const handOver = async (request: FastifyRequest, reply: FastifyReply) => {
     const { tag, '*': rest } = request.params as { tag: string, '*': string }
     if (!TAG_PATTERN.test(tag) || !readRelease(app.config.releasesPath, tag)) throw new NotFoundError('release', tag)
-    if (request.method === 'POST' && rest !== 'graphql') throw new ReadOnlyError(`release ${tag} never changes; send writes to the live API`)
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !(request.method === 'POST' && rest === 'graphql')) throw new ReadOnlyError(`release ${tag} never changes; send writes to the live API`)
     // A "?" decoded out of the path (%3F) starts no query: it was cut off and the filters lost, so
     // the release answered unfiltered. The live API has no route for such a path; neither has this.
     if (rest.includes('?')) {
@@ -123,5 +123,6 @@ export default async function pinnedReleases(app: FastifyInstance) {
     },
     onRequest: handOver,
   }, async () => undefined)
-  app.post('/releases/:tag/*', { schema: { hide: true }, onRequest: handOver }, async () => undefined)
+  // Every write method is routed, so each gets the release's own refusal (405 READ_ONLY).
+  app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: '/releases/:tag/*', schema: { hide: true }, onRequest: handOver, handler: async () => undefined })
 }

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { NotFoundError } from '../../errors.ts'
 import { Problem, problemResponses } from '../../http/schemas.ts'
 import { buildRelease, releaseThreadEntry } from './build.ts'
-import { listReleases, readRelease, releaseFilePath, releaseFiles, Tag, type ReleaseManifest } from './store.ts'
+import { listReleases, NewTag, readRelease, releaseFilePath, releaseFiles, Tag, type ReleaseManifest } from './store.ts'
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable'
 /** How long POST /v1/releases waits for the build before answering 202, well within the request timeout. */
@@ -135,7 +135,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['releases'], operationId: 'createRelease', summary: 'Freeze the current dataset version under a tag (admin)',
       description: 'Writes the release\'s files (the frozen database, NDJSON, CSV per resource, a data package and a citation) and answers with the release. A tag is never reused: 409 if it exists.', security: [{ bearer: [] }],
-      body: z.strictObject({ tag: Tag }),
+      body: z.strictObject({ tag: NewTag }),
       response: {
         201: z.object({ data: Release }),
         202: z.object({ data: z.object({ tag: z.string(), status: z.literal('building'), url: z.string() }) }).describe('the build goes on; the release appears at Location when complete'),

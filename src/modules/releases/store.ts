@@ -6,6 +6,14 @@ import { z } from 'zod'
 /** A tag names a release for good: a year (or two digits of one), a dot, a release number. */
 export const TAG_PATTERN = /^(?:\d{2}|\d{4})\.\d{1,3}$/
 export const Tag = z.string().max(8).regex(TAG_PATTERN, 'a release tag looks like 2026.1: a year (or its last two digits), a dot and a release number')
+/** A new release's tag: its number written without a leading zero, so each release has one spelling. */
+export const NewTag = Tag.refine((t) => !/\.0\d/.test(t), 'a release number has no leading zero: 2026.1, not 2026.01')
+
+/** The release a tag names whatever its spelling: 26.1, 2026.1 and 2026.01 are one release. */
+export function canonicalTag(tag: string): string {
+  const [year, number] = tag.split('.') as [string, string]
+  return `${year.length === 2 ? 2000 + Number(year) : Number(year)}.${Number(number)}`
+}
 
 export interface ReleaseFile { name: string, bytes: number, sha256: string }
 
