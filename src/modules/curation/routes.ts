@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { IdParams, Problem } from '../../http/schemas.ts'
+import { RECORDS } from './records.ts'
 import { RESOURCES } from './resources.ts'
 import { patchOf } from './schemas.ts'
 
-const Written = z.object({ data: z.record(z.string(), z.unknown()), meta: z.object({ datasetVersion: z.number().int() }) })
+/** A create, update or restore answers with the record as stored (records.ts). */
+const written = (record: z.ZodObject) => z.object({ data: record, meta: z.object({ datasetVersion: z.number().int() }) })
 const Deleted = z.object({ data: z.object({ recordType: z.string(), recordId: z.string(), deletedAt: z.string(), datasetVersion: z.number().int() }) })
 const Revision = z.object({
   id: z.number().int(), operation: z.enum(['create', 'update', 'delete', 'restore']), keyName: z.string(), at: z.string(),
@@ -37,6 +39,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const tags = [TAG[spec.path] ?? spec.path]
     const name = pascal(spec.label)
     const a = `${article(spec.label)} ${spec.label}`
+    const Written = written(RECORDS[spec.recordType])
     app.post(`/${spec.path}`, {
       // The key is checked before the body is read: a client without one never gets it parsed.
       onRequest: async (request) => { request.apiKey = app.authorize(request, 'editor') },
