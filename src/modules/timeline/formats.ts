@@ -1,4 +1,7 @@
+import type { z } from 'zod'
 import type { EventView } from './queries.ts'
+// Types only: the routes' response schemas document what these write, and tsc keeps the two alike.
+import type { EventFeature, TimelineJs } from './schemas.ts'
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const REPORTED = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2})?(Z|[+-]\d{2}:\d{2}))?)?)?$/
@@ -39,7 +42,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 export function toGeoJson(views: EventView[], truncated: boolean, base = '') {
   return {
     type: 'FeatureCollection' as const,
-    features: views.filter((v) => v.place?.latitude != null && v.place.longitude != null).map((v) => ({
+    features: views.filter((v) => v.place?.latitude != null && v.place.longitude != null).map((v): z.infer<typeof EventFeature> => ({
       type: 'Feature' as const,
       id: v.event.id,
       geometry: { type: 'Point' as const, coordinates: [v.place!.longitude!, v.place!.latitude!] },
@@ -64,7 +67,7 @@ export function toGeoJson(views: EventView[], truncated: boolean, base = '') {
 }
 
 /** The Knight Lab TimelineJS format: a title slide, one slide per event grouped by type, and eras. */
-export function toTimelineJs(views: EventView[]) {
+export function toTimelineJs(views: EventView[]): z.infer<typeof TimelineJs> {
   const events = views.map((v) => {
     const figures = v.figures.map((f) => `<li>${escapeHtml(f.phrase)} <small>(${escapeHtml(f.detail)}; ${escapeHtml(f.sources)})</small></li>`).join('')
     const basis = v.event.dateBasis === 'stated' ? '' : `<p><small>Date ${v.event.dateBasis}: ${escapeHtml(v.event.dateNote ?? '')}</small></p>`

@@ -6,6 +6,7 @@ import { nextUrl } from '../../http/reply.ts'
 import { DateFilter, ListQueryBase, problemResponses, queryInt } from '../../http/schemas.ts'
 import { EventFilterFields } from '../events/schemas.ts'
 import { VIEW_MAX_EVENTS, VIEW_PAGE_EVENTS } from './queries.ts'
+import { EventFeature, TimelineJs } from './schemas.ts'
 
 const ViewQuery = z.strictObject({
   ...EventFilterFields,
@@ -32,7 +33,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       description: `${paging} \`truncated\` says whether more follow, and \`links\` holds the next page as OGC API Features does.`,
       querystring: ViewQuery,
       response: { 200: z.object({
-        type: z.literal('FeatureCollection'), features: z.array(z.any()), truncated: z.boolean(),
+        type: z.literal('FeatureCollection'), features: z.array(EventFeature), truncated: z.boolean(),
         links: z.array(z.object({ href: z.string(), rel: z.literal('next'), type: z.literal('application/geo+json') })),
       }), ...problemResponses },
     },
@@ -52,7 +53,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Events in the TimelineJS (Knight Lab) JSON format: paste the URL into TimelineJS',
       description: paging,
       querystring: ViewQuery,
-      response: { 200: z.object({ title: z.any(), events: z.array(z.any()), eras: z.array(z.any()) }), ...problemResponses },
+      response: { 200: TimelineJs, ...problemResponses },
     },
   }, async (request, reply) => {
     const { limit, cursor, ...filters } = request.query
