@@ -145,6 +145,17 @@ describe('writes', () => {
     const inUse = await app.inject({ method: 'DELETE', url: '/v1/places/yevlakh', headers: { ...admin, 'if-match': first.headers.etag as string } })
     expect(inUse.statusCode).toBe(409)
     expect(inUse.json().detail).toMatch(/yevlakh.*still referred to by event/)
+    // A source names the records that cite it, each once however many paragraphs it cites, and counts records.
+    const cited = await app.inject({ method: 'DELETE', url: '/v1/sources/ft-2023-09-24', headers: { ...admin, 'if-match': first.headers.etag as string } })
+    expect(cited.statusCode).toBe(409)
+    const citing = app.storage.sqlite.prepare(`SELECT DISTINCT record_type, record_id FROM citations WHERE source_id = 'ft-2023-09-24'`).all()
+    const detail: string = cited.json().detail
+    const listed = /still referred to by (.*) and (\d+) more$/.exec(detail)!
+    const names = listed[1]!.split(', ')
+    expect(names).toHaveLength(5)
+    expect(new Set(names).size).toBe(5)
+    for (const name of names) expect(name).toMatch(/^the citations of (actor|place|event|casualty report|displacement count|statement) [a-z0-9-]+$/)
+    expect(5 + Number(listed[2])).toBe(citing.length)
     const badDate = await app.inject({ method: 'POST', url: '/v1/statements', headers: editor, payload: { speakerId: 'kremlin', saidAt: '2023-02-30', datePrecision: 'day', dateBasis: 'stated', medium: 'speech', summary: 'x', citations: [{ sourceId: 'ft-2023-09-24', paragraph: 14 }] } })
     expect(badDate.statusCode).toBe(400)
     expect(badDate.json().errors[0].parameter).toBe('saidAt')

@@ -123,8 +123,16 @@ export class WriteEngine {
   remove(spec: ResourceSpec, id: string, ifMatch: string | undefined, who: Writer): { recordType: string, recordId: string, deletedAt: string, datasetVersion: number } {
     return this.write(() => {
       const before = this.current(spec, id, ifMatch)
-      const users = spec.dependents.flatMap((d) => (prepared(this.sqlite, d.sql).pluck().all({ id }) as string[]).map((u) => `${d.label} ${u}`))
-      if (users.length) throw new InUseError(`${spec.label} "${id}" is still referred to by ${users.slice(0, 5).join(', ')}${users.length > 5 ? ` and ${users.length - 5} more` : ''}`)
+      // Counted, and only the first five read: a source can be cited by a million records.
+      const named: string[] = []
+      let users = 0
+      for (const d of spec.dependents) {
+        const n = prepared(this.sqlite, `SELECT count(*) FROM (${d.sql})`).pluck().get({ id }) as number
+        if (n === 0) continue
+        users += n
+        if (named.length < 5) named.push(...(prepared(this.sqlite, `${d.sql} LIMIT ${5 - named.length}`).pluck().all({ id }) as string[]).map((u) => `${d.label} ${u}`))
+      }
+      if (users) throw new InUseError(`${spec.label} "${id}" is still referred to by ${named.join(', ')}${users > named.length ? ` and ${users - named.length} more` : ''}`)
       if (spec.cited) this.dropCitations(spec, id)
       if (spec.links) prepared(this.sqlite, `DELETE FROM ${spec.links.table} WHERE ${spec.links.owner} = ?`).run(id)
       prepared(this.sqlite, `DELETE FROM ${spec.table} WHERE id = ?`).run(id)

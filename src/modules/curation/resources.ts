@@ -37,7 +37,8 @@ export const RESOURCES: ResourceSpec[] = [
   {
     path: 'sources', recordType: 'source', exportResource: 'sources', table: 'sources', label: 'source', input: SourceInput,
     nameField: 'publisher', refs: [], sortKeys: {}, jsonColumns: [], cited: false,
-    dependents: [{ label: 'citation', sql: `SELECT record_type || ' ' || record_id FROM citations WHERE source_id = @id` }],
+    // A record citing the source twice (two paragraphs) is one record that refers to it.
+    dependents: [{ label: 'the citations of', sql: `SELECT replace(record_type, '_', ' ') || ' ' || record_id FROM citations WHERE source_id = @id GROUP BY record_type, record_id ORDER BY min(id)` }],
   },
   {
     path: 'actors', recordType: 'actor', exportResource: 'actors', table: 'actors', label: 'actor', input: ActorInput,
