@@ -66,7 +66,7 @@ export default fp(async (app) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request'
-      const errors = error.validation.map((v) => {
+      const errors = error.validation.flatMap((v) => {
         const params = v.params as { keys?: string[] } | undefined
         const keys = v.keyword === 'unrecognized_keys' ? params?.keys ?? [] : []
         let path = v.instancePath.replace(/^\//, '').replaceAll('/', '.')
@@ -80,13 +80,14 @@ export default fp(async (app) => {
           path = listed[1]!
           item = value === undefined ? `item ${Number(listed[2]) + 1}: ` : `${JSON.stringify(value)}: `
         }
-        const parameter = keys.length ? keys.map((k) => (path ? `${path}.${k}` : k)).join(', ') : path || where
+        // Each unknown key is an entry of its own, as the write engine lists them.
+        if (keys.length) return keys.map((k) => ({ parameter: path ? `${path}.${k}` : k, in: where, message: `unknown ${where === 'querystring' ? 'query parameter' : 'field'}` }))
+        const parameter = path || where
         // A parameter given twice reaches the schema as an array, which it then reports as a type
         // ("expected number, received NaN"): say what the client did instead.
-        const given = where === 'querystring' && !keys.length && !path.includes('.') ? (request.query as Record<string, unknown> | undefined)?.[path] : undefined
-        const message = keys.length ? `unknown ${where === 'querystring' ? 'query parameter' : 'field'}`
-          : Array.isArray(given) ? `given ${given.length} times; give it once` : `${item}${v.message ?? 'invalid'}`
-        return { parameter, in: where, message }
+        const given = where === 'querystring' && !path.includes('.') ? (request.query as Record<string, unknown> | undefined)?.[path] : undefined
+        const message = Array.isArray(given) ? `given ${given.length} times; give it once` : `${item}${v.message ?? 'invalid'}`
+        return [{ parameter, in: where, message }]
       })
       const detail = errors.map((e) => `${e.parameter}: ${e.message}`).join('; ')
       return sendProblem(reply, request, { status: 400, code: 'VALIDATION_FAILED', detail: `invalid ${where}: ${detail}`, errors })

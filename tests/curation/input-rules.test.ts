@@ -250,3 +250,20 @@ describe('a citation\'s paragraph', () => {
     await app.close()
   })
 })
+
+describe('the errors list of a refused write', () => {
+  it('names each unknown field in an entry of its own, and a missing body as "body", over REST and GraphQL alike', async () => {
+    const { app, auth, post, graphql } = await setup()
+    const res = await post('/v1/sources', { ...SOURCE, startSortKey: 'x', createdAt: 'y', version: 3 })
+    expect(res.statusCode).toBe(400)
+    expect(res.json().errors).toEqual(['startSortKey', 'createdAt', 'version'].map((parameter) => ({ parameter, in: 'body', message: 'unknown field' })))
+    const etag = (await app.inject('/v1/sources/ft-2023-09-24')).headers.etag as string
+    const empty = await app.inject({ method: 'PATCH', url: '/v1/sources/ft-2023-09-24', headers: { ...auth, 'if-match': etag }, payload: {} })
+    expect(empty.statusCode).toBe(400)
+    const viaRest = empty.json().errors.map((e: Problem) => e.parameter)
+    const viaGraphql = await graphql('mutation ($m: String!) { updateSource(id: "ft-2023-09-24", ifMatch: $m, patch: {}) { id } }', { m: etag })
+    expect(viaRest).toEqual(['body'])
+    expect(viaGraphql.errors[0].extensions.errors.map((e: Problem) => e.parameter)).toEqual(viaRest)
+    await app.close()
+  })
+})

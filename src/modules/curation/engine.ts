@@ -28,7 +28,7 @@ function invalid(error: z.ZodError): never {
   const errors = real.flatMap((i) => {
     const at = i.path.map(String).join('.')
     if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ parameter: at ? `${at}.${k}` : k, in: 'body', message: 'unknown field' }))
-    return [{ parameter: at || '(body)', in: 'body', message: i.message }]
+    return [{ parameter: at || 'body', in: 'body', message: i.message }]
   })
   throw new WriteValidationError(errors.map((e) => `${e.parameter}: ${e.message}`).join('; '), errors)
 }

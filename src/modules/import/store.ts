@@ -102,7 +102,7 @@ export class RecordStore {
   upsert(spec: ResourceSpec, id: string, payload: Payload): WriteResult {
     const parsed = spec.input.safeParse({ ...payload, id })
     if (!parsed.success) {
-      const errors = parsed.error.issues.map((i) => ({ parameter: i.path.map(String).join('.') || '(body)', in: 'body', message: i.message }))
+      const errors = parsed.error.issues.map((i) => ({ parameter: i.path.map(String).join('.') || 'body', in: 'body', message: i.message }))
       throw new WriteValidationError(`${spec.label} "${id}": ${errors.map((e) => `${e.parameter}: ${e.message}`).join('; ')}`, errors)
     }
     const input = parsed.data as Payload
