@@ -118,7 +118,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'exportDataset',
       summary: 'Stream the whole dataset or a slice selected by the event filters',
       description: 'A slice holds the matching events and every record they need (actors with their affiliations, places with their parents, '
-        + 'figures, statements, citations and the sources cited). Records are ordered by id, so two exports of one dataset version are '
+        + 'figures, statements, citations and the sources cited). Records are ordered by their keys (ids; citations by the record they cite, then id), so two exports of one dataset version are '
         + 'byte-identical; `X-Dataset-Version` names the version and GET /v1/export/manifest gives the counts and sha256 of the same bytes.',
       querystring: ExportQuery,
       response: { 200: z.string().describe('the export, streamed'), ...problemResponses, 503: busy },
