@@ -284,7 +284,11 @@ export const externalIds = sqliteTable('external_ids', {
   externalId: text('external_id').notNull(),
   recordType: text('record_type').notNull(),
   recordId: text('record_id').notNull(),
-}, (t) => [primaryKey({ columns: [t.system, t.externalId, t.recordType] })])
+}, (t) => [
+  primaryKey({ columns: [t.system, t.externalId, t.recordType] }),
+  // A record's external ids, as its document and GraphQL list them.
+  index('external_ids_record_idx').on(t.recordType, t.recordId, t.system, t.externalId),
+])
 
 /**
  * Per event and outcome (killed, injured, missing) or displacement metric: the event's reports

@@ -9,6 +9,7 @@ import { revisionsSpec, versionsOf, type RevisionRow } from '../modules/curation
 import { RESOURCE_BY_TYPE, RESOURCES } from '../modules/curation/resources.ts'
 import { displacementByIds, displacementListSpec } from '../modules/displacement/queries.ts'
 import { actorEventsSpec, actorNamesByEvent, actorsOfEvents, eventIdsOfStatements, eventsByIds, type EventActorRow, type EventRow } from '../modules/events/queries.ts'
+import { externalIdsOf } from '../modules/events/external-ids.ts'
 import type { ActorRole } from '../domain/vocabulary.ts'
 import { PLACE_BRIEF_KEYS, placesBriefByIds, placesByIds, type PlaceRow } from '../modules/places/queries.ts'
 import { citationsFor, sourcesByIds, type CitationRow, type SourceRow } from '../modules/sources/queries.ts'
@@ -101,6 +102,7 @@ export class Loaders {
   get speakerStatements() { return this.once('speakerStatements', (s) => ownedConnections<StatementRow>(s, (a) => statementListSpec({}, a.limit, a.at), 's.speaker_id')) }
   get eventStatements() { return this.once('eventStatements', (s) => ownedConnections<StatementRow>(s, (a) => eventStatementsSpec(a.limit, a.at), 'se.event_id')) }
   get citations() { return this.once('citations', makeCitations) }
+  get eventExternalIds() { return this.once('eventExternalIds', (s) => loaderOf((ids) => { const by = externalIdsOf(s, 'event', ids); return ids.map((id) => by?.get(id) ?? null) })) }
   get revisions() { return this.once('revisions', makeRevisions) }
   // The version of each record's last write, for its `etag`: one statement per type and page.
   get versions() { return this.once('versions', makeVersions) }
@@ -194,6 +196,7 @@ export const relationResolvers: IResolvers = withRecordFields({
     displacementCounts: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventDisplacement(e.id, args),
     statements: (e: { id: string }, args: Paged, ctx: Ctx) => ctx.loaders.eventStatements(e.id, args),
     citations: cited('event'),
+    externalIds: (e: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.eventExternalIds.load(e.id),
     revisions: history('event'),
   },
   Actor: {

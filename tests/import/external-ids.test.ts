@@ -115,3 +115,24 @@ describe('an import beside other writers', () => {
     expect(report).toMatchObject({ rows: 8, imported: 8, rejectedRows: 0 })
   }, 30_000)
 })
+
+describe('an imported event shows the ids it has in the datasets it came from', () => {
+  it('in its REST document and over GraphQL, by system; an event written here has none, and a restored copy\'s bookkeeping is not one', async () => {
+    const app = await buildTestApp()
+    const { sqlite } = app.storage
+    await importFile(sqlite, { format: 'acled', path: sample('acled.csv') })
+    await importFile(sqlite, { format: 'ucdp', path: sample('ucdp.csv') })
+    const acled = sqlite.prepare(`SELECT external_id AS id, record_id AS event FROM external_ids WHERE system = 'acled' AND record_type = 'event' ORDER BY external_id LIMIT 1`).get() as { id: string, event: string }
+    const ucdp = sqlite.prepare(`SELECT external_id AS id, record_id AS event FROM external_ids WHERE system = 'ucdp' AND record_type = 'event' ORDER BY external_id LIMIT 1`).get() as { id: string, event: string }
+    expect(acled.id).toBe('SMP1001')
+    expect(ucdp.id).toBe('900001')
+    // The same event known to a second system lists both, by system.
+    sqlite.prepare(`INSERT INTO external_ids (system, external_id, record_type, record_id) VALUES ('ucdp', '123', 'event', ?), ('json', ?, 'event', ?)`).run(acled.event, acled.event, acled.event)
+    const doc = (await getJson(app, `/v1/events/${acled.event}`)).body.data
+    expect(doc.externalIds).toEqual([{ system: 'acled', id: 'SMP1001' }, { system: 'ucdp', id: '123' }])
+    expect((await getJson(app, `/v1/events/${ucdp.event}`)).body.data.externalIds).toEqual([{ system: 'ucdp', id: '900001' }])
+    expect((await getJson(app, '/v1/events/azerbaijani-offensive-2023-09')).body.data.externalIds).toEqual([])
+    const res = await app.inject({ method: 'POST', url: '/graphql', payload: { query: `{ a: event(id: "${acled.event}") { externalIds { system id } } b: event(id: "azerbaijani-offensive-2023-09") { externalIds { system id } } }` } })
+    expect(res.json()).toEqual({ data: { a: { externalIds: doc.externalIds }, b: { externalIds: [] } } })
+  })
+})

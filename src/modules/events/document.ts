@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { prepared } from '../../db/prepared.ts'
 import { briefPairs } from '../../db/event-brief.ts'
+import { externalIdsJson } from './external-ids.ts'
 
 // The event detail written by SQLite as one JSON text, in one statement: each embedded list is an
 // aggregate over its index, with the fields the list routes give (a test holds the two to the same
@@ -72,12 +73,15 @@ function hasStore(sqlite: Database.Database): boolean {
 
 /**
  * The event with everything a reader needs to check it (actors, place, figures, statements,
- * sources), as JSON text: its stored document (one indexed row), or composed when none is stored.
+ * sources), as JSON text: its stored document (one indexed row), or composed when none is stored,
+ * with the ids it has in the datasets it was imported from. Those are added as it is read: an
+ * import that only learns an id (a restored copy's record matched to its row) changes no document.
  */
 export function eventDetailJson(sqlite: Database.Database, id: string): string | undefined {
-  if (hasStore(sqlite)) {
-    const body = prepared(sqlite, STORED).pluck().get(id) as string | undefined
-    if (body !== undefined) return body
-  }
-  return composeEventDetailJson(sqlite, id)
+  let body: string | undefined
+  if (hasStore(sqlite)) body = prepared(sqlite, STORED).pluck().get(id) as string | undefined
+  body ??= composeEventDetailJson(sqlite, id)
+  if (body === undefined) return undefined
+  const ids = externalIdsJson(sqlite, 'event', id)
+  return ids === null ? body : `${body.slice(0, -1)},"externalIds":${ids}}`
 }

@@ -64,6 +64,11 @@ export const EventDetail = EventSummary.extend({
   displacementCounts: z.array(DisplacementCount),
   statements: z.array(StatementSummary),
   citations: z.array(Citation),
+  externalIds: z.array(z.object({
+    system: z.string().describe('the dataset: `acled` or `ucdp`'),
+    id: z.string().describe('the id there: ACLED\'s `event_id_cnty`, UCDP\'s `id`'),
+  }).meta({ id: 'ExternalId' })).optional()
+    .describe('the ids the event has in the datasets it was imported from, by system; empty for an event written here; absent from a release made before they were listed'),
 }).meta({ id: 'EventDetail' })
 
 export const FacetValue = z.object({

@@ -1,0 +1,1 @@
+CREATE INDEX `external_ids_record_idx` ON `external_ids` (`record_type`,`record_id`,`system`,`external_id`);
