@@ -180,8 +180,8 @@ export function summariseCasualties(sqlite: Database.Database, f: CasualtyFilter
       count(el) AS lowCount, max(el) AS low, sum(el) AS lowIfDisjoint, count(eh) AS highCount, sum(eh) AS highSum,
       group_concat(DISTINCT qualifier) AS qualifiers
     FROM (SELECT c.outcome AS outcome, c.victim_group AS victimGroup, c.event_id AS eventId, c.qualifier AS qualifier,
-      coalesce(c.low, CASE WHEN c.qualifier = 'exact' THEN c.best END) AS el,
-      coalesce(c.high, CASE WHEN c.qualifier = 'exact' THEN c.best END) AS eh
+      coalesce(c.low, CASE WHEN c.qualifier = 'exact' THEN coalesce(c.high, c.best) END) AS el,
+      coalesce(c.high, CASE WHEN c.qualifier = 'exact' THEN coalesce(c.low, c.best) END) AS eh
       FROM ${f.from || f.to ? FROM : 'casualty_reports c'}${w.where.length ? ` WHERE ${w.where.join(' AND ')}` : ''})
     GROUP BY outcome, victimGroup ORDER BY outcome, victimGroup`).all(...w.params) as SummaryAggregate[]
   return rows.map((g) => {

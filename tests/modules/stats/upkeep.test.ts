@@ -12,10 +12,10 @@ function recomputed(app: App) {
       CASE WHEN count(eh) = count(*) THEN sum(eh) END AS high,
       -- A best below the sure lower bound estimates part of the toll: the event has none.
       CASE WHEN max(best) >= coalesce(max(el), 0) THEN max(best) END AS best
-    FROM (SELECT event_id, outcome AS measure, coalesce(low, CASE WHEN qualifier = 'exact' THEN best END) AS el,
-      coalesce(high, CASE WHEN qualifier = 'exact' THEN best END) AS eh, best FROM casualty_reports
-      UNION ALL SELECT event_id, metric, coalesce(low, CASE WHEN qualifier = 'exact' THEN best END),
-      coalesce(high, CASE WHEN qualifier = 'exact' THEN best END), best FROM displacement_counts WHERE event_id IS NOT NULL)
+    FROM (SELECT event_id, outcome AS measure, coalesce(low, CASE WHEN qualifier = 'exact' THEN coalesce(high, best) END) AS el,
+      coalesce(high, CASE WHEN qualifier = 'exact' THEN coalesce(low, best) END) AS eh, best FROM casualty_reports
+      UNION ALL SELECT event_id, metric, coalesce(low, CASE WHEN qualifier = 'exact' THEN coalesce(high, best) END),
+      coalesce(high, CASE WHEN qualifier = 'exact' THEN coalesce(low, best) END), best FROM displacement_counts WHERE event_id IS NOT NULL)
     GROUP BY event_id, measure ORDER BY event_id, measure`).all()
   const kept = db.prepare(`SELECT event_id, measure, reports, low, low_if_disjoint AS lowD, high, best FROM event_figures ORDER BY event_id, measure`).all()
   const facets = db.prepare(`SELECT 'actor' AS field, actor_id AS value, count(DISTINCT event_id) AS n FROM event_actors GROUP BY actor_id
@@ -73,6 +73,25 @@ async function write(app: App, method: string, url: string, headers: Record<stri
 }
 
 describe('summary tables follow every write in its transaction', () => {
+  it('counts an exact figure\'s one value as both bounds whichever field holds it', async () => {
+    const app = await buildTestApp()
+    const editor = { authorization: `Bearer ${createKey(app.storage.sqlite, 'e', 'editor').key}` }
+    const cite = [{ sourceId: 'ft-2023-09-24', paragraph: 5 }]
+    await write(app, 'POST', '/v1/events', editor, { id: 'exact-figures', title: 'Exact figures', summary: 'x', type: 'attack', start: '2019-05-05', datePrecision: 'day', dateBasis: 'stated', citations: cite })
+    const report = { eventId: 'exact-figures', victimGroup: 'people', qualifier: 'exact', citations: cite }
+    await write(app, 'POST', '/v1/casualty-reports', editor, { ...report, id: 'exact-low', outcome: 'killed', low: 5, reportedPhrase: 'five killed' })
+    await write(app, 'POST', '/v1/casualty-reports', editor, { ...report, id: 'exact-high', outcome: 'injured', high: 8, reportedPhrase: 'eight injured' })
+    const row = (await getJson(app, '/v1/stats/events?groupBy=&from=2019-05&to=2019-05&measures=killed,injured')).body.data[0]
+    // "Exactly 5" stored as a low alone was open-ended; "exactly 8" stored as a high alone had no lower bound.
+    expect(row.figures.killed).toMatchObject({ low: 5, high: 5, openEndedEvents: 0 })
+    expect(row.figures.injured).toMatchObject({ low: 8, lowEvents: 1, high: 8 })
+    expect((await getJson(app, '/v1/events?maxKilled=5&from=2019&to=2019')).body.data.map((e: { id: string }) => e.id)).toEqual(['exact-figures'])
+    const summary = (await getJson(app, '/v1/casualty-reports/summary?event=exact-figures')).body.data
+    expect(summary.map((g: { outcome: string, low: number, high: number }) => [g.outcome, g.low, g.high])).toEqual([['injured', 8, 8], ['killed', 5, 5]])
+    const kept = recomputed(app)
+    expect(kept.kept).toEqual(kept.figures)
+  })
+
   it('keeps event figures, daily sums and facet counts equal to a recomputation after creates, updates and deletes', async () => {
     const app = await buildTestApp()
     const editor = { authorization: `Bearer ${createKey(app.storage.sqlite, 'e', 'editor').key}` }
