@@ -86,8 +86,7 @@ export function lowerBound(value: string): string {
 
 export function upperBoundExclusive(value: string): string {
   const m = DATE_ONLY.exec(value)
-  if (!m) return new Date(Date.parse(value) + 1).toISOString()
-  const next = periodEnd(m[1]!, m[2], m[3])
+  const next = m ? periodEnd(m[1]!, m[2], m[3]) : Date.parse(value) + 1
   // Past year 9999 the ISO form grows a sign and would sort first; every key is below this one.
   return next >= utc(10000, 0, 1) ? '9999-12-31T23:59:59.999Z~' : new Date(next).toISOString()
 }

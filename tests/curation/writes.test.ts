@@ -156,6 +156,16 @@ describe('writes', () => {
     expect(new Set(names).size).toBe(5)
     for (const name of names) expect(name).toMatch(/^the citations of (actor|place|event|casualty report|displacement count|statement) [a-z0-9-]+$/)
     expect(5 + Number(listed[2])).toBe(citing.length)
+    // An actor with two roles in one event is referred to by one event.
+    const twoRoles = await app.inject({ method: 'POST', url: '/v1/events', headers: editor, payload: {
+      id: 'two-roles', title: 'Two roles', summary: 'x', type: 'attack', start: '2023-09-25', datePrecision: 'day', dateBasis: 'stated',
+      actors: [{ actorId: 'kremlin', role: 'initiator' }, { actorId: 'kremlin', role: 'observer' }], citations: [{ sourceId: 'ft-2023-09-24', paragraph: 5 }],
+    } })
+    expect(twoRoles.statusCode, twoRoles.body).toBe(201)
+    const now = (await app.inject('/v1/dataset')).json().data.version
+    const actorInUse = await app.inject({ method: 'DELETE', url: '/v1/actors/kremlin', headers: { ...admin, 'if-match': `"v${now}-json"` } })
+    expect(actorInUse.statusCode).toBe(409)
+    expect(actorInUse.json().detail.match(/event two-roles/g)).toHaveLength(1)
     const badDate = await app.inject({ method: 'POST', url: '/v1/statements', headers: editor, payload: { speakerId: 'kremlin', saidAt: '2023-02-30', datePrecision: 'day', dateBasis: 'stated', medium: 'speech', summary: 'x', citations: [{ sourceId: 'ft-2023-09-24', paragraph: 14 }] } })
     expect(badDate.statusCode).toBe(400)
     expect(badDate.json().errors[0].parameter).toBe('saidAt')

@@ -47,6 +47,11 @@ describe('from/to windows', () => {
     expect(upperBoundExclusive('2023-09')).toBe('2023-10-01T00:00:00.000Z')
     expect(upperBoundExclusive('2023-02-28')).toBe('2023-03-01T00:00:00.000Z')
     expect(upperBoundExclusive('0099-12-31')).toBe('0100-01-01T00:00:00.000Z')
+    // The last instant of 9999, given as a time, bounds every key; its next millisecond would sort first.
+    for (const to of ['9999', '9999-12-31', '9999-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999+00:00']) {
+      expect(inWindow('9999-12-31T23:59', '2000', to), to).toBe(true)
+      expect(inWindow('2023-09-24', '2000', to), to).toBe(true)
+    }
   })
 
   it('a month-dated record falls in a window that reaches the end of its month, not in one that stops earlier', () => {

@@ -44,7 +44,8 @@ export const RESOURCES: ResourceSpec[] = [
     path: 'actors', recordType: 'actor', exportResource: 'actors', table: 'actors', label: 'actor', input: ActorInput,
     nameField: 'name', refs: [{ field: 'affiliationId', ...ACTOR }], sortKeys: {}, jsonColumns: ['aliases'], cited: true,
     dependents: [
-      { label: 'event', sql: 'SELECT event_id FROM event_actors WHERE actor_id = @id' },
+      // An actor with two roles in one event is one event that refers to it.
+      { label: 'event', sql: 'SELECT DISTINCT event_id FROM event_actors WHERE actor_id = @id' },
       { label: 'actor', sql: 'SELECT id FROM actors WHERE affiliation_id = @id' },
       { label: 'statement', sql: 'SELECT id FROM statements WHERE speaker_id = @id' },
       { label: 'casualty report', sql: 'SELECT id FROM casualty_reports WHERE reported_by_id = @id OR victim_actor_id = @id OR perpetrator_actor_id = @id ORDER BY rowid' },

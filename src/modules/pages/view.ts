@@ -61,6 +61,8 @@ function datasetText(sqlite: Database.Database, o: { first: string, last: string
   const countries = leadingCountries(sqlite, 3).map((c) => { try { return REGION.of(c) ?? c } catch { return c } })
   const sources = listSources(sqlite, {}, 50)
   // Most cited first, so the lede names the sources the timeline rests on, not the first by id.
+  // Counted up to CITED_CAP each along the source index: past it sources tie and keep their order by
+  // id, and only the first 50 sources by id are weighed (a bound on the page's cost, not a ranking).
   const cited = new Map(sources.rows.map((s) => [s.id, citedUpTo(sqlite, s.id)]))
   const weight = new Map<string, number>()
   for (const s of sources.rows) weight.set(s.publisher, (weight.get(s.publisher) ?? 0) + cited.get(s.id)!)
