@@ -40,15 +40,16 @@ export const DISPLACED_MEASURES = ['displaced', 'departed', 'arrived'] as const
  */
 function figureRange(where: string[], params: SqlValue[], measures: readonly string[], narrow: boolean, min?: number, max?: number) {
   const m = measures.length === 1 ? 'f.measure = ?' : `f.measure IN (${measures.map(() => '?').join(', ')})`
-  for (const [bound, op, value] of [['low', '>=', min], ['high', '<=', max]] as const) {
-    if (value === undefined) continue
-    // Beside a narrower filter each event is probed by its key (the unary + keeps SQLite off the
-    // bound's index there); alone, the bound's index lists the matching events.
-    where.push(narrow
-      ? `EXISTS (SELECT 1 FROM event_figures f WHERE f.event_id = e.id AND ${m} AND +f.${bound} ${op} ?)`
-      : `e.id IN (SELECT f.event_id FROM event_figures f WHERE ${m} AND f.${bound} ${op} ?)`)
-    params.push(...measures, value)
-  }
+  const bounds = ([['low', '>=', min], ['high', '<=', max]] as const).filter(([, , value]) => value !== undefined)
+  if (bounds.length === 0) return
+  // Both bounds hold on one figure: between 100 and 150 displaced is one metric's range, not 200
+  // displaced and 50 arrived. Beside a narrower filter each event is probed by its key (the unary +
+  // keeps SQLite off the bounds' indexes there); alone, a bound's index lists the matching events.
+  const held = bounds.map(([bound, op]) => `${narrow ? '+' : ''}f.${bound} ${op} ?`).join(' AND ')
+  where.push(narrow
+    ? `EXISTS (SELECT 1 FROM event_figures f WHERE f.event_id = e.id AND ${m} AND ${held})`
+    : `e.id IN (SELECT f.event_id FROM event_figures f WHERE ${m} AND ${held})`)
+  params.push(...measures, ...bounds.map(([, , value]) => value!))
 }
 
 export const EVENT_SORTS = ['date', '-date', 'updated', '-updated'] as const

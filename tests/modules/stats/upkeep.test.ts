@@ -73,6 +73,30 @@ async function write(app: App, method: string, url: string, headers: Record<stri
 }
 
 describe('summary tables follow every write in its transaction', () => {
+  it('holds both bounds of a figure range on one figure: 200 displaced and 50 arrived are not between 100 and 150', async () => {
+    const app = await buildTestApp()
+    const editor = { authorization: `Bearer ${createKey(app.storage.sqlite, 'e', 'editor').key}` }
+    const cite = [{ sourceId: 'ft-2023-09-24', paragraph: 5 }]
+    await write(app, 'POST', '/v1/events', editor, { id: 'two-metrics', title: 'Two metrics', summary: 'x', type: 'displacement', start: '2019-08-01', datePrecision: 'day', dateBasis: 'stated', citations: cite })
+    const count = { eventId: 'two-metrics', asOf: '2019-08-01', asOfPrecision: 'day', asOfBasis: 'stated', citations: cite }
+    await write(app, 'POST', '/v1/displacement-counts', editor, { ...count, metric: 'displaced', low: 200, qualifier: 'at_least', reportedPhrase: 'at least 200 displaced' })
+    await write(app, 'POST', '/v1/displacement-counts', editor, { ...count, metric: 'arrived', high: 50, qualifier: 'up_to', reportedPhrase: 'up to 50 arrived' })
+    const listed = async (q: string) => (await getJson(app, `/v1/events?${q}`)).body.data.some((e: { id: string }) => e.id === 'two-metrics')
+    // Alone, and beside a narrower filter (where each event is probed instead of listed from an index).
+    for (const narrow of ['', '&from=2019-08&to=2019-08&type=displacement']) {
+      expect(await listed(`minDisplaced=100&maxDisplaced=150${narrow}`), narrow).toBe(false)
+      expect(await listed(`minDisplaced=100&maxDisplaced=250${narrow}`), narrow).toBe(false)
+      expect(await listed(`minDisplaced=40&maxDisplaced=60${narrow}`), narrow).toBe(false)
+      // Each bound alone is met, by one metric or the other.
+      expect(await listed(`minDisplaced=100${narrow}`), narrow).toBe(true)
+      expect(await listed(`maxDisplaced=150${narrow}`), narrow).toBe(true)
+    }
+    // Both met by one figure: the seed's exactly 377 arrivals.
+    expect((await getJson(app, '/v1/events?minDisplaced=300&maxDisplaced=400')).body.data.map((e: { id: string }) => e.id)).toEqual(['refugees-arrive-southern-armenia'])
+    const stats = (await getJson(app, '/v1/stats/events?groupBy=&from=2019&to=2019&minDisplaced=100&maxDisplaced=150')).body.data
+    expect(stats.length === 0 || stats[0].events === 0).toBe(true)
+  })
+
   it('counts an exact figure\'s one value as both bounds whichever field holds it', async () => {
     const app = await buildTestApp()
     const editor = { authorization: `Bearer ${createKey(app.storage.sqlite, 'e', 'editor').key}` }
