@@ -178,6 +178,8 @@ export function eventStats(sqlite: Database.Database, f: EventFilters, o: StatsO
   } else {
     more = read(sql, params)
   }
+  // Without a grouping the answer is one row over the whole selection, an empty one included.
+  if (o.groupBy.length === 0 && groups.length === 0 && !cursorKey) groups.push({ key: [], events: 0, sums: {} })
   const last = groups[groups.length - 1]
   return {
     rows: presentRows(sqlite, groups.map((g) => ({ key: Object.fromEntries(columns.map((c, i) => [c.alias, g.key[i]!])), events: g.events, sums: g.sums }))),

@@ -202,3 +202,17 @@ describe('stats and facets selected by words or an actor', () => {
     })
   }
 })
+
+describe('stats without a grouping', () => {
+  const app = sharedApp()
+  it('answer one row over the whole selection, an empty selection included, over REST, CSV and GraphQL', async () => {
+    const { body } = await getJson(app(), '/v1/stats/events?groupBy=&from=2030')
+    expect(body.data).toHaveLength(1)
+    expect(body.data[0]).toMatchObject({ key: {}, events: 0 })
+    expect(body.data[0].figures.killed).toEqual({ events: 0, eventsWithoutFigure: 0, low: null, lowEvents: 0, lowIfDisjoint: null, high: null, openEndedEvents: 0, best: null, bestEvents: 0 })
+    const csv = (await app().inject('/v1/stats/events?groupBy=&from=2030&format=csv')).body.trim().split('\r\n')
+    expect(csv).toHaveLength(2)
+    const g = await gql(app(), '{ eventStats(filter: { from: "2030" }, groupBy: []) { rows { events } } }')
+    expect(g.body.data.eventStats.rows).toEqual([{ events: 0 }])
+  })
+})
