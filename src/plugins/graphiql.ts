@@ -29,7 +29,7 @@ export default fp<{ graphiql: boolean }>(async (app, options) => {
 
   if (!options.graphiql) return
   const page = readFileSync(join(PUBLIC, 'index.html'), 'utf8')
-  app.get('/graphiql', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page))
+  app.get('/graphiql', { schema: { hide: true } }, async (_request, reply) => reply.asDocument().type('text/html; charset=utf-8').send(page))
   app.get<{ Params: { name: string } }>('/graphiql/assets/:name', { schema: { hide: true } }, async (request, reply) => {
     const asset = ASSETS[request.params.name]
     if (!asset) return reply.callNotFound()

@@ -57,6 +57,8 @@ export default fp(async (app) => {
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',
+    // The page and its files are a document that runs scripts: they carry the page headers.
+    uiHooks: { onRequest: (_request, reply, done) => { reply.asDocument(); done() } },
     // "Try it out" calls the public origin when one is configured, else the server the docs were
     // read from, as a relative URL: never a name taken from the request's Host header, which a
     // client can forge and a shared cache could then serve to others (their keys going with it).

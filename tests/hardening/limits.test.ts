@@ -82,14 +82,36 @@ describe('GraphQL limits', () => {
 })
 
 describe('HTTP protections', () => {
-  it('sends security headers with a CSP that allows nothing from other hosts', async () => {
-    for (const url of ['/docs/', '/graphiql', '/v1/events']) {
+  it('sends pages security headers with a CSP that allows nothing from other hosts', async () => {
+    const events = (await app().inject({ method: 'GET', url: '/v1/events?limit=1' })).json().data
+    for (const url of ['/', '/docs/', '/graphiql', `/events/${events[0].id}`, '/events/no-such-event']) {
       const res = await app().inject({ method: 'GET', url })
-      expect(res.statusCode, url).toBeLessThan(400)
+      expect(res.statusCode, url).toBeLessThan(url.includes('no-such') ? 500 : 400)
+      expect(String(res.headers['content-type']), url).toMatch(/^text\/html/)
       const csp = String(res.headers['content-security-policy'])
-      expect(csp).toContain("default-src 'self'")
-      expect(csp).not.toMatch(/https?:\/\//)
-      expect(res.headers['x-content-type-options']).toBe('nosniff')
+      expect(csp, url).toContain("default-src 'self'")
+      expect(csp, url).not.toMatch(/https?:\/\//)
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff')
+      expect(res.headers['x-frame-options'], url).toBe('SAMEORIGIN')
+      expect(res.headers['referrer-policy'], url).toBe('no-referrer')
+    }
+  })
+
+  it('sends API answers a policy that allows nothing, and no header meant for pages', async () => {
+    const graphql = await app().inject({ method: 'POST', url: '/graphql', payload: { query: '{ dataset { version } }' } })
+    const answers = [graphql, ...await Promise.all(['/v1/events', '/v1/events?limit=1', '/v1/no-such-route', '/openapi.json', '/schema.graphql', '/health', '/v1/stats/events?groupBy=type&format=csv']
+      .map((url) => app().inject({ method: 'GET', url })))]
+    for (const res of answers) {
+      const what = `${res.statusCode} ${String(res.headers['content-type'])}`
+      expect(String(res.headers['content-type']), what).not.toMatch(/html/)
+      expect(res.headers['content-security-policy'], what).toBe("default-src 'none'; frame-ancestors 'none'")
+      expect(res.headers['x-content-type-options'], what).toBe('nosniff')
+      expect(res.headers['x-frame-options'], what).toBe('DENY')
+      expect(res.headers['strict-transport-security'], what).toMatch(/^max-age=\d+/)
+      expect(res.headers['cross-origin-resource-policy'], what).toBe('cross-origin')
+      for (const pageOnly of ['x-dns-prefetch-control', 'x-download-options', 'x-xss-protection', 'origin-agent-cluster', 'cross-origin-opener-policy', 'x-permitted-cross-domain-policies']) {
+        expect(res.headers[pageOnly], `${what} ${pageOnly}`).toBeUndefined()
+      }
     }
   })
 

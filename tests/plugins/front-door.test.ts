@@ -37,7 +37,7 @@ describe('the front door answers cache hits before Fastify', () => {
     expect(again.headers.get('x-cache')).toBe('hit')
     expect(seen.requests).toBe(1)
     expect(headersOf(again)).toEqual(headersOf(first))
-    expect(again.headers.get('content-security-policy')).toContain("default-src 'self'")
+    expect(again.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'")
   })
 
   it('CSV asked for by Accept is a different entry from JSON at the same URL', async () => {
