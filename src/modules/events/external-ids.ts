@@ -25,8 +25,11 @@ export function listsExternalIds(sqlite: Database.Database): boolean {
   return known
 }
 
-const OF_RECORD = `SELECT json_group_array(json_object('system', system, 'id', external_id)) FROM (SELECT system, external_id
-  FROM external_ids WHERE record_type = ? AND record_id = ? AND system <> 'json' ORDER BY system, external_id)`
+/** A record's external ids as a JSON array, in SQL, for the type and id given as SQL expressions. */
+export const externalIdsSql = (recordType: string, recordId: string) => `(SELECT json_group_array(json_object('system', system, 'id', external_id))
+  FROM (SELECT system, external_id FROM external_ids WHERE record_type = ${recordType} AND record_id = ${recordId} AND system <> 'json' ORDER BY system, external_id))`
+
+const OF_RECORD = `SELECT ${externalIdsSql('?', '?')}`
 
 /** A record's external ids as a JSON array, by system and id; null where the database cannot list them. */
 export function externalIdsJson(sqlite: Database.Database, recordType: string, recordId: string): string | null {
