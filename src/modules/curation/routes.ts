@@ -8,10 +8,20 @@ import { patchOf } from './schemas.ts'
 /** A create, update or restore answers with the record as stored (records.ts). */
 const written = (record: z.ZodObject) => z.object({ data: record, meta: z.object({ datasetVersion: z.number().int() }) })
 const Deleted = z.object({ data: z.object({ recordType: z.string(), recordId: z.string(), deletedAt: z.string(), datasetVersion: z.number().int() }) })
-const Revision = z.object({
-  id: z.number().int(), operation: z.enum(['create', 'update', 'delete', 'restore']), keyName: z.string(), at: z.string(),
-  datasetVersion: z.number().int(), before: z.record(z.string(), z.unknown()).nullable(), after: z.record(z.string(), z.unknown()).nullable(),
-}).meta({ id: 'Revision' })
+/**
+ * A write to a record: `before` and `after` hold the record as stored then, in the shape its write
+ * answered with (records.ts). A revision made before a field existed lacks it and keeps a field
+ * since dropped, so every field is optional and others may appear.
+ */
+const revisionOf = (name: string, record: z.ZodObject) => {
+  const then = record.partial().loose().meta({ id: `${name}AsRevised`, description: `${name}Record as it was stored at the revision` })
+  return z.object({
+    id: z.number().int(), operation: z.enum(['create', 'update', 'delete', 'restore']), keyName: z.string(), at: z.string(),
+    datasetVersion: z.number().int(),
+    before: then.nullable().describe('the record before the write; null for a create'),
+    after: then.nullable().describe('the record after the write; null for a delete'),
+  }).meta({ id: `${name}Revision` })
+}
 
 const ERRORS = {
   400: Problem.describe('a parameter or the body breaks the schema; errors names each one'),
@@ -40,6 +50,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const name = pascal(spec.label)
     const a = `${article(spec.label)} ${spec.label}`
     const Written = written(RECORDS[spec.recordType])
+    const Revision = revisionOf(name, RECORDS[spec.recordType])
     app.post(`/${spec.path}`, {
       // The key is checked before the body is read: a client without one never gets it parsed.
       onRequest: async (request) => { request.apiKey = app.authorize(request, 'editor') },
