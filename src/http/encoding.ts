@@ -1,6 +1,5 @@
 import { promisify } from 'node:util'
 import { brotliCompress, constants, gzip } from 'node:zlib'
-import { negotiate } from '@fastify/accept-negotiator'
 
 /** The content codings the API sends, in the order it prefers them when a client takes several. */
 export const CODINGS = ['br', 'gzip'] as const
@@ -9,8 +8,35 @@ export type Coding = (typeof CODINGS)[number]
 /** Bodies smaller than this go out as they are: the saving would not pay for the work. */
 export const MIN_COMPRESSED_BYTES = 1024
 
-// Parsed on every request, not cached: a cache's keys would be the clients' choice.
-const SUPPORTED = [...CODINGS]
+const WEIGHT = /^q=(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/
+
+/**
+ * The coding an Accept-Encoding header prefers among CODINGS (RFC 9110, 12.5.3): each coding
+ * weighs what the header gives it by name, else what it gives `*`, else nothing; `q=0` refuses it.
+ * The heaviest is taken, ties going to the order of CODINGS. Names are case-insensitive (8.4.1);
+ * an element whose weight cannot be read is left out.
+ */
+function preferred(header: string): Coding | null {
+  const named = new Map<string, number>()
+  for (const element of header.split(',')) {
+    const [name, ...params] = element.split(';').map((x) => x.trim().toLowerCase())
+    if (!name) continue
+    let q = 1
+    const weight = params.find((p) => p.startsWith('q='))
+    if (weight !== undefined) {
+      const m = WEIGHT.exec(weight.replace(/\s+/g, ''))
+      if (!m) continue
+      q = Number(m[1])
+    }
+    if (!named.has(name)) named.set(name, q)
+  }
+  let best: Coding | null = null, bestQ = 0
+  for (const coding of CODINGS) {
+    const q = named.get(coding) ?? named.get('*') ?? 0
+    if (q > bestQ) { best = coding; bestQ = q }
+  }
+  return best
+}
 
 /**
  * Answers for the Accept-Encoding values seen most: clients send one of a few fixed strings, and
@@ -26,8 +52,7 @@ export function codingFor(acceptEncoding: string | string[] | undefined): Coding
   if (typeof acceptEncoding !== 'string') return null
   const known = negotiated.get(acceptEncoding)
   if (known !== undefined) return known
-  // Content codings are case-insensitive (RFC 9110, 8.4.1): GZIP is gzip.
-  const coding = negotiate(acceptEncoding.toLowerCase(), SUPPORTED) as Coding | null
+  const coding = preferred(acceptEncoding)
   if (acceptEncoding.length <= NEGOTIATED_KEY_MAX) {
     if (negotiated.size >= NEGOTIATED_MAX) negotiated.clear()
     negotiated.set(acceptEncoding, coding)

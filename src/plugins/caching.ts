@@ -18,8 +18,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route sets its own ETag and Cache-Control (release routes: a release is not a write). */
     ownCaching?: boolean
-    /** The route answers CSV (its query takes `format`): set from its schema as it is added. */
-    csv?: boolean
+    /**
+     * Whether the route answers CSV: `true` when its query's `format` or Accept asks for it (set
+     * from the schema for routes whose query takes `format`), `'format'` when only `format=csv`
+     * does (exports: Accept does not choose their format), `false` never.
+     */
+    csv?: boolean | 'format'
   }
 }
 
@@ -95,6 +99,12 @@ function byteLengthBelow(payload: string | Buffer, bytes: number): boolean {
   return payload.length * 3 < bytes || Buffer.byteLength(payload) < bytes
 }
 
+/** Whether a body is text worth compressing, not already coded. */
+function compressible(payload: unknown, type: unknown, encoding: unknown): payload is string | Buffer {
+  if (!(typeof payload === 'string' || Buffer.isBuffer(payload)) || byteLengthBelow(payload, MIN_COMPRESSED_BYTES)) return false
+  return encoding === undefined && COMPRESSIBLE_TYPE.test(String(type ?? ''))
+}
+
 /**
  * Every representation is a function of the URL, its format and the dataset version. The version
  * is therefore the ETag (a matching If-None-Match is a 304 before any query runs) and the key of a
@@ -114,7 +124,8 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
   const compression = app.config.compression
 
   app.addHook('onRoute', (route) => {
-    if (takesFormat(route.schema?.querystring)) route.config = { ...(route.config as object), csv: true }
+    const config = route.config as { csv?: unknown } | undefined
+    if (config?.csv === undefined && takesFormat(route.schema?.querystring)) route.config = { ...config, csv: true }
   })
   app.decorateRequest('datasetVersion', 0)
   app.decorateRequest('cacheKey', null)
@@ -128,7 +139,8 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     const version = currentVersion(app.storage.sqlite)
     request.datasetVersion = version
     // Accept: text/csv on a route that answers no CSV gets JSON, tagged as JSON.
-    const csv = request.routeOptions.config.csv === true && wantsCsv(request)
+    const answers = request.routeOptions.config.csv
+    const csv = answers === true ? wantsCsv(request) : answers === 'format' && (request.query as { format?: unknown }).format === 'csv'
     const etag = `"v${version}-${csv ? 'csv' : 'json'}"`
     // Appended, not set: CORS has already said the response varies by Origin.
     const vary = reply.getHeader('vary')
@@ -138,7 +150,12 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     request.cacheKey = keyOf(version, csv, request.url)
     const hit = cache.get(request.cacheKey)
     // Only valid requests are cached, so a hit may answer If-None-Match before validation runs.
-    if (hit && matches(request, etag)) return reply.code(304).send()
+    // The 304 names the representation the 200 would have sent: its coding too.
+    if (hit && matches(request, etag)) {
+      const coding = codingOf(request, hit.body, hit.headers['content-type'], hit.headers['content-encoding'])
+      if (coding) reply.header('etag', codedTag(etag, coding))
+      return reply.code(304).send()
+    }
     if (hit) return send(request, reply, hit)
   })
 
@@ -165,6 +182,8 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     else if (reply.statusCode === 200 && (request.method === 'GET' || request.method === 'HEAD') && typeof tag === 'string' && matches(request, tag)) {
       // A streamed export that will not be sent is closed, which releases its snapshot.
       if (payload instanceof Readable) payload.destroy()
+      const coding = codingOf(request, payload, reply.getHeader('content-type'), reply.getHeader('content-encoding'))
+      if (coding) reply.header('etag', codedTag(uncodedTag(tag), coding))
       reply.code(304).removeHeader('content-type').removeHeader('content-disposition').removeHeader('link')
       return null
     }
@@ -187,13 +206,17 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     return compression ? encode(request, reply, out) : out
   })
 
+  /** The coding a 200 with this body would go out in, for the request: what its ETag names. */
+  function codingOf(request: FastifyRequest, payload: unknown, type: unknown, encoding: unknown): Coding | null {
+    return compression && compressible(payload, type, encoding) ? codingFor(request.headers['accept-encoding']) : null
+  }
+
   /**
    * Text of a kilobyte or more goes out compressed to clients that take it. A cached answer keeps
    * each coding it was asked in, so a hit is compressed once, not on every request.
    */
   async function encode(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
-    if (reply.statusCode !== 200 || !(typeof payload === 'string' || Buffer.isBuffer(payload)) || byteLengthBelow(payload, MIN_COMPRESSED_BYTES)) return payload
-    if (reply.getHeader('content-encoding') !== undefined || !COMPRESSIBLE_TYPE.test(String(reply.getHeader('content-type') ?? ''))) return payload
+    if (reply.statusCode !== 200 || !compressible(payload, reply.getHeader('content-type'), reply.getHeader('content-encoding'))) return payload
     const vary = reply.getHeader('vary')
     if (!vary || !/accept-encoding/i.test(String(vary))) reply.header('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding')
     const coding = codingFor(request.headers['accept-encoding'])

@@ -64,6 +64,21 @@ describe('exports', () => {
     }
   })
 
+  it('Accept does not choose an export\'s format, nor the tag of what is sent', async () => {
+    const ndjson = await app().inject({ url: '/v1/export', headers: { accept: 'text/csv' } })
+    expect(ndjson.headers['content-type']).toMatch(/^application\/x-ndjson/)
+    expect(ndjson.headers.etag).toMatch(/^"v\d+-json"$/)
+    const csv = await get('/v1/export?format=csv&resource=events')
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/)
+    expect(csv.headers.etag).toMatch(/^"v\d+-csv"$/)
+    // A manifest is JSON whatever export it describes.
+    for (const headers of [{}, { accept: 'text/csv' }]) {
+      const manifest = await app().inject({ url: '/v1/export/manifest?format=csv&resource=events', headers })
+      expect(manifest.headers['content-type']).toMatch(/^application\/json/)
+      expect(manifest.headers.etag).toMatch(/^"v\d+-json"$/)
+    }
+  })
+
   it('filters select the same events as the list, with the records they need', async () => {
     for (const qs of ['type=offensive', 'from=2023-09-20&to=2023-09-21', 'actor=nikol-pashinyan', 'q=refugees']) {
       const listed = (await getJson(app(), `/v1/events?limit=200&${qs}`)).body.data.map((e: any) => e.id).sort()

@@ -21,6 +21,14 @@ describe('compressed answers', () => {
     expect(codingFor('identity')).toBeNull()
     expect(codingFor('*')).toBe('br')
     expect(codingFor(undefined)).toBeNull()
+    // A coding refused by name stays refused whatever `*` allows (RFC 9110, 12.5.3).
+    expect(codingFor('*, br;q=0')).toBe('gzip')
+    expect(codingFor('br;q=0, *')).toBe('gzip')
+    expect(codingFor('*;q=0.5, br;q=0')).toBe('gzip')
+    expect(codingFor('*;q=0.5, gzip')).toBe('gzip')
+    expect(codingFor('*;q=0')).toBeNull()
+    expect(codingFor('GZIP;Q=0.8, BR;q=0.9')).toBe('br')
+    expect(codingFor('br;q=2, gzip')).toBe('gzip')
   })
 
   it('a list goes out in brotli or gzip with its own ETag, and decodes to the plain body', async () => {
@@ -101,6 +109,15 @@ describe('compressed answers', () => {
     for (const enc of ['gzip', 'br', 'identity']) {
       const cond = await app.inject({ url: '/v1/actors?limit=50', headers: { 'accept-encoding': enc, 'if-none-match': etag } })
       expect(cond.statusCode, enc).toBe(304)
+    }
+    // The 304 names the representation the 200 would have been, coding and all: first from the
+    // route's answer, then from the response cache.
+    for (const round of ['route', 'cache']) {
+      for (const [enc, tag] of [['gzip', etag], ['br', etag.replace(/-gzip"$/, '-br"')], ['identity', etag.replace(/-gzip"$/, '"')]]) {
+        const cond = await app.inject({ url: '/v1/actors?limit=50', headers: { 'accept-encoding': enc!, 'if-none-match': etag } })
+        expect(cond.statusCode, `${round} ${enc}`).toBe(304)
+        expect(cond.headers.etag, `${round} ${enc}`).toBe(tag)
+      }
     }
     const actor = JSON.parse(decode('gzip', read.rawPayload)).data[0]
     const { key } = createKey(app.storage.sqlite, 'desk', 'editor')

@@ -113,6 +113,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   }
 
   app.get('/export', {
+    // Its format is the query's alone (NDJSON unless asked): Accept does not choose it.
+    config: { csv: 'format' },
     schema: {
       tags: ['export'],
       operationId: 'exportDataset',
@@ -150,6 +152,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   })
 
   app.get('/export/manifest', {
+    // Always JSON, whatever export it describes.
+    config: { csv: false },
     schema: {
       tags: ['export'],
       operationId: 'getExportManifest', description: 'Takes the query of GET /v1/export and describes exactly the bytes it returns, so a download can be checked.',
