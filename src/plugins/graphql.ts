@@ -2,7 +2,7 @@ import websocket from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import mercurius from 'mercurius'
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql'
+import { getOperationAST, getVariableValues, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql'
 import { KNOWN_CODES } from '../errors.ts'
 import { createLoaders, relationResolvers } from '../graphql/loaders.ts'
 import { mutationResolvers } from '../graphql/mutations.ts'
@@ -265,22 +265,52 @@ function subscriptionLimits(app: FastifyInstance, limits: DocumentLimits, rules:
   // Messages Mercurius cannot read (not a JSON object with a type, a subscribe without a payload
   // holding a query) made it fail inside: its error text went to the client, or the connection
   // was dropped with an error logged. They close the connection with 4400, as graphql-transport-ws
-  // says an invalid message does.
+  // says an invalid message does; so do a second connection_init (4429) and a subscribe before
+  // the first (4401). A subscribe whose operation or variables Mercurius would fail on (no such
+  // operation, not a subscription, variables of the wrong type) is refused here with the code
+  // HTTP would give. An `error` ends its operation (the protocol says so): whatever Mercurius
+  // kept of it is completed, so its id and its place on the connection are free again.
   app.addHook('onReady', async () => {
     app.websocketServer?.on('connection', (socket: WebSocketLike) => {
       const emit = socket.emit.bind(socket)
+      const send = socket.send.bind(socket)
+      const transportWs = socket.protocol === 'graphql-transport-ws'
+      let initialised = false
       let subscribed = false
+      // The ids of the subscriptions handed to Mercurius and not yet completed or refused.
+      const running = new Set<unknown>()
+      const refuse = (id: unknown, error: GraphQLError) => send(JSON.stringify({ type: 'error', id, payload: [error.toJSON()] }))
+      socket.send = (data: unknown, ...rest: unknown[]) => {
+        send(data, ...rest)
+        const id = typeof data === 'string' && data.startsWith('{"type":"error","id":') ? (JSON.parse(data) as { id?: unknown }).id : undefined
+        if (running.delete(id)) emit('message', Buffer.from(JSON.stringify({ type: transportWs ? 'complete' : 'stop', id })), false)
+      }
       socket.emit = (event: string | symbol, ...args: unknown[]) => {
         if (event === 'message') {
-          const { problem, type } = readMessage(args[0], args[1] === true)
+          const { problem, type, message } = readMessage(args[0], args[1] === true, transportWs)
           if (problem) {
             socket.close(4400, problem)
             return true
           }
-          if (type === 'subscribe' || type === 'start') subscribed = true
-          // Nothing to complete yet: ignored, as the protocol says (Mercurius failed on it and
-          // dropped the connection).
-          else if ((type === 'complete' || type === 'stop') && !subscribed) return true
+          if (type === 'connection_init') {
+            if (initialised && transportWs) { socket.close(4429, 'Too many initialisation requests'); return true }
+            initialised = true
+          } else if (type === 'subscribe' || type === 'start') {
+            if (!initialised && transportWs) { socket.close(4401, 'Unauthorized'); return true }
+            const { id, payload } = message as { id: unknown, payload: SubscribePayload }
+            // A second subscription under a running one's id could never be completed on its own.
+            const refused = running.has(id)
+              ? refusal(`a subscription with id ${JSON.stringify(id)} is running on this connection already: complete it first, or give this one another id`, 'BAD_REQUEST')
+              : subscribeProblem(app.graphql.schema, payload, limits)
+            if (refused) { refuse(id, refused); return true }
+            running.add(id)
+            subscribed = true
+          } else if (type === 'complete' || type === 'stop') {
+            running.delete((message as { id?: unknown }).id)
+            // Nothing to complete yet: ignored, as the protocol says (Mercurius failed on it and
+            // dropped the connection).
+            if (!subscribed) return true
+          }
         }
         return emit(event, ...args)
       }
@@ -288,10 +318,47 @@ function subscriptionLimits(app: FastifyInstance, limits: DocumentLimits, rules:
   })
 }
 
-type WebSocketLike = { emit(event: string | symbol, ...args: unknown[]): boolean, close(code: number, reason: string): void }
+interface SubscribePayload { query: string, operationName?: unknown, variables?: unknown }
 
-/** A subscription protocol message's type, or what is wrong with it when Mercurius cannot read it. */
-export function readMessage(data: unknown, isBinary: boolean): { problem?: string, type?: string } {
+/**
+ * What Mercurius would fail on in a subscribe message, past the document's own checks (made in
+ * preSubscriptionParsing): an operation name that names none, an operation that is no
+ * subscription, variables that are not an object or do not fit the operation. A document the
+ * limits or the parser refuse is left to those checks, which say why.
+ */
+export function subscribeProblem(schema: GraphQLSchema, payload: SubscribePayload, limits: DocumentLimits): GraphQLError | null {
+  const { query, operationName, variables } = payload
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return refusal('operationName is a string', 'BAD_REQUEST')
+  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return refusal('variables are a JSON object', 'BAD_REQUEST')
+  let document: DocumentNode
+  try {
+    checkDocument(query, limits)
+    document = parse(query)
+  } catch {
+    return null
+  }
+  const operation = getOperationAST(document, operationName ?? undefined)
+  if (!operation) {
+    return refusal(operationName ? `no operation named ${JSON.stringify(operationName)} in the document` : 'the document holds several operations: name one in operationName', 'GRAPHQL_VALIDATION_FAILED')
+  }
+  if (operation.operation !== 'subscription') return refusal(`a ${operation.operation} is sent over HTTP; the WebSocket serves subscriptions`, 'BAD_REQUEST')
+  const { errors } = getVariableValues(schema, operation.variableDefinitions ?? [], (variables ?? {}) as Record<string, unknown>)
+  return errors?.length ? refusal(errors.map((e) => e.message).join('; '), 'BAD_REQUEST') : null
+}
+
+type WebSocketLike = {
+  emit(event: string | symbol, ...args: unknown[]): boolean, close(code: number, reason: string): void
+  send(data: unknown, ...rest: unknown[]): void, protocol: string
+}
+
+/** What a client may send under graphql-transport-ws. */
+const TRANSPORT_WS_TYPES = new Set(['connection_init', 'ping', 'pong', 'subscribe', 'complete'])
+
+/**
+ * A subscription protocol message, its type, or what is wrong with it when Mercurius cannot read
+ * it. Under graphql-transport-ws a type the protocol does not define is one.
+ */
+export function readMessage(data: unknown, isBinary: boolean, transportWs = true): { problem?: string, type?: string, message?: unknown } {
   let message: unknown
   try {
     message = JSON.parse(isBinary || !(typeof data === 'string') ? String(data) : data)
@@ -301,9 +368,10 @@ export function readMessage(data: unknown, isBinary: boolean): { problem?: strin
   if (message === null || typeof message !== 'object' || Array.isArray(message)) return { problem: 'a message is a JSON object' }
   const { type, id, payload } = message as { type?: unknown, id?: unknown, payload?: unknown }
   if (typeof type !== 'string') return { problem: 'a message names its type' }
+  if (transportWs && !TRANSPORT_WS_TYPES.has(type)) return { problem: `graphql-transport-ws has no message of type ${JSON.stringify(type).slice(0, 40)}` }
   if (type === 'subscribe' || type === 'start') {
     if (typeof id !== 'string' && typeof id !== 'number') return { problem: `a ${type} message names its id` }
     if (payload === null || typeof payload !== 'object' || typeof (payload as { query?: unknown }).query !== 'string') return { problem: `a ${type} message's payload holds the query as a string` }
   }
-  return { type }
+  return { type, message }
 }

@@ -97,6 +97,62 @@ describe('GraphQL subscriptions over the WebSocket', () => {
     c.ws.close()
   })
 
+  it('a subscription refused for its operation or variables holds no place and no id, with the code HTTP would give', async () => {
+    const { connect, write } = await setup()
+    const c = await connect()
+    const send = (id: string, payload: object) => c.ws.send(JSON.stringify({ id, type: 'subscribe', payload }))
+    const skip = 'subscription ($s: Boolean!) { timelineChanged { recordId @skip(if: $s) } }'
+    const refusals: [object, string, RegExp][] = [
+      [{ query: skip, variables: {} }, 'BAD_REQUEST', /\$s/],
+      [{ query: skip, variables: { s: 'yes' } }, 'BAD_REQUEST', /Boolean/],
+      [{ query: skip, variables: 5 }, 'BAD_REQUEST', /object/],
+      [{ query: skip, variables: 'x' }, 'BAD_REQUEST', /object/],
+      [{ query: 'subscription A { timelineChanged { recordId } }', operationName: 'B' }, 'GRAPHQL_VALIDATION_FAILED', /"B"/],
+      [{ query: '{ dataset { version } }' }, 'BAD_REQUEST', /over HTTP/],
+      [{ query: 'subscription A { timelineChanged { recordId } } subscription B { timelineChanged { kind } }' }, 'GRAPHQL_VALIDATION_FAILED', /several operations/],
+    ]
+    // Two rounds under the same ids: the first round's refusals kept none of them.
+    for (const round of [0, 1]) {
+      for (const [i, [payload]] of refusals.entries()) send(`bad${i}`, payload)
+      for (const [i, [, code, message]] of refusals.entries()) {
+        await c.until((m) => m.id === `bad${i}` && m.type === 'error' && c.messages.filter((x) => x.id === `bad${i}`).length === round + 1)
+        const error = c.messages.filter((m) => m.id === `bad${i}` && m.type === 'error')[round]
+        expect(error.payload[0].extensions?.code, `${round} ${i}`).toBe(code)
+        expect(error.payload[0].message, `${round} ${i}`).toMatch(message)
+      }
+    }
+    // Every place is free, and each refused id can be used.
+    for (let i = 0; i < MAX_SUBSCRIPTIONS_PER_CONNECTION; i++) send(`bad${i}`, { query: skip, variables: { s: false } })
+    await new Promise((r) => setTimeout(r, 200))
+    await write('Observer Five')
+    for (let i = 0; i < MAX_SUBSCRIPTIONS_PER_CONNECTION; i++) {
+      expect(await c.until((m) => m.id === `bad${i}` && m.type === 'next'), `bad${i}`).toMatchObject({ payload: { data: { timelineChanged: { recordId: 'observer-five' } } } })
+    }
+    expect(c.messages.filter((m) => m.type === 'error')).toHaveLength(2 * refusals.length)
+    c.ws.close()
+  })
+
+  it('follows graphql-transport-ws: a second init closes with 4429, a subscribe before init with 4401, an unknown type with 4400', async () => {
+    const { url, connect } = await setup()
+    const twice = await connect()
+    twice.ws.send(JSON.stringify({ type: 'connection_init' }))
+    expect(await twice.closed).toBe(4429)
+    const unknown = await connect()
+    unknown.ws.send(JSON.stringify({ type: 'wat' }))
+    expect(await unknown.closed).toBe(4400)
+    const early = new WebSocket(url, 'graphql-transport-ws')
+    const closed = new Promise<number>((resolve) => early.once('close', (code) => resolve(code)))
+    await new Promise((resolve, reject) => { early.once('open', resolve); early.once('error', reject) })
+    early.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { timelineChanged { recordId } }' } }))
+    expect(await closed).toBe(4401)
+    // ping is answered with pong, and the connection stays.
+    const c = await connect()
+    c.ws.send(JSON.stringify({ type: 'ping' }))
+    expect(await c.until((m) => m.type === 'pong')).toBeDefined()
+    expect(c.ws.readyState).toBe(WebSocket.OPEN)
+    c.ws.close()
+  })
+
   it('closes with 4400 a connection sending a message it cannot read, and keeps serving', async () => {
     const { connect } = await setup()
     for (const message of ['null', '[]', '{"type":5}', '{"id":"x","type":"subscribe","payload":null}', '{"id":"x","type":"subscribe","payload":{"query":5}}', 'not json']) {
