@@ -65,6 +65,26 @@ describe('text fields refuse control characters', () => {
     await app.close()
   })
 
+  it('half a surrogate pair is refused naming the field, a whole pair (an emoji) is kept as sent', async () => {
+    const { app, post, graphql } = await setup()
+    const HALF = /holds half of a surrogate pair \(\\u(d800|dbff|dc00|dfff)\)/
+    const cases: [string, object, string][] = [
+      ['/v1/sources', { ...SOURCE, publisher: 'A\ud800B' }, 'publisher'],
+      ['/v1/sources', { ...SOURCE, title: 'end \udbff' }, 'title'],
+      ['/v1/actors', { name: 'A', kind: 'person', aliases: ['\udc00 first'] }, 'aliases.0'],
+      // Two halves in the wrong order are two lone halves.
+      ['/v1/statements', { ...STATEMENT, summary: 'said \udfff\ud800' }, 'summary'],
+    ]
+    for (const [url, body, field] of cases) expect(refusal(await post(url, body), field), field).toMatch(HALF)
+    const g = await graphql('mutation ($i: SourceInput!) { createSource(input: $i) { id } }', { i: { ...SOURCE, kind: 'NEWS_REPORT', publisher: 'A\ud800B' } })
+    expect(g.errors?.[0]?.extensions?.errors).toEqual([expect.objectContaining({ parameter: 'publisher', message: expect.stringMatching(HALF) })])
+    const ok = await post('/v1/events', { ...EVENT, summary: 'a flag \ud83c\udde6\ud83c\uddf2 and more' })
+    expect(ok.statusCode, ok.body).toBe(201)
+    expect(ok.json().data.summary).toBe('a flag \u{1F1E6}\u{1F1F2} and more')
+    expect((await app.inject({ url: `/v1/events/${ok.json().data.id}` })).json().data.summary).toBe('a flag \u{1F1E6}\u{1F1F2} and more')
+    await app.close()
+  })
+
   it('GraphQL and PATCH refuse them the same way', async () => {
     const { app, auth, graphql } = await setup()
     const g = await graphql('mutation ($i: SourceInput!) { createSource(input: $i) { id } }', { i: { ...SOURCE, kind: 'NEWS_REPORT', publisher: 'x\u0000y' } })

@@ -17,14 +17,23 @@ import {
  */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 
-/** A string schema that refuses control characters, naming the first one found. */
+/**
+ * Half of a UTF-16 surrogate pair without the other half (JSON's "\ud800"): no character at all.
+ * SQLite would store its three bytes as they come, text that is not UTF-8, read back as three
+ * replacement characters.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+const hex = (s: string) => s.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')
+
+/** A string schema that refuses control characters and lone surrogates, naming the first one found. */
 function plain<T extends z.ZodType<string | null | undefined>>(schema: T): T {
   return schema.superRefine((v, ctx) => {
-    const found = typeof v === 'string' ? CONTROL.exec(v) : null
-    if (found) {
-      const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')
-      ctx.addIssue({ code: 'custom', message: `holds a control character (U+${code}); text may hold tab, line feed and carriage return, no other control characters` })
-    }
+    if (typeof v !== 'string') return
+    const found = CONTROL.exec(v)
+    if (found) ctx.addIssue({ code: 'custom', message: `holds a control character (U+${hex(found[0])}); text may hold tab, line feed and carriage return, no other control characters` })
+    const lone = LONE_SURROGATE.exec(v)
+    if (lone) ctx.addIssue({ code: 'custom', message: `holds half of a surrogate pair (\\u${hex(lone[0]).toLowerCase()}) without the other half, which is no character: text must be valid Unicode` })
   }) as T
 }
 
