@@ -101,6 +101,25 @@ describe('CSV as people and spreadsheets write it', () => {
   })
 })
 
+describe('cells ACLED always fills', () => {
+  it('an empty fatalities or sub_event_type rejects the row naming the column, and never deletes a stored figure', async () => {
+    const app = await buildTestApp()
+    const first = await importFile(app.storage.sqlite, { format: 'acled', path: file([row('MSF1')]) })
+    expect(first).toMatchObject({ imported: 1, rejectedRows: 0 })
+    const killed = () => getJson(app, '/v1/casualty-reports?event=acled-msf1')
+    expect((await killed()).body.data).toEqual([expect.objectContaining({ low: 2, outcome: 'killed' })])
+    const emptied = [row('MSF1').replace(/,2$/, ','), row('MSF1').replace('Armed clash', '')]
+    for (const [i, line] of emptied.entries()) {
+      const again = await importFile(app.storage.sqlite, { format: 'acled', path: file([line]) })
+      expect(again, line).toMatchObject({ imported: 0, updated: 0, rejectedRows: 1 })
+      expect(again.rejected[0]!.reason).toMatch(i === 0 ? /fatalities is empty/ : /sub_event_type is empty/)
+      expect((await killed()).body.data, line).toEqual([expect.objectContaining({ low: 2 })])
+    }
+    // 0 is a count: ACLED's way of saying none were counted.
+    expect(await importFile(app.storage.sqlite, { format: 'acled', path: file([row('MSF2').replace(/,2$/, ',0')]) })).toMatchObject({ imported: 1, rejectedRows: 0 })
+  })
+})
+
 describe('ids', () => {
   it('names in other scripts are transliterated, not stripped; event ids are the lower-cased dataset id', async () => {
     const app = await buildTestApp()

@@ -78,7 +78,7 @@ function acledPlan(cells: Cells): RowPlan {
   const date = day(cells, 'event_date')
   const dates = dating(date, code(cells, 'time_precision', [1, 2, 3]))
   const eventType = required(cells, 'event_type')
-  const subType = optional(cells, 'sub_event_type')
+  const subType = required(cells, 'sub_event_type')
   const type = acledEventType(eventType, subType)
   const names = [required(cells, 'actor1'), optional(cells, 'actor2')]
   const location = required(cells, 'location')
@@ -90,7 +90,8 @@ function acledPlan(cells: Cells): RowPlan {
   const sourceNames = splitList(required(cells, 'source'))
   // Every event is cited: a cell of separators alone names no source.
   if (sourceNames.length === 0) throw new RowError(`source "${cells.source}" names no source; an event needs one to be cited`)
-  const fatalities = count(cells, 'fatalities')
+  // ACLED writes 0 where it counted none: an empty cell is no count, and would delete a stored one.
+  const fatalities = count(cells, 'fatalities', true)
   const notes = optional(cells, 'notes')
 
   const actors = names.flatMap((name, i) => name ? [{ actor: actorOf(name, clips, `actor${i + 1}`), role: i === 0 ? 'initiator' as const : 'target' as const }] : [])

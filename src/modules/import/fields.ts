@@ -19,8 +19,8 @@ export function optional(cells: Cells, column: string): string | null {
 }
 
 /** A whole number >= 0, or null for an empty cell. */
-export function count(cells: Cells, column: string): number | null {
-  const v = optional(cells, column)
+export function count(cells: Cells, column: string, must = false): number | null {
+  const v = must ? required(cells, column) : optional(cells, column)
   if (v === null) return null
   if (!/^\d+$/.test(v)) throw new RowError(`${column} "${v}" is not a whole number`)
   const n = Number(v)
@@ -54,7 +54,8 @@ const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 
 export function day(cells: Cells, column: string): string {
   const v = required(cells, column)
   let y: number, m: number, d: number
-  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/.exec(v)
+  // A time may end with its zone (Z, +04:00, +0400): the day as written is kept all the same.
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i.exec(v)
   const words = /^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$/.exec(v)
   if (iso) {
     [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])]
