@@ -103,3 +103,102 @@ describe('keeping a copy in sync by time', () => {
     }
   })
 })
+
+describe('keeping a copy in step with /v1/changes', () => {
+  /** The server-kept fields a change's data carries, which a write body may not. */
+  const SERVER_KEPT = ['version', 'createdAt', 'updatedAt', 'startSortKey', 'saidAtSortKey', 'asOfSortKey']
+  const PATH = Object.fromEntries(RESOURCES.map((r) => [r.recordType, r.path]))
+  const bodyOf = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).filter(([k]) => !SERVER_KEPT.includes(k)))
+
+  /** Applies one change to the copy over its API: a POST or PATCH by id, or a DELETE. */
+  async function apply(copy: App, auth: object, c: { operation: string, recordType: string, recordId: string, data: Record<string, unknown> | null }) {
+    const url = `/v1/${PATH[c.recordType]}/${c.recordId}`
+    const held = await copy.inject(url)
+    if (c.operation === 'delete') {
+      return held.statusCode === 404 ? held : copy.inject({ method: 'DELETE', url, headers: { ...auth, 'if-match': held.headers.etag as string } })
+    }
+    const { id: _id, ...fields } = bodyOf(c.data!)
+    return held.statusCode === 404
+      ? copy.inject({ method: 'POST', url: `/v1/${PATH[c.recordType]}`, headers: auth, payload: bodyOf(c.data!) })
+      : copy.inject({ method: 'PATCH', url, headers: { ...auth, 'if-match': held.headers.etag as string }, payload: fields })
+  }
+
+  /** Every record of a dataset without the fields each server keeps for itself (a citation's id too), sorted. */
+  async function records(app: App) {
+    const lines = (await app.inject('/v1/export?format=ndjson')).body.trimEnd().split('\n').slice(1).map((l) => JSON.parse(l))
+    const kept = lines.map((l) => {
+      const { id, ...rest } = bodyOf(l.data)
+      return JSON.stringify({ type: l.type, data: l.type === 'citation' ? rest : { id, ...rest } })
+    })
+    return kept.sort()
+  }
+
+  /**
+   * The documented rule: changes applied in feed order, a write refused with 422 (it names a record
+   * that comes later in the feed) or 409 (a record the copy holds still names the one deleted)
+   * waiting, and tried again after each write that succeeds.
+   */
+  async function follow(app: App, auth: object, changes: Awaited<ReturnType<typeof walk>>) {
+    const waiting: typeof changes = []
+    for (const c of changes) {
+      const res = await apply(app, auth, c)
+      if (res.statusCode === 422 || res.statusCode === 409) { waiting.push(c); continue }
+      // A record made and deleted since the copy's version is only a deletion: nothing to delete.
+      if (!(c.operation === 'delete' && res.statusCode === 404)) expect(res.statusCode, res.body).toBeLessThan(300)
+      for (let i = 0; i < waiting.length;) {
+        const again = await apply(app, auth, waiting[i]!)
+        if (again.statusCode < 300) { waiting.splice(i, 1); i = 0 } else i++
+      }
+    }
+    expect(waiting).toEqual([])
+  }
+
+  it('ends equal to the original following the documented rule, though a record comes before one it names', async () => {
+    const original = await buildTestApp()
+    const copy = await buildTestApp()
+    const key = (app: App) => ({ authorization: `Bearer ${createKey(app.storage.sqlite, 'admin', 'admin').key}` })
+    const [a, b] = [key(original), key(copy)]
+    expect(await records(copy)).toEqual(await records(original))
+    const since = (await original.inject('/v1/dataset')).json().data.version as number
+    const write = async (method: string, url: string, payload?: object) => {
+      const etag = method === 'POST' ? undefined : (await original.inject(url)).headers.etag as string
+      const res = await original.inject({ method, url, headers: { ...a, ...(etag ? { 'if-match': etag } : {}) }, payload })
+      expect(res.statusCode, res.body).toBeLessThan(300)
+    }
+    const citations = [{ sourceId: 'ft-2023-09-24', paragraph: 1 }]
+    // A figure written after its event, and the event edited after it: the figure comes first.
+    await write('POST', '/v1/events', { id: 'order-event', title: 'Order', summary: 's', type: 'attack', start: '2023-09-25', datePrecision: 'day', dateBasis: 'stated', actors: [], citations })
+    await write('POST', '/v1/casualty-reports', { id: 'order-figure', eventId: 'order-event', outcome: 'killed', victimGroup: 'people', low: 2, high: null, best: null, qualifier: 'at_least', reportedPhrase: 'at least 2', citations })
+    await write('PATCH', '/v1/events/order-event', { title: 'Order, edited' })
+    // An actor affiliated with one written before it and edited after it.
+    await write('POST', '/v1/actors', { id: 'order-parent', name: 'Parent', kind: 'armed_group' })
+    await write('POST', '/v1/actors', { id: 'order-child', name: 'Child', kind: 'armed_group', affiliationId: 'order-parent' })
+    await write('PATCH', '/v1/actors/order-parent', { aliases: ['P'] })
+    // A record the copy holds stops naming an actor, which is deleted, and is edited again after.
+    const held = (await original.inject('/v1/events/ceasefire-2023-09-20')).json().data
+    await write('POST', '/v1/actors', { id: 'order-gone', name: 'Gone', kind: 'person' })
+    await write('PATCH', '/v1/events/ceasefire-2023-09-20', { actors: [...held.actors.map((x: any) => ({ actorId: x.id, role: x.role })), { actorId: 'order-gone', role: 'mediator' }] })
+    // Now in the copy's past: it must see the event name the actor, then not.
+    await follow(copy, b, await walk(original, since, 200))
+    const middle = (await original.inject('/v1/dataset')).json().data.version as number
+    await write('PATCH', '/v1/events/ceasefire-2023-09-20', { actors: held.actors.map((x: any) => ({ actorId: x.id, role: x.role })) })
+    await write('DELETE', '/v1/actors/order-gone')
+    await write('PATCH', '/v1/events/ceasefire-2023-09-20', { title: `${held.title}.` })
+
+    // Applied in feed order, some writes are refused for a record that comes later...
+    const feed = await walk(original, middle, 3)
+    const scratch = await buildTestApp()
+    const s = key(scratch)
+    const refused: number[] = []
+    for (const c of await walk(original, since, 3)) refused.push((await apply(scratch, s, c)).statusCode)
+    expect(refused.filter((code) => code === 422)).not.toHaveLength(0)
+    // ...and the documented rule leaves each copy equal to the original, whether it follows the
+    // feed in one go or in two.
+    const fresh = await buildTestApp()
+    await follow(fresh, key(fresh), await walk(original, since, 3))
+    await follow(copy, b, feed)
+    const expected = await records(original)
+    expect(await records(fresh)).toEqual(expected)
+    expect(await records(copy)).toEqual(expected)
+  })
+})
