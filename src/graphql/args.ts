@@ -55,6 +55,8 @@ export function checkedFilter<T extends object>(filter: T | null | undefined): T
   // The bounds REST's query strings have: ids and words of at most TEXT_ARG_MAX characters.
   for (const [k, v] of Object.entries(f)) {
     if (typeof v === 'string') checkedText(`filter.${k}`, v)
+    // A list that names nothing would select nothing; REST refuses `type=` the same way.
+    if (Array.isArray(v) && v.length === 0) throw new InvalidParameterError(`filter.${k}: give at least one value, or leave the filter out`)
   }
   for (const k of ['minKilled', 'maxKilled', 'minDisplaced', 'maxDisplaced']) {
     if (f[k] != null && (f[k] as number) < 0) throw new InvalidParameterError(`filter.${k}: must be 0 or more`)

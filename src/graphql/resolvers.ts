@@ -27,11 +27,13 @@ async function record(ctx: Ctx, recordType: string, id: string) {
   return row && { ...row, __typename: TYPE_NAMES[recordType] }
 }
 
-const byId = (recordType: string) => (_: unknown, { id }: { id: string }, ctx: Ctx) => record(ctx, recordType, localId(id, recordType, 'id'))
+// Ids hold 1 to TEXT_ARG_MAX characters, as on REST (a global id's own part, past its type).
+const byId = (recordType: string) => (_: unknown, { id }: { id: string }, ctx: Ctx) => record(ctx, recordType, checkedText('id', localId(id, recordType, 'id')))
 
 /** A global id that names nothing (unknown type, malformed) is simply not found, as Relay expects. */
-function nodeOf(ctx: Ctx, id: string) {
+function nodeOf(ctx: Ctx, id: string, argument = 'id') {
   const parsed = parseGlobalId(id)
+  checkedText(argument, parsed ? parsed.id : id)
   return parsed ? record(ctx, parsed.recordType, parsed.id) : null
 }
 
@@ -43,7 +45,7 @@ const query = {
   node: (_: unknown, { id }: { id: string }, ctx: Ctx) => nodeOf(ctx, id),
   nodes: (_: unknown, { ids }: { ids: string[] }, ctx: Ctx) => {
     if (ids.length > 200) throw new InvalidParameterError('ids: at most 200')
-    return ids.map((id) => nodeOf(ctx, id))
+    return ids.map((id, i) => nodeOf(ctx, id, `ids.${i}`))
   },
   events: async (_: unknown, a: Args<{ filter?: EventFilters, orderBy?: string }>, ctx: Ctx, info: GraphQLResolveInfo) => {
     const { limit, at } = paging(a)

@@ -231,4 +231,35 @@ describe('GraphQL text arguments', () => {
     const ok = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ search(q: "ceasefire") { nodes { __typename } } }' } })
     expect(ok.json().errors).toBeUndefined()
   })
+
+  it('ids too: a record by id, a node, and each of nodes', async () => {
+    const app = await buildTestApp()
+    const long = 'a'.repeat(201)
+    const cases: [string, RegExp][] = [
+      ['{ event(id: "") { id } }', /^id: must not be empty/],
+      [`{ event(id: "${long}") { id } }`, /^id: at most 200 characters/],
+      [`{ actor(id: "Actor:${long}") { id } }`, /^id: at most 200 characters/],
+      [`{ node(id: "${long}") { id } }`, /^id: at most 200 characters/],
+      [`{ node(id: "Event:${long}") { id } }`, /^id: at most 200 characters/],
+      [`{ nodes(ids: ["Event:ceasefire-2023-09-20", "${long}"]) { id } }`, /^ids\.1: at most 200 characters/],
+    ]
+    for (const [query, message] of cases) {
+      const res = await app.inject({ method: 'POST', url: '/graphql', payload: { query } })
+      expect(res.json().errors?.[0]?.extensions.code, query.slice(0, 40)).toBe('INVALID_PARAMETER')
+      expect(res.json().errors[0].message, query.slice(0, 40)).toMatch(message)
+    }
+    // At the bound, an id that names nothing is simply not found.
+    const edge = await app.inject({ method: 'POST', url: '/graphql', payload: { query: `{ event(id: "${'a'.repeat(200)}") { id } node(id: "Event:${'b'.repeat(200)}") { id } }` } })
+    expect(edge.json()).toEqual({ data: { event: null, node: null } })
+  })
+
+  it('an empty list filter is refused, as REST refuses `type=`', async () => {
+    const app = await buildTestApp()
+    for (const query of ['{ events(filter: { type: [] }) { totalCount } }', '{ eventStats(filter: { type: [] }) { rows { events } } }']) {
+      const res = await app.inject({ method: 'POST', url: '/graphql', payload: { query } })
+      expect(res.json().errors?.[0]?.extensions.code, query).toBe('INVALID_PARAMETER')
+      expect(res.json().errors[0].message, query).toMatch(/^filter\.type: give at least one value/)
+    }
+    expect((await app.inject('/v1/events?type=')).statusCode).toBe(400)
+  })
 })

@@ -111,7 +111,7 @@ describe('keeping a copy in step with /v1/changes', () => {
   const bodyOf = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).filter(([k]) => !SERVER_KEPT.includes(k)))
 
   /** Applies one change to the copy over its API: a POST or PATCH by id, or a DELETE. */
-  async function apply(copy: App, auth: object, c: { operation: string, recordType: string, recordId: string, data: Record<string, unknown> | null }) {
+  async function apply(copy: App, auth: Record<string, string>, c: { operation: string, recordType: string, recordId: string, data: Record<string, unknown> | null }) {
     const url = `/v1/${PATH[c.recordType]}/${c.recordId}`
     const held = await copy.inject(url)
     if (c.operation === 'delete') {
@@ -138,7 +138,7 @@ describe('keeping a copy in step with /v1/changes', () => {
    * that comes later in the feed) or 409 (a record the copy holds still names the one deleted)
    * waiting, and tried again after each write that succeeds.
    */
-  async function follow(app: App, auth: object, changes: Awaited<ReturnType<typeof walk>>) {
+  async function follow(app: App, auth: Record<string, string>, changes: Awaited<ReturnType<typeof walk>>) {
     const waiting: typeof changes = []
     for (const c of changes) {
       const res = await apply(app, auth, c)
