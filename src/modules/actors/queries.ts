@@ -26,7 +26,7 @@ export function listActors(sqlite: Database.Database, f: ActorFilters, limit: nu
   if (f.updatedSince) { where.push('a.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
   const page = listPage<RawActor & Record<string, unknown>>(sqlite, {
     from: 'actors a', select: SELECT, where, params, limit, cursor,
-    sort: { name: 'name', desc: false, columns: [{ expr: 'a.name', key: 'name' }, { expr: 'a.id', key: 'id' }] },
+    sort: { name: 'actors:name', desc: false, columns: [{ expr: 'a.name', key: 'name' }, { expr: 'a.id', key: 'id' }] },
   })
   return mapPage(page, parse)
 }

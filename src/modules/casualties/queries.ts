@@ -49,7 +49,7 @@ function where(f: CasualtyFilters, reading: Reading = 'gather'): { where: string
   return { where, params }
 }
 
-const BY_DATE: SortSpec = { name: 'date', desc: false, columns: [{ expr: 'e.start_utc', key: 'eventSortKey' }, { expr: 'c.id', key: 'id' }] }
+const BY_DATE: SortSpec = { name: 'casualty-reports:date', desc: false, columns: [{ expr: 'e.start_utc', key: 'eventSortKey' }, { expr: 'c.id', key: 'id' }] }
 
 /** The cursor that resumes a listing of reports right after `row`. */
 export const casualtyCursorOf = (row: CasualtyRow) => cursorOf(BY_DATE, row)

@@ -18,7 +18,7 @@ export function revisionsSpec(recordType: string, limit: number, cursor?: PageAt
     select: `r.record_id AS recordId, r.id AS id, r.operation AS operation, r.key_name AS keyName, r.at AS at,
       r.dataset_version AS datasetVersion, r.before AS before, r.after AS after`,
     where: ['r.record_type = ?'], params: [recordType], limit, cursor,
-    sort: { name: 'id', desc: false, columns: [{ expr: 'r.id', key: 'id' }] },
+    sort: { name: 'revisions:id', desc: false, columns: [{ expr: 'r.id', key: 'id' }] },
   }
 }
 

@@ -26,7 +26,7 @@ export function listPlaces(sqlite: Database.Database, f: PlaceFilters, limit: nu
   if (f.updatedSince) { where.push('p.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
   const page = listPage<RawPlace & Record<string, unknown>>(sqlite, {
     from: 'places p', select: SELECT, where, params, limit, cursor,
-    sort: { name: 'name', desc: false, columns: [{ expr: 'p.name', key: 'name' }, { expr: 'p.id', key: 'id' }] },
+    sort: { name: 'places:name', desc: false, columns: [{ expr: 'p.name', key: 'name' }, { expr: 'p.id', key: 'id' }] },
   })
   return mapPage(page, parse)
 }

@@ -24,7 +24,7 @@ export function listSources(sqlite: Database.Database, f: { updatedSince?: strin
   if (f.updatedSince) { where.push('s.updated_at >= ?'); params.push(lowerBound(f.updatedSince)) }
   return listPage<SourceRow>(sqlite, {
     from: 'sources s', select: SELECT, where, params, limit, cursor,
-    sort: { name: 'id', desc: false, columns: [{ expr: 's.id', key: 'id' }] },
+    sort: { name: 'sources:id', desc: false, columns: [{ expr: 's.id', key: 'id' }] },
   })
 }
 

@@ -20,7 +20,7 @@ const { version: _version, id, speakerId, ...said } = getTableColumns(statements
 const SELECT = `${selectList('s', { id, speakerId })}, ${selectList('a', { speakerName: actors.name })}, ${selectList('s', said, { saidAtUtc: 'saidAtSortKey' })}`
 const FROM = 'statements s JOIN actors a ON a.id = s.speaker_id'
 
-const BY_DATE: SortSpec = { name: 'date', desc: false, columns: [{ expr: 's.said_at_utc', key: 'saidAtSortKey' }, { expr: 's.id', key: 'id' }] }
+const BY_DATE: SortSpec = { name: 'statements:date', desc: false, columns: [{ expr: 's.said_at_utc', key: 'saidAtSortKey' }, { expr: 's.id', key: 'id' }] }
 
 /** The cursor that resumes the statements listing right after `row`. */
 export const statementCursorOf = (row: StatementRow) => cursorOf(BY_DATE, row)
