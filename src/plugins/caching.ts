@@ -56,7 +56,10 @@ const sizeOf = (value: Cached, key: string) => {
 
 const KEPT_HEADERS = ['content-type', 'link', 'content-disposition']
 const PER_RESPONSE = new Set(['content-length', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'])
-const cacheable = (url: string) => url.startsWith('/v1/') || url.startsWith('/graphql?')
+/** The HTML pages: the timeline and an event's. */
+const isPage = (url: string) => url === '/' || url.startsWith('/?') || url.startsWith('/events/')
+/** The API's reads, GraphQL over GET and the pages: each a function of its URL and the version. */
+const cacheable = (url: string) => url.startsWith('/v1/') || url.startsWith('/graphql?') || isPage(url)
 /** Keyed by what selects the representation: the version, the URL and whether Accept asks for CSV. */
 const keyOf = (version: number, csv: boolean, url: string) => `v${version}|${csv ? 'csv' : 'json'}|${url}`
 
@@ -141,7 +144,7 @@ export default fp<{ front?: FrontDoor }>(async (app, { front }) => {
     // Accept: text/csv on a route that answers no CSV gets JSON, tagged as JSON.
     const answers = request.routeOptions.config.csv
     const csv = answers === true ? wantsCsv(request) : answers === 'format' && (request.query as { format?: unknown }).format === 'csv'
-    const etag = `"v${version}-${csv ? 'csv' : 'json'}"`
+    const etag = `"v${version}-${csv ? 'csv' : isPage(request.url) ? 'html' : 'json'}"`
     // Appended, not set: CORS has already said the response varies by Origin.
     const vary = reply.getHeader('vary')
     const varies = compression ? 'Accept, Accept-Encoding' : 'Accept'

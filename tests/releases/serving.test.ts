@@ -36,6 +36,35 @@ describe('serving releases', () => {
     expect((await app.inject('/v1/releases/latest')).json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ parameter: 'tag' }] })
   })
 
+  it('a release\'s pages are cached as immutable under its version, and the live pages by the live version', async () => {
+    const { app, admin, release } = await released()
+    const event = (await app.inject('/v1/events?limit=1')).json().data[0]
+    for (const path of ['/', `/events/${event.id}`]) {
+      const pinned = await app.inject(`/releases/2026.1${path}`)
+      expect(pinned.statusCode, path).toBe(200)
+      expect(pinned.headers['content-type'], path).toMatch(/^text\/html/)
+      expect(pinned.headers['cache-control'], path).toBe('public, max-age=31536000, immutable')
+      expect(pinned.headers.etag, path).toBe(`"v${release.datasetVersion}-html"`)
+      const again = await app.inject({ url: `/releases/2026.1${path}`, headers: { 'if-none-match': pinned.headers.etag as string } })
+      expect(again.statusCode, path).toBe(304)
+      const live = await app.inject(path)
+      expect(live.headers['cache-control'], path).toBe('public, max-age=60')
+      expect(live.headers.etag, path).toMatch(/^"v\d+-html"$/)
+      expect(live.headers['content-security-policy'], path).toContain("default-src 'self'")
+    }
+    // A write moves the live pages' tag, not the release's.
+    const live = await app.inject('/')
+    const src = (await app.inject('/v1/sources')).json().data[0]
+    const etag = (await app.inject(`/v1/sources/${src.id}`)).headers.etag as string
+    expect((await app.inject({ method: 'PATCH', url: `/v1/sources/${src.id}`, headers: { ...admin, 'if-match': etag }, payload: { note: 'moved on' } })).statusCode).toBe(200)
+    expect((await app.inject({ url: '/', headers: { 'if-none-match': live.headers.etag as string } })).statusCode).toBe(200)
+    expect((await app.inject('/releases/2026.1/')).headers.etag).toBe(`"v${release.datasetVersion}-html"`)
+    // A page that cannot be found is no representation to keep.
+    const missing = await app.inject('/events/no-such-event')
+    expect(missing.statusCode).toBe(404)
+    expect(missing.headers.etag).toBeUndefined()
+  })
+
   it('answers REST and GraphQL reads from the release after the live data has moved on, and refuses writes there', async () => {
     const { app, admin, release } = await released()
     const before = await app.inject('/v1/events?limit=3')

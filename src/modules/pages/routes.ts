@@ -98,7 +98,7 @@ const routes: FastifyPluginAsync = async (app) => {
       : undefined
     const view = await app.stats.run('pageView', { filters, cursor: { after, before }, overview, facets, placeCounts }, request.datasetVersion, clientGone(reply))
     const page = based(renderTimeline(view, error))
-    return reply.asDocument().code(error ? 400 : 200).type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').send(page)
+    return reply.asDocument().code(error ? 400 : 200).type('text/html; charset=utf-8').send(page)
   })
 
   app.get<{ Params: { id: string } }>('/events/:id', { schema: { hide: true } }, async (request, reply) => {
@@ -107,7 +107,7 @@ const routes: FastifyPluginAsync = async (app) => {
       return reply.asDocument().code(404).type('text/html; charset=utf-8')
         .send(based(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No such event</title></head><body><main><h1>No such event</h1><p><a href="/">Back to the timeline</a></p></main></body></html>`))
     }
-    return reply.asDocument().type('text/html; charset=utf-8').header('cache-control', 'public, max-age=60').send(based(renderEvent(withDetails(app.storage.sqlite, [event])[0]!)))
+    return reply.asDocument().type('text/html; charset=utf-8').send(based(renderEvent(withDetails(app.storage.sqlite, [event])[0]!)))
   })
 }
 
