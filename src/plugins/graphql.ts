@@ -130,7 +130,8 @@ export default fp(async (app) => {
     resolvers: { ...resolvers, ...mutationResolvers, ...relationResolvers },
     // Fresh loaders per request: batching and memoisation never leak between requests.
     context: () => ({ loaders: createLoaders(app.storage.sqlite) }),
-    subscription: true,
+    // A read-only app serves a file nothing writes to: a subscription there could never fire.
+    subscription: !app.config.readOnly,
     jit: 1,
     // GraphiQL is served by the graphiql plugin from installed packages, not from a CDN.
     graphiql: false,

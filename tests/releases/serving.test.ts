@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { createKey } from '../../src/modules/keys/queries.ts'
 import { buildTestApp, tempDir } from '../helper.ts'
 
@@ -34,6 +35,23 @@ describe('serving releases', () => {
     expect((await app.inject('/v1/releases/2026.1/files/nothing.csv')).json().code).toBe('NOT_FOUND')
     expect((await app.inject('/v1/releases/2031.9')).json().code).toBe('NOT_FOUND')
     expect((await app.inject('/v1/releases/latest')).json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ parameter: 'tag' }] })
+  })
+
+  it('takes no subscription under a release, which never changes: the connection is closed', async () => {
+    const { app } = await released()
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const port = (app.server.address() as { port: number }).port
+    const attempt = (path: string) => new Promise<{ acked: boolean, closed: boolean }>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, 'graphql-transport-ws')
+      let acked = false
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init' })))
+      ws.on('message', (data) => { if (JSON.parse(String(data)).type === 'connection_ack') { acked = true; ws.close() } })
+      ws.on('error', () => {})
+      ws.on('close', () => resolve({ acked, closed: true }))
+      setTimeout(() => { ws.terminate(); resolve({ acked, closed: false }) }, 5000)
+    })
+    expect(await attempt('/graphql')).toEqual({ acked: true, closed: true })
+    expect(await attempt('/releases/2026.1/graphql')).toEqual({ acked: false, closed: true })
   })
 
   it('a release\'s pages are cached as immutable under its version, and the live pages by the live version', async () => {
