@@ -1,6 +1,6 @@
 import { gt, sql } from 'drizzle-orm'
 import fp from 'fastify-plugin'
-import { currentVersion } from '../db/dataset.ts'
+import { currentVersion, readVersion } from '../db/dataset.ts'
 import { revisions } from '../db/schema.ts'
 import { statements } from '../db/typed.ts'
 import { WriteEngine, type Change, type Operation } from '../modules/curation/engine.ts'
@@ -74,7 +74,9 @@ export default fp(async (app) => {
   }
   app.decorate('writes', new WriteEngine(sqlite, tellNow, app.config.writeLockWaitMs))
   const poll = setInterval(() => {
-    const now = quietly(() => currentVersion(sqlite))
+    // Read exactly, not through the version requests share: a look every tenth of a second would
+    // otherwise decide which request reads the version itself.
+    const now = quietly(() => readVersion(sqlite).version)
     if (now === version && !behind) return
     version = now
     try {
