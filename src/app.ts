@@ -3,6 +3,7 @@ import cors from '@fastify/cors'
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { corsOptions } from './http/cors.ts'
+import { jsonBodyParser } from './http/json-body.ts'
 import { checkFilterPairs } from './http/filter-pairs.ts'
 import { lazySerializerCompiler, serializerCompiler } from './http/serializer.ts'
 import { loadConfig, type Config } from './config/config.ts'
@@ -66,6 +67,8 @@ export async function buildApp(options: BuildOptions = {}) {
   // Bodies are JSON. Fastify also reads text/plain, as a string, which a route's schema then
   // refused as "expected object": a JSON body sent with the wrong type gets the 415 that names it.
   app.removeContentTypeParser('text/plain')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser)
   await app.register(configPlugin, { config })
   await breathe()
   await app.register(errors)

@@ -51,6 +51,31 @@ describe('bad input gets a 4xx problem+json naming the problem', () => {
     }
   })
 
+  it('a body holding a key that would set a prototype is refused naming it, not called invalid JSON', async () => {
+    const { key } = createKey(app().storage.sqlite, 'proto', 'editor')
+    const source = '"publisher":"P","publishedDate":"2023-09-01","kind":"news_report","language":"en"'
+    const cases: [string, string, string][] = [
+      ['/v1/sources', `{"__proto__":{"a":1},${source}}`, '__proto__'],
+      ['/v1/sources', `{"constructor":{"prototype":{"a":1}},${source}}`, 'constructor'],
+      ['/graphql', '{"query":"{ dataset { version } }","variables":{"__proto__":{}}}', '__proto__'],
+    ]
+    for (const [url, payload, field] of cases) {
+      const res = await app().inject({ method: 'POST', url, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, payload })
+      expect(res.statusCode, payload).toBe(400)
+      expect(JSON.stringify(res.json()), payload).toMatch(new RegExp(`${field}.*unknown field|unknown field.*${field}`))
+      expect(JSON.stringify(res.json()), payload).not.toMatch(/not valid JSON/)
+    }
+    const sources = (await app().inject('/v1/sources?limit=200')).json().data.filter((s: { publisher: string }) => s.publisher === 'P')
+    expect(sources).toEqual([])
+    // Broken JSON and an empty body are still named as such.
+    const broken = await app().inject({ method: 'POST', url: '/v1/sources', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, payload: '{"publisher":' })
+    expect(broken.statusCode).toBe(400)
+    expect(broken.json().detail).toMatch(/not valid JSON/)
+    const empty = await app().inject({ method: 'POST', url: '/v1/sources', headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${key}` }, payload: '' })
+    expect(empty.statusCode).toBe(400)
+    expect(empty.json().detail).toMatch(/empty/i)
+  })
+
   it('a cursor from another sort is refused', async () => {
     const page = (await app().inject({ method: 'GET', url: '/v1/events?limit=1' })).json()
     const res = await app().inject({ method: 'GET', url: `/v1/events?limit=1&sort=-date&cursor=${page.page.nextCursor}` })
