@@ -323,9 +323,9 @@ interface SubscribePayload { query: string, operationName?: unknown, variables?:
 
 /**
  * What Mercurius would fail on in a subscribe message, past the document's own checks (made in
- * preSubscriptionParsing): an operation name that names none, an operation that is no
- * subscription, variables that are not an object or do not fit the operation. A document the
- * limits or the parser refuse is left to those checks, which say why.
+ * preSubscriptionParsing): text that does not parse, an operation name that names none, an
+ * operation that is no subscription, variables that are not an object or do not fit the
+ * operation. A document past the length or token limits is left to those checks, which say why.
  */
 export function subscribeProblem(schema: GraphQLSchema, payload: SubscribePayload, limits: DocumentLimits): GraphQLError | null {
   const { query, operationName, variables } = payload
@@ -334,9 +334,14 @@ export function subscribeProblem(schema: GraphQLSchema, payload: SubscribePayloa
   let document: DocumentNode
   try {
     checkDocument(query, limits)
-    document = parse(query)
   } catch {
     return null
+  }
+  try {
+    document = parse(query)
+  } catch (err) {
+    // Mercurius would parse it first and send the syntax error without a code.
+    return refusal((err as Error).message, 'GRAPHQL_PARSE_FAILED')
   }
   const operation = getOperationAST(document, operationName ?? undefined)
   if (!operation) {

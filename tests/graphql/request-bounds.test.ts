@@ -110,6 +110,7 @@ describe('GraphQL subscriptions over the WebSocket', () => {
       [{ query: 'subscription A { timelineChanged { recordId } }', operationName: 'B' }, 'GRAPHQL_VALIDATION_FAILED', /"B"/],
       [{ query: '{ dataset { version } }' }, 'BAD_REQUEST', /over HTTP/],
       [{ query: 'subscription A { timelineChanged { recordId } } subscription B { timelineChanged { kind } }' }, 'GRAPHQL_VALIDATION_FAILED', /several operations/],
+      [{ query: 'subscription { timelineChanged { recordId }' }, 'GRAPHQL_PARSE_FAILED', /Syntax Error/],
     ]
     // Two rounds under the same ids: the first round's refusals kept none of them.
     for (const round of [0, 1]) {
