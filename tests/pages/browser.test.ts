@@ -132,10 +132,19 @@ function pageChecks(name: string, ctx: Ctx, start: string, facetStart = start) {
     expect(await tabUntil(page, 'svg#histogram a.period')).toBe(true)
     expect(await tabUntil(page, 'svg#map a.place')).toBe(true)
     // Past a map of many places a skip link leads on to the facets.
-    if (await page.locator('a.skip-map').count()) {
-      await page.reload()
+    const skipMap = async () => {
+      if (!(await page.locator('a.skip-map').count())) return
       expect(await tabUntil(page, 'a.skip-map')).toBe(true)
       await page.keyboard.press('Enter')
+      expect(await page.evaluate(() => location.hash)).toBe('#facets-heading')
+    }
+    await page.reload()
+    await skipMap()
+    // Facets are counted within a time budget that a busy machine can overrun on a wide view, so a
+    // facet link is reached from the keyboard on the small one.
+    if (facetStart !== start) {
+      await page.goto(`${ctx.base}${facetStart}`)
+      await skipMap()
     }
     expect(await tabUntil(page, 'a.facet')).toBe(true)
     const href = await page.evaluate(() => document.activeElement!.getAttribute('href'))
