@@ -129,11 +129,13 @@ describe('exports on worker threads', () => {
   it.runIf(process.platform === 'linux')('lower the priority of their own thread only', async () => {
     const { workers } = await fileApps(200)
     const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16])
+    // The suite may itself run under nice: the export thread goes to 10 and the rest stays as it was.
+    const base = niceOf(String(process.pid))
     const res = await workers.inject({ method: 'GET', url: '/v1/export?format=ndjson' })
     expect(res.statusCode).toBe(200)
     const nices = readdirSync('/proc/self/task').map(niceOf)
-    expect(nices).toContain(10)
-    expect(niceOf(String(process.pid))).toBe(0)
+    expect(nices).toContain(Math.max(base, 10))
+    expect(niceOf(String(process.pid))).toBe(base)
   }, 30_000)
 
   const hasChrt = (() => { try { execFileSync('chrt', ['--help'], { stdio: 'ignore' }); return true } catch { return false } })()
