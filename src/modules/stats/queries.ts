@@ -198,32 +198,43 @@ type RawGroup = { key: SqlValue[], events: number, sums: Partial<Record<Measure,
  * place on the page nor makes an empty next page look like more.
  */
 function collect(rows: IterableIterator<SqlValue[]>, width: number, limit: number, groups: RawGroup[]): boolean {
-  let last = groups.length ? JSON.stringify(groups[groups.length - 1]!.key) : ''
+  // A page is thousands of rows: keys are compared value by value and sums read by position,
+  // which took half the time of writing each key as JSON and building each row's sums by name.
+  let last: SqlValue[] | null = groups.length ? groups[groups.length - 1]!.key : null
   // Past the page: whether the group being read has events ('*' comes first in each group).
   let probing = false
   for (const r of rows) {
-    const key = r.slice(0, width)
-    const measure = r[width] as string
-    const text = JSON.stringify(key)
-    if (text !== last) {
-      last = text
+    if (last === null || !sameKey(last, r, width)) {
+      last = r.slice(0, width)
       if (!probing) {
         if (groups.length && groups[groups.length - 1]!.events === 0) groups.pop()
         probing = groups.length === limit
-        if (!probing) groups.push({ key, events: 0, sums: {} })
+        if (!probing) groups.push({ key: last, events: 0, sums: {} })
       }
     }
+    const measure = r[width] as string
     if (probing) {
       if (measure === '*' && Number(r[width + 1] ?? 0) > 0) return true
       continue
     }
-    const values = r.slice(width + 1).map((v) => Number(v ?? 0))
     const g = groups[groups.length - 1]!
-    if (measure === '*') g.events += values[0]!
-    else g.sums[measure as Measure] = Object.fromEntries(FIGURE_SUMS.map((k, i) => [k, values[i]!])) as Sums
+    const at = width + 1
+    if (measure === '*') g.events += Number(r[at] ?? 0)
+    else {
+      g.sums[measure as Measure] = {
+        n: Number(r[at] ?? 0), lowN: Number(r[at + 1] ?? 0), low: Number(r[at + 2] ?? 0), lowD: Number(r[at + 3] ?? 0),
+        openN: Number(r[at + 4] ?? 0), high: Number(r[at + 5] ?? 0), bestN: Number(r[at + 6] ?? 0), best: Number(r[at + 7] ?? 0),
+      } satisfies Record<(typeof FIGURE_SUMS)[number], number>
+    }
   }
   if (!probing && groups.length && groups[groups.length - 1]!.events === 0) groups.pop()
   return false
+}
+
+/** Whether a row's first `width` values are the key's (as their JSON would be: 1 and '1' differ). */
+function sameKey(key: SqlValue[], row: SqlValue[], width: number): boolean {
+  for (let i = 0; i < width; i++) if (key[i] !== row[i]) return false
+  return true
 }
 
 /** Rows with only the measures asked for (in their usual order): seven figures make most of a row. */
