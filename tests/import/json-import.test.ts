@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -172,6 +173,9 @@ describe('round trip through an export', () => {
 })
 
 describe('a copy restored from an export', () => {
+  const idsElsewhere = (sqlite: Database.Database) => sqlite.prepare(`SELECT system, external_id, record_type, record_id FROM external_ids
+    WHERE system <> 'json' ORDER BY system, external_id, record_type`).all()
+
   it.each(['acled', 'ucdp'] as const)('takes the next import of the %s file its records came from, as the original database does', async (format) => {
     const original = await buildTestApp()
     const file = sample(`${format}.csv`)
@@ -182,18 +186,64 @@ describe('a copy restored from an export', () => {
     const copy = await buildTestApp()
     const restored = await importFile(copy.storage.sqlite, { format: 'json', path: exported })
     expect(restored.rejectedRows).toBe(0)
+    // The export carries the ids each record has in the dataset it came from, so the copy knows
+    // every one the original does and matches the next file's rows by them, as the original does.
+    expect(idsElsewhere(original.storage.sqlite).length).toBeGreaterThan(0)
+    expect(idsElsewhere(copy.storage.sqlite)).toEqual(idsElsewhere(original.storage.sqlite))
     const before = counts(copy.storage.sqlite)
     const at = version(copy.storage.sqlite)
-    // The same file again: every row lands on the record it made, nothing is refused or copied.
+    // The same file again: every row lands on the record it made, and nothing is written.
     const again = await importFile(copy.storage.sqlite, { format, path: file })
     expect(again.rejected).toEqual([])
     expect(again.rejectedRows).toBe(0)
     expect(again.imported).toBe(0)
-    // Only where each record came from is written down again.
-    const { externalIds: _before, ...records } = before
-    const { externalIds: _after, ...now } = counts(copy.storage.sqlite)
-    expect(now).toEqual(records)
+    expect(counts(copy.storage.sqlite)).toEqual(before)
     expect(again.unchanged).toBe(again.rows)
     expect(version(copy.storage.sqlite)).toBe(at)
+  })
+
+  it('as a JSON document or NDJSON, sliced or whole, lists only the external ids of its own records and none of the bookkeeping', async () => {
+    const original = await buildTestApp()
+    await importFile(original.storage.sqlite, { format: 'acled', path: sample('acled.csv') })
+    const whole = (await original.inject('/v1/export?format=json')).json()
+    expect(whole.externalIds).toEqual(idsElsewhere(original.storage.sqlite)
+      .map((r: any) => ({ recordType: r.record_type, recordId: r.record_id, system: r.system, externalId: r.external_id }))
+      .sort((a: any, b: any) => (a.recordType + a.recordId + a.system + a.externalId < b.recordType + b.recordId + b.system + b.externalId ? -1 : 1)))
+    const event = whole.events.find((e: any) => e.id.startsWith('acled-'))
+    const slice = (await original.inject(`/v1/export?format=json&from=${event.start.slice(0, 10)}&to=${event.start.slice(0, 10)}`)).json()
+    const inSlice = new Set(Object.entries(slice).flatMap(([k, list]) => (k === 'meta' || !Array.isArray(list) ? [] : list.map((r: any) => r.id))))
+    expect(slice.externalIds.length).toBeGreaterThan(0)
+    expect(slice.externalIds.filter((x: any) => !inSlice.has(x.recordId))).toEqual([])
+    expect(slice.externalIds).toContainEqual(expect.objectContaining({ recordType: 'event', recordId: event.id, system: 'acled' }))
+    // A copy of the copy: the restored records' own mark (system "json") stays out of its export.
+    const copy = await buildTestApp()
+    const path = join(tempDir(), 'copy.json')
+    writeFileSync(path, JSON.stringify(whole))
+    expect((await importFile(copy.storage.sqlite, { format: 'json', path })).rejectedRows).toBe(0)
+    expect((copy.storage.sqlite.prepare(`SELECT count(*) FROM external_ids WHERE system = 'json'`).pluck().get() as number)).toBeGreaterThan(0)
+    const again = (await copy.inject('/v1/export?format=json')).json()
+    expect(again.externalIds).toEqual(whole.externalIds)
+    const manifest = (await copy.inject('/v1/export/manifest?format=ndjson')).json()
+    expect(manifest.counts?.externalIds ?? manifest.data?.counts?.externalIds).toBe(whole.externalIds.length)
+  })
+
+  it('refuses an external id of a record not in the file, or of no record type, or in the bookkeeping system', async () => {
+    const copy = await buildTestApp()
+    const path = join(tempDir(), 'odd.ndjson')
+    const line = (type: string, data: object) => JSON.stringify({ type, data })
+    writeFileSync(path, [
+      line('source', { id: 'wire', publisher: 'Wire', publishedDate: '2023-09-24', kind: 'news_report', language: 'en' }),
+      line('external_id', { recordType: 'source', recordId: 'wire', system: 'acled', externalId: 'Wire' }),
+      line('external_id', { recordType: 'source', recordId: 'absent', system: 'acled', externalId: 'Absent' }),
+      line('external_id', { recordType: 'planet', recordId: 'wire', system: 'acled', externalId: 'X' }),
+      line('external_id', { recordType: 'source', recordId: 'wire', system: 'json', externalId: 'wire' }),
+    ].join('\n') + '\n')
+    const report = await importFile(copy.storage.sqlite, { format: 'json', path })
+    expect(report.rejected.map((r: any) => [r.row, r.reason])).toEqual([
+      [3, expect.stringContaining('its record is not in the file')],
+      [4, expect.stringContaining('"planet" is no record type')],
+      [5, expect.stringContaining('bookkeeping')],
+    ].sort((a, b) => (a[0] as number) - (b[0] as number)))
+    expect(idsElsewhere(copy.storage.sqlite)).toEqual([{ system: 'acled', external_id: 'Wire', record_type: 'source', record_id: 'wire' }])
   })
 })

@@ -39,7 +39,7 @@ describe('datapackage.json of a release', () => {
     expect(pkg.errors.map((e) => e.message)).toEqual([])
     expect(pkg.valid).toBe(true)
     const counts = made.json().data.counts as Record<string, number>
-    const byName: Record<string, string> = { event_actors: 'eventActors', casualty_reports: 'casualtyReports', displacement_counts: 'displacementCounts', statement_events: 'statementEvents' }
+    const byName: Record<string, string> = { event_actors: 'eventActors', casualty_reports: 'casualtyReports', displacement_counts: 'displacementCounts', statement_events: 'statementEvents', external_ids: 'externalIds' }
     for (const r of pkg.resources) {
       const rows = await r.read({ keyed: true, relations: true })
       expect(rows.length, r.name).toBe(counts[byName[r.name] ?? r.name])

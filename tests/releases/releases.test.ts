@@ -59,7 +59,7 @@ describe('making a release', () => {
     await app.inject({ method: 'POST', url: '/v1/releases', headers: admin, payload: { tag: '2026.1' } })
     const pkg = JSON.parse(readFileSync(join(releasesPath, '2026.1', 'datapackage.json'), 'utf8'))
     expect(pkg.profile).toBe('tabular-data-package')
-    expect(pkg.resources).toHaveLength(10)
+    expect(pkg.resources).toHaveLength(11)
     for (const r of pkg.resources) {
       const header = readFileSync(join(releasesPath, '2026.1', r.path), 'utf8').replace(/^\ufeff/, '').split('\r\n')[0]!.split(',')
       expect(r.schema.fields.map((f: { name: string }) => f.name)).toEqual(header)
@@ -74,6 +74,7 @@ describe('making a release', () => {
     const casualties = pkg.resources.find((r: { name: string }) => r.name === 'casualty_reports')
     expect(casualties.schema.fields.find((f: { name: string }) => f.name === 'low').type).toBe('integer')
     expect(pkg.resources.find((r: { name: string }) => r.name === 'event_actors').schema.primaryKey).toEqual(['event_id', 'actor_id', 'role'])
+    expect(pkg.resources.find((r: { name: string }) => r.name === 'external_ids').schema.primaryKey).toEqual(['system', 'external_id', 'record_type'])
   })
 
   it('refuses a taken tag, an unchanged dataset version, a bad tag and a non-admin key', async () => {

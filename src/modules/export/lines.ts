@@ -10,7 +10,7 @@ import { COLUMNS, exportCountQuery, exportSource, isSlice, whereSql, type Export
  * `1e-6`. Integers and text come out byte for byte as JSON.stringify writes them.
  */
 export const SQL_JSON = new Set<ExportResource>([
-  'sources', 'events', 'eventActors', 'casualtyReports', 'displacementCounts', 'statements', 'statementEvents', 'citations',
+  'sources', 'events', 'eventActors', 'casualtyReports', 'displacementCounts', 'statements', 'statementEvents', 'citations', 'externalIds',
 ])
 
 /**
@@ -106,8 +106,8 @@ interface Step { after?: SqlValue[], last?: SqlValue[] }
  * the previous step's last key up to its own last key (none on the final step). Finding a step's
  * last key reads the order index only.
  */
-function* keySteps(sqlite: Database.Database, table: string, cols: string, size: number): Generator<Step> {
-  const lastOf = (after: boolean) => sqlite.prepare(`SELECT ${cols} FROM ${table}${after ? ` WHERE ${afterKey(cols)}` : ''}`
+function* keySteps(sqlite: Database.Database, table: string, where: string[], cols: string, size: number): Generator<Step> {
+  const lastOf = (after: boolean) => sqlite.prepare(`SELECT ${cols} FROM ${table}${whereSql([...where, ...(after ? [afterKey(cols)] : [])])}`
     + ` ORDER BY ${cols} LIMIT 1 OFFSET ${size - 1}`).raw()
   const first = lastOf(false)
   const next = lastOf(true)
@@ -130,12 +130,13 @@ export async function countRows(sqlite: Database.Database, resource: ExportResou
     const q = exportCountQuery(resource, filters)
     return (sqlite.prepare(q.sql).pluck().get(...q.params) as number)
   }
-  const { table, order } = exportSource(resource, filters)
-  const rest = sqlite.prepare(`SELECT count(*) FROM ${table} WHERE ${afterKey(order)}`).pluck()
+  // A whole export has no parameters: its only conditions are the rows a resource never exports.
+  const { table, where, order } = exportSource(resource, filters)
+  const rest = sqlite.prepare(`SELECT count(*) FROM ${table}${whereSql([...where, afterKey(order)])}`).pluck()
   let n = 0
-  for (const step of keySteps(sqlite, table, order, stepRows)) {
+  for (const step of keySteps(sqlite, table, where, order, stepRows)) {
     if (step.last) n += stepRows
-    else n += step.after ? rest.get(...step.after) as number : sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
+    else n += step.after ? rest.get(...step.after) as number : sqlite.prepare(`SELECT count(*) FROM ${table}${whereSql(where)}`).pluck().get() as number
     await turn()
   }
   return n

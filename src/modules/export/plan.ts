@@ -5,7 +5,7 @@ import { eventWhere, type EventFilters } from '../events/queries.ts'
 /** The resources of an export, in the order a loader can insert them without breaking references. */
 export const EXPORT_RESOURCES = [
   'sources', 'actors', 'places', 'events', 'eventActors', 'casualtyReports', 'displacementCounts',
-  'statements', 'statementEvents', 'citations',
+  'statements', 'statementEvents', 'citations', 'externalIds',
 ] as const
 export type ExportResource = (typeof EXPORT_RESOURCES)[number]
 
@@ -13,7 +13,7 @@ export type ExportResource = (typeof EXPORT_RESOURCES)[number]
 export const RECORD_TYPE: Record<ExportResource, string> = {
   sources: 'source', actors: 'actor', places: 'place', events: 'event', eventActors: 'event_actor',
   casualtyReports: 'casualty_report', displacementCounts: 'displacement_count', statements: 'statement',
-  statementEvents: 'statement_event', citations: 'citation',
+  statementEvents: 'statement_event', citations: 'citation', externalIds: 'external_id',
 }
 
 export interface ExportQuery { sql: string, params: SqlValue[], jsonColumns: string[] }
@@ -37,18 +37,19 @@ export const COLUMNS: Record<ExportResource, string> = {
   statementEvents: `statement_id AS statementId, event_id AS eventId`,
   citations: `id, record_type AS recordType, record_id AS recordId, source_id AS sourceId, paragraph, locator, quote,
     created_at AS createdAt, updated_at AS updatedAt`,
+  externalIds: `record_type AS recordType, record_id AS recordId, system, external_id AS externalId`,
 }
 
 const TABLE: Record<ExportResource, string> = {
   sources: 'sources', actors: 'actors', places: 'places', events: 'events', eventActors: 'event_actors',
   casualtyReports: 'casualty_reports', displacementCounts: 'displacement_counts', statements: 'statements',
-  statementEvents: 'statement_events', citations: 'citations',
+  statementEvents: 'statement_events', citations: 'citations', externalIds: 'external_ids',
 }
 
 const ORDER: Record<ExportResource, string> = {
   sources: 'id', actors: 'id', places: 'id', events: 'id', eventActors: 'event_id, actor_id, role',
   casualtyReports: 'id', displacementCounts: 'id', statements: 'id', statementEvents: 'statement_id, event_id',
-  citations: 'record_type, record_id, id',
+  citations: 'record_type, record_id, id', externalIds: 'record_type, record_id, system, external_id',
 }
 
 // Membership of each resource in a slice, written against {EV}: the ids of the events selected.
@@ -85,6 +86,8 @@ const SLICE: Record<ExportResource, string> = {
   statements: `id IN (${STATEMENTS_OF_EV})`,
   statementEvents: 'event_id IN ({EV})',
   citations: SLICE_CITED,
+  externalIds: `${SLICE_CITED}
+  OR (record_type = 'source' AND record_id IN (SELECT source_id FROM citations WHERE ${SLICE_CITED}))`,
 }
 
 const HAS_UPDATED_AT = new Set<ExportResource>(['sources', 'actors', 'places', 'events', 'casualtyReports', 'displacementCounts', 'statements'])
@@ -104,7 +107,21 @@ const OWNED_SINCE: Partial<Record<ExportResource, string>> = {
   OR (record_type = 'statement' AND record_id IN (SELECT id FROM statements WHERE updated_at >= {T}))
   OR (record_type = 'actor' AND record_id IN (SELECT id FROM actors WHERE updated_at >= {T}))
   OR (record_type = 'place' AND record_id IN (SELECT id FROM places WHERE updated_at >= {T}))`,
+  externalIds: `(record_type = 'event' AND record_id IN (SELECT id FROM events WHERE updated_at >= {T}))
+  OR (record_type = 'casualty_report' AND record_id IN (SELECT id FROM casualty_reports WHERE updated_at >= {T}))
+  OR (record_type = 'displacement_count' AND record_id IN (SELECT id FROM displacement_counts WHERE updated_at >= {T}))
+  OR (record_type = 'statement' AND record_id IN (SELECT id FROM statements WHERE updated_at >= {T}))
+  OR (record_type = 'actor' AND record_id IN (SELECT id FROM actors WHERE updated_at >= {T}))
+  OR (record_type = 'place' AND record_id IN (SELECT id FROM places WHERE updated_at >= {T}))
+  OR (record_type = 'source' AND record_id IN (SELECT id FROM sources WHERE updated_at >= {T}))`,
 }
+
+/**
+ * Rows of a resource that are never exported. The importer marks each record it restored from an
+ * export under its own id (system "json"); that is bookkeeping of this copy, not an id elsewhere,
+ * and an import of the file marks the records again.
+ */
+const ALWAYS: Partial<Record<ExportResource, string>> = { externalIds: `system <> 'json'` }
 
 export interface ExportFilters extends EventFilters { updatedSince?: string | undefined }
 
@@ -118,7 +135,7 @@ export function isSlice(f: ExportFilters): boolean {
 export interface ExportSource { table: string, where: string[], params: SqlValue[], order: string }
 
 export function exportSource(resource: ExportResource, f: ExportFilters): ExportSource {
-  const where: string[] = []
+  const where: string[] = ALWAYS[resource] ? [ALWAYS[resource]] : []
   const params: SqlValue[] = []
   if (isSlice(f)) {
     const ev = eventWhere({ ...f, updatedSince: undefined })

@@ -46,6 +46,8 @@ export async function applyRows(sqlite: Database.Database, store: RecordStore, r
         }
         const result = store.upsert(r.spec, r.id, payload)
         store.remember(r.spec, r.id, r.id)
+        // The ids the record has in ACLED or UCDP, so that the next file of those is matched as in the original.
+        for (const x of r.externalIds) store.remember(r.spec, x.externalId, r.id, x.system)
         return result === 'created' ? 'imported' : result
       },
       settled: (result) => {

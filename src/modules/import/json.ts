@@ -12,11 +12,17 @@ export const SELF_LINK: Partial<Record<ExportResource, string>> = { actors: 'aff
 /** Load order: every reference points at a resource earlier in this list (or, see SELF_LINK, the same). */
 export const PRIMARY: ExportResource[] = ['sources', 'actors', 'places', 'events', 'casualtyReports', 'displacementCounts', 'statements']
 
-/** A record ready to write; `order` is its place in the load order, to tell a link forward from one back. */
-export interface JsonRow { spec: ResourceSpec, row: number, id: string, payload: Payload, order: number }
+/** An id the record has in another dataset (ACLED, UCDP), as an export lists it. */
+export interface ExternalIdOf { system: string, externalId: string }
 
-/** Link records and the record each belongs to: kind, the owner's record type (citations) and id. */
-export const LINK_KINDS = { eventActors: 0, statementEvents: 1, citations: 2 } as const
+/**
+ * A record ready to write; `order` is its place in the load order, to tell a link forward from one
+ * back. `externalIds` are kept beside the record, in the importer's bookkeeping, not in its fields.
+ */
+export interface JsonRow { spec: ResourceSpec, row: number, id: string, payload: Payload, order: number, externalIds: ExternalIdOf[] }
+
+/** Link records and the record each belongs to: kind, the owner's record type (citations, external ids) and id. */
+export const LINK_KINDS = { eventActors: 0, statementEvents: 1, citations: 2, externalIds: 3 } as const
 export type LinkKind = (typeof LINK_KINDS)[keyof typeof LINK_KINDS]
 export interface LinkOwner { kind: LinkKind, ownerType: string, ownerId: string, label: string }
 
@@ -24,8 +30,16 @@ export const obj = (v: unknown): Record<string, unknown> | undefined => (v && ty
 export const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0
 
 /** Whose link a link record is, or why it cannot be anyone's. */
-export function linkOwner(resource: 'eventActors' | 'statementEvents' | 'citations', data: unknown): LinkOwner | { reason: string } {
+export function linkOwner(resource: keyof typeof LINK_KINDS, data: unknown): LinkOwner | { reason: string } {
   const d = obj(data)
+  if (resource === 'externalIds') {
+    if (!(d && str(d.recordType) && str(d.recordId) && str(d.system) && str(d.externalId))) return { reason: 'external_id record needs recordType, recordId, system and externalId' }
+    const label = `external id ${d.system}:${d.externalId} of ${d.recordType} ${d.recordId}`
+    if (!RECORD_TYPES.has(d.recordType)) return { reason: `${label}: "${d.recordType}" is no record type` }
+    // The importer's own mark of a record restored from an export; the import of the file sets it again.
+    if (d.system === 'json') return { reason: `${label}: the system "json" is this API's bookkeeping of imported exports, not another dataset` }
+    return { kind: 3, ownerType: d.recordType, ownerId: d.recordId, label }
+  }
   if (resource === 'eventActors') {
     return d && str(d.eventId) && str(d.actorId) && str(d.role) ? { kind: 0, ownerType: '', ownerId: d.eventId, label: `event_actor ${d.eventId}/${d.actorId}` }
       : { reason: 'event_actor record needs eventId, actorId and role' }
@@ -104,7 +118,13 @@ export function planRows(file: ExportFile): { rows: JsonRow[], bad: Rejection[] 
         links.delete(k)
         return list.map((l) => l.data)
       })
-      planned.push({ spec, row: e.row, id: d.id, payload, order: 0 })
+      const externalIds = externalIdsOf(spec, (kind, ownerType) => {
+        const k = `${kind}|${ownerType}|${d.id}`
+        const list = links.get(k) ?? []
+        links.delete(k)
+        return list.map((l) => l.data)
+      })
+      planned.push({ spec, row: e.row, id: d.id, payload, order: 0, externalIds })
     }
     const field = SELF_LINK[resource]
     rows.push(...(field ? parentsFirst(planned, field) : planned))
@@ -114,6 +134,11 @@ export function planRows(file: ExportFile): { rows: JsonRow[], bad: Rejection[] 
     for (const l of orphans) bad.push({ row: l.row, externalId: null, reason: `${l.label}: its record is not in the file` })
   }
   return { rows, bad }
+}
+
+/** A record's external ids, from its external_id link records (which `take` hands over). */
+export function externalIdsOf(spec: ResourceSpec, take: (kind: LinkKind, ownerType: string) => Record<string, unknown>[]): ExternalIdOf[] {
+  return take(3, spec.recordType).map((l) => ({ system: l.system as string, externalId: l.externalId as string }))
 }
 
 /** Orders records so that the one a record points at comes first; a cycle is left for applyRows to patch. */

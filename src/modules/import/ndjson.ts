@@ -2,7 +2,7 @@ import { statSync } from 'node:fs'
 import type Database from 'better-sqlite3'
 import { applyRows } from './apply.ts'
 import { checkMeta, RESOURCE_OF_TYPE } from './json-input.ts'
-import { isLink, linkOwner, obj, payloadOf, PRIMARY, SELF_LINK, SPEC_OF, str, type JsonRow } from './json.ts'
+import { externalIdsOf, isLink, LINK_KINDS, type LinkKind, linkOwner, obj, payloadOf, PRIMARY, SELF_LINK, SPEC_OF, str, type JsonRow } from './json.ts'
 import { readLines } from './lines.ts'
 import { ImportFileError, type ImportProgress, type Tally } from './report.ts'
 import { ExportScratch } from './scratch.ts'
@@ -41,7 +41,7 @@ export async function importNdjson(sqlite: Database.Database, store: RecordStore
     }
     for (const o of scratch.orphans()) {
       const { type, data } = JSON.parse(o.line) as { type: string, data: unknown }
-      const owner = linkOwner(RESOURCE_OF_TYPE.get(type) as 'citations', data)
+      const owner = linkOwner(RESOURCE_OF_TYPE.get(type) as keyof typeof LINK_KINDS, data)
       tally.reject({ row: o.row, externalId: null, reason: `${'label' in owner ? owner.label : type}: its record is not in the file` })
     }
     for (const resource of PRIMARY) if (SELF_LINK[resource]) scratch.orderParentsFirst(resource)
@@ -107,8 +107,8 @@ function* planned(scratch: ExportScratch): Generator<JsonRow> {
     const spec = SPEC_OF.get(resource)!
     for (const r of scratch.records(resource, SELF_LINK[resource] ? 'seq' : 'row')) {
       const d = (JSON.parse(r.text) as { data: Record<string, unknown> }).data
-      const payload = payloadOf(spec, d, (kind, ownerType) => scratch.links(kind, ownerType, r.id).map((l) => (JSON.parse(l) as { data: Record<string, unknown> }).data))
-      yield { spec, row: r.row, id: r.id, payload, order: r.order }
+      const take = (kind: LinkKind, ownerType: string) => scratch.links(kind, ownerType, r.id).map((l) => (JSON.parse(l) as { data: Record<string, unknown> }).data)
+      yield { spec, row: r.row, id: r.id, payload: payloadOf(spec, d, take), order: r.order, externalIds: externalIdsOf(spec, take) }
     }
   }
 }

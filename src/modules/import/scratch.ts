@@ -5,10 +5,11 @@ import type { LinkKind } from './json.ts'
 
 const RES = new Map(EXPORT_RESOURCES.map((r, i) => [r, i]))
 const res = (r: ExportResource) => RES.get(r)!
-/** The resource a link's owner is, by link kind and (for citations) the owner's record type. */
+/** The resource a link's owner is, by link kind and (for citations and external ids) the owner's record type. */
 const OWNER_RES = (kind: LinkKind, ownerType: string): number | null => kind === 0 ? res('events') : kind === 1 ? res('statements')
-  : CITED.get(ownerType) ?? null
+  : (kind === 2 ? CITED : TYPED).get(ownerType) ?? null
 const CITED = new Map(RESOURCES.filter((r) => r.cited).map((r) => [r.recordType as string, res(r.exportResource)]))
+const TYPED = new Map(RESOURCES.map((r) => [r.recordType as string, res(r.exportResource)]))
 
 /** Records kept on disk rather than in memory; a page of them is read back at a time. */
 const PAGE = 500

@@ -85,8 +85,8 @@ export class RecordStore {
     return external(this.sqlite).find.get({ system: 'json', externalId: id, recordType: spec.recordType })?.recordId === id
   }
 
-  remember(spec: ResourceSpec, externalId: string, recordId: string): void {
-    external(this.sqlite).remember.run({ system: this.system, externalId, recordType: spec.recordType, recordId })
+  remember(spec: ResourceSpec, externalId: string, recordId: string, system = this.system): void {
+    external(this.sqlite).remember.run({ system, externalId, recordType: spec.recordType, recordId })
   }
 
   /** Any If-Match the engine accepts: every stored record is at or below the current version. */
