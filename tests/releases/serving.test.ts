@@ -52,6 +52,8 @@ describe('serving releases', () => {
     })
     expect(await attempt('/graphql')).toEqual({ acked: true, closed: true })
     expect(await attempt('/releases/2026.1/graphql')).toEqual({ acked: false, closed: true })
+    // Refused with a coded 400 before the release is opened: an upgrade is never handed to a release's app.
+    expect((await app.inject({ url: '/releases/2026.1/graphql', headers: { upgrade: 'websocket', connection: 'upgrade' } })).json()).toMatchObject({ status: 400, code: 'BAD_REQUEST', detail: expect.stringContaining('takes no subscription') })
   })
 
   it('a release\'s pages are cached as immutable under its version, and the live pages by the live version', async () => {

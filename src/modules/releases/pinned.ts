@@ -96,6 +96,11 @@ export default async function pinnedReleases(app: FastifyInstance) {
     if (rest.includes('?')) {
       throw Object.assign(new Error(`no route for ${request.method} /${rest} in release ${tag}: a query goes after the path, its "?" not percent-encoded`), { statusCode: 404, code: 'ROUTE_NOT_FOUND' })
     }
+    // A release never changes, so its app takes no subscription: a WebSocket upgrade is refused
+    // here, without opening the release for it or handing an upgrade to another app.
+    if (request.headers.upgrade !== undefined) {
+      throw Object.assign(new Error(`release ${tag} never changes, so it takes no subscription; subscribe at /graphql on the live API`), { statusCode: 400, code: 'BAD_REQUEST' })
+    }
     const served = await acquire(tag)
     const query = request.raw.url!.indexOf('?')
     request.raw.url = `/${rest}${query >= 0 ? request.raw.url!.slice(query) : ''}`
